@@ -1,0 +1,182 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import express from 'express';
+import type { Request, Response, NextFunction } from 'express';
+import mongoose from 'mongoose';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { Config } from './config';
+import { logger } from './logger';
+import { checkEvictionPolicy, createRedis } from './redis';
+import { EventPublisher } from './events';
+import { buildAppSchema } from './schema/schema';
+import { createApolloServer } from './http/graphql';
+import { createRequestContext } from './context';
+import type { AppServices } from './context';
+import { bearerToken, verifyToken } from './users/auth.token';
+import type { AuthUser } from './users/auth.token';
+import { AppError } from './errors';
+import { createDispatcher } from './dispatch/dispatch.service';
+import { OrganizationModel } from './organizations/organization.model';
+import { UserModel } from './users/user.model';
+import { AgentModel } from './agents/agent.model';
+import { PhoneModel } from './phones/phone.model';
+import { CampaignModel } from './campaigns/campaign.model';
+import { ContactModel } from './contacts/contact.model';
+import { CallModel } from './calls/call.model';
+import { httpRoutes } from './http/routes';
+
+/** The built dashboard (web/dist), served at `/` when present. */
+const WEB_DIST = path.resolve(__dirname, '../../web/dist');
+
+export interface AppHandle {
+  /** Base URL of the HTTP server (API role), e.g. http://127.0.0.1:4000. */
+  url: string;
+  port: number;
+  services: AppServices;
+  /** Stops everything in order: HTTP, WebSockets, workers, queues, Redis, MongoDB. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  config: Config;
+  mongoUri: string;
+  redisUrl: string;
+}
+
+const MODELS = [OrganizationModel, UserModel, AgentModel, PhoneModel, CampaignModel, ContactModel, CallModel];
+
+/**
+ * Starts one Dialwave process: connects MongoDB and Redis, then the API (ROLE api/all)
+ * and the dispatch workers (ROLE worker/all).
+ */
+export async function startApp({ config, mongoUri, redisUrl }: StartAppOptions): Promise<AppHandle> {
+  const steps: { name: string; run: () => Promise<unknown> }[] = [];
+  const stop = async () => {
+    // Reverse order of start; each step guarded on its own so one failure does not leak the rest.
+    while (steps.length > 0) {
+      const step = steps.pop()!;
+      try {
+        await step.run();
+      } catch (error) {
+        logger.warn({ err: error, step: step.name }, 'shutdown step failed');
+      }
+    }
+  };
+  try {
+    await mongoose.connect(mongoUri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+    steps.push({ name: 'mongodb', run: () => mongoose.disconnect() });
+    // Indexes before traffic: unique ones guard invariants (one call per attempt).
+    await Promise.all(MODELS.map((m) => m.createIndexes()));
+
+    const redis = createRedis(redisUrl);
+    steps.push({ name: 'redis', run: () => redis.quit() });
+    await checkEvictionPolicy(redis, config.redisAllowEviction);
+
+    const events = new EventPublisher(redis, config.redisPrefix);
+    const dispatcher = createDispatcher({ config, redis, redisUrl, events });
+    steps.push({ name: 'dispatcher', run: () => dispatcher.close() });
+    const services: AppServices = { config, redis, events, dispatcher };
+
+    let url = '';
+    let port = 0;
+    if (config.role !== 'worker') {
+      const http = await startHttp(services);
+      steps.push({ name: 'http', run: () => http.stop() });
+      url = http.url;
+      port = http.port;
+    }
+    if (config.role !== 'api') await dispatcher.startWorkers();
+
+    let stopped: Promise<void> | null = null;
+    return { url, port, services, stop: () => (stopped ??= stop()) };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function startHttp(services: AppServices): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  const { config } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer: Server = createServer(app);
+  const schema = await buildAppSchema();
+  const apollo = createApolloServer(config, schema, httpServer);
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+
+  for (const route of httpRoutes) route(app, services);
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '2mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        const log = logger.child({ requestId });
+        const token = bearerToken(req.headers.authorization);
+        let user: AuthUser | null = null;
+        // A bad token on a request that needs no user (signUp, login) is still rejected:
+        // silently treating it as anonymous would hide an expired session from the client.
+        if (token) user = await verifyToken(config.jwt, token);
+        return createRequestContext(services, user, requestId, log);
+      },
+    }),
+  );
+
+  if (existsSync(WEB_DIST)) {
+    app.use(express.static(WEB_DIST, { index: false, maxAge: '1h' }));
+    // Client-side routes: every other GET gets the app shell.
+    app.get(/^\/(?!graphql|api\/|webhooks\/|healthz|readyz|metrics).*/, (_req, res) => {
+      res.sendFile(path.join(WEB_DIST, 'index.html'));
+    });
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('html').send(placeholderPage());
+    });
+  }
+
+  // Errors thrown by HTTP routes: client errors keep their message, the rest is masked.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof AppError) {
+      const status = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 }[error.code];
+      res.status(status).json({ error: { code: error.code, message: error.message, field: error.field } });
+      return;
+    }
+    const status = (error as { status?: number }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: { code: 'BAD_REQUEST', message: (error as Error).message } });
+      return;
+    }
+    logger.error({ err: error }, 'unexpected error in an HTTP route');
+    res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    // apollo.stop() drains the HTTP server (ApolloServerPluginDrainHttpServer).
+    stop: () => apollo.stop(),
+  };
+}
+
+function placeholderPage(): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dialwave</title></head>
+<body style="font-family:system-ui;max-width:40rem;margin:4rem auto">
+<h1>Dialwave</h1><p>The API is running at <a href="/graphql">/graphql</a>.
+The dashboard has not been built: run <code>npm run build</code>.</p></body></html>`;
+}

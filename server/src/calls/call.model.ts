@@ -1,0 +1,72 @@
+import { Schema, Types, model } from 'mongoose';
+import type { InferSchemaType, HydratedDocument } from 'mongoose';
+
+export const CALL_STATUSES = [
+  'INITIATED',
+  'RINGING',
+  'IN_PROGRESS',
+  'COMPLETED',
+  'BUSY',
+  'NO_ANSWER',
+  'FAILED',
+  'VOICEMAIL',
+  'CANCELED',
+] as const;
+export type CallStatus = (typeof CALL_STATUSES)[number];
+export const FINAL_CALL_STATUSES: ReadonlySet<CallStatus> = new Set([
+  'COMPLETED',
+  'BUSY',
+  'NO_ANSWER',
+  'FAILED',
+  'VOICEMAIL',
+  'CANCELED',
+]);
+/** Rank of a status: a webhook may only move a call forward (a final status is never replaced). */
+export const CALL_STATUS_RANK: Record<CallStatus, number> = {
+  INITIATED: 0,
+  RINGING: 1,
+  IN_PROGRESS: 2,
+  COMPLETED: 3,
+  BUSY: 3,
+  NO_ANSWER: 3,
+  FAILED: 3,
+  VOICEMAIL: 3,
+  CANCELED: 3,
+};
+
+const callSchema = new Schema(
+  {
+    organizationId: { type: Types.ObjectId, required: true, ref: 'Organization' },
+    campaignId: { type: Types.ObjectId, required: true, ref: 'Campaign' },
+    contactId: { type: Types.ObjectId, required: true, ref: 'Contact' },
+    phoneId: { type: Types.ObjectId, required: true, ref: 'Phone' },
+    /** 1 for the first call to a contact, 2 for its first retry, … */
+    attempt: { type: Number, required: true },
+    provider: { type: String, required: true },
+    status: { type: String, enum: CALL_STATUSES, default: 'INITIATED', required: true },
+    providerCallId: { type: String, default: null },
+    /** Unguessable token in callback URLs (Exotel does not sign its webhooks). */
+    callbackToken: { type: String, required: true },
+    startedAt: { type: Date, required: true, default: () => new Date() },
+    answeredAt: { type: Date, default: null },
+    endedAt: { type: Date, default: null },
+    durationSeconds: { type: Number, default: null },
+    error: { type: String, default: null },
+    /** When the lease on this call's line expires if no final status has arrived. */
+    leaseExpiresAt: { type: Date, default: null },
+  },
+  { timestamps: true },
+);
+// One call per contact attempt: a re-run job cannot place the same attempt twice.
+callSchema.index({ campaignId: 1, contactId: 1, attempt: 1 }, { unique: true });
+// Webhooks find calls by the provider's id.
+callSchema.index({ providerCallId: 1 }, { sparse: true });
+// Call logs: a campaign's calls, newest first, optionally by status.
+callSchema.index({ campaignId: 1, startedAt: -1, _id: -1 });
+callSchema.index({ campaignId: 1, status: 1, startedAt: -1, _id: -1 });
+// Lease sweeper: live calls whose lease ran out.
+callSchema.index({ status: 1, leaseExpiresAt: 1 });
+
+export type Call = InferSchemaType<typeof callSchema>;
+export type CallDoc = HydratedDocument<Call>;
+export const CallModel = model('Call', callSchema);

@@ -1,0 +1,179 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * Configuration enters the process here, once. Nothing else reads `process.env`.
+ * A bad or missing value stops the start with a message naming the variable.
+ *
+ * No `MONGODB_URI` and no `REDIS_URL` means embedded mode: an in-process MongoDB-compatible
+ * server, a `redis-server` child on a free port, the simulated provider and demo data.
+ */
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+      error: 'must be one of true, false, 1, 0, yes, no',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const envSchema = z.object({
+  /** `production` turns introspection and stack traces off. Default `development`. */
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  /** Which parts this process runs: `all` (API and workers, the default), `api` or `worker`. */
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  /** HTTP port of the API (GraphQL, webhooks, dashboard). Default 4000. */
+  PORT: int(4000, 0, 65535),
+  /** Interface the API listens on. Default 0.0.0.0. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Base URL at which providers reach our webhooks. Default http://127.0.0.1:PORT. */
+  PUBLIC_URL: z.url('must be an absolute URL').optional(),
+  /** MongoDB connection string. Unset: the embedded MongoDB-compatible server. */
+  MONGODB_URI: z.string().startsWith('mongodb', 'must be a mongodb:// or mongodb+srv:// URI').optional(),
+  /** Redis connection string. Unset: a `redis-server` child process on a free port. */
+  REDIS_URL: z.string().startsWith('redis', 'must be a redis:// or rediss:// URL').optional(),
+  /** Prefix for every Redis key and BullMQ queue, so environments can share a Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('dialwave'),
+  /** Start anyway when Redis's maxmemory-policy is not `noeviction` (loud warning). */
+  REDIS_ALLOW_EVICTION: bool(false),
+  /** HMAC secret for JWTs, at least 32 characters. Unset (embedded only): random per process. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_ISSUER: z.string().min(1).default('dialwave'),
+  JWT_AUDIENCE: z.string().min(1).default('dialwave-api'),
+  /** Token lifetime in seconds. Default 12 hours. */
+  JWT_TTL_SECONDS: int(12 * 3600, 60, 30 * 24 * 3600),
+  /** 32-byte key (64 hex characters) encrypting provider credentials at rest. */
+  ENCRYPTION_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)')
+    .optional(),
+  /** Whether `signUp` is open. Default true. */
+  ALLOW_SIGNUP: bool(true),
+  /** Seed an organization, admin, agent, phone and a 200-contact campaign. Default: on in embedded mode. */
+  DEMO_DATA: bool(true),
+  /** ISO country for numbers written without a country code, when an organization has none. */
+  DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code').default('US'),
+  /** Jobs one worker process runs at once (virtual phone lines it can hold). Default 500. */
+  WORKER_CONCURRENCY: int(500, 1, 10000),
+  /** Global cap on live outbound calls across every campaign and worker. Default 1000. */
+  MAX_CONCURRENT_OUTBOUND_CALLS: int(1000, 1, 100000),
+  /** Longest a call may last before its lease expires and it is closed as FAILED. Default 3600 s. */
+  MAX_CALL_DURATION_SECONDS: int(3600, 1, 24 * 3600),
+  TWILIO_ACCOUNT_SID: z.string().optional(),
+  TWILIO_AUTH_TOKEN: z.string().optional(),
+  /** Twilio REST base URL; tests point it at a local server. */
+  TWILIO_API_BASE: z.url().default('https://api.twilio.com'),
+  EXOTEL_SID: z.string().optional(),
+  EXOTEL_API_KEY: z.string().optional(),
+  EXOTEL_API_TOKEN: z.string().optional(),
+  /** Exotel REST base URL (region); tests point it at a local server. */
+  EXOTEL_API_BASE: z.url().default('https://api.exotel.com'),
+  /** pino level: fatal, error, warn, info, debug, trace, silent. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  role: 'all' | 'api' | 'worker';
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  /** Embedded mode: no MONGODB_URI and no REDIS_URL. */
+  embedded: boolean;
+  mongodbUri: string | undefined;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  redisAllowEviction: boolean;
+  jwt: { secret: Uint8Array; issuer: string; audience: string; ttlSeconds: number };
+  encryptionKey: Buffer;
+  allowSignup: boolean;
+  demoData: boolean;
+  defaultCountry: string;
+  workerConcurrency: number;
+  maxConcurrentOutboundCalls: number;
+  maxCallDurationSeconds: number;
+  twilio: { accountSid?: string; authToken?: string; apiBase: string };
+  exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string };
+  logLevel: string | undefined;
+}
+
+/** A configuration error: the message names every bad variable and its rule. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The variables `config.ts` understands (checked by the compose-file test). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/**
+ * Parses and validates an environment. Throws `ConfigError` naming each bad variable.
+ * @param env defaults to `process.env`
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset: `FOO=` in a .env file means "use the default".
+  const cleaned: Record<string, string> = {};
+  for (const key of CONFIG_VARIABLES) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') cleaned[key] = value.trim();
+  }
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const embedded = e.MONGODB_URI === undefined && e.REDIS_URL === undefined;
+  const production = e.NODE_ENV === 'production';
+  if (production && !embedded) {
+    const missing = (['JWT_SECRET', 'ENCRYPTION_KEY'] as const).filter((k) => e[k] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`,
+      );
+    }
+  }
+  if (e.ROLE !== 'all' && embedded) {
+    throw new ConfigError(
+      `Invalid configuration:\n  ROLE: ${e.ROLE} needs a shared MONGODB_URI and REDIS_URL (embedded mode runs everything in one process)`,
+    );
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    role: e.ROLE,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    embedded,
+    mongodbUri: e.MONGODB_URI,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    redisAllowEviction: e.REDIS_ALLOW_EVICTION,
+    jwt: {
+      // Embedded data lives as long as the process, so a per-process secret loses nothing.
+      secret: new TextEncoder().encode(e.JWT_SECRET ?? randomBytes(32).toString('hex')),
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      ttlSeconds: e.JWT_TTL_SECONDS,
+    },
+    encryptionKey: e.ENCRYPTION_KEY ? Buffer.from(e.ENCRYPTION_KEY, 'hex') : randomBytes(32),
+    allowSignup: e.ALLOW_SIGNUP,
+    demoData: embedded && e.DEMO_DATA,
+    defaultCountry: e.DEFAULT_COUNTRY,
+    workerConcurrency: e.WORKER_CONCURRENCY,
+    maxConcurrentOutboundCalls: e.MAX_CONCURRENT_OUTBOUND_CALLS,
+    maxCallDurationSeconds: e.MAX_CALL_DURATION_SECONDS,
+    twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBase: e.TWILIO_API_BASE },
+    exotel: { sid: e.EXOTEL_SID, apiKey: e.EXOTEL_API_KEY, apiToken: e.EXOTEL_API_TOKEN, apiBase: e.EXOTEL_API_BASE },
+    logLevel: e.LOG_LEVEL,
+  };
+}

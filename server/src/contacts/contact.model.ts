@@ -1,0 +1,51 @@
+import { Schema, Types, model } from 'mongoose';
+import type { InferSchemaType, HydratedDocument } from 'mongoose';
+import { CALL_STATUSES } from '../calls/call.model';
+
+export const CONTACT_STATUSES = [
+  'QUEUED',
+  'CALLING',
+  'RETRY_SCHEDULED',
+  'COMPLETED',
+  'FAILED',
+  'VOICEMAIL',
+  'SKIPPED',
+] as const;
+export type ContactStatus = (typeof CONTACT_STATUSES)[number];
+
+const contactSchema = new Schema(
+  {
+    organizationId: { type: Types.ObjectId, required: true, ref: 'Organization' },
+    campaignId: { type: Types.ObjectId, required: true, ref: 'Campaign' },
+    /** E.164. */
+    phoneNumber: { type: String, required: true },
+    name: { type: String, default: null },
+    email: { type: String, default: null },
+    priority: { type: Number, default: 0 },
+    customData: { type: Schema.Types.Mixed, default: null },
+    /** IANA zone of the contact (given, or derived from the number's country). */
+    timezone: { type: String, default: null },
+    status: { type: String, enum: CONTACT_STATUSES, default: 'QUEUED', required: true },
+    /** Calls placed to this contact so far. */
+    attempts: { type: Number, default: 0 },
+    /** When a RETRY_SCHEDULED contact becomes due. */
+    nextAttemptAt: { type: Date, default: null },
+    lastOutcome: { type: String, enum: [...CALL_STATUSES, null], default: null },
+    /** Why a contact was SKIPPED (do-not-call, cancelled, outside window…). */
+    skipReason: { type: String, default: null },
+    /** The call in flight (status CALLING), so a restarted job finds it instead of redialling. */
+    currentCallId: { type: Types.ObjectId, default: null },
+  },
+  { timestamps: true },
+);
+// One contact per campaign and number.
+contactSchema.index({ campaignId: 1, phoneNumber: 1 }, { unique: true });
+// Dispatch claims: eligible contacts of a campaign in FIFO/LIFO (by _id) or PRIORITY order.
+contactSchema.index({ campaignId: 1, status: 1, _id: 1 });
+contactSchema.index({ campaignId: 1, status: 1, priority: -1, _id: 1 });
+// Retry claims: due retries of a campaign.
+contactSchema.index({ campaignId: 1, status: 1, nextAttemptAt: 1 });
+
+export type Contact = InferSchemaType<typeof contactSchema>;
+export type ContactDoc = HydratedDocument<Contact>;
+export const ContactModel = model('Contact', contactSchema);

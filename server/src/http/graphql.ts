@@ -1,0 +1,50 @@
+import { ApolloServer } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Server } from 'node:http';
+import type { Config } from '../config';
+import { AppError, toGraphQLError } from '../errors';
+import type { RequestContext } from '../context';
+import { logger } from '../logger';
+
+/**
+ * Masks everything that is not a client error: the client sees "Internal server error"
+ * and the log gets the real error with its stack. AppErrors thrown by services are
+ * translated here, so services never import GraphQL.
+ */
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) {
+    const gql = toGraphQLError(original);
+    return { ...formatted, message: gql.message, extensions: gql.extensions };
+  }
+  const code = formatted.extensions?.['code'];
+  // Apollo's and graphql-js's own client errors (syntax, validation, variable coercion) and
+  // GraphQLErrors thrown on purpose carry a code: they keep their message, never a stack.
+  if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
+  logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
+  return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+}
+
+export function createApolloServer(
+  config: Config,
+  schema: GraphQLSchema,
+  httpServer: Server,
+  extraPlugins: ApolloServerPlugin<RequestContext>[] = [],
+): ApolloServer<RequestContext> {
+  const production = config.nodeEnv === 'production';
+  return new ApolloServer<RequestContext>({
+    schema,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    formatError,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...extraPlugins],
+  });
+}

@@ -1,0 +1,8 @@
+import type { Express } from 'express';
+import type { AppServices } from '../context';
+
+/** An HTTP route group mounted beside /graphql (webhooks, CSV import, metrics…). */
+export type HttpRoute = (app: Express, services: AppServices) => void;
+
+/** Every route group of the API. Add a feature's routes here (one line each). */
+export const httpRoutes: HttpRoute[] = [];

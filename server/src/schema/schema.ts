@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { buildSchema } from 'type-graphql';
+import type { PubSub } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import { resolvers } from './resolvers';
+
+/** The committed SDL at the repository's top level. */
+export const SCHEMA_FILE = path.resolve(__dirname, '../../../schema.graphql');
+
+/**
+ * Builds the executable schema. The contract calls the date scalar `DateTime`, so `Date`
+ * maps to graphql-scalars' GraphQLDateTime instead of type-graphql's DateTimeISO.
+ * @param options.emit write the SDL to `schema.graphql` (the `schema:emit` script does)
+ */
+export async function buildAppSchema(options: { pubSub?: PubSub; emit?: boolean } = {}): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    scalarsMap: [
+      { type: Date, scalar: GraphQLDateTime },
+      { type: Object, scalar: GraphQLJSONObject },
+    ],
+    validate: false,
+    ...(options.pubSub ? { pubSub: options.pubSub } : {}),
+    emitSchemaFile: options.emit ? { path: SCHEMA_FILE, sortedSchema: false } : false,
+  });
+}
