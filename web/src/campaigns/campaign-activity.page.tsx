@@ -1,0 +1,103 @@
+import { useEffect, useState } from 'react';
+import { useParams } from 'react-router-dom';
+import { useQuery } from '@apollo/client/react';
+import { graphql } from '../gql';
+import { ActiveCalls, CallFeed } from '../calls/call-feed';
+import { bucketCallsByMinute } from '../calls/calls-per-minute';
+import { CallsPerMinuteChart } from '../calls/calls-per-minute-chart';
+import { prependCall } from '../calls/prepend-call';
+import { ErrorState, Loading } from '../shell/states';
+import { OutcomeChart } from './outcome-chart';
+
+/** Calls kept for the feed and the chart: the first page, then every live one. */
+const RECENT_CALLS = 50;
+
+const CampaignActivityPageQuery = graphql(`
+  query CampaignActivityPage($id: ID!, $first: Int) {
+    campaign(id: $id) {
+      id
+      ...OutcomeChart_campaign
+      calls(first: $first) {
+        nodes {
+          id
+          ...CallFeed_call
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        totalCount
+      }
+    }
+  }
+`);
+
+const CampaignActivitySubscription = graphql(`
+  subscription CampaignActivityCalls($campaignId: ID!) {
+    callUpdated(campaignId: $campaignId) {
+      id
+      ...CallFeed_call
+    }
+  }
+`);
+
+/** Re-renders every `ms` so time-based views (the per-minute chart) roll forward when idle. */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return now;
+}
+
+/** The campaign as it happens: outcomes, calls per minute, calls on the line, the call feed. */
+export function CampaignActivityPage() {
+  const { campaignId = '' } = useParams();
+  const { data, error, refetch, subscribeToMore } = useQuery(CampaignActivityPageQuery, {
+    variables: { id: campaignId, first: RECENT_CALLS },
+  });
+  const now = useNow(15_000);
+
+  useEffect(
+    () =>
+      subscribeToMore({
+        document: CampaignActivitySubscription,
+        variables: { campaignId },
+        updateQuery: (_, { subscriptionData, previousData, complete }) => {
+          if (!complete || !previousData.campaign) return undefined;
+          const calls = prependCall(previousData.campaign.calls, subscriptionData.data.callUpdated);
+          return calls ? { ...previousData, campaign: { ...previousData.campaign, calls } } : undefined;
+        },
+      }),
+    [subscribeToMore, campaignId],
+  );
+
+  if (error && !data) return <ErrorState error={error} onRetry={() => void refetch()} />;
+  if (!data?.campaign) return <Loading label="Loading activity…" />;
+  const { campaign } = data;
+  const calls = campaign.calls.nodes;
+
+  return (
+    <div className="grid grid-activity">
+      <section className="card" aria-labelledby="outcomes-title">
+        <h2 id="outcomes-title">Outcomes</h2>
+        <OutcomeChart campaign={campaign} />
+      </section>
+      <section className="card" aria-labelledby="cpm-title">
+        <h2 id="cpm-title">Calls per minute</h2>
+        <CallsPerMinuteChart
+          buckets={bucketCallsByMinute(calls, Math.max(now, ...calls.map((c) => Date.parse(c.startedAt) || 0)))}
+        />
+      </section>
+      <section className="card" aria-labelledby="active-title">
+        <h2 id="active-title">On the line</h2>
+        <ActiveCalls calls={calls} />
+      </section>
+      <section className="card" aria-labelledby="feed-title">
+        <h2 id="feed-title">Live call feed</h2>
+        <CallFeed calls={calls} />
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,352 @@
+import { useId, useRef, useState } from 'react';
+import type { FormEvent, ReactNode } from 'react';
+import { Link } from 'react-router-dom';
+import { graphql } from '../gql';
+import type { CampaignForm_AgentFragment, CampaignForm_PhoneFragment, PriorityMode } from '../gql/graphql';
+import type { FormErrors } from '../shell/errors';
+import { humanize } from '../shell/format';
+import { SETTING_LIMITS, validateCampaignForm } from './campaign-form.validation';
+import type { CampaignFormValues } from './campaign-form.validation';
+
+export const CampaignFormAgentFragment = graphql(`
+  fragment CampaignForm_agent on Agent {
+    id
+    name
+  }
+`);
+
+export const CampaignFormPhoneFragment = graphql(`
+  fragment CampaignForm_phone on Phone {
+    id
+    name
+    number
+    provider
+  }
+`);
+
+const PRIORITY_MODES: { value: PriorityMode; label: string }[] = [
+  { value: 'FIFO', label: 'First in, first out: contacts in the order they were added' },
+  { value: 'LIFO', label: 'Last in, first out: newest contacts first' },
+  { value: 'PRIORITY', label: 'Priority: highest contact priority first' },
+];
+
+export interface CampaignFormProps {
+  mode: 'create' | 'edit';
+  initialValues: CampaignFormValues;
+  agents: readonly CampaignForm_AgentFragment[];
+  phones: readonly CampaignForm_PhoneFragment[];
+  /** Sends the form; resolves with the API's errors, or null when it succeeded. */
+  onSubmit(values: CampaignFormValues): Promise<FormErrors | null>;
+  cancelTo: string;
+}
+
+/**
+ * Creates or edits a campaign. Checks every setting against its limits before sending,
+ * and shows the API's own validation messages next to the fields they name.
+ */
+export function CampaignForm({ mode, initialValues, agents, phones, onSubmit, cancelTo }: CampaignFormProps) {
+  const id = useId();
+  const formRef = useRef<HTMLFormElement>(null);
+  const [values, setValues] = useState(initialValues);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+
+  // Editing a field clears its message: the operator is acting on it.
+  const clearError = (path: string) =>
+    setErrors((current) => {
+      if (!(path in current)) return current;
+      const { [path]: _cleared, ...rest } = current;
+      return rest;
+    });
+  const set = <K extends keyof CampaignFormValues>(key: K, value: CampaignFormValues[K]) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    clearError(key);
+  };
+  const setSetting = <K extends keyof CampaignFormValues['settings']>(
+    key: K,
+    value: CampaignFormValues['settings'][K],
+  ) => {
+    setValues((v) => ({ ...v, settings: { ...v.settings, [key]: value } }));
+    clearError(`settings.${key}`);
+    // Turning retries off makes the retry fields irrelevant, and their messages with them.
+    if (key === 'retryFailedCalls' && value === false) {
+      clearError('settings.maxRetryAttempts');
+      clearError('settings.retryDelayMinutes');
+    }
+  };
+
+  const focusFirstError = () => {
+    // After React renders the messages: move focus to the first field that has one.
+    requestAnimationFrame(() => formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  };
+
+  const handleSubmit = async (event: FormEvent) => {
+    event.preventDefault();
+    const clientErrors = validateCampaignForm(values, mode);
+    setErrors(clientErrors);
+    setFormError(null);
+    if (Object.keys(clientErrors).length > 0) {
+      focusFirstError();
+      return;
+    }
+    setSubmitting(true);
+    try {
+      const result = await onSubmit(values);
+      if (result) {
+        setErrors(result.fields);
+        setFormError(result.form);
+        focusFirstError();
+      }
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const fieldId = (path: string) => `${id}-${path.replace(/\./g, '-')}`;
+  const describe = (path: string, hint?: boolean) => {
+    const ids = [hint ? `${fieldId(path)}-hint` : null, errors[path] ? `${fieldId(path)}-error` : null].filter(Boolean);
+    return ids.length > 0 ? ids.join(' ') : undefined;
+  };
+  const fieldError = (path: string) =>
+    errors[path] ? (
+      <p className="field-error" id={`${fieldId(path)}-error`}>
+        {errors[path]}
+      </p>
+    ) : null;
+  const hint = (path: string, text: ReactNode) => (
+    <p className="field-hint" id={`${fieldId(path)}-hint`}>
+      {text}
+    </p>
+  );
+  const invalid = (path: string) => (errors[path] ? true : undefined);
+
+  const numberField = (
+    path: 'concurrentCallsLimit' | 'maxRetryAttempts' | 'retryDelayMinutes',
+    label: string,
+    hintText: string,
+    step: string,
+    disabled = false,
+  ) => {
+    const full = `settings.${path}`;
+    const limits = SETTING_LIMITS[path];
+    return (
+      <div className="field">
+        <label htmlFor={fieldId(full)}>{label}</label>
+        <input
+          id={fieldId(full)}
+          type="number"
+          inputMode={step === '1' ? 'numeric' : 'decimal'}
+          min={limits.min}
+          max={limits.max}
+          step={step}
+          value={values.settings[path]}
+          disabled={disabled}
+          onChange={(event) => setSetting(path, event.target.value)}
+          aria-invalid={invalid(full)}
+          aria-describedby={describe(full, true)}
+        />
+        {hint(full, hintText)}
+        {fieldError(full)}
+      </div>
+    );
+  };
+
+  // Errors the API reported for fields this form does not show still need a place.
+  const shown = new Set([
+    'name',
+    'description',
+    'agentId',
+    'phoneId',
+    'settings.concurrentCallsLimit',
+    'settings.maxRetryAttempts',
+    'settings.retryDelayMinutes',
+    'settings.retryFailedCalls',
+    'settings.excludeVoicemail',
+    'settings.priorityMode',
+  ]);
+  const unplaced = Object.entries(errors).filter(([path]) => !shown.has(path));
+
+  return (
+    <form
+      ref={formRef}
+      className="form card"
+      onSubmit={handleSubmit}
+      noValidate
+      aria-describedby={formError ? `${id}-form-error` : undefined}
+    >
+      <fieldset className="form-section">
+        <legend>Campaign</legend>
+        <div className="field">
+          <label htmlFor={fieldId('name')}>Name</label>
+          <input
+            id={fieldId('name')}
+            value={values.name}
+            maxLength={400}
+            onChange={(event) => set('name', event.target.value)}
+            aria-invalid={invalid('name')}
+            aria-describedby={describe('name')}
+            autoComplete="off"
+          />
+          {fieldError('name')}
+        </div>
+        <div className="field">
+          <label htmlFor={fieldId('description')}>
+            Description <span className="optional">(optional)</span>
+          </label>
+          <textarea
+            id={fieldId('description')}
+            rows={2}
+            value={values.description}
+            onChange={(event) => set('description', event.target.value)}
+            aria-invalid={invalid('description')}
+            aria-describedby={describe('description')}
+          />
+          {fieldError('description')}
+        </div>
+        <div className="field-row">
+          <div className="field">
+            <label htmlFor={fieldId('agentId')}>Voice agent</label>
+            <select
+              id={fieldId('agentId')}
+              value={values.agentId}
+              disabled={mode === 'edit'}
+              onChange={(event) => set('agentId', event.target.value)}
+              aria-invalid={invalid('agentId')}
+              aria-describedby={describe('agentId', true)}
+            >
+              <option value="">Choose an agent…</option>
+              {agents.map((agent) => (
+                <option key={agent.id} value={agent.id}>
+                  {agent.name}
+                </option>
+              ))}
+            </select>
+            {hint(
+              'agentId',
+              mode === 'edit' ? (
+                'The agent cannot change once a campaign exists.'
+              ) : agents.length === 0 ? (
+                <>
+                  No agents yet: <Link to="/agents">create one</Link> first.
+                </>
+              ) : (
+                'Who speaks on the calls.'
+              ),
+            )}
+            {fieldError('agentId')}
+          </div>
+          <div className="field">
+            <label htmlFor={fieldId('phoneId')}>Caller phone</label>
+            <select
+              id={fieldId('phoneId')}
+              value={values.phoneId}
+              disabled={mode === 'edit'}
+              onChange={(event) => set('phoneId', event.target.value)}
+              aria-invalid={invalid('phoneId')}
+              aria-describedby={describe('phoneId', true)}
+            >
+              <option value="">Organization default</option>
+              {phones.map((phone) => (
+                <option key={phone.id} value={phone.id}>
+                  {phone.name} · {phone.number} ({humanize(phone.provider)})
+                </option>
+              ))}
+            </select>
+            {hint(
+              'phoneId',
+              mode === 'edit' ? 'The caller number cannot change once a campaign exists.' : 'The number contacts see.',
+            )}
+            {fieldError('phoneId')}
+          </div>
+        </div>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Dialling</legend>
+        <div className="field-row">
+          {numberField('concurrentCallsLimit', 'Concurrent calls', 'Live calls at once, 1–50.', '1')}
+          <div className="field">
+            <label htmlFor={fieldId('settings.priorityMode')}>Order</label>
+            <select
+              id={fieldId('settings.priorityMode')}
+              value={values.settings.priorityMode}
+              onChange={(event) => setSetting('priorityMode', event.target.value as PriorityMode)}
+              aria-invalid={invalid('settings.priorityMode')}
+              aria-describedby={describe('settings.priorityMode')}
+            >
+              {PRIORITY_MODES.map((mode) => (
+                <option key={mode.value} value={mode.value}>
+                  {mode.label}
+                </option>
+              ))}
+            </select>
+            {fieldError('settings.priorityMode')}
+          </div>
+        </div>
+      </fieldset>
+
+      <fieldset className="form-section">
+        <legend>Retries</legend>
+        <div className="field field-check">
+          <input
+            id={fieldId('settings.retryFailedCalls')}
+            type="checkbox"
+            checked={values.settings.retryFailedCalls}
+            onChange={(event) => setSetting('retryFailedCalls', event.target.checked)}
+          />
+          <label htmlFor={fieldId('settings.retryFailedCalls')}>Retry calls that fail (busy, no answer, errors)</label>
+          {fieldError('settings.retryFailedCalls')}
+        </div>
+        <div className="field-row">
+          {numberField(
+            'maxRetryAttempts',
+            'Retries per contact',
+            '0–10 retries after the first call.',
+            '1',
+            !values.settings.retryFailedCalls,
+          )}
+          {numberField(
+            'retryDelayMinutes',
+            'Minutes between retries',
+            '0–10,080 (one week); fractions allowed.',
+            'any',
+            !values.settings.retryFailedCalls,
+          )}
+        </div>
+        <div className="field field-check">
+          <input
+            id={fieldId('settings.excludeVoicemail')}
+            type="checkbox"
+            checked={values.settings.excludeVoicemail}
+            onChange={(event) => setSetting('excludeVoicemail', event.target.checked)}
+          />
+          <label htmlFor={fieldId('settings.excludeVoicemail')}>
+            Do not retry contacts whose call reached voicemail
+          </label>
+          {fieldError('settings.excludeVoicemail')}
+        </div>
+      </fieldset>
+
+      {(formError || unplaced.length > 0) && (
+        <div className="form-error" role="alert" id={`${id}-form-error`}>
+          {formError && <p>{formError}</p>}
+          {unplaced.map(([path, message]) => (
+            <p key={path}>
+              {path}: {message}
+            </p>
+          ))}
+        </div>
+      )}
+
+      <div className="form-actions">
+        <Link to={cancelTo} className="button button-ghost">
+          Cancel
+        </Link>
+        <button type="submit" className="button button-primary" disabled={submitting}>
+          {submitting ? 'Saving…' : mode === 'create' ? 'Create campaign' : 'Save changes'}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,90 @@
+import type { CampaignSettingsInput, PriorityMode } from '../gql/graphql';
+
+/** What the campaign form edits. Numbers stay strings until validated, as typed. */
+export interface CampaignFormValues {
+  name: string;
+  description: string;
+  agentId: string;
+  /** Empty: the organization's default phone. */
+  phoneId: string;
+  settings: {
+    concurrentCallsLimit: string;
+    retryFailedCalls: boolean;
+    maxRetryAttempts: string;
+    retryDelayMinutes: string;
+    excludeVoicemail: boolean;
+    priorityMode: PriorityMode;
+  };
+}
+
+/** The limits of each setting; the API enforces the same ones. */
+export const SETTING_LIMITS = {
+  concurrentCallsLimit: { min: 1, max: 50, default: 3 },
+  maxRetryAttempts: { min: 0, max: 10, default: 3 },
+  retryDelayMinutes: { min: 0, max: 10_080, default: 30 },
+} as const;
+
+export const NAME_MAX_LENGTH = 200;
+
+export const EMPTY_CAMPAIGN_FORM: CampaignFormValues = {
+  name: '',
+  description: '',
+  agentId: '',
+  phoneId: '',
+  settings: {
+    concurrentCallsLimit: String(SETTING_LIMITS.concurrentCallsLimit.default),
+    retryFailedCalls: true,
+    maxRetryAttempts: String(SETTING_LIMITS.maxRetryAttempts.default),
+    retryDelayMinutes: String(SETTING_LIMITS.retryDelayMinutes.default),
+    excludeVoicemail: false,
+    priorityMode: 'FIFO',
+  },
+};
+
+function checkNumber(raw: string, { min, max }: { min: number; max: number }, integer: boolean): string | null {
+  const text = raw.trim();
+  if (text === '') return 'Required.';
+  const value = Number(text);
+  if (!Number.isFinite(value)) return 'Enter a number.';
+  if (integer && !Number.isInteger(value)) return 'Enter a whole number.';
+  if (value < min || value > max) return `Must be between ${min} and ${max.toLocaleString('en-US')}.`;
+  return null;
+}
+
+/**
+ * Checks the form before it is sent; returns messages by dotted input path (the same
+ * paths the API names in `extensions.field`), empty when valid.
+ */
+export function validateCampaignForm(values: CampaignFormValues, mode: 'create' | 'edit'): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const name = values.name.trim();
+  if (!name) errors['name'] = 'Name the campaign.';
+  else if (name.length > NAME_MAX_LENGTH) errors['name'] = `Keep it under ${NAME_MAX_LENGTH} characters.`;
+  if (mode === 'create' && !values.agentId) errors['agentId'] = 'Choose the voice agent that makes the calls.';
+  const { settings } = values;
+  const limit = checkNumber(settings.concurrentCallsLimit, SETTING_LIMITS.concurrentCallsLimit, true);
+  if (limit) errors['settings.concurrentCallsLimit'] = limit;
+  if (settings.retryFailedCalls) {
+    const attempts = checkNumber(settings.maxRetryAttempts, SETTING_LIMITS.maxRetryAttempts, true);
+    if (attempts) errors['settings.maxRetryAttempts'] = attempts;
+    const delay = checkNumber(settings.retryDelayMinutes, SETTING_LIMITS.retryDelayMinutes, false);
+    if (delay) errors['settings.retryDelayMinutes'] = delay;
+  }
+  return errors;
+}
+
+/** The settings as the API takes them (call after validation passed). */
+export function toSettingsInput(settings: CampaignFormValues['settings']): CampaignSettingsInput {
+  const input: CampaignSettingsInput = {
+    concurrentCallsLimit: Number(settings.concurrentCallsLimit),
+    retryFailedCalls: settings.retryFailedCalls,
+    excludeVoicemail: settings.excludeVoicemail,
+    priorityMode: settings.priorityMode,
+  };
+  // With retries off, the retry fields are not validated, so they are not sent either.
+  if (settings.retryFailedCalls) {
+    input.maxRetryAttempts = Number(settings.maxRetryAttempts);
+    input.retryDelayMinutes = Number(settings.retryDelayMinutes);
+  }
+  return input;
+}

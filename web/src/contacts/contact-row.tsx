@@ -1,0 +1,65 @@
+import { graphql } from '../gql';
+import type { ContactRow_ContactFragment } from '../gql/graphql';
+import { formatDateTime, humanize } from '../shell/format';
+import { StatusBadge } from '../shell/status-badge';
+
+export const ContactRowFragment = graphql(`
+  fragment ContactRow_contact on Contact {
+    id
+    phoneNumber
+    name
+    email
+    priority
+    status
+    attempts
+    lastOutcome
+    nextAttemptAt
+  }
+`);
+
+export interface ContactRowProps {
+  contact: ContactRow_ContactFragment;
+  canCall: boolean;
+  calling: boolean;
+  onCall(contactId: string): void;
+}
+
+/** One contact, with "Call now". */
+export function ContactRow({ contact, canCall, calling, onCall }: ContactRowProps) {
+  const label = contact.name || contact.phoneNumber;
+  return (
+    <tr>
+      <td data-label="Contact">
+        <span className="row-title">{contact.name || '—'}</span>
+        {contact.email && <span className="row-sub">{contact.email}</span>}
+      </td>
+      <td data-label="Phone" className="mono">
+        {contact.phoneNumber}
+      </td>
+      <td data-label="Status">
+        <StatusBadge status={contact.status} />
+      </td>
+      <td data-label="Attempts" className="num">
+        {contact.attempts}
+      </td>
+      <td data-label="Last outcome">{contact.lastOutcome ? humanize(contact.lastOutcome) : '—'}</td>
+      <td data-label="Next attempt">
+        {contact.status === 'RETRY_SCHEDULED' ? formatDateTime(contact.nextAttemptAt) : '—'}
+      </td>
+      <td data-label="Priority" className="num">
+        {contact.priority}
+      </td>
+      <td className="cell-action">
+        <button
+          type="button"
+          className="button button-small"
+          disabled={!canCall || calling || contact.status === 'CALLING'}
+          onClick={() => onCall(contact.id)}
+          aria-label={`Call ${label} now`}
+        >
+          {calling ? 'Calling…' : 'Call now'}
+        </button>
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,99 @@
+import { useCallback, useRef, useState } from 'react';
+import Papa from 'papaparse';
+import { useApolloClient } from '@apollo/client/react';
+import { useSession } from '../session/session.context';
+import { mapColumns, rowToContact } from './csv-mapping';
+import { useAddContacts } from './use-add-contacts';
+import { UploadError, uploadContactsCsv } from './upload-contacts';
+import type { ImportReport } from './upload-contacts';
+
+export type ImportState =
+  | { phase: 'idle' }
+  | { phase: 'uploading'; fraction: number }
+  | { phase: 'processing' }
+  | { phase: 'done'; report: ImportReport }
+  | { phase: 'failed'; message: string };
+
+const FALLBACK_BATCH = 500;
+
+/**
+ * Imports a CSV into a campaign, with progress. Owns the cache update: the campaign's
+ * cached contact lists are dropped and its page query (counters) refetched.
+ */
+export function useImportContacts(campaignId: string) {
+  const client = useApolloClient();
+  const { token } = useSession();
+  const [addContacts] = useAddContacts();
+  const [state, setState] = useState<ImportState>({ phase: 'idle' });
+  const abort = useRef<AbortController | null>(null);
+
+  /** The API without the CSV endpoint: parse here and send batches through GraphQL. */
+  const importThroughGraphql = useCallback(
+    async (text: string): Promise<ImportReport> => {
+      const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), {
+        header: true,
+        skipEmptyLines: 'greedy',
+        transformHeader: (h) => h.trim(),
+      });
+      const columns = mapColumns(parsed.meta.fields ?? []);
+      const contacts = parsed.data.map((row) => rowToContact(row, columns));
+      const report: ImportReport = {
+        accepted: 0,
+        duplicates: 0,
+        rejected: [],
+        totalRows: contacts.length,
+        rejectedCount: 0,
+      };
+      for (let start = 0; start < contacts.length; start += FALLBACK_BATCH) {
+        const result = await addContacts(campaignId, contacts.slice(start, start + FALLBACK_BATCH));
+        report.accepted += result.accepted;
+        report.duplicates += result.duplicates;
+        // Row numbers as in the file: the header is row 1.
+        report.rejected.push(
+          ...result.rejected.map((r) => ({ row: start + r.index + 2, phoneNumber: r.phoneNumber, reason: r.reason })),
+        );
+        setState({ phase: 'uploading', fraction: Math.min(1, (start + FALLBACK_BATCH) / contacts.length) });
+      }
+      report.rejectedCount = report.rejected.length;
+      return report;
+    },
+    [addContacts, campaignId],
+  );
+
+  const start = useCallback(
+    async (csv: string) => {
+      abort.current = new AbortController();
+      setState({ phase: 'uploading', fraction: 0 });
+      try {
+        let report: ImportReport;
+        try {
+          report = await uploadContactsCsv({
+            campaignId,
+            csv: new Blob([csv], { type: 'text/csv' }),
+            token,
+            signal: abort.current.signal,
+            onProgress: (fraction) =>
+              setState(fraction >= 1 ? { phase: 'processing' } : { phase: 'uploading', fraction }),
+          });
+        } catch (error) {
+          if (error instanceof UploadError && error.status === 404 && error.code !== 'NOT_FOUND')
+            report = await importThroughGraphql(csv);
+          else throw error;
+        }
+        const campaign = client.cache.identify({ __typename: 'Campaign', id: campaignId });
+        if (campaign) client.cache.evict({ id: campaign, fieldName: 'contacts' });
+        await client.refetchQueries({ include: ['CampaignPage'] });
+        setState({ phase: 'done', report });
+      } catch (error) {
+        setState({ phase: 'failed', message: error instanceof Error ? error.message : String(error) });
+      } finally {
+        abort.current = null;
+      }
+    },
+    [campaignId, client, importThroughGraphql, token],
+  );
+
+  const cancel = useCallback(() => abort.current?.abort(), []);
+  const reset = useCallback(() => setState({ phase: 'idle' }), []);
+  return { state, start, cancel, reset };
+}

@@ -1,0 +1,114 @@
+import type { PhoneInput, TelephonyProvider, UpdatePhoneInput } from '../gql/graphql';
+
+/** The phone form as typed: rates in percent, durations in milliseconds. */
+export interface PhoneFormValues {
+  name: string;
+  number: string;
+  provider: TelephonyProvider;
+  busyPercent: string;
+  noAnswerPercent: string;
+  failPercent: string;
+  voicemailPercent: string;
+  minDurationMs: string;
+  maxDurationMs: string;
+}
+
+export const EMPTY_PHONE_FORM: PhoneFormValues = {
+  name: '',
+  number: '',
+  provider: 'SIMULATED',
+  busyPercent: '10',
+  noAnswerPercent: '10',
+  failPercent: '5',
+  voicemailPercent: '10',
+  minDurationMs: '2000',
+  maxDurationMs: '8000',
+};
+
+export const RATE_FIELDS = [
+  { key: 'busyPercent', input: 'busyRate', label: 'Busy' },
+  { key: 'noAnswerPercent', input: 'noAnswerRate', label: 'No answer' },
+  { key: 'failPercent', input: 'failRate', label: 'Failed' },
+  { key: 'voicemailPercent', input: 'voicemailRate', label: 'Voicemail' },
+] as const;
+
+/** Checks the phone form; messages by the API's input paths (`simulation.busyRate`…). */
+export function validatePhoneForm(values: PhoneFormValues): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!values.name.trim()) errors['name'] = 'Name the phone, e.g. "Sales line".';
+  if (!/^\+?[0-9][0-9 ()-]{5,}$/.test(values.number.trim()))
+    errors['number'] = 'Enter a phone number in international format, e.g. +14155550100.';
+  if (values.provider !== 'SIMULATED') return errors;
+  let total = 0;
+  for (const field of RATE_FIELDS) {
+    const value = Number(values[field.key]);
+    if (values[field.key].trim() === '' || !Number.isFinite(value) || value < 0 || value > 100)
+      errors[`simulation.${field.input}`] = 'Between 0 and 100 percent.';
+    else total += value;
+  }
+  if (total > 100)
+    errors['simulation.busyRate'] ??= `The outcome rates add up to ${total}%; keep them at 100% or less.`;
+  const min = Number(values.minDurationMs);
+  const max = Number(values.maxDurationMs);
+  if (!Number.isInteger(min) || min < 0)
+    errors['simulation.minDurationMs'] = 'A whole number of milliseconds, 0 or more.';
+  if (!Number.isInteger(max) || max < 0)
+    errors['simulation.maxDurationMs'] = 'A whole number of milliseconds, 0 or more.';
+  else if (Number.isInteger(min) && max < min) errors['simulation.maxDurationMs'] = 'At least the minimum duration.';
+  return errors;
+}
+
+/** The form as the API's PhoneInput (rates as 0–1 probabilities). */
+export function toPhoneInput(values: PhoneFormValues): PhoneInput {
+  const input: PhoneInput = {
+    name: values.name.trim(),
+    number: values.number.trim().replace(/[\s()-]/g, ''),
+    provider: values.provider,
+  };
+  if (values.provider === 'SIMULATED') {
+    input.simulation = {
+      busyRate: Number(values.busyPercent) / 100,
+      noAnswerRate: Number(values.noAnswerPercent) / 100,
+      failRate: Number(values.failPercent) / 100,
+      voicemailRate: Number(values.voicemailPercent) / 100,
+      minDurationMs: Number(values.minDurationMs),
+      maxDurationMs: Number(values.maxDurationMs),
+    };
+  }
+  return input;
+}
+
+/** The update as the API's UpdatePhoneInput: the provider cannot change. */
+export function toUpdatePhoneInput(values: PhoneFormValues): UpdatePhoneInput {
+  const { provider: _provider, ...input } = toPhoneInput(values);
+  return input;
+}
+
+/** A phone as the form edits it (rates back to percent). */
+export function phoneToForm(phone: {
+  name: string;
+  number: string;
+  provider: TelephonyProvider;
+  simulation: {
+    busyRate: number;
+    noAnswerRate: number;
+    failRate: number;
+    voicemailRate: number;
+    minDurationMs: number;
+    maxDurationMs: number;
+  } | null;
+}): PhoneFormValues {
+  const percent = (rate: number) => String(Math.round(rate * 10_000) / 100);
+  const sim = phone.simulation;
+  return {
+    name: phone.name,
+    number: phone.number,
+    provider: phone.provider,
+    busyPercent: sim ? percent(sim.busyRate) : EMPTY_PHONE_FORM.busyPercent,
+    noAnswerPercent: sim ? percent(sim.noAnswerRate) : EMPTY_PHONE_FORM.noAnswerPercent,
+    failPercent: sim ? percent(sim.failRate) : EMPTY_PHONE_FORM.failPercent,
+    voicemailPercent: sim ? percent(sim.voicemailRate) : EMPTY_PHONE_FORM.voicemailPercent,
+    minDurationMs: sim ? String(sim.minDurationMs) : EMPTY_PHONE_FORM.minDurationMs,
+    maxDurationMs: sim ? String(sim.maxDurationMs) : EMPTY_PHONE_FORM.maxDurationMs,
+  };
+}
