@@ -6,6 +6,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
+import { GraphQLError } from 'graphql';
 import type { Request, Response, NextFunction } from 'express';
 import mongoose from 'mongoose';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -19,7 +20,7 @@ import { createRequestContext } from './context';
 import type { AppServices } from './context';
 import { bearerToken, verifyToken } from './users/auth.token';
 import type { AuthUser } from './users/auth.token';
-import { AppError } from './errors';
+import { AppError, toGraphQLError } from './errors';
 import { createDispatcher } from './dispatch/dispatch.service';
 import { OrganizationModel } from './organizations/organization.model';
 import { UserModel } from './users/user.model';
@@ -28,7 +29,12 @@ import { PhoneModel } from './phones/phone.model';
 import { CampaignModel } from './campaigns/campaign.model';
 import { ContactModel } from './contacts/contact.model';
 import { CallModel } from './calls/call.model';
+import { DoNotCallModel } from './dnc/dnc.model';
 import { httpRoutes } from './http/routes';
+import { createLivePubSub } from './pubsub';
+import { LiveHub } from './live/live.hub';
+import { startWsServer } from './live/ws.server';
+import { operationLimitRules } from './schema/limits';
 
 /** The built dashboard (web/dist), served at `/` when present. */
 const WEB_DIST = path.resolve(__dirname, '../../web/dist');
@@ -48,7 +54,7 @@ export interface StartAppOptions {
   redisUrl: string;
 }
 
-const MODELS = [OrganizationModel, UserModel, AgentModel, PhoneModel, CampaignModel, ContactModel, CallModel];
+const MODELS = [OrganizationModel, UserModel, AgentModel, PhoneModel, CampaignModel, ContactModel, CallModel, DoNotCallModel];
 
 /**
  * Starts one Dialwave process: connects MongoDB and Redis, then the API (ROLE api/all)
@@ -68,7 +74,8 @@ export async function startApp({ config, mongoUri, redisUrl }: StartAppOptions):
     }
   };
   try {
-    await mongoose.connect(mongoUri, { serverSelectionTimeoutMS: 10_000, autoIndex: false });
+    // monitorCommands: tests and benches count the commands a request sends (DataLoader checks).
+    await mongoose.connect(mongoUri, { serverSelectionTimeoutMS: 10_000, autoIndex: false, monitorCommands: true });
     steps.push({ name: 'mongodb', run: () => mongoose.disconnect() });
     // Indexes before traffic: unique ones guard invariants (one call per attempt).
     await Promise.all(MODELS.map((m) => m.createIndexes()));
@@ -80,14 +87,16 @@ export async function startApp({ config, mongoUri, redisUrl }: StartAppOptions):
     const events = new EventPublisher(redis, config.redisPrefix);
     const dispatcher = createDispatcher({ config, redis, redisUrl, events });
     steps.push({ name: 'dispatcher', run: () => dispatcher.close() });
-    const services: AppServices = { config, redis, events, dispatcher };
+    const services: AppServices = { config, redis, events, dispatcher, live: null };
 
     let url = '';
     let port = 0;
     if (config.role !== 'worker') {
-      const http = await startHttp(services);
+      const http = await startHttp(services, redisUrl);
       steps.push({ name: 'http', run: () => http.stop() });
       url = http.url;
+      // Webhook and simulator URLs point at this API unless PUBLIC_URL / SIMULATOR_URL say otherwise.
+      dispatcher.setApiUrl(url);
       port = http.port;
     }
     if (config.role !== 'api') await dispatcher.startWorkers();
@@ -100,14 +109,30 @@ export async function startApp({ config, mongoUri, redisUrl }: StartAppOptions):
   }
 }
 
-async function startHttp(services: AppServices): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+async function startHttp(
+  services: AppServices,
+  redisUrl: string,
+): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const { config } = services;
   const app = express();
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
-  const schema = await buildAppSchema();
-  const apollo = createApolloServer(config, schema, httpServer);
-  await apollo.start();
+
+  // Subscriptions: one publishing and one subscribing Redis connection per API process.
+  const livePubSub = createLivePubSub(createRedis(redisUrl), createRedis(redisUrl), config.redisPrefix);
+  const hub = new LiveHub(livePubSub);
+  services.live = hub;
+  const schema = await buildAppSchema({ pubSub: livePubSub.pubSub });
+  const ws = startWsServer(httpServer, schema, services, { validationRules: operationLimitRules(schema) });
+  const apollo = createApolloServer(config, schema, httpServer, [
+    {
+      // Close WebSockets before Apollo drains HTTP, so subscribers get a reconnect hint.
+      async serverWillStart() {
+        return { drainServer: () => ws.close() };
+      },
+    },
+  ]);
+  await Promise.all([apollo.start(), hub.start()]);
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -117,7 +142,8 @@ async function startHttp(services: AppServices): Promise<{ url: string; port: nu
 
   app.use(
     '/graphql',
-    express.json({ limit: '2mb' }),
+    // 6 MB: importContactsCsv takes files up to 5 MB inline (bigger ones stream to the CSV route).
+    express.json({ limit: '6mb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
@@ -126,7 +152,15 @@ async function startHttp(services: AppServices): Promise<{ url: string; port: nu
         let user: AuthUser | null = null;
         // A bad token on a request that needs no user (signUp, login) is still rejected:
         // silently treating it as anonymous would hide an expired session from the client.
-        if (token) user = await verifyToken(config.jwt, token);
+        if (token) {
+          try {
+            user = await verifyToken(config.jwt, token);
+          } catch (error) {
+            // Apollo masks errors thrown while building the context unless they are GraphQLErrors.
+            if (error instanceof AppError) throw withHttpStatus(toGraphQLError(error), 401);
+            throw error;
+          }
+        }
         return createRequestContext(services, user, requestId, log);
       },
     }),
@@ -169,8 +203,12 @@ async function startHttp(services: AppServices): Promise<{ url: string; port: nu
   return {
     url: `http://${host}:${port}`,
     port,
-    // apollo.stop() drains the HTTP server (ApolloServerPluginDrainHttpServer).
-    stop: () => apollo.stop(),
+    stop: async () => {
+      // apollo.stop() closes WebSockets, then drains the HTTP server (ApolloServerPluginDrainHttpServer).
+      await apollo.stop();
+      await hub.close();
+      await livePubSub.close();
+    },
   };
 }
 
@@ -179,4 +217,9 @@ function placeholderPage(): string {
 <body style="font-family:system-ui;max-width:40rem;margin:4rem auto">
 <h1>Dialwave</h1><p>The API is running at <a href="/graphql">/graphql</a>.
 The dashboard has not been built: run <code>npm run build</code>.</p></body></html>`;
+}
+
+/** Marks a GraphQLError with the HTTP status Apollo should answer with. */
+function withHttpStatus(error: GraphQLError, status: number): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
 }

@@ -67,6 +67,16 @@ const envSchema = z.object({
   MAX_CONCURRENT_OUTBOUND_CALLS: int(1000, 1, 100000),
   /** Longest a call may last before its lease expires and it is closed as FAILED. Default 3600 s. */
   MAX_CALL_DURATION_SECONDS: int(3600, 1, 24 * 3600),
+  /** BullMQ lock of a dispatch job; a dead worker's slots are re-run after it lapses. Default 30000 ms. */
+  DISPATCH_LOCK_MS: int(30_000, 200, 600_000),
+  /** How often workers look for dispatch jobs whose lock lapsed (stalled). Default 30000 ms. */
+  DISPATCH_STALLED_INTERVAL_MS: int(30_000, 100, 600_000),
+  /** How often a worker sweeps calls and leases whose holder died. Default 15000 ms. */
+  DISPATCH_SWEEP_INTERVAL_MS: int(15_000, 100, 3_600_000),
+  /** How long a place-call request to a provider may take before it counts as ambiguous. Default 15000 ms. */
+  PLACE_CALL_TIMEOUT_MS: int(15_000, 50, 120_000),
+  /** Base URL of the simulated provider's API (mounted on the API at /simulator). Default: this process's API, else PUBLIC_URL. */
+  SIMULATOR_URL: z.url('must be an absolute URL').optional(),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   /** Twilio REST base URL; tests point it at a local server. */
@@ -102,6 +112,9 @@ export interface Config {
   workerConcurrency: number;
   maxConcurrentOutboundCalls: number;
   maxCallDurationSeconds: number;
+  /** Dispatch timings (see DISPATCH_* and PLACE_CALL_TIMEOUT_MS). */
+  dispatch: { lockMs: number; stalledIntervalMs: number; sweepIntervalMs: number; placeCallTimeoutMs: number };
+  simulatorUrl: string | undefined;
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
   exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string };
   logLevel: string | undefined;
@@ -172,6 +185,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: e.WORKER_CONCURRENCY,
     maxConcurrentOutboundCalls: e.MAX_CONCURRENT_OUTBOUND_CALLS,
     maxCallDurationSeconds: e.MAX_CALL_DURATION_SECONDS,
+    dispatch: {
+      lockMs: e.DISPATCH_LOCK_MS,
+      stalledIntervalMs: e.DISPATCH_STALLED_INTERVAL_MS,
+      sweepIntervalMs: e.DISPATCH_SWEEP_INTERVAL_MS,
+      placeCallTimeoutMs: e.PLACE_CALL_TIMEOUT_MS,
+    },
+    simulatorUrl: e.SIMULATOR_URL,
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBase: e.TWILIO_API_BASE },
     exotel: { sid: e.EXOTEL_SID, apiKey: e.EXOTEL_API_KEY, apiToken: e.EXOTEL_API_TOKEN, apiBase: e.EXOTEL_API_BASE },
     logLevel: e.LOG_LEVEL,

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import type { Dispatcher } from './dispatch/dispatcher';
 import type { EventPublisher } from './events';
+import type { LiveHub } from './live/live.hub';
 import type { Logger } from './logger';
 import type { AuthUser } from './users/auth.token';
 import { createLoaders } from './loaders';
@@ -16,6 +17,8 @@ export interface AppServices {
   redis: Redis;
   events: EventPublisher;
   dispatcher: Dispatcher;
+  /** Subscription fan-out (API processes only; null in ROLE=worker). */
+  live: LiveHub | null;
 }
 
 /** What every resolver gets: the caller, per-request DataLoaders and the services. */

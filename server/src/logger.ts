@@ -10,7 +10,6 @@ export type { Logger };
  * configuration is parsed (to report a bad configuration).
  */
 function defaultLevel(): string {
-  // eslint-disable-next-line no-restricted-properties -- see the doc comment above
   const env = process.env;
   if (env['LOG_LEVEL']) return env['LOG_LEVEL'];
   if (env['JEST_WORKER_ID'] !== undefined || env['NODE_ENV'] === 'test') return 'silent';

@@ -38,11 +38,12 @@ export class RedisServerMissingError extends Error {
  * Nothing is persisted (`--save "" --appendonly no`) and eviction is off
  * (`noeviction`: BullMQ loses jobs otherwise). Resolves once the server answers PING.
  * @param options.port default: a free port
+ * @param options.binary the executable, looked up on the PATH. Default `redis-server`.
  */
-export async function startRedisServer(options: { port?: number } = {}): Promise<RedisServerHandle> {
+export async function startRedisServer(options: { port?: number; binary?: string } = {}): Promise<RedisServerHandle> {
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
-    'redis-server',
+    options.binary ?? 'redis-server',
     [
       '--port', String(port),
       '--bind', '127.0.0.1',
@@ -61,17 +62,20 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
     if (output.length < 10_000) output += chunk.toString();
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let failed = false;
   const spawnError = new Promise<never>((_, reject) =>
-    child.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'ENOENT' ? new RedisServerMissingError() : error),
-    ),
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      failed = true;
+      reject(error.code === 'ENOENT' ? new RedisServerMissingError() : error);
+    }),
   );
 
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
-    if (child.exitCode === null && child.signalCode === null) {
+    // A child that never spawned (ENOENT) has no pid and may never emit 'exit'.
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
       await exited;
@@ -82,7 +86,7 @@ export async function startRedisServer(options: { port?: number } = {}): Promise
   const url = `redis://127.0.0.1:${port}`;
   const ready = (async () => {
     const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline) {
+    while (Date.now() < deadline && !failed) {
       if (child.exitCode !== null) throw new Error(`redis-server exited at start:\n${output}`);
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined);

@@ -35,6 +35,10 @@ const contactSchema = new Schema(
     skipReason: { type: String, default: null },
     /** The call in flight (status CALLING), so a restarted job finds it instead of redialling. */
     currentCallId: { type: Types.ObjectId, default: null },
+    /** The dispatch slot (`<generation>-<index>` or `manual`) that holds a CALLING contact, so a re-run slot job finds its own call. */
+    slotId: { type: String, default: null },
+    /** `attempts` when the current round began: retryFailedContacts opens a new round without forgetting past calls. */
+    roundStartAttempts: { type: Number, default: 0 },
   },
   { timestamps: true },
 );

@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { AppError, toGraphQLError } from '../errors';
 import type { RequestContext } from '../context';
 import { logger } from '../logger';
+import { operationLimitsPlugin } from '../schema/limits';
 
 /**
  * Masks everything that is not a client error: the client sees "Internal server error"
@@ -45,6 +46,7 @@ export function createApolloServer(
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), ...extraPlugins],
+    // Depth, cost and alias limits before execution (schema/limits.ts; the WebSocket path reuses them).
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), operationLimitsPlugin<RequestContext>(), ...extraPlugins],
   });
 }

@@ -1,8 +1,10 @@
 import type { Express } from 'express';
 import type { AppServices } from '../context';
+import { contactImportRoute } from '../contacts/contact.import.route';
+import { simulatorRoute, webhookRoute } from '../dispatch/webhook.route';
 
 /** An HTTP route group mounted beside /graphql (webhooks, CSV import, metrics…). */
 export type HttpRoute = (app: Express, services: AppServices) => void;
 
 /** Every route group of the API. Add a feature's routes here (one line each). */
-export const httpRoutes: HttpRoute[] = [];
+export const httpRoutes: HttpRoute[] = [contactImportRoute, webhookRoute, simulatorRoute];

@@ -1,8 +1,26 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { SystemResolver } from './system.resolver';
+import { UserResolver } from '../users/user.resolver';
+import { AgentResolver } from '../agents/agent.resolver';
+import { PhoneResolver } from '../phones/phone.resolver';
+import { CampaignResolver } from '../campaigns/campaign.resolver';
+import { ContactResolver } from '../contacts/contact.resolver';
+import { CallResolver } from '../calls/call.resolver';
+import { DoNotCallResolver } from '../dnc/dnc.resolver';
+import { LiveResolver } from '../live/live.resolver';
 
 /**
  * Every resolver class of the API. Add a feature's resolver here (one line each).
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- type-graphql's own type
-export const resolvers: NonEmptyArray<Function> = [SystemResolver];
+export const resolvers: NonEmptyArray<Function> = [
+  SystemResolver,
+  UserResolver,
+  AgentResolver,
+  PhoneResolver,
+  CampaignResolver,
+  ContactResolver,
+  CallResolver,
+  LiveResolver,
+  DoNotCallResolver,
+];

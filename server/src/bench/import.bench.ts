@@ -1,0 +1,97 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL response data: its shape is checked by assertions */
+import { benchGraphQL, percentile, startBenchStack } from './stack';
+
+/**
+ * CSV import and list-query bench, over HTTP against a whole process:
+ * - a generated 100,000-row CSV through POST /api/campaigns/:id/contacts.csv: rows/s and the
+ *   peak RSS and heap (sampled every 50 ms) — flat memory is the point of the streaming import;
+ * - a 50-campaign list with agent, phone and stats (DataLoader-batched) over 200 runs, against
+ *   a trivial `{ version }` query in the same run as the baseline.
+ */
+const ROWS = 100_000;
+const RUNS = 200;
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+function csv(rows: number): Buffer {
+  const lines = ['phone,name,email,segment'];
+  const areas = ['212', '312', '415', '617', '646', '718', '202', '305', '404', '512'];
+  for (let i = 0; i < rows; i++) {
+    lines.push(`+1${areas[Math.floor(i / 10_000) % areas.length]}555${String(i % 10_000).padStart(4, '0')},Person ${i},p${i}@example.com,${i % 4}`);
+  }
+  return Buffer.from(lines.join('\n') + '\n', 'utf8');
+}
+
+async function timeRuns(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < 20; i++) await fn(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+export async function runImportBench(): Promise<void> {
+  const stack = await startBenchStack();
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  try {
+    const { signUp } = await benchGraphQL(stack.url, `mutation { signUp(input: { email: "bench@example.com", password: "bench password", organizationName: "Bench" }) { token } }`);
+    const token: string = signUp.token;
+    const { agents, phones } = await benchGraphQL(stack.url, `{ agents { id } phones { id } }`, {}, token);
+    const agentId: string = agents[0].id;
+    const create = async (name: string) =>
+      (await benchGraphQL(stack.url, `mutation($a: ID!, $n: String!) { createCampaign(input: { name: $n, agentId: $a }) { id } }`, { a: agentId, n: name }, token)).createCampaign.id as string;
+
+    // 1. CSV import
+    const body = csv(ROWS);
+    const campaignId = await create('Import bench');
+    const base = process.memoryUsage();
+    let peakRss = base.rss;
+    let peakHeap = base.heapUsed;
+    const sampler = setInterval(() => {
+      const m = process.memoryUsage();
+      peakRss = Math.max(peakRss, m.rss);
+      peakHeap = Math.max(peakHeap, m.heapUsed);
+    }, 50);
+    const t0 = process.hrtime.bigint();
+    const res = await fetch(`${stack.url}/api/campaigns/${campaignId}/contacts.csv`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/csv', authorization: `Bearer ${token}` },
+      body,
+    });
+    const report = (await res.json()) as { accepted: number; rejectedCount: number; duplicates: number };
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    clearInterval(sampler);
+    out(`import: ${ROWS.toLocaleString('en-US')} rows (${mb(body.length)} MB) in ${seconds.toFixed(2)} s = ${Math.round(ROWS / seconds).toLocaleString('en-US')} rows/s`);
+    out(`import: accepted ${report.accepted}, duplicates ${report.duplicates}, rejected ${report.rejectedCount}`);
+    out(`import: RSS ${mb(base.rss)} -> peak ${mb(peakRss)} MB (+${mb(peakRss - base.rss)}); heap ${mb(base.heapUsed)} -> peak ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)}) [in-process: includes the embedded MongoDB holding the rows, and the ${mb(body.length)} MB client body]`);
+
+    // 2. A 50-campaign dashboard list against a trivial query
+    const extra = await benchGraphQL(
+      stack.url,
+      `mutation { a: createAgent(input: { name: "A2" }) { id } b: createAgent(input: { name: "A3" }) { id } p: createPhone(input: { name: "P2", number: "+14155550190", provider: SIMULATED }) { id } }`,
+      {},
+      token,
+    );
+    const agentIds = [agentId, extra.a.id, extra.b.id];
+    const phoneIds = [phones[0].id, extra.p.id];
+    for (let i = 0; i < 50; i++) {
+      await benchGraphQL(
+        stack.url,
+        `mutation($a: ID!, $p: ID!, $n: String!) { createCampaign(input: { name: $n, agentId: $a, phoneId: $p }) { id } }`,
+        { a: agentIds[i % 3], p: phoneIds[i % 2], n: `List ${i}` },
+        token,
+      );
+    }
+    const list = `{ campaigns(first: 50) { totalCount nodes { id name status agent { id name } phone { id number } stats { totalContacts progress successRate } } } }`;
+    const listed = await timeRuns(RUNS, () => benchGraphQL(stack.url, list, {}, token));
+    const trivial = await timeRuns(RUNS, () => benchGraphQL(stack.url, `{ version }`, {}, token));
+    out(`list 50 campaigns (agent, phone, stats): p50 ${listed.p50.toFixed(2)} ms, p99 ${listed.p99.toFixed(2)} ms over ${RUNS} runs`);
+    out(`baseline { version }:                   p50 ${trivial.p50.toFixed(2)} ms, p99 ${trivial.p99.toFixed(2)} ms`);
+    out(`ratio list/baseline: p50 ${(listed.p50 / trivial.p50).toFixed(1)}x, p99 ${(listed.p99 / trivial.p99).toFixed(1)}x`);
+  } finally {
+    await stack.stop();
+  }
+}

@@ -1,0 +1,278 @@
+import { IANAZone } from 'luxon';
+import { CampaignModel, CAMPAIGN_STATUSES, PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.model';
+import type { CampaignDoc, CampaignStatus, PriorityMode } from './campaign.model';
+import { EMPTY_COUNTERS, queueView, statsView } from './campaign.stats';
+import type { CampaignStatsView, StatsCounters } from './campaign.stats';
+import { AgentModel } from '../agents/agent.model';
+import { PhoneModel } from '../phones/phone.model';
+import { defaultPhone } from '../phones/phone.service';
+import { ContactModel } from '../contacts/contact.model';
+import { CallModel } from '../calls/call.model';
+import type { AppServices } from '../context';
+import { badInput, conflict, notFound } from '../errors';
+import { parseObjectId } from '../object-id';
+import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
+import type { Page } from '../pagination';
+import { decimal, escapeRegExp, integer, optionalText, text } from '../validation';
+
+export interface CallingWindowFields {
+  start: string;
+  end: string;
+  days?: number[] | null;
+  timezone: string;
+}
+
+/** Settings as clients send them: every field optional (omitted keeps the current value). */
+export interface SettingsFields {
+  concurrentCallsLimit?: number | null;
+  retryFailedCalls?: boolean | null;
+  maxRetryAttempts?: number | null;
+  retryDelayMinutes?: number | null;
+  excludeVoicemail?: boolean | null;
+  priorityMode?: PriorityMode | null;
+  callsPerMinute?: number | null;
+  callingWindow?: CallingWindowFields | null;
+}
+
+export interface CreateCampaignFields {
+  name: string;
+  description?: string | null;
+  agentId: string;
+  phoneId?: string | null;
+  settings?: SettingsFields | null;
+}
+
+export interface UpdateCampaignFields {
+  name?: string | null;
+  description?: string | null;
+  settings?: SettingsFields | null;
+  agentId?: string | null;
+  phoneId?: string | null;
+}
+
+/** Limits of the settings, with the defaults in campaign.model.ts. */
+export const SETTINGS_LIMITS = {
+  concurrentCallsLimit: { min: 1, max: 50 },
+  maxRetryAttempts: { min: 0, max: 10 },
+  retryDelayMinutes: { min: 0, max: 10_080 },
+  callsPerMinute: { min: 1, max: 600 },
+} as const;
+
+const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+function callingWindow(input: CallingWindowFields): Required<CallingWindowFields> {
+  const f = 'settings.callingWindow';
+  if (typeof input.start !== 'string' || !HH_MM.test(input.start)) throw badInput(`${f}.start`, 'must be a 24-hour time "HH:mm"');
+  if (typeof input.end !== 'string' || !(HH_MM.test(input.end) || input.end === '24:00')) {
+    throw badInput(`${f}.end`, 'must be a 24-hour time "HH:mm" (24:00 for midnight)');
+  }
+  // An end before the start is a window across midnight (22:00–06:00); equal ones are empty.
+  if (input.end === input.start) throw badInput(`${f}.end`, 'must differ from start (the window would be empty)');
+  const days = input.days ?? [1, 2, 3, 4, 5];
+  if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 7) || new Set(days).size !== days.length) {
+    throw badInput(`${f}.days`, 'must list distinct ISO weekdays from 1 (Monday) to 7 (Sunday), at least one');
+  }
+  if (typeof input.timezone !== 'string' || !IANAZone.isValidZone(input.timezone)) {
+    throw badInput(`${f}.timezone`, 'must be an IANA time zone such as Europe/London');
+  }
+  return { start: input.start, end: input.end, days: [...days].sort((a, b) => a - b), timezone: input.timezone };
+}
+
+/**
+ * Checks the settings given and returns the `$set` paths they change (`settings.x`).
+ * Every rule names its field, e.g. `settings.concurrentCallsLimit`.
+ */
+export function settingsUpdate(input: SettingsFields): Record<string, unknown> {
+  const set: Record<string, unknown> = {};
+  const L = SETTINGS_LIMITS;
+  const has = <K extends keyof SettingsFields>(k: K) => input[k] !== undefined && input[k] !== null;
+  if (has('concurrentCallsLimit')) set['settings.concurrentCallsLimit'] = integer('settings.concurrentCallsLimit', input.concurrentCallsLimit, L.concurrentCallsLimit.min, L.concurrentCallsLimit.max);
+  if (has('maxRetryAttempts')) set['settings.maxRetryAttempts'] = integer('settings.maxRetryAttempts', input.maxRetryAttempts, L.maxRetryAttempts.min, L.maxRetryAttempts.max);
+  if (has('retryDelayMinutes')) set['settings.retryDelayMinutes'] = decimal('settings.retryDelayMinutes', input.retryDelayMinutes, L.retryDelayMinutes.min, L.retryDelayMinutes.max);
+  if (has('retryFailedCalls')) set['settings.retryFailedCalls'] = Boolean(input.retryFailedCalls);
+  if (has('excludeVoicemail')) set['settings.excludeVoicemail'] = Boolean(input.excludeVoicemail);
+  if (has('priorityMode')) {
+    if (!(PRIORITY_MODES as readonly string[]).includes(input.priorityMode as string)) throw badInput('settings.priorityMode', `must be one of ${PRIORITY_MODES.join(', ')}`);
+    set['settings.priorityMode'] = input.priorityMode;
+  }
+  // For the two optional extras, an explicit null means "turn off".
+  if (input.callsPerMinute !== undefined) {
+    set['settings.callsPerMinute'] = input.callsPerMinute === null ? null : integer('settings.callsPerMinute', input.callsPerMinute, L.callsPerMinute.min, L.callsPerMinute.max);
+  }
+  if (input.callingWindow !== undefined) set['settings.callingWindow'] = input.callingWindow === null ? null : callingWindow(input.callingWindow);
+  return set;
+}
+
+/** Full settings for a new campaign: the defaults overlaid with what was given. */
+function newSettings(input: SettingsFields | null | undefined): Record<string, unknown> {
+  const settings: Record<string, unknown> = { ...SETTINGS_DEFAULTS, callsPerMinute: null, callingWindow: null };
+  for (const [path, value] of Object.entries(settingsUpdate(input ?? {}))) settings[path.slice('settings.'.length)] = value;
+  return settings;
+}
+
+async function agentRef(organizationId: string, id: unknown) {
+  const _id = parseObjectId(id);
+  const agent = _id ? await AgentModel.exists({ _id, organizationId }) : null;
+  if (!agent) throw badInput('agentId', 'no such agent in your organization');
+  return agent._id;
+}
+
+async function phoneRef(organizationId: string, id: unknown) {
+  const _id = parseObjectId(id);
+  const phone = _id ? await PhoneModel.exists({ _id, organizationId }) : null;
+  if (!phone) throw badInput('phoneId', 'no such phone in your organization');
+  return phone._id;
+}
+
+/** A campaign of the organization, or null (also for another organization's id and malformed ids). */
+export async function findCampaign(organizationId: string, id: string): Promise<CampaignDoc | null> {
+  const _id = parseObjectId(id);
+  return _id ? CampaignModel.findOne({ _id, organizationId }).exec() : null;
+}
+
+/** Like `findCampaign`, but NOT_FOUND ("Campaign not found") instead of null. */
+export async function getCampaign(organizationId: string, id: string): Promise<CampaignDoc> {
+  const campaign = await findCampaign(organizationId, id);
+  if (!campaign) throw notFound('Campaign');
+  return campaign;
+}
+
+export async function createCampaign(services: Pick<AppServices, 'events'>, organizationId: string, input: CreateCampaignFields): Promise<CampaignDoc> {
+  const name = text('name', input.name, 1, 200);
+  const description = optionalText('description', input.description, 2000);
+  const settings = newSettings(input.settings);
+  const agentId = await agentRef(organizationId, input.agentId);
+  let phoneId;
+  if (input.phoneId !== undefined && input.phoneId !== null) phoneId = await phoneRef(organizationId, input.phoneId);
+  else {
+    const phone = await defaultPhone(organizationId);
+    if (!phone) throw badInput('phoneId', 'is required: your organization has no phone yet');
+    phoneId = phone._id;
+  }
+  const campaign = await CampaignModel.create({ organizationId, name, description, agentId, phoneId, status: 'DRAFT', settings });
+  await services.events.campaignChanged(organizationId, String(campaign._id));
+  return campaign;
+}
+
+/**
+ * Updates a campaign, also while it runs: a running campaign's dispatcher hears of new
+ * settings at once (limit, retry policy). Agent and phone cannot change while ACTIVE.
+ */
+export async function updateCampaign(
+  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  organizationId: string,
+  id: string,
+  input: UpdateCampaignFields,
+): Promise<CampaignDoc> {
+  const $set: Record<string, unknown> = {};
+  if (input.name !== undefined && input.name !== null) $set['name'] = text('name', input.name, 1, 200);
+  if (input.description !== undefined) $set['description'] = optionalText('description', input.description, 2000);
+  const settings = input.settings ? settingsUpdate(input.settings) : {};
+  Object.assign($set, settings);
+  const refs = input.agentId != null || input.phoneId != null;
+  if (input.agentId !== undefined && input.agentId !== null) $set['agentId'] = await agentRef(organizationId, input.agentId);
+  if (input.phoneId !== undefined && input.phoneId !== null) $set['phoneId'] = await phoneRef(organizationId, input.phoneId);
+
+  const _id = parseObjectId(id);
+  if (!_id) throw notFound('Campaign');
+  // The status condition sits in the filter so a concurrent start cannot slip in between.
+  const filter: Record<string, unknown> = refs ? { _id, organizationId, status: { $ne: 'ACTIVE' } } : { _id, organizationId };
+  const campaign = await CampaignModel.findOneAndUpdate(filter, { $set }, { returnDocument: 'after' }).exec();
+  if (!campaign) {
+    const existing = await getCampaign(organizationId, id);
+    throw conflict(`Campaign is ${existing.status}: pause it before changing its agent or phone`, { status: existing.status });
+  }
+  if (Object.keys(settings).length > 0 && (campaign.status === 'ACTIVE' || campaign.status === 'PAUSED')) {
+    await services.dispatcher.settingsChanged(campaign);
+  }
+  await services.events.campaignChanged(organizationId, String(campaign._id));
+  return campaign;
+}
+
+/** Deletes a campaign with its contacts and calls; CONFLICT while it is ACTIVE. */
+export async function deleteCampaign(services: Pick<AppServices, 'events'>, organizationId: string, id: string): Promise<boolean> {
+  const _id = parseObjectId(id);
+  if (!_id) throw notFound('Campaign');
+  const { deletedCount } = await CampaignModel.deleteOne({ _id, organizationId, status: { $ne: 'ACTIVE' } }).exec();
+  if (deletedCount === 0) {
+    const existing = await getCampaign(organizationId, id);
+    throw conflict(`Campaign is ${existing.status}: pause or cancel it before deleting it`, { status: existing.status });
+  }
+  await Promise.all([ContactModel.deleteMany({ campaignId: _id }).exec(), CallModel.deleteMany({ campaignId: _id }).exec()]);
+  await services.events.campaignChanged(organizationId, id);
+  return true;
+}
+
+export interface ListCampaignsOptions {
+  status?: CampaignStatus | null;
+  search?: string | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * A page of the organization's campaigns, newest first (createdAt, then _id, both
+ * descending: stable under inserts, no duplicates or gaps across pages).
+ */
+export async function listCampaigns(organizationId: string, options: ListCampaignsOptions): Promise<Page<CampaignDoc>> {
+  const first = pageSize(options.first, 20);
+  const filter: Record<string, unknown> = { organizationId };
+  if (options.status) {
+    if (!(CAMPAIGN_STATUSES as readonly string[]).includes(options.status)) throw badInput('status', 'is not a campaign status');
+    filter['status'] = options.status;
+  }
+  const search = optionalText('search', options.search, 200);
+  if (search) filter['name'] = new RegExp(escapeRegExp(search), 'i');
+  const query: Record<string, unknown> = { ...filter };
+  if (options.after) {
+    const [ms, hex] = decodeCursor(options.after, ['number', 'string'] as const);
+    const afterId = parseObjectId(hex);
+    if (!afterId) throw badInput('after', 'is not a cursor this server issued');
+    const at = new Date(ms);
+    query['$or'] = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: afterId } }];
+  }
+  const [rows, totalCount] = await Promise.all([
+    CampaignModel.find(query).sort({ createdAt: -1, _id: -1 }).limit(first + 1).exec(),
+    CampaignModel.countDocuments(filter).exec(),
+  ]);
+  return toPage(rows, first, totalCount, (c) => encodeCursor([c.createdAt.getTime(), String(c._id)]));
+}
+
+/** The stored counters of a campaign as plain numbers (a mongoose subdocument cannot be spread). */
+export function countersOf(campaign: Pick<CampaignDoc, 'stats'>): StatsCounters {
+  const stats = campaign.stats as unknown as Record<string, unknown> | null | undefined;
+  const out = { ...EMPTY_COUNTERS };
+  for (const key of Object.keys(out) as (keyof StatsCounters)[]) {
+    const value = stats?.[key];
+    out[key] = typeof value === 'number' ? value : 0;
+  }
+  return out;
+}
+
+export function campaignStats(campaign: Pick<CampaignDoc, 'stats'>): CampaignStatsView {
+  return statsView(countersOf(campaign));
+}
+
+export interface CampaignProgressView {
+  campaignId: string;
+  status: CampaignStatus;
+  stats: CampaignStatsView;
+  queue: ReturnType<typeof queueView>;
+  startedAt: Date | null;
+  lastCallAt: Date | null;
+  updatedAt: Date;
+}
+
+/** Progress from the campaign document alone (no aggregation: cheap enough to push often). */
+export function campaignProgress(campaign: CampaignDoc): CampaignProgressView {
+  const counters = countersOf(campaign);
+  return {
+    campaignId: String(campaign._id),
+    status: campaign.status,
+    stats: statsView(counters),
+    queue: queueView(counters),
+    startedAt: campaign.startedAt ?? null,
+    lastCallAt: campaign.lastCallAt ?? null,
+    updatedAt: campaign.updatedAt,
+  };
+}

@@ -1,0 +1,37 @@
+import type { Request, Response } from 'express';
+import type { HttpRoute } from '../http/routes';
+import { importContactsCsv } from './contact.import';
+import { createRequestContext, requireUser } from '../context';
+import { AppError, ErrorCode } from '../errors';
+import { logger } from '../logger';
+import { bearerToken, verifyToken } from '../users/auth.token';
+
+const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
+
+/**
+ * `POST /api/campaigns/:id/contacts.csv`: streams a CSV file (up to 1,000,000 rows) into a
+ * campaign. Bearer token in `Authorization`, `Content-Type: text/csv`. Replies with the
+ * import report as JSON. Only translates: the import itself is contact.import.ts.
+ */
+export const contactImportRoute: HttpRoute = (app, services) => {
+  app.post('/api/campaigns/:id/contacts.csv', async (req: Request, res: Response) => {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
+    const user = await verifyToken(services.config.jwt, token);
+    const requestId = String(req.headers['x-request-id'] ?? '');
+    const ctx = createRequestContext(services, user, requestId, logger.child({ requestId }));
+    const { organizationId } = requireUser(ctx, 'OPERATOR');
+    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!CSV_TYPES.has(type)) {
+      res.status(415).json({ error: { code: 'BAD_USER_INPUT', message: 'Send the file with Content-Type: text/csv' } });
+      return;
+    }
+    // destroyOnReturn false: when the import stops early (row limit, bad CSV) the socket
+    // must stay open for the reply.
+    const body = req.iterator({ destroyOnReturn: false });
+    const report = await importContactsCsv(services, organizationId, String(req.params['id']), body);
+    // An unread rest of the body cannot be reused as the next request on this connection.
+    if (!req.readableEnded) res.setHeader('Connection', 'close');
+    res.json(report);
+  });
+};

@@ -1,0 +1,253 @@
+import { Readable, pipeline } from 'node:stream';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import { announceContacts, checkContact, contactTarget, insertContacts } from './contact.service';
+import type { ContactFields, NewContact } from './contact.service';
+import type { CampaignDoc } from '../campaigns/campaign.model';
+import type { AppServices } from '../context';
+import { badInput } from '../errors';
+
+/**
+ * CSV import core, shared by `POST /api/campaigns/:id/contacts.csv` (streaming) and the
+ * `importContactsCsv` mutation (small files). It knows nothing of either transport: it
+ * takes the file as an async iterable of bytes or strings.
+ *
+ * Memory stays flat whatever the file size: rows are parsed as a stream, checked and
+ * written 1,000 at a time, and parsing waits while a batch is written (backpressure reaches
+ * the socket). Duplicates across batches are found by the unique (campaignId, phoneNumber)
+ * index, not by a set of every number seen.
+ */
+
+export interface CsvRejection {
+  /**
+   * Line of the file where the row ends, from 1; the header is line 1, so the first
+   * contact is row 2. This is the spreadsheet row number unless a quoted cell spans lines.
+   */
+  row: number;
+  /** The phone cell as written (empty when missing). */
+  phoneNumber: string;
+  reason: string;
+}
+
+export interface CsvImportReport {
+  accepted: number;
+  duplicates: number;
+  /** The first `maxRejected` rejections, in file order. */
+  rejected: CsvRejection[];
+  rejectedCount: number;
+  /** Data rows read (the header is not counted). */
+  totalRows: number;
+  /** True when the file had more than `maxRows` data rows; the rest were not read. */
+  truncated: boolean;
+  /** Set when the file could not be read to its end; rows before the break were imported. */
+  error: string | null;
+}
+
+export interface CsvImportOptions {
+  /** Data rows read at most; the rest of the file is ignored and `truncated` set. Default 1,000,000. */
+  maxRows?: number;
+  /** Rows per insertMany. Default 1,000. */
+  batchSize?: number;
+  /** Rejections listed in the report (all are counted). Default 1,000. */
+  maxRejected?: number;
+  /** Least time between two "contacts added" announcements while importing. Default 500 ms. */
+  announceEveryMs?: number;
+}
+
+/** Header names (lower case, without spaces, `_` or `-`) that mean the phone number. */
+const PHONE_HEADERS = new Set(['phone', 'phonenumber', 'number', 'mobile', 'telephone', 'tel']);
+const KNOWN: Record<string, 'name' | 'email' | 'priority'> = {
+  name: 'name',
+  fullname: 'name',
+  email: 'email',
+  emailaddress: 'email',
+  priority: 'priority',
+};
+
+type Column = { kind: 'phoneNumber' | 'name' | 'email' | 'priority' } | { kind: 'custom'; key: string };
+
+/** Maps header cells to contact fields, case-insensitively; other columns go to customData. */
+export function mapHeader(cells: string[]): Column[] {
+  const columns = cells.map((cell): Column => {
+    const header = cell.replace(/^\uFEFF/, '').trim();
+    const squashed = header.toLowerCase().replace(/[\s_-]/g, '');
+    if (PHONE_HEADERS.has(squashed)) return { kind: 'phoneNumber' };
+    const known = KNOWN[squashed];
+    if (known) return { kind: known };
+    // "." and a leading "$" mean paths and operators to MongoDB: keep the key storable.
+    return { kind: 'custom', key: header.replace(/\./g, '_').replace(/^\$+/, '').slice(0, 100) };
+  });
+  if (!columns.some((c) => c.kind === 'phoneNumber')) {
+    throw badInput('csv', 'the header row needs a phone column (phone, phoneNumber, phone_number or number)');
+  }
+  return columns;
+}
+
+function rowFields(columns: Column[], cells: string[]): ContactFields {
+  const fields: ContactFields = { phoneNumber: '' };
+  let custom: Record<string, string> | null = null;
+  columns.forEach((column, i) => {
+    const value = (cells[i] ?? '').trim();
+    if (column.kind !== 'custom') {
+      // The first phone column wins when a file has two.
+      if (column.kind !== 'phoneNumber' || fields.phoneNumber === '') fields[column.kind] = value;
+    } else if (column.key !== '' && value !== '') {
+      (custom ??= {})[column.key] = value;
+    }
+  });
+  if (custom) fields.customData = custom;
+  return fields;
+}
+
+/** Length of the prefix of `bytes` that ends on a UTF-8 character boundary. */
+function completeUtf8Length(bytes: Uint8Array): number {
+  const n = bytes.length;
+  for (let i = n - 1; i >= Math.max(0, n - 4); i--) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) === 0x80) continue; // continuation byte: look further back
+    const need = b < 0x80 ? 1 : b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return i + need > n ? i : n;
+  }
+  return n;
+}
+
+/**
+ * Decodes a byte stream as UTF-8 (a leading BOM dropped) and, from the first bytes that
+ * are not valid UTF-8 on, as Windows-1252: what Excel writes as "CSV" on Western Windows.
+ * Decided chunk by chunk, so nothing is buffered beyond a split character.
+ */
+export async function* decodeCsvText(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): AsyncGenerator<string> {
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let mode: 'start' | 'utf8' | 'cp1252' = 'start';
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of source) {
+    if (typeof chunk === 'string') {
+      const text = mode === 'start' ? chunk.replace(/^\uFEFF/, '') : chunk;
+      if (text.length > 0) mode = mode === 'start' ? 'utf8' : mode;
+      if (text) yield text;
+      continue;
+    }
+    let bytes: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    carry = Buffer.alloc(0);
+    if (mode === 'start') {
+      if (bytes.length < 3 && [0xef, 0xbb, 0xbf].slice(0, bytes.length).every((b, i) => bytes[i] === b)) {
+        carry = bytes; // could still be a BOM split across chunks
+        continue;
+      }
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+      mode = 'utf8';
+    }
+    if (mode === 'utf8') {
+      const cut = completeUtf8Length(bytes);
+      try {
+        const text = utf8.decode(bytes.subarray(0, cut));
+        carry = Buffer.from(bytes.subarray(cut));
+        if (text) yield text;
+        continue;
+      } catch {
+        mode = 'cp1252';
+      }
+    }
+    const text = iconv.decode(bytes, 'win1252');
+    if (text) yield text;
+  }
+  if (carry.length > 0) {
+    if (mode === 'start' && carry.length < 3) mode = 'utf8';
+    try {
+      yield mode === 'cp1252' ? iconv.decode(carry, 'win1252') : utf8.decode(carry);
+    } catch {
+      yield iconv.decode(carry, 'win1252');
+    }
+  }
+}
+
+/**
+ * Imports a CSV file of contacts into a campaign (which may be running). The first row is
+ * the header: phone / phoneNumber / phone_number / number (any case) is the number, name,
+ * email and priority their fields, every other column a customData key.
+ */
+export async function importContactsCsv(
+  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  organizationId: string,
+  campaignId: string,
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+  options: CsvImportOptions = {},
+): Promise<CsvImportReport> {
+  const { maxRows = 1_000_000, batchSize = 1000, maxRejected = 1000, announceEveryMs = 500 } = options;
+  const { scope } = await contactTarget(organizationId, campaignId);
+  const report: CsvImportReport = { accepted: 0, duplicates: 0, rejected: [], rejectedCount: 0, totalRows: 0, truncated: false, error: null };
+
+  const parser = parse({
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    // A runaway quote would otherwise swallow the rest of the file into one cell.
+    max_record_size: 64 * 1024,
+    // A malformed row becomes a rejection (the 'skip' event) instead of ending the import;
+    // ending it would also drop the parsed rows still buffered in the stream.
+    skip_records_with_error: true,
+  });
+  pipeline(Readable.from(decodeCsvText(source)), parser, () => undefined);
+
+  let columns: Column[] | null = null;
+  let batch: NewContact[] = [];
+  let latest: CampaignDoc | null = null;
+  let announced = 0;
+  let unannounced = false;
+
+  const reject = (row: number, phoneNumber: string, reason: string) => {
+    report.rejectedCount += 1;
+    if (report.rejected.length < maxRejected) report.rejected.push({ row, phoneNumber, reason });
+  };
+  const flush = async () => {
+    const { inserted, duplicates, campaign } = await insertContacts(scope.campaignId, batch);
+    batch = [];
+    report.accepted += inserted;
+    report.duplicates += duplicates;
+    if (!campaign) return;
+    latest = campaign;
+    unannounced = true;
+    if (Date.now() - announced >= announceEveryMs) {
+      await announceContacts(services, campaign);
+      announced = Date.now();
+      unannounced = false;
+    }
+  };
+
+  parser.on('skip', (error: Error & { lines?: number }) => {
+    report.totalRows += 1;
+    reject(error.lines ?? 0, '', `the row is not valid CSV: ${error.message}`);
+  });
+
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!columns) {
+        columns = mapHeader(record);
+        continue;
+      }
+      if (record.every((cell) => cell.trim() === '')) continue;
+      if (report.totalRows >= maxRows) {
+        report.truncated = true;
+        break;
+      }
+      report.totalRows += 1;
+      const fields = rowFields(columns, record);
+      const check = checkContact(fields, scope);
+      if (check.ok) batch.push(check.contact);
+      else reject(info.lines, String(fields.phoneNumber), check.reason);
+      if (batch.length >= batchSize) await flush();
+    }
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    // csv-parse's own errors (CSV_…) describe the file: report them, keep what was imported.
+    if (typeof code === 'string' && code.startsWith('CSV_')) report.error = (error as Error).message;
+    else throw error;
+  } finally {
+    parser.destroy();
+  }
+  if (!columns && !report.error) throw badInput('csv', 'the file is empty: it needs a header row and contacts');
+  if (batch.length > 0) await flush();
+  if (unannounced && latest) await announceContacts(services, latest);
+  return report;
+}

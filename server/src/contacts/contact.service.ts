@@ -1,0 +1,261 @@
+import { Types } from 'mongoose';
+import { ContactModel, CONTACT_STATUSES } from './contact.model';
+import type { ContactDoc, ContactStatus } from './contact.model';
+import { CampaignModel } from '../campaigns/campaign.model';
+import type { CampaignDoc } from '../campaigns/campaign.model';
+import { transitionInc } from '../campaigns/campaign.stats';
+import { getCampaign } from '../campaigns/campaign.service';
+import { OrganizationModel } from '../organizations/organization.model';
+import { parsePhoneNumber, singleTimezoneOf } from '../phones/phone.number';
+import type { AppServices } from '../context';
+import { badInput, conflict } from '../errors';
+import { parseObjectId } from '../object-id';
+import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
+import type { Page } from '../pagination';
+import { isEmail } from '../validation';
+
+/** A contact as clients send it (GraphQL input, or one CSV row). */
+export interface ContactFields {
+  phoneNumber: unknown;
+  name?: unknown;
+  email?: unknown;
+  priority?: unknown;
+  customData?: unknown;
+}
+
+/** A contact ready for `insertMany` (raw driver document: every field explicit). */
+export interface NewContact {
+  _id: Types.ObjectId;
+  organizationId: Types.ObjectId;
+  campaignId: Types.ObjectId;
+  phoneNumber: string;
+  name: string | null;
+  email: string | null;
+  priority: number;
+  customData: Record<string, string | number | boolean | null> | null;
+  timezone: string | null;
+  status: ContactStatus;
+  attempts: number;
+  nextAttemptAt: null;
+  lastOutcome: null;
+  skipReason: null;
+  currentCallId: null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type ContactCheck = { ok: true; contact: NewContact } | { ok: false; reason: string };
+
+/** Most contacts one `addContacts` call takes; bigger lists go through the CSV import. */
+export const MAX_CONTACTS_PER_CALL = 10_000;
+/** Serialized size limit of `customData`. */
+export const MAX_CUSTOM_DATA_BYTES = 4096;
+export const PRIORITY_RANGE = { min: -1000, max: 1000 } as const;
+
+export interface ContactScope {
+  organizationId: Types.ObjectId;
+  campaignId: Types.ObjectId;
+  /** Country for numbers written without a country code. */
+  defaultCountry: string;
+}
+
+function customData(value: unknown): { ok: true; value: NewContact['customData'] } | { ok: false; reason: string } {
+  if (value === undefined || value === null) return { ok: true, value: null };
+  if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'customData must be an object' };
+  const out: Record<string, string | number | boolean | null> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    // `$` and `.` in field names are operators and paths to MongoDB.
+    if (key === '' || key.length > 100 || key.startsWith('$') || key.includes('.')) {
+      return { ok: false, reason: `customData key "${key.slice(0, 100)}" must be 1 to 100 characters without "." or a leading "$"` };
+    }
+    if (v !== null && typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
+      return { ok: false, reason: `customData.${key} must be a string, number, boolean or null (the object is flat)` };
+    }
+    out[key] = v as string | number | boolean | null;
+  }
+  if (Buffer.byteLength(JSON.stringify(out), 'utf8') > MAX_CUSTOM_DATA_BYTES) {
+    return { ok: false, reason: `customData must be at most ${MAX_CUSTOM_DATA_BYTES} bytes as JSON` };
+  }
+  return { ok: true, value: Object.keys(out).length > 0 ? out : null };
+}
+
+/**
+ * Checks and normalises one contact: the number to E.164 (libphonenumber, in the
+ * organization's country when written without a code), the email, priority and customData.
+ * The reason names the field, as a person fixing a spreadsheet needs.
+ */
+export function checkContact(input: ContactFields, scope: ContactScope, now = new Date()): ContactCheck {
+  const number = parsePhoneNumber(input.phoneNumber, scope.defaultCountry);
+  if (!number.ok) return { ok: false, reason: `phoneNumber ${number.reason}` };
+  let name: string | null = null;
+  if (input.name !== undefined && input.name !== null) {
+    if (typeof input.name !== 'string' || input.name.trim().length > 200) return { ok: false, reason: 'name must be at most 200 characters' };
+    name = input.name.trim() || null;
+  }
+  let email: string | null = null;
+  if (input.email !== undefined && input.email !== null && input.email !== '') {
+    if (typeof input.email !== 'string' || !isEmail(input.email.trim())) return { ok: false, reason: 'email is not an email address' };
+    email = input.email.trim().toLowerCase();
+  }
+  let priority = 0;
+  if (input.priority !== undefined && input.priority !== null && input.priority !== '') {
+    const p = typeof input.priority === 'string' ? Number(input.priority.trim()) : input.priority;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < PRIORITY_RANGE.min || p > PRIORITY_RANGE.max) {
+      return { ok: false, reason: `priority must be an integer from ${PRIORITY_RANGE.min} to ${PRIORITY_RANGE.max}` };
+    }
+    priority = p;
+  }
+  const data = customData(input.customData);
+  if (!data.ok) return data;
+  return {
+    ok: true,
+    contact: {
+      _id: new Types.ObjectId(),
+      organizationId: scope.organizationId,
+      campaignId: scope.campaignId,
+      phoneNumber: number.e164,
+      name,
+      email,
+      priority,
+      customData: data.value,
+      timezone: singleTimezoneOf(number.country),
+      status: 'QUEUED',
+      attempts: 0,
+      nextAttemptAt: null,
+      lastOutcome: null,
+      skipReason: null,
+      currentCallId: null,
+      createdAt: now,
+      updatedAt: now,
+    },
+  };
+}
+
+/**
+ * The campaign contacts are added to, with what checking them needs. CONFLICT for a
+ * CANCELLED campaign; any other status takes contacts (a running one dials them, and the
+ * dispatcher decides whether a COMPLETED one reopens).
+ */
+export async function contactTarget(organizationId: string, campaignId: string): Promise<{ campaign: CampaignDoc; scope: ContactScope }> {
+  const campaign = await getCampaign(organizationId, campaignId);
+  if (campaign.status === 'CANCELLED') throw conflict('Campaign is CANCELLED: it takes no more contacts', { status: campaign.status });
+  const org = await OrganizationModel.findById(campaign.organizationId, { defaultCountry: 1 }).lean().exec();
+  return {
+    campaign,
+    scope: { organizationId: campaign.organizationId, campaignId: campaign._id, defaultCountry: org?.defaultCountry ?? 'US' },
+  };
+}
+
+/**
+ * Inserts checked contacts and moves the campaign's counters by the number actually
+ * inserted. The unique index (campaignId, phoneNumber) is the duplicate check: numbers
+ * already in the campaign, or added by a concurrent import, fail with 11000 and count as
+ * duplicates, and `ordered: false` lets the rest through.
+ * @returns the campaign after the counter update (null when nothing was inserted)
+ */
+export async function insertContacts(
+  campaignId: Types.ObjectId,
+  contacts: NewContact[],
+): Promise<{ inserted: number; duplicates: number; campaign: CampaignDoc | null }> {
+  if (contacts.length === 0) return { inserted: 0, duplicates: 0, campaign: null };
+  let duplicates = 0;
+  try {
+    await ContactModel.collection.insertMany(contacts, { ordered: false });
+  } catch (error) {
+    // Duck-typed rather than `instanceof MongoBulkWriteError`: the driver is mongoose's copy.
+    const raw = (error as { writeErrors?: unknown }).writeErrors;
+    const writeErrors = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { code?: number }[];
+    if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
+    duplicates = writeErrors.length;
+  }
+  const inserted = contacts.length - duplicates;
+  if (inserted === 0) return { inserted, duplicates, campaign: null };
+  // Not atomic with the insert (no transactions on a standalone server): a crash in between
+  // leaves counters short, which recountCampaign repairs.
+  const campaign = await CampaignModel.findOneAndUpdate({ _id: campaignId }, { $inc: transitionInc(null, 'QUEUED', inserted) }, { returnDocument: 'after' }).exec();
+  return { inserted, duplicates, campaign };
+}
+
+/** Tells dashboards (event) and the dialing engine (which may be waiting for work) about new contacts. */
+export async function announceContacts(services: Pick<AppServices, 'events' | 'dispatcher'>, campaign: CampaignDoc): Promise<void> {
+  await services.events.campaignChanged(String(campaign.organizationId), String(campaign._id));
+  await services.dispatcher.contactsAdded(campaign);
+}
+
+export interface AddContactsResult {
+  accepted: number;
+  duplicates: number;
+  rejected: { index: number; phoneNumber: string; reason: string }[];
+}
+
+/** Rows per insertMany: small enough for quick round trips, big enough to amortise them. */
+const WRITE_BATCH = 1000;
+
+/**
+ * Adds up to 10,000 contacts to a campaign (which may be running). Invalid contacts are
+ * rejected one by one with their index and reason; duplicates (within the list or already
+ * in the campaign) are counted and skipped.
+ */
+export async function addContacts(
+  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  organizationId: string,
+  campaignId: string,
+  contacts: ContactFields[],
+): Promise<AddContactsResult> {
+  if (contacts.length > MAX_CONTACTS_PER_CALL) {
+    throw badInput('contacts', `at most ${MAX_CONTACTS_PER_CALL.toLocaleString('en-US')} per call; use the CSV import for more`);
+  }
+  const { scope } = await contactTarget(organizationId, campaignId);
+  const result: AddContactsResult = { accepted: 0, duplicates: 0, rejected: [] };
+  const seen = new Set<string>();
+  const valid: NewContact[] = [];
+  const now = new Date();
+  contacts.forEach((input, index) => {
+    const check = checkContact(input, scope, now);
+    if (!check.ok) {
+      result.rejected.push({ index, phoneNumber: typeof input.phoneNumber === 'string' ? input.phoneNumber : '', reason: check.reason });
+    } else if (seen.has(check.contact.phoneNumber)) {
+      result.duplicates += 1;
+    } else {
+      seen.add(check.contact.phoneNumber);
+      valid.push(check.contact);
+    }
+  });
+  let latest: CampaignDoc | null = null;
+  for (let i = 0; i < valid.length; i += WRITE_BATCH) {
+    const { inserted, duplicates, campaign } = await insertContacts(scope.campaignId, valid.slice(i, i + WRITE_BATCH));
+    result.accepted += inserted;
+    result.duplicates += duplicates;
+    latest = campaign ?? latest;
+  }
+  if (latest) await announceContacts(services, latest);
+  return result;
+}
+
+export interface ListContactsOptions {
+  status?: ContactStatus | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** A page of a campaign's contacts in insertion order (by _id). The campaign is already scoped. */
+export async function listContacts(campaignId: Types.ObjectId, options: ListContactsOptions): Promise<Page<ContactDoc>> {
+  const first = pageSize(options.first, 50);
+  const filter: Record<string, unknown> = { campaignId };
+  if (options.status) {
+    if (!(CONTACT_STATUSES as readonly string[]).includes(options.status)) throw badInput('status', 'is not a contact status');
+    filter['status'] = options.status;
+  }
+  const query: Record<string, unknown> = { ...filter };
+  if (options.after) {
+    const [hex] = decodeCursor(options.after, ['string'] as const);
+    const afterId = parseObjectId(hex);
+    if (!afterId) throw badInput('after', 'is not a cursor this server issued');
+    query['_id'] = { $gt: afterId };
+  }
+  const [rows, totalCount] = await Promise.all([
+    ContactModel.find(query).sort({ _id: 1 }).limit(first + 1).exec(),
+    ContactModel.countDocuments(filter).exec(),
+  ]);
+  return toPage(rows, first, totalCount, (c) => encodeCursor([String(c._id)]));
+}

@@ -1,0 +1,265 @@
+import { CampaignModel } from '../campaigns/campaign.model';
+import type { CampaignDoc } from '../campaigns/campaign.model';
+import { campaignProgress } from '../campaigns/campaign.service';
+import type { CampaignProgressView } from '../campaigns/campaign.service';
+import type { CallEventPayload, DialwaveEvent } from '../events';
+import type { LivePubSub } from '../pubsub';
+import { logger } from '../logger';
+
+export interface LiveHubOptions {
+  /**
+   * Shortest gap between two snapshots of one campaign. Default 250 ms: at most 4 a second.
+   * The first change after a quiet period is sent at once; later ones are folded into the
+   * next snapshot, and the latest state is always sent.
+   */
+  minIntervalMs?: number;
+}
+
+/** One subscriber's mailbox: an async iterable fed by the hub. */
+class Mailbox<T> implements AsyncIterableIterator<T> {
+  private readonly items: T[] = [];
+  private waiter: ((r: IteratorResult<T>) => void) | null = null;
+  private done = false;
+  constructor(private readonly onClose: () => void) {}
+
+  push(item: T): void {
+    if (this.done) return;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      w({ value: item, done: false });
+    } else this.items.push(item);
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.items.length > 0) return Promise.resolve({ value: this.items.shift()!, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    if (!this.done) {
+      this.done = true;
+      this.items.length = 0;
+      this.onClose();
+      this.waiter?.({ value: undefined, done: true });
+      this.waiter = null;
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}
+
+/** Subscribers by key, with a count so the hub skips work nobody listens to. */
+class Channels<T> {
+  private readonly byKey = new Map<string, Set<Mailbox<T>>>();
+  open(key: string): Mailbox<T> {
+    let set = this.byKey.get(key);
+    if (!set) this.byKey.set(key, (set = new Set()));
+    const mailbox: Mailbox<T> = new Mailbox<T>(() => {
+      set.delete(mailbox);
+      if (set.size === 0 && this.byKey.get(key) === set) this.byKey.delete(key);
+    });
+    set.add(mailbox);
+    return mailbox;
+  }
+  has(key: string): boolean {
+    return this.byKey.has(key);
+  }
+  send(key: string, item: T): void {
+    const set = this.byKey.get(key);
+    if (set) for (const mailbox of set) mailbox.push(item);
+  }
+  count(): number {
+    let n = 0;
+    for (const set of this.byKey.values()) n += set.size;
+    return n;
+  }
+  closeAll(): void {
+    for (const set of [...this.byKey.values()]) for (const mailbox of [...set]) void mailbox.return();
+  }
+}
+
+interface CoalesceState {
+  organizationId: string;
+  timer: NodeJS.Timeout | null;
+  computing: boolean;
+  pending: boolean;
+  lastSentAt: number;
+}
+
+/**
+ * Turns Redis events into subscription payloads for one API process. One Redis subscription
+ * per process; a campaign change costs one MongoDB read however many dashboards watch it;
+ * call events pass straight through, in order.
+ */
+export class LiveHub {
+  private readonly progress = new Channels<CampaignProgressView>();
+  private readonly calls = new Channels<CallEventPayload>();
+  private readonly campaigns = new Channels<CampaignDoc>();
+  private readonly coalesce = new Map<string, CoalesceState>();
+  private readonly minIntervalMs: number;
+  private loop: AsyncIterator<DialwaveEvent> | null = null;
+  private closed = false;
+  /** Snapshots computed (one MongoDB read each); exposed for tests and benches. */
+  computed = 0;
+
+  constructor(
+    private readonly live: LivePubSub,
+    options: LiveHubOptions = {},
+  ) {
+    this.minIntervalMs = options.minIntervalMs ?? 250;
+  }
+
+  /** Starts consuming the deployment's events. Resolves once the Redis subscription is live. */
+  async start(): Promise<void> {
+    const iterator = this.live.pubSub.subscribe(this.live.eventsTopic)[Symbol.asyncIterator]();
+    this.loop = iterator;
+    void (async () => {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        try {
+          this.onEvent(next.value);
+        } catch (error) {
+          logger.error({ err: error }, 'live event handling failed');
+        }
+      }
+    })();
+    // Wait until Redis confirms the subscription, so no event published after start() is missed.
+    await this.waitSubscribed();
+  }
+
+  private async waitSubscribed(): Promise<void> {
+    await this.live.ready();
+  }
+
+  /** Live subscribers across all three kinds (for metrics). */
+  subscriberCount(): number {
+    return this.progress.count() + this.calls.count() + this.campaigns.count();
+  }
+
+  private onEvent(event: DialwaveEvent): void {
+    switch (event.type) {
+      case 'call.changed':
+        this.calls.send(event.campaignId, event.call);
+        // A call's transition also moves the campaign's numbers.
+        this.schedule(event.campaignId, event.organizationId);
+        return;
+      case 'campaign.changed':
+        this.schedule(event.campaignId, event.organizationId);
+        return;
+      default: {
+        const unknown: never = event;
+        logger.warn({ event: unknown }, 'unknown live event');
+      }
+    }
+  }
+
+  private schedule(campaignId: string, organizationId: string): void {
+    if (this.closed) return;
+    if (!this.progress.has(campaignId) && !this.campaigns.has(organizationId)) return;
+    let state = this.coalesce.get(campaignId);
+    if (!state) {
+      state = { organizationId, timer: null, computing: false, pending: false, lastSentAt: 0 };
+      this.coalesce.set(campaignId, state);
+    }
+    if (state.timer || state.computing) {
+      state.pending = true;
+      return;
+    }
+    const wait = Math.max(0, state.lastSentAt + this.minIntervalMs - Date.now());
+    const s = state;
+    s.timer = setTimeout(() => void this.flush(campaignId, s), wait);
+  }
+
+  private async flush(campaignId: string, state: CoalesceState): Promise<void> {
+    state.timer = null;
+    state.computing = true;
+    state.pending = false;
+    try {
+      const doc = await CampaignModel.findById(campaignId).exec();
+      this.computed += 1;
+      if (doc) {
+        this.progress.send(campaignId, campaignProgress(doc));
+        this.campaigns.send(String(doc.organizationId), doc);
+      }
+    } catch (error) {
+      logger.warn({ err: error, campaignId }, 'could not compute a progress snapshot');
+    } finally {
+      state.computing = false;
+      state.lastSentAt = Date.now();
+    }
+    if (state.pending && !this.closed) this.schedule(campaignId, state.organizationId);
+    else if (!state.pending) this.coalesce.delete(campaignId);
+  }
+
+  /*
+   * The watch* methods return plain iterators, not async generators, on purpose: an async
+   * generator suspended on an await cannot be returned until its next value arrives, so an
+   * unsubscribe from a quiet campaign would leak its mailbox. Here return() closes at once.
+   */
+
+  /**
+   * Progress of one campaign: the current snapshot at once, then one per change (coalesced).
+   * The caller has already checked that the campaign belongs to the subscriber.
+   */
+  watchProgress(campaignId: string): AsyncIterableIterator<CampaignProgressView> {
+    // Open the mailbox before reading, so a change between the read and the first update is not lost.
+    const mailbox = this.progress.open(campaignId);
+    let last = Number.NEGATIVE_INFINITY;
+    let first: Promise<IteratorResult<CampaignProgressView>> | null = (async () => {
+      const doc = await CampaignModel.findById(campaignId).exec();
+      if (!doc) return mailbox.return();
+      const snapshot = campaignProgress(doc);
+      last = snapshot.updatedAt.getTime();
+      return { value: snapshot, done: false };
+    })();
+    const iterator: AsyncIterableIterator<CampaignProgressView> = {
+      async next() {
+        if (first) {
+          const result = first;
+          first = null;
+          return result;
+        }
+        for (;;) {
+          const result = await mailbox.next();
+          if (result.done) return result;
+          // A snapshot computed before our own read may arrive after it: never go backwards.
+          const at = result.value.updatedAt.getTime();
+          if (at < last) continue;
+          last = at;
+          return result;
+        }
+      },
+      return: () => mailbox.return(),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /** Every call transition of one campaign, in order, uncoalesced. */
+  watchCalls(campaignId: string): AsyncIterableIterator<CallEventPayload> {
+    return this.calls.open(campaignId);
+  }
+
+  /** Status and stats changes of every campaign of an organization (coalesced per campaign). */
+  watchCampaigns(organizationId: string): AsyncIterableIterator<CampaignDoc> {
+    return this.campaigns.open(organizationId);
+  }
+
+  /** Ends every subscription and stops consuming events; safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const state of this.coalesce.values()) if (state.timer) clearTimeout(state.timer);
+    this.coalesce.clear();
+    this.progress.closeAll();
+    this.calls.closeAll();
+    this.campaigns.closeAll();
+    await this.loop?.return?.();
+  }
+}

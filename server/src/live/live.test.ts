@@ -1,0 +1,326 @@
+import { WebSocket } from 'ws';
+import { createClient } from 'graphql-ws';
+import type { Client, FormattedExecutionResult } from 'graphql-ws';
+
+type ExecutionResult<T> = FormattedExecutionResult<T, unknown>;
+import { SubscriptionClient } from 'subscriptions-transport-ws';
+import { startTestStack } from '../test/harness';
+import type { TestStack } from '../test/harness';
+import { signToken } from '../users/auth.token';
+import type { CallEventPayload } from '../events';
+
+/** Waits for a condition, polling; tests wait on events, this is only for "eventually" checks. */
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+interface Sub<T> {
+  results: ExecutionResult<T>[];
+  next(): Promise<ExecutionResult<T>>;
+  closed: Promise<{ code: number; reason: string }>;
+  client: Client;
+  dispose(): Promise<void>;
+}
+
+/** Subscribes with graphql-ws (protocol graphql-transport-ws) and collects every message. */
+function subscribe<T>(stack: TestStack, token: string | null, query: string, variables: Record<string, unknown> = {}): Sub<T> {
+  let resolveClosed!: (v: { code: number; reason: string }) => void;
+  const closed = new Promise<{ code: number; reason: string }>((r) => (resolveClosed = r));
+  const client = createClient({
+    url: stack.url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    on: { closed: (e) => resolveClosed({ code: (e as { code: number; reason: string }).code, reason: String((e as { code: number; reason: string }).reason) }) },
+    onNonLazyError: () => undefined,
+  });
+  const results: ExecutionResult<T>[] = [];
+  const waiters: ((r: ExecutionResult<T>) => void)[] = [];
+  let seen = 0;
+  client.subscribe<T>(
+    { query, variables },
+    {
+      next: (value) => {
+        results.push(value);
+        waiters.shift()?.(value);
+      },
+      error: (error) => {
+        const value = { errors: Array.isArray(error) ? error : [{ message: String((error as Error).message ?? error) }] } as ExecutionResult<T>;
+        results.push(value);
+        waiters.shift()?.(value);
+      },
+      complete: () => undefined,
+    },
+  );
+  return {
+    results,
+    closed,
+    client,
+    next: () => {
+      const index = seen++;
+      if (results[index]) return Promise.resolve(results[index]);
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+    dispose: () => client.dispose() as Promise<void>,
+  };
+}
+
+const PROGRESS = /* GraphQL */ `
+  subscription ($id: ID!) {
+    campaignProgress(campaignId: $id) {
+      campaignId
+      status
+      stats { totalContacts queuedCalls progress }
+      queue { waiting }
+      updatedAt
+    }
+  }
+`;
+
+describe('live updates over GraphQL subscriptions', () => {
+  let stack: TestStack;
+  let token: string;
+  let campaignId: string;
+  let otherToken: string;
+  const subs: Sub<unknown>[] = [];
+
+  const track = <T>(s: Sub<T>) => {
+    subs.push(s as Sub<unknown>);
+    return s;
+  };
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    const signUp = async (email: string) => {
+      const res = await stack.graphql<{ signUp: { token: string } }>(
+        `mutation ($i: SignUpInput!) { signUp(input: $i) { token } }`,
+        { i: { email, password: 'correct horse battery', organizationName: `Org of ${email}` } },
+      );
+      if (!res.data) throw new Error(JSON.stringify(res.errors));
+      return res.data.signUp.token;
+    };
+    token = await signUp('live@example.com');
+    otherToken = await signUp('other@example.com');
+    const agents = await stack.graphql<{ agents: { id: string }[] }>(`{ agents { id } }`, {}, token);
+    const created = await stack.graphql<{ createCampaign: { id: string } }>(
+      `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
+      { i: { name: 'Live', agentId: agents.data!.agents[0]!.id } },
+      token,
+    );
+    campaignId = created.data!.createCampaign.id;
+  });
+
+  afterEach(async () => {
+    await Promise.all(subs.splice(0).map((s) => s.dispose()));
+    // Each test starts with no subscriber left on the server, so counts below mean "mine".
+    await until(() => stack.app.services.live!.subscriberCount() === 0);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const addContacts = (numbers: string[]) =>
+    stack.graphql(
+      `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
+      { id: campaignId, c: numbers.map((phoneNumber) => ({ phoneNumber })) },
+      token,
+    );
+
+  it('sends the current snapshot at once, then a snapshot on change', async () => {
+    const sub = track(subscribe<{ campaignProgress: { stats: { totalContacts: number }; status: string } }>(stack, token, PROGRESS, { id: campaignId }));
+    const first = await sub.next();
+    expect(first.errors).toBeUndefined();
+    const before = first.data!.campaignProgress.stats.totalContacts;
+    expect(first.data!.campaignProgress.status).toBe('DRAFT');
+    await addContacts(['+14155550101', '+14155550102']);
+    const second = await sub.next();
+    expect(second.data!.campaignProgress.stats.totalContacts).toBe(before + 2);
+  });
+
+  it('coalesces bursts to at most 4 snapshots a second and always delivers the latest', async () => {
+    const sub = track(subscribe<{ campaignProgress: { stats: { totalContacts: number } } }>(stack, token, PROGRESS, { id: campaignId }));
+    await sub.next();
+    const start = Date.now();
+    for (let i = 0; i < 40; i++) await stack.app.services.events.campaignChanged('x', campaignId);
+    const added = await addContacts(['+14155550103']);
+    expect(added.errors).toBeUndefined();
+    await until(() => sub.results.at(-1)?.data?.campaignProgress.stats.totalContacts === 3);
+    await new Promise((r) => setTimeout(r, 300)); // let any trailing snapshot arrive before counting
+    const elapsed = Math.max(1, Date.now() - start);
+    const updates = sub.results.length - 1;
+    expect(updates).toBeGreaterThanOrEqual(1);
+    expect(updates).toBeLessThanOrEqual(Math.ceil((elapsed / 1000) * 4) + 1);
+    expect(sub.results.at(-1)!.data!.campaignProgress.stats.totalContacts).toBe(3);
+  });
+
+  it('streams call transitions in order, uncoalesced', async () => {
+    const before = stack.app.services.live!.subscriberCount();
+    const sub = track(
+      subscribe<{ callUpdated: { id: string; status: string; campaignId: string } }>(
+        stack,
+        token,
+        `subscription ($id: ID!) { callUpdated(campaignId: $id) { id status campaignId } }`,
+        { id: campaignId },
+      ),
+    );
+    // The subscription is live once the server has registered it; wait for the hub to see it.
+    await until(() => stack.app.services.live!.subscriberCount() > before);
+    const contacts = await stack.graphql<{ campaign: { contacts: { nodes: { id: string }[] } } }>(
+      `query ($id: ID!) { campaign(id: $id) { contacts(first: 1) { nodes { id } } } }`,
+      { id: campaignId },
+      token,
+    );
+    const contactId = contacts.data!.campaign.contacts.nodes[0]!.id;
+    const call = (status: string): CallEventPayload => ({
+      id: '65f000000000000000000001',
+      campaignId,
+      contactId,
+      attempt: 1,
+      status,
+      providerCallId: 'sim-1',
+      startedAt: new Date().toISOString(),
+      answeredAt: null,
+      endedAt: null,
+      durationSeconds: null,
+      error: null,
+    });
+    const statuses = ['INITIATED', 'RINGING', 'IN_PROGRESS', 'COMPLETED'];
+    for (const status of statuses) await stack.app.services.events.callChanged('org', call(status));
+    await until(() => sub.results.length === statuses.length);
+    expect(sub.results.map((r) => r.data?.callUpdated.status)).toEqual(statuses);
+    expect(sub.results[0]!.data!.callUpdated.campaignId).toBe(campaignId);
+  });
+
+  it('campaignUpdated carries changes of the caller organization only', async () => {
+    const mine = track(subscribe<{ campaignUpdated: { id: string; stats: { totalContacts: number } } }>(stack, token, `subscription { campaignUpdated { id stats { totalContacts } } }`));
+    const theirs = track(subscribe<{ campaignUpdated: { id: string } }>(stack, otherToken, `subscription { campaignUpdated { id } }`));
+    await until(() => stack.app.services.live!.subscriberCount() >= 2);
+    await addContacts(['+14155550104']);
+    const update = await mine.next();
+    expect(update.data!.campaignUpdated.id).toBe(campaignId);
+    expect(update.data!.campaignUpdated.stats.totalContacts).toBe(4);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(theirs.results).toHaveLength(0);
+  });
+
+  describe('authentication and authorization', () => {
+    it('rejects a connection without a token', async () => {
+      const sub = track(subscribe(stack, null, PROGRESS, { id: campaignId }));
+      const closed = await sub.closed;
+      expect(closed.code).toBe(4403);
+      expect(closed.reason).toMatch(/authorization/i);
+      expect(sub.results.filter((r) => r.data)).toHaveLength(0);
+    });
+
+    it('rejects a bad token', async () => {
+      const sub = track(subscribe(stack, 'not-a-jwt', PROGRESS, { id: campaignId }));
+      const closed = await sub.closed;
+      expect(closed.code).toBe(4403);
+      expect(closed.reason).toMatch(/Invalid token/);
+    });
+
+    it('rejects an expired token', async () => {
+      const expired = await signToken(stack.app.services.config.jwt, { userId: '65f000000000000000000001', organizationId: '65f000000000000000000002', role: 'ADMIN' }, -10);
+      const sub = track(subscribe(stack, expired, PROGRESS, { id: campaignId }));
+      const closed = await sub.closed;
+      expect(closed.code).toBe(4403);
+      expect(closed.reason).toMatch(/expired/i);
+    });
+
+    it("treats another organization's campaign as not found, with no data", async () => {
+      const sub = track(subscribe<{ campaignProgress: unknown }>(stack, otherToken, PROGRESS, { id: campaignId }));
+      const result = await sub.next();
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.[0]?.message).toBe('Campaign not found');
+      expect((result.errors?.[0] as { extensions?: { code?: string } }).extensions?.code).toBe('NOT_FOUND');
+    });
+
+    it('closes the socket when the token expires', async () => {
+      const user = await stack.graphql<{ me: { id: string; organization: { id: string } } }>(`{ me { id organization { id } } }`, {}, token);
+      const shortLived = await signToken(
+        stack.app.services.config.jwt,
+        { userId: user.data!.me.id, organizationId: user.data!.me.organization.id, role: 'ADMIN' },
+        1,
+      );
+      const sub = track(subscribe(stack, shortLived, PROGRESS, { id: campaignId }));
+      await sub.next();
+      const closed = await sub.closed;
+      expect(closed.code).toBe(4401);
+      expect(closed.reason).toMatch(/expired/i);
+    });
+  });
+
+  describe('limits on the WebSocket path', () => {
+    it('rejects an operation over the alias limit before running it', async () => {
+      const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: campaignId`).join(' ');
+      const sub = track(subscribe(stack, token, `subscription ($id: ID!) { campaignProgress(campaignId: $id) { ${aliases} } }`, { id: campaignId }));
+      const result = await sub.next();
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.[0]?.message).toMatch(/alias/i);
+    });
+
+    it('rejects an operation over the cost limit, and accepts one within it', async () => {
+      const costly = track(
+        subscribe(stack, token, `subscription { campaignUpdated { contacts(first: 1000) { nodes { id } } calls(first: 1000) { nodes { contact { id } } } } }`),
+      );
+      const result = await costly.next();
+      expect(result.data ?? null).toBeNull();
+      expect(result.errors?.[0]?.message).toMatch(/cost \d+ exceeds the limit/);
+      const fine = track(subscribe(stack, token, `subscription { campaignUpdated { id contacts(first: 5) { nodes { id } } } }`));
+      await until(() => stack.app.services.live!.subscriberCount() > 0);
+      expect(fine.results).toHaveLength(0);
+    });
+
+    it('closes a connection that sends a message over the size limit', async () => {
+      const sub = track(subscribe(stack, token, `subscription ($id: ID!) { campaignProgress(campaignId: $id) { campaignId } }`, { id: campaignId, pad: 'x'.repeat(100_000) }));
+      const closed = await sub.closed;
+      expect(closed.code).toBe(1009);
+    });
+  });
+
+  it('serves GraphQL Playground’s older protocol (subscriptions-transport-ws) on the same path', async () => {
+    const client = new SubscriptionClient(
+      stack.url.replace('http', 'ws') + '/graphql',
+      { connectionParams: { authorization: `Bearer ${token}` }, reconnect: false, lazy: false },
+      WebSocket,
+    );
+    try {
+      const received: { data?: { campaignProgress?: { stats: { totalContacts: number } } }; errors?: unknown }[] = [];
+      const observable = client.request({ query: PROGRESS, variables: { id: campaignId } });
+      const subscription = observable.subscribe({ next: (value) => void received.push(value as never), error: () => undefined });
+      await until(() => received.length >= 1);
+      expect(received[0]!.data!.campaignProgress!.stats.totalContacts).toBe(4);
+      await addContacts(['+14155550105']);
+      await until(() => received.length >= 2);
+      expect(received.at(-1)!.data!.campaignProgress!.stats.totalContacts).toBe(5);
+      subscription.unsubscribe();
+
+      // Same authentication: a bad token is refused with a clear error and no data.
+      const refusals: { message?: string }[] = [];
+      const refusedData: unknown[] = [];
+      const refused = new SubscriptionClient(
+        stack.url.replace('http', 'ws') + '/graphql',
+        {
+          connectionParams: { authorization: 'Bearer nope' },
+          reconnect: false,
+          connectionCallback: (error: unknown) => void (error && refusals.push(error as { message?: string })),
+        },
+        WebSocket,
+      );
+      const disconnected = new Promise((r) => refused.onDisconnected(r));
+      refused.request({ query: PROGRESS, variables: { id: campaignId } }).subscribe({ next: (v) => void refusedData.push(v), error: () => undefined });
+      await disconnected;
+      expect(refusals[0]?.message).toMatch(/Invalid token/);
+      expect(refusedData).toHaveLength(0);
+      refused.close();
+    } finally {
+      client.close();
+    }
+  });
+});

@@ -1,0 +1,58 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import type { PubSub } from '@graphql-yoga/subscription';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import type { Redis } from 'ioredis';
+import { eventsChannel } from './events';
+import type { DialwaveEvent } from './events';
+
+/**
+ * The subscribing side of Dialwave's events, over Redis (the publishing side is
+ * events.ts's EventPublisher, which workers use without a subscriber connection).
+ *
+ * Why type-graphql's Redis event target (@graphql-yoga/redis-event-target) rather than
+ * graphql-redis-subscriptions: type-graphql 2's PubSub *is* @graphql-yoga/subscription's,
+ * so one typed object serves `buildSchema({ pubSub })` and our hub; it uses two plain ioredis
+ * connections (one publishing, one in subscriber mode) and JSON on a channel named after the
+ * topic, which is exactly what EventPublisher writes. graphql-redis-subscriptions targets the
+ * older graphql-subscriptions AsyncIterator API that type-graphql 2 no longer uses.
+ */
+export type Topics = {
+  /** Every event of one deployment (one REDIS_PREFIX). */
+  [topic: string]: [DialwaveEvent];
+};
+
+export interface LivePubSub {
+  pubSub: PubSub<Topics>;
+  /** The topic carrying every event (`<prefix>:events`). */
+  eventsTopic: string;
+  /**
+   * Resolves once Redis has confirmed the subscription to the events topic. Redis answers a
+   * connection's commands in order, so this SUBSCRIBE's reply comes after the event target's.
+   */
+  ready(): Promise<void>;
+  /** Closes both Redis connections; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the Redis-backed PubSub from two dedicated connections (a connection in subscriber
+ * mode cannot publish or run commands, so it is never shared).
+ */
+export function createLivePubSub(publishClient: Redis, subscribeClient: Redis, prefix: string): LivePubSub {
+  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const pubSub = createPubSub<Topics>({ eventTarget });
+  let closed = false;
+  const eventsTopic = eventsChannel(prefix);
+  return {
+    pubSub,
+    eventsTopic,
+    ready: async () => {
+      await subscribeClient.subscribe(eventsTopic);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.allSettled([subscribeClient.quit(), publishClient.quit()]);
+    },
+  };
+}
