@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL response data: its shape is checked by assertions */
+ 
 import { benchGraphQL, percentile, startBenchStack } from './stack';
 
 /**

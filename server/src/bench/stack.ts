@@ -1,25 +1,71 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL response data: its shape is checked by assertions */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { loadConfig } from '../config';
 import { startRedisServer } from '../redis';
-import { startEmbeddedMongo } from '../mongo/embedded';
 import { startApp } from '../app';
 import type { AppHandle } from '../app';
 
 /**
  * A whole Dialwave process on free ports for benches: the embedded MongoDB-compatible
- * server (or MONGODB_URI), a redis-server child and the app. Lives outside src/test because
- * benches are compiled with tsconfig.build.json, which leaves tests out.
+ * server in a child process (or MONGODB_URI), a redis-server child and the app. Lives outside
+ * src/test because benches are compiled with tsconfig.build.json, which leaves tests out.
  */
 export interface BenchStack {
   url: string;
   app: AppHandle;
+  mongoUri: string;
+  redisUrl: string;
+  /** The ENCRYPTION_KEY the app runs with, for other processes of the same deployment. */
+  encryptionKeyHex: string;
+  /** JWT_SECRET of the deployment, for other processes. */
+  jwtSecret: string;
   stop(): Promise<void>;
 }
 
+interface MongoChild {
+  uri: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded MongoDB-compatible server in its own process (`dist/mongo/embedded/cli.js`),
+ * so a bench's memory and CPU figures are the app's alone, as with a real MongoDB.
+ */
+async function startMongoProcess(): Promise<MongoChild> {
+  const child: ChildProcess = spawn(process.execPath, [path.resolve(__dirname, '../mongo/embedded/cli.js'), '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'error' },
+  });
+  const uri = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /listening on (mongodb:\/\/\S+)/.exec(buffer);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded MongoDB exited (${code}) before listening`)));
+  });
+  return {
+    uri,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 export async function startBenchStack(env: Record<string, string> = {}): Promise<BenchStack> {
-  const mongo = await startEmbeddedMongo({ port: 0 });
+  const external = process.env['MONGODB_URI'];
+  const mongo = external ? null : await startMongoProcess();
   const redis = await startRedisServer();
-  const mongoUri = `${mongo.uri.replace(/\/$/, '')}/dialwave_bench`;
+  const mongoUri = `${(external ?? mongo!.uri).replace(/\/$/, '')}/dialwave_bench_${Date.now()}`;
+  const encryptionKeyHex = randomBytes(32).toString('hex');
+  const jwtSecret = randomBytes(24).toString('hex');
   try {
     const config = loadConfig({
       NODE_ENV: 'development',
@@ -28,21 +74,27 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
       MONGODB_URI: mongoUri,
       REDIS_URL: redis.url,
       LOG_LEVEL: 'silent',
+      ENCRYPTION_KEY: encryptionKeyHex,
+      JWT_SECRET: jwtSecret,
       ...env,
     });
     const app = await startApp({ config, mongoUri, redisUrl: redis.url });
     return {
       url: app.url,
       app,
+      mongoUri,
+      redisUrl: redis.url,
+      encryptionKeyHex,
+      jwtSecret,
       async stop() {
         await app.stop();
         await redis.stop();
-        await mongo.stop();
+        await mongo?.stop();
       },
     };
   } catch (error) {
     await redis.stop();
-    await mongo.stop();
+    await mongo?.stop();
     throw error;
   }
 }

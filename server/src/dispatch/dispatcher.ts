@@ -1,5 +1,7 @@
 import type { CampaignDoc } from '../campaigns/campaign.model';
 import type { CallDoc } from '../calls/call.model';
+import type { RawWebhook } from '../providers/provider';
+import type { Simulator } from '../providers/simulated/simulator';
 
 /**
  * What the API asks of the dialing engine. Services and resolvers call these; the
@@ -18,6 +20,17 @@ export interface Dispatcher {
   settingsChanged(campaign: CampaignDoc): Promise<void>;
   /** Contacts were added to a campaign (which may be running): wake idle slots. */
   contactsAdded(campaign: CampaignDoc): Promise<void>;
+  /**
+   * A provider's status webhook (`/webhooks/:provider`). 404 unknown call, 403 bad token or
+   * signature (nothing changes), 200 otherwise (replays and stale statuses change nothing).
+   */
+  handleWebhook(provider: string, raw: RawWebhook): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** The built-in simulated provider of this process (its API is mounted at /simulator). */
+  readonly simulator: Simulator;
+  /** Base URL at which providers reach our webhooks: PUBLIC_URL, else this process's API. */
+  publicBaseUrl(): string;
+  /** Tells the dispatcher where this process's API listens (known only once it does). */
+  setApiUrl(url: string): void;
   /** Starts the BullMQ workers of this process (ROLE=worker or all). */
   startWorkers(): Promise<void>;
   /** Stops workers and queues; safe to call twice. */

@@ -23,6 +23,8 @@ const MAX_LOOKUP_KEYS = 10_000;
 interface IndexKey {
   key: string;
   values: unknown[];
+  /** Canonical key of each field, so prefixes of a compound key can be indexed too. */
+  parts: string[];
 }
 
 /** A secondary index: canonical key → ids of the documents holding it. */
@@ -34,6 +36,13 @@ class Index {
   readonly sparse: boolean;
   private readonly partial: Query | undefined;
   readonly map = new Map<string, Set<string>>();
+  /**
+   * Maps of the key's leading fields (prefixes[p - 1] holds the first p fields), so a query
+   * with equality on a compound index's prefix (the dispatcher's `{campaignId, status}` claim
+   * on `{campaignId, status, _id}`) reads only its bucket instead of scanning the collection,
+   * as MongoDB's B-tree would. Not kept for sparse or partial indexes, which omit documents.
+   */
+  readonly prefixes: Map<string, Set<string>>[];
 
   constructor(spec: Doc) {
     this.spec = spec;
@@ -43,6 +52,8 @@ class Index {
     this.sparse = spec['sparse'] === true;
     const partial = spec['partialFilterExpression'];
     this.partial = isPlainObject(partial) ? new Query(partial, {}) : undefined;
+    const prefixCount = this.sparse || this.partial ? 0 : this.fields.length - 1;
+    this.prefixes = Array.from({ length: prefixCount }, () => new Map<string, Set<string>>());
   }
 
   /** Whether equality lookups may use this index (a partial index does not hold every doc). */
@@ -55,7 +66,7 @@ class Index {
     if (this.partial && !this.partial.test(doc)) return [];
     const perField = this.fields.map((f) => getPathValues(doc, f));
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return [];
-    let combos: IndexKey[] = [{ key: '', values: [] }];
+    let combos: IndexKey[] = [{ key: '', values: [], parts: [] }];
     for (const vals of perField) {
       const seen = new Set<string>();
       const next: IndexKey[] = [];
@@ -63,7 +74,7 @@ class Index {
         const k = canonicalKey(v);
         if (seen.has(k)) continue;
         seen.add(k);
-        for (const c of combos) next.push({ key: c.values.length === 0 ? k : `${c.key}${SEP}${k}`, values: [...c.values, v] });
+        for (const c of combos) next.push({ key: c.values.length === 0 ? k : `${c.key}${SEP}${k}`, values: [...c.values, v], parts: [...c.parts, k] });
       }
       combos = next;
     }
@@ -71,23 +82,22 @@ class Index {
   }
 
   add(keys: IndexKey[], id: string): void {
-    for (const { key } of keys) {
-      let ids = this.map.get(key);
-      if (!ids) {
-        ids = new Set();
-        this.map.set(key, ids);
-      }
-      ids.add(id);
+    for (const { key, parts } of keys) {
+      addTo(this.map, key, id);
+      for (let p = 1; p <= this.prefixes.length; p++) addTo(this.prefixes[p - 1]!, parts.slice(0, p).join(SEP), id);
     }
   }
 
   remove(keys: IndexKey[], id: string): void {
-    for (const { key } of keys) {
-      const ids = this.map.get(key);
-      if (!ids) continue;
-      ids.delete(id);
-      if (ids.size === 0) this.map.delete(key);
+    for (const { key, parts } of keys) {
+      removeFrom(this.map, key, id);
+      for (let p = 1; p <= this.prefixes.length; p++) removeFrom(this.prefixes[p - 1]!, parts.slice(0, p).join(SEP), id);
     }
+  }
+
+  /** The map holding keys of the first `p` fields (the full map when p is every field). */
+  mapFor(p: number): Map<string, Set<string>> | undefined {
+    return p === this.fields.length ? this.map : this.prefixes[p - 1];
   }
 
   /** The first key already held by another document, if any. */
@@ -213,7 +223,8 @@ export class Collection {
 
   /**
    * The entries that may match `filter`, found through an index when the filter has equality
-   * (or `$in` of scalars) conditions on every field of one; `undefined` means "scan them all".
+   * (or `$in` of scalars) conditions on every field of one, or on a leading part of a compound
+   * one (the longest such match wins); `undefined` means "scan them all".
    * The caller still tests every candidate against the full filter.
    */
   candidates(filter: Doc | undefined): Entry[] | undefined {
@@ -222,20 +233,31 @@ export class Collection {
     if (eq.size === 0) return undefined;
     const ids = eq.get('_id');
     if (ids) return this.sortedEntries(ids.map(canonicalKey));
+    let best: { index: Index; p: number } | undefined;
     for (const index of this.indexes.values()) {
-      if (!index.usableForLookup || !index.fields.every((f) => eq.has(f))) continue;
-      const lists = index.fields.map((f) => eq.get(f) as unknown[]);
+      if (!index.usableForLookup) continue;
+      let p = 0;
+      while (p < index.fields.length && eq.has(index.fields[p]!)) p++;
+      if (p === 0 || !index.mapFor(p)) continue;
+      const lists = index.fields.slice(0, p).map((f) => eq.get(f) as unknown[]);
       if (index.sparse && lists.some((l) => l.some((v) => v === null))) continue;
+      if (!best || p > best.p) best = { index, p };
+    }
+    if (best) {
+      const { index, p } = best;
+      const map = index.mapFor(p)!;
+      const lists = index.fields.slice(0, p).map((f) => eq.get(f) as unknown[]);
       let keys: string[] = [];
       for (let i = 0; i < lists.length; i++) {
         const parts = (lists[i] as unknown[]).map(canonicalKey);
         keys = i === 0 ? parts : keys.flatMap((prefix) => parts.map((k) => `${prefix}${SEP}${k}`));
         if (keys.length > MAX_LOOKUP_KEYS) break;
       }
-      if (keys.length > MAX_LOOKUP_KEYS) continue;
-      const found: string[] = [];
-      for (const key of keys) for (const id of index.map.get(key) ?? []) found.push(id);
-      return this.sortedEntries(found);
+      if (keys.length <= MAX_LOOKUP_KEYS) {
+        const found: string[] = [];
+        for (const key of keys) for (const id of map.get(key) ?? []) found.push(id);
+        return this.sortedEntries(found);
+      }
     }
     return undefined;
   }
@@ -285,6 +307,22 @@ export class Collection {
     const shown = fields.map((f, i) => `${f}: ${formatValue(values[i])}`).join(', ');
     return new MongoCommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.db}.${this.name} index: ${indexName} dup key: { ${shown} }`, { keyPattern, keyValue });
   }
+}
+
+function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
+  let ids = map.get(key);
+  if (!ids) {
+    ids = new Set();
+    map.set(key, ids);
+  }
+  ids.add(id);
+}
+
+function removeFrom(map: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (!ids) return;
+  ids.delete(id);
+  if (ids.size === 0) map.delete(key);
 }
 
 /** mongod's rendering of a key value in E11000 messages. */

@@ -15,7 +15,7 @@ const commandsStarted: string[] = [];
 let modelCounter = 0;
 
 beforeAll(async () => {
-  // eslint-disable-next-line no-restricted-properties -- test switch between embedded and real MongoDB
+   
   const external = process.env['MONGODB_URI'];
   if (!external) mongo = await startEmbeddedMongo({ port: 0 });
   const uri = external ?? (mongo as EmbeddedMongo).uri;

@@ -1,0 +1,275 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL response data in a bench */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { WebSocket, WebSocketServer } from 'ws';
+import { createClient } from 'graphql-ws';
+import type { Client } from 'graphql-ws';
+import { benchGraphQL, percentile, startBenchStack } from './stack';
+import type { BenchStack } from './stack';
+
+/**
+ * `npm run bench -- live`: what subscriptions cost and how fast they are.
+ *
+ * 1. Delay from a stat change (the campaign's `updatedAt`, written with the change) to a
+ *    client's receipt, p50/p99, with 1,000 graphql-ws subscribers (1,000 sockets, 100 per
+ *    campaign) on one API process while 10 campaigns dial. Baseline in the same run: a raw
+ *    `ws` broadcast of the same messages, at the same times, to 1,000 raw sockets (send →
+ *    receipt). Clients run in the bench process, as the server does, for both.
+ * 2. MongoDB commands per minute of 50 dashboards, subscriptions versus the older design's
+ *    2-second polling of a progress query, counted by the driver's command monitoring in an
+ *    API-only process while a separate worker process dials (so dialling is not counted), and
+ *    net of a window with no dashboard at all (webhooks still reach the API).
+ *
+ * LIVE_BENCH_SECONDS sets each measured window of part 2 (default 300: five minutes).
+ */
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (n: number) => n.toFixed(1);
+const AREA_CODES = ['212', '312', '415', '617', '646', '718', '202', '305', '404', '512'];
+
+async function setupOrg(url: string, email: string): Promise<{ token: string; agentId: string }> {
+  const { signUp } = await benchGraphQL(url, `mutation ($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+    i: { email, password: 'bench password', organizationName: 'Live bench' },
+  });
+  const token: string = signUp.token;
+  const { agents, phones } = await benchGraphQL(url, `{ agents { id } phones { id } }`, {}, token);
+  await benchGraphQL(
+    url,
+    `mutation ($id: ID!, $i: UpdatePhoneInput!) { updatePhone(id: $id, input: $i) { id } }`,
+    { id: phones[0].id, i: { simulation: { busyRate: 0.1, noAnswerRate: 0.05, failRate: 0.02, voicemailRate: 0.05, minDurationMs: 300, maxDurationMs: 1500 } } },
+    token,
+  );
+  return { token, agentId: agents[0].id };
+}
+
+async function createCampaigns(url: string, token: string, agentId: string, count: number, contacts: number, limit: number, tag: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let c = 0; c < count; c++) {
+    const { createCampaign } = await benchGraphQL(
+      url,
+      `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
+      { i: { name: `${tag} ${c}`, agentId, settings: { concurrentCallsLimit: limit, retryFailedCalls: false } } },
+      token,
+    );
+    const area = AREA_CODES[c % AREA_CODES.length];
+    const list = Array.from({ length: contacts }, (_, i) => ({ phoneNumber: `+1${area}${String(5_550_000 + i + c * 100_000).slice(-7)}` }));
+    await benchGraphQL(url, `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`, { id: createCampaign.id, c: list }, token);
+    ids.push(createCampaign.id);
+  }
+  return ids;
+}
+
+const start = (url: string, token: string, id: string) => benchGraphQL(url, `mutation ($id: ID!) { startCampaign(id: $id) { id } }`, { id }, token);
+
+function wsClient(url: string, token: string): Client {
+  return createClient({
+    url: url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+}
+
+interface Recorded {
+  campaign: number;
+  at: number;
+  payload: string;
+}
+
+async function latencyPart(): Promise<void> {
+  const SUBSCRIBERS = 1000;
+  const CAMPAIGNS = 10;
+  const WINDOW_MS = 20_000;
+  const stack = await startBenchStack();
+  const clients: Client[] = [];
+  try {
+    const { token, agentId } = await setupOrg(stack.url, 'live-latency@example.com');
+    const ids = await createCampaigns(stack.url, token, agentId, CAMPAIGNS, 400, 5, 'Latency');
+    const delays: number[] = [];
+    const recorded: Recorded[] = [];
+    let received = 0;
+    let measuring = false;
+    let ready = 0;
+    for (let i = 0; i < SUBSCRIBERS; i++) {
+      const campaign = i % CAMPAIGNS;
+      const client = wsClient(stack.url, token);
+      clients.push(client);
+      let first = true;
+      client.subscribe(
+        { query: `subscription ($id: ID!) { campaignProgress(campaignId: $id) { campaignId status updatedAt stats { totalContacts queuedCalls activeCalls completedCalls failedCalls progress successRate } queue { waiting active delayed } } }`, variables: { id: ids[campaign] } },
+        {
+          next: (value: any) => {
+            const now = Date.now();
+            if (first) {
+              first = false;
+              ready += 1;
+              return;
+            }
+            if (!measuring) return;
+            received += 1;
+            delays.push(now - Date.parse(value.data.campaignProgress.updatedAt));
+            if (i < CAMPAIGNS) recorded.push({ campaign, at: now, payload: JSON.stringify(value) });
+          },
+          error: (e) => out(`subscriber error: ${JSON.stringify(e)}`),
+          complete: () => undefined,
+        },
+      );
+    }
+    while (ready < SUBSCRIBERS) await sleep(50);
+    measuring = true;
+    const t0 = Date.now();
+    await Promise.all(ids.map((id) => start(stack.url, token, id)));
+    await sleep(WINDOW_MS);
+    measuring = false;
+    const seconds = (Date.now() - t0) / 1000;
+    delays.sort((a, b) => a - b);
+    const computed = stack.app.services.live?.computed ?? 0;
+
+    // Baseline: the same messages at the same times through a bare ws broadcast.
+    const base = await rawBroadcast(recorded, SUBSCRIBERS, CAMPAIGNS);
+    out(`part 1: ${SUBSCRIBERS} subscribers (${SUBSCRIBERS / CAMPAIGNS} per campaign), ${CAMPAIGNS} campaigns dialling, ${fmt(seconds)} s`);
+    out(`  subscription delay, stat change → receipt:  p50 ${fmt(percentile(delays, 50))} ms   p99 ${fmt(percentile(delays, 99))} ms   (${received} messages)`);
+    out(`  raw ws broadcast of the same messages:        p50 ${fmt(percentile(base, 50))} ms   p99 ${fmt(percentile(base, 99))} ms   (${base.length} messages)`);
+    out(`  ratio p99: ${fmt(percentile(delays, 99) / Math.max(0.1, percentile(base, 99)))}×   (target ≤ 100 ms and ≤ 4×)`);
+    out(`  messages per subscriber per second: ${(received / SUBSCRIBERS / seconds).toFixed(2)} (coalesced to ≤ 4)`);
+    out(`  snapshots computed (one MongoDB read each) for ${received} deliveries: ${computed}`);
+  } finally {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await stack.stop();
+  }
+}
+
+/** Replays recorded messages (per campaign, same spacing) to raw ws clients; returns send→receipt delays. */
+async function rawBroadcast(recorded: Recorded[], subscribers: number, campaigns: number): Promise<number[]> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((r) => server.once('listening', () => r()));
+  const port = (server.address() as { port: number }).port;
+  const groups = new Map<number, WebSocket[]>();
+  const delays: number[] = [];
+  const sockets: WebSocket[] = [];
+  server.on('connection', (socket, request) => {
+    const campaign = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('c'));
+    groups.set(campaign, [...(groups.get(campaign) ?? []), socket]);
+  });
+  for (let i = 0; i < subscribers; i++) {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/?c=${i % campaigns}`);
+    socket.on('message', (data) => {
+      const { sentAt } = JSON.parse(String(data)) as { sentAt: number };
+      delays.push(Date.now() - sentAt);
+    });
+    sockets.push(socket);
+  }
+  await Promise.all(sockets.map((s) => new Promise((r) => s.once('open', r))));
+  while ([...groups.values()].reduce((n, g) => n + g.length, 0) < subscribers) await sleep(10);
+  const first = recorded[0]?.at ?? 0;
+  const t0 = Date.now();
+  for (const message of [...recorded].sort((a, b) => a.at - b.at)) {
+    const wait = message.at - first - (Date.now() - t0);
+    if (wait > 0) await sleep(wait);
+    const sentAt = Date.now();
+    // Each subscriber's own serialization, as graphql-ws does per subscriber.
+    for (const socket of groups.get(message.campaign) ?? []) socket.send(JSON.stringify({ sentAt, message: message.payload }));
+  }
+  await sleep(500);
+  for (const s of sockets) s.terminate();
+  await new Promise<void>((r) => server.close(() => r()));
+  return delays.sort((a, b) => a - b);
+}
+
+async function commandsPart(): Promise<void> {
+  const WINDOW_MS = Number(process.env['LIVE_BENCH_SECONDS'] ?? 300) * 1000;
+  const DASHBOARDS = 50;
+  const CAMPAIGNS = 5;
+  const stack: BenchStack = await startBenchStack({ ROLE: 'api' });
+  const worker = spawnWorker(stack);
+  const clients: Client[] = [];
+  try {
+    const client = mongoose.connection.getClient();
+    let commands = 0;
+    client.on('commandStarted', () => (commands += 1));
+    const { token, agentId } = await setupOrg(stack.url, 'live-commands@example.com');
+    // Enough contacts to keep dialling through a whole window (≈ 2.5 calls/s per campaign at most).
+    const contacts = Math.ceil((WINDOW_MS / 1000) * 3);
+
+    const phase = async (name: string, dashboards: (ids: string[]) => Promise<() => Promise<void>>) => {
+      const ids = await createCampaigns(stack.url, token, agentId, CAMPAIGNS, contacts, 3, name);
+      await Promise.all(ids.map((id) => start(stack.url, token, id)));
+      const stop = await dashboards(ids);
+      const before = commands;
+      await sleep(WINDOW_MS);
+      const counted = commands - before;
+      await stop();
+      await Promise.all(ids.map((id) => benchGraphQL(stack.url, `mutation ($id: ID!) { cancelCampaign(id: $id) { id } }`, { id }, token)));
+      return (counted / WINDOW_MS) * 60_000;
+    };
+
+    const none = await phase('Quiet', async () => async () => undefined);
+    const subscriptions = await phase('Subscribed', async (ids) => {
+      for (let d = 0; d < DASHBOARDS; d++) {
+        const c = wsClient(stack.url, token);
+        clients.push(c);
+        const id = ids[d % ids.length];
+        c.subscribe({ query: `subscription ($id: ID!) { campaignProgress(campaignId: $id) { status stats { progress } } }`, variables: { id } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+        c.subscribe({ query: `subscription ($id: ID!) { callUpdated(campaignId: $id) { id status } }`, variables: { id } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+      }
+      return async () => {
+        await Promise.all(clients.splice(0).map((c) => c.dispose()));
+      };
+    });
+    const polling = await phase('Polled', async (ids) => {
+      let stopped = false;
+      const loops = Array.from({ length: DASHBOARDS }, async (_, d) => {
+        await sleep((d * 2000) / DASHBOARDS); // spread dashboards over the 2 s period
+        while (!stopped) {
+          await benchGraphQL(stack.url, `query ($id: ID!) { campaignProgress(id: $id) { status stats { progress } queue { waiting active } } }`, { id: ids[d % ids.length] }, token);
+          await sleep(2000);
+        }
+      });
+      return async () => {
+        stopped = true;
+        await Promise.all(loops);
+      };
+    });
+    const subNet = Math.max(0, subscriptions - none);
+    const pollNet = Math.max(0, polling - none);
+    out(`part 2: ${DASHBOARDS} dashboards over ${CAMPAIGNS} dialling campaigns, ${WINDOW_MS / 1000} s per window, API-only process`);
+    out(`  MongoDB commands/min: no dashboards ${fmt(none)} · subscriptions ${fmt(subscriptions)} · 2 s polling ${fmt(polling)}`);
+    out(`  net of no dashboards: subscriptions ${fmt(subNet)}/min vs polling ${fmt(pollNet)}/min = ${fmt((subNet / Math.max(1, pollNet)) * 100)}% (target ≤ 5%)`);
+  } finally {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await stopChild(worker);
+    await stack.stop();
+  }
+}
+
+/** A worker process (ROLE=worker) on the bench's MongoDB and Redis, so its commands are not counted here. */
+function spawnWorker(stack: BenchStack): ChildProcess {
+  const main = path.resolve(__dirname, '../main.js');
+  return spawn(process.execPath, [main], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      ROLE: 'worker',
+      LOG_LEVEL: 'error',
+      MONGODB_URI: stack.mongoUri,
+      REDIS_URL: stack.redisUrl,
+      PUBLIC_URL: stack.url,
+      JWT_SECRET: stack.jwtSecret,
+      ENCRYPTION_KEY: stack.encryptionKeyHex,
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+export async function runLiveBench(): Promise<void> {
+  await latencyPart();
+  await commandsPart();
+}

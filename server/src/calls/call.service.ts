@@ -1,0 +1,79 @@
+import type { Types } from 'mongoose';
+import type { CallEventPayload } from '../events';
+import { CALL_STATUSES, CALL_STATUS_RANK, CallModel, FINAL_CALL_STATUSES } from './call.model';
+import type { Call, CallStatus } from './call.model';
+
+/**
+ * Call state changes. Every one is a conditional update whose filter names the statuses a
+ * call may move from, so replayed, duplicated or reordered webhooks apply once, and a final
+ * status is never replaced by an earlier one (CALL_STATUS_RANK).
+ */
+
+/** Statuses of a call still live at the provider. */
+export const LIVE_CALL_STATUSES: readonly CallStatus[] = CALL_STATUSES.filter((s) => !FINAL_CALL_STATUSES.has(s));
+
+/** The statuses a call may move from to reach `status` (strictly lower rank). */
+export function statusesBelow(status: CallStatus): CallStatus[] {
+  return CALL_STATUSES.filter((s) => CALL_STATUS_RANK[s] < CALL_STATUS_RANK[status]);
+}
+
+export const isFinalCallStatus = (status: string): boolean => FINAL_CALL_STATUSES.has(status as CallStatus);
+
+type CallLike = Pick<Call, 'campaignId' | 'contactId' | 'attempt' | 'status' | 'providerCallId' | 'startedAt' | 'answeredAt' | 'endedAt' | 'durationSeconds' | 'error'> & {
+  _id: Types.ObjectId;
+};
+
+/** The event payload of a call (what subscribers get without another read). */
+export function toCallEventPayload(call: CallLike): CallEventPayload {
+  return {
+    id: String(call._id),
+    campaignId: String(call.campaignId),
+    contactId: String(call.contactId),
+    attempt: call.attempt,
+    status: call.status,
+    providerCallId: call.providerCallId ?? null,
+    startedAt: new Date(call.startedAt).toISOString(),
+    answeredAt: call.answeredAt ? new Date(call.answeredAt).toISOString() : null,
+    endedAt: call.endedAt ? new Date(call.endedAt).toISOString() : null,
+    durationSeconds: call.durationSeconds ?? null,
+    error: call.error ?? null,
+  };
+}
+
+export interface CallStatusChange {
+  status: CallStatus;
+  providerCallId?: string | null;
+  answeredAt?: Date;
+  endedAt?: Date;
+  durationSeconds?: number;
+  error?: string;
+}
+
+/**
+ * Moves a call forward to `change.status` if it is still at a lower rank. Returns the updated
+ * call, or null when the change is stale (a replay, or a status that arrived out of order).
+ */
+export async function advanceCall(callId: Types.ObjectId | string, change: CallStatusChange) {
+  const final = FINAL_CALL_STATUSES.has(change.status);
+  const $set: Record<string, unknown> = { status: change.status };
+  if (change.providerCallId) $set['providerCallId'] = change.providerCallId;
+  if (change.answeredAt) $set['answeredAt'] = change.answeredAt;
+  if (final) $set['endedAt'] = change.endedAt ?? new Date();
+  if (change.durationSeconds !== undefined && Number.isFinite(change.durationSeconds)) $set['durationSeconds'] = change.durationSeconds;
+  if (change.error) $set['error'] = change.error;
+  const updated = await CallModel.findOneAndUpdate(
+    { _id: callId, status: { $in: statusesBelow(change.status) } },
+    { $set },
+    { returnDocument: 'after', lean: true },
+  );
+  if (!updated && change.answeredAt && change.status === 'IN_PROGRESS') {
+    // An "answered" that arrived after the final status still tells us when the call was answered.
+    await CallModel.updateOne({ _id: callId, answeredAt: null }, { $set: { answeredAt: change.answeredAt } });
+  }
+  return updated;
+}
+
+/** Records the provider's id of a call once (the webhook may have brought it first). */
+export async function setProviderCallId(callId: Types.ObjectId | string, providerCallId: string) {
+  return CallModel.findOneAndUpdate({ _id: callId, providerCallId: null }, { $set: { providerCallId } }, { returnDocument: 'after', lean: true });
+}

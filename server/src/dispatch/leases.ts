@@ -1,0 +1,159 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Concurrency leases and rate buckets in Redis. A lease is one live call, a member (the call
+ * id: the fence) of three sorted sets scored by its expiry: the campaign's, the phone's and the
+ * deployment's. Taking one checks every cap and both rate buckets in one Lua script, so two
+ * workers can never both take the last line. Expired members are dropped on every take, so a
+ * lease whose holder died frees its line after at most the lease length.
+ */
+
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expiry = now + tonumber(ARGV[2])
+for i = 1, 3 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  for i = 1, 3 do redis.call('ZADD', KEYS[i], expiry, ARGV[1]) end
+  return {1, 'ok', 0}
+end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return {0, 'campaign', 0} end
+local phoneCap = tonumber(ARGV[4])
+if phoneCap > 0 and redis.call('ZCARD', KEYS[2]) >= phoneCap then return {0, 'phone', 0} end
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then return {0, 'global', 0} end
+local function level(key, perMs, burst)
+  local b = redis.call('HMGET', key, 'tokens', 'ts')
+  local tokens = tonumber(b[1]) or burst
+  local ts = tonumber(b[2]) or now
+  return math.min(burst, tokens + math.max(0, now - ts) * perMs)
+end
+local wait = 0
+local pr = tonumber(ARGV[6])
+local cr = tonumber(ARGV[7])
+local pt, ct
+if pr > 0 then
+  pt = level(KEYS[4], pr / 1000, math.max(1, pr))
+  if pt < 1 then wait = math.max(wait, math.ceil((1 - pt) * 1000 / pr)) end
+end
+if cr > 0 then
+  ct = level(KEYS[5], cr / 60000, 1)
+  if ct < 1 then wait = math.max(wait, math.ceil((1 - ct) * 60000 / cr)) end
+end
+if wait > 0 then return {0, 'rate', wait} end
+if pr > 0 then
+  redis.call('HSET', KEYS[4], 'tokens', tostring(pt - 1), 'ts', now)
+  redis.call('PEXPIRE', KEYS[4], 600000)
+end
+if cr > 0 then
+  redis.call('HSET', KEYS[5], 'tokens', tostring(ct - 1), 'ts', now)
+  redis.call('PEXPIRE', KEYS[5], 3600000)
+end
+for i = 1, 3 do redis.call('ZADD', KEYS[i], expiry, ARGV[1]) end
+return {1, 'ok', 0}
+`;
+
+// Removes the member everywhere and, when asked, tells waiting slots a line is free.
+const RELEASE = `
+local n = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+if ARGV[3] == '1' then redis.call('PUBLISH', ARGV[2], ARGV[4]) end
+return n
+`;
+
+// A re-run job re-takes the lease of its own live call whatever the counts: the call is live.
+const RENEW = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for i = 1, 3 do redis.call('ZADD', KEYS[i], now + tonumber(ARGV[2]), ARGV[1]) end
+return 1
+`;
+
+export type LeaseBlocker = 'campaign' | 'phone' | 'global' | 'rate';
+
+export type LeaseResult = { ok: true } | { ok: false; blocker: LeaseBlocker; retryInMs: number };
+
+export interface LeaseRequest {
+  campaignId: string;
+  phoneId: string;
+  /** The fence: the call this line is for. */
+  callId: string;
+  leaseMs: number;
+  campaignLimit: number;
+  /** 0: the phone has no cap of its own. */
+  phoneCap: number;
+  globalCap: number;
+  /** Calls per second the phone may start; 0: no limit. */
+  phoneRatePerSecond: number;
+  /** Calls per minute the campaign may start; 0: no limit. */
+  campaignCallsPerMinute: number;
+}
+
+type LeaseRedis = Redis & {
+  dwAcquire(...args: (string | number)[]): Promise<[number, string, number]>;
+  dwRelease(...args: (string | number)[]): Promise<number>;
+  dwRenew(...args: (string | number)[]): Promise<number>;
+};
+
+/** The channel on which released lines are announced: message `<campaignId>|<phoneId>`. */
+export const releasedChannel = (prefix: string): string => `${prefix}:lease-released`;
+
+export class Leases {
+  private readonly redis: LeaseRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly prefix: string,
+  ) {
+    this.redis = redis as LeaseRedis;
+    if (!('dwAcquire' in redis)) {
+      redis.defineCommand('dwAcquire', { numberOfKeys: 5, lua: ACQUIRE });
+      redis.defineCommand('dwRelease', { numberOfKeys: 3, lua: RELEASE });
+      redis.defineCommand('dwRenew', { numberOfKeys: 3, lua: RENEW });
+    }
+  }
+
+  campaignKey(campaignId: string): string {
+    return `${this.prefix}:lease:campaign:${campaignId}`;
+  }
+
+  private keys(campaignId: string, phoneId: string): [string, string, string] {
+    return [this.campaignKey(campaignId), `${this.prefix}:lease:phone:${phoneId}`, `${this.prefix}:lease:global`];
+  }
+
+  async acquire(r: LeaseRequest): Promise<LeaseResult> {
+    const [ok, blocker, wait] = await this.redis.dwAcquire(
+      ...this.keys(r.campaignId, r.phoneId),
+      `${this.prefix}:rate:phone:${r.phoneId}`,
+      `${this.prefix}:rate:campaign:${r.campaignId}`,
+      r.callId,
+      r.leaseMs,
+      r.campaignLimit,
+      r.phoneCap,
+      r.globalCap,
+      r.phoneRatePerSecond,
+      r.campaignCallsPerMinute,
+    );
+    return ok === 1 ? { ok: true } : { ok: false, blocker: blocker as LeaseBlocker, retryInMs: Number(wait) };
+  }
+
+  /** Gives the line back. `announce` wakes waiting slots (skip it when no call was made). */
+  async release(campaignId: string, phoneId: string, callId: string, announce = true): Promise<void> {
+    await this.redis.dwRelease(
+      ...this.keys(campaignId, phoneId),
+      callId,
+      releasedChannel(this.prefix),
+      announce ? '1' : '0',
+      `${campaignId}|${phoneId}`,
+    );
+  }
+
+  async renew(campaignId: string, phoneId: string, callId: string, leaseMs: number): Promise<void> {
+    await this.redis.dwRenew(...this.keys(campaignId, phoneId), callId, leaseMs);
+  }
+
+  /** Unexpired leases of a campaign (tests, progress). */
+  async count(campaignId: string): Promise<number> {
+    return this.redis.zcount(this.campaignKey(campaignId), Date.now(), '+inf');
+  }
+}

@@ -1,0 +1,137 @@
+import type { CallStatus } from '../calls/call.model';
+import {
+  fetchWithTimeout,
+  field,
+  placeCallFailure,
+  placeCallHttpError,
+  PlaceCallError,
+} from './provider';
+import type { PlaceCallRequest, ProviderCredentials, ProviderStatusUpdate, RawWebhook, TelephonyProvider } from './provider';
+
+/**
+ * Exotel Voice v1 "connect two numbers": POST /v1/Accounts/<sid>/Calls/connect.json, form
+ * fields From (dialled first), To, CallerId (the ExoPhone), StatusCallback, StatusCallbackEvents
+ * (terminal, answered), TimeLimit. Exotel does not sign its callbacks, so the callback URL
+ * carries an unguessable per-call token (checked by the engine) and nothing else is trusted.
+ * Credentials: `sid`, `apiKey`, `apiToken` (the phone's own, else EXOTEL_*).
+ *
+ * For an outbound campaign the contact is dialled first (From = contact) and bridged to the
+ * agent's line (To); CallerId is the campaign's phone number.
+ */
+export interface ExotelOptions {
+  /** REST base URL (EXOTEL_API_BASE), e.g. https://api.exotel.com or https://api.in.exotel.com. */
+  apiBase: string;
+  /** Number the answered contact is connected to (the voice agent's line). Default: the caller id. */
+  agentNumber?: string;
+}
+
+/** Exotel Status (terminal or answered event) in our terms. */
+export function mapExotelStatus(status: string | undefined, eventType: string | undefined): CallStatus | null {
+  if (eventType === 'answered') return 'IN_PROGRESS';
+  switch (status) {
+    case 'queued':
+      return 'INITIATED';
+    case 'ringing':
+      return 'RINGING';
+    case 'in-progress':
+      return 'IN_PROGRESS';
+    case 'completed':
+      return 'COMPLETED';
+    case 'busy':
+      return 'BUSY';
+    case 'no-answer':
+      return 'NO_ANSWER';
+    case 'failed':
+      return 'FAILED';
+    case 'canceled':
+      return 'CANCELED';
+    default:
+      return null;
+  }
+}
+
+function credentialsOf(credentials: ProviderCredentials): { sid: string; apiKey: string; apiToken: string } {
+  const sid = credentials['sid'];
+  const apiKey = credentials['apiKey'];
+  const apiToken = credentials['apiToken'];
+  if (!sid || !apiKey || !apiToken) {
+    throw new PlaceCallError('EXOTEL: no credentials: set the phone credentials (sid, apiKey, apiToken) or EXOTEL_SID, EXOTEL_API_KEY and EXOTEL_API_TOKEN', false);
+  }
+  return { sid, apiKey, apiToken };
+}
+
+export function createExotelProvider(options: ExotelOptions): TelephonyProvider {
+  const base = options.apiBase.replace(/\/$/, '');
+  const basic = (c: { apiKey: string; apiToken: string }) => `Basic ${Buffer.from(`${c.apiKey}:${c.apiToken}`).toString('base64')}`;
+
+  return {
+    name: 'EXOTEL',
+
+    async placeCall(request: PlaceCallRequest) {
+      const creds = credentialsOf(request.credentials);
+      const form = new URLSearchParams();
+      form.set('From', request.to);
+      form.set('To', options.agentNumber ?? request.from);
+      form.set('CallerId', request.from);
+      form.set('StatusCallback', request.callbackUrl);
+      form.append('StatusCallbackEvents[0]', 'terminal');
+      form.append('StatusCallbackEvents[1]', 'answered');
+      form.set('TimeLimit', String(Math.min(14_400, request.timeLimitSeconds)));
+      form.set('CustomField', request.callId);
+      let response: Response;
+      try {
+        response = await fetchWithTimeout(
+          `${base}/v1/Accounts/${encodeURIComponent(creds.sid)}/Calls/connect.json`,
+          {
+            method: 'POST',
+            headers: { authorization: basic(creds), 'content-type': 'application/x-www-form-urlencoded' },
+            body: form.toString(),
+          },
+          request.timeoutMs,
+        );
+      } catch (error) {
+        throw placeCallFailure(error, 'EXOTEL');
+      }
+      if (!response.ok) throw await placeCallHttpError(response, 'EXOTEL');
+      const json = (await response.json()) as { Call?: { Sid?: string } };
+      const sid = json.Call?.Sid;
+      if (!sid) throw new PlaceCallError('EXOTEL: the connect API answered without Call.Sid', true);
+      return { providerCallId: sid };
+    },
+
+    // Exotel signs nothing: the per-call token in the callback URL is the only proof (checked by the engine).
+    verifyWebhook: () => true,
+
+    parseWebhook(raw: RawWebhook): ProviderStatusUpdate | null {
+      const status = mapExotelStatus(field(raw, 'Status'), field(raw, 'EventType'));
+      if (!status) return null;
+      const duration = field(raw, 'ConversationDuration');
+      return {
+        providerCallId: field(raw, 'CallSid') ?? null,
+        status,
+        ...(status === 'IN_PROGRESS' ? { answeredAt: new Date() } : {}),
+        ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
+        ...(status === 'FAILED' ? { error: 'Exotel reported the call failed' } : {}),
+      };
+    },
+
+    async lookupCall(query, credentials) {
+      if (!query.providerCallId) throw new Error('EXOTEL: cannot look a call up without its sid');
+      const creds = credentialsOf(credentials);
+      const response = await fetchWithTimeout(
+        `${base}/v1/Accounts/${encodeURIComponent(creds.sid)}/Calls/${encodeURIComponent(query.providerCallId)}.json`,
+        { headers: { authorization: basic(creds) } },
+        10_000,
+      );
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`EXOTEL: look-up answered ${response.status}`);
+      const json = (await response.json()) as { Call?: { Sid: string; Status?: string; Duration?: string | number | null } };
+      if (!json.Call) return null;
+      return {
+        providerCallId: json.Call.Sid,
+        status: mapExotelStatus(json.Call.Status, undefined) ?? 'IN_PROGRESS',
+        ...(json.Call.Duration ? { durationSeconds: Number(json.Call.Duration) } : {}),
+      };
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import type { CallStatus } from '../calls/call.model';
+import type { ProviderName } from '../phones/phone.model';
+
+/** The simulator settings of a phone (see phone.model.ts). */
+export interface SimulationSettings {
+  busyRate: number;
+  noAnswerRate: number;
+  failRate: number;
+  voicemailRate: number;
+  minDurationMs: number;
+  maxDurationMs: number;
+}
+
+/** Provider credentials: the phone's own (decrypted) or the deployment's from config. */
+export type ProviderCredentials = Record<string, string | undefined>;
+
+export interface PlaceCallRequest {
+  /** Our Call id. */
+  callId: string;
+  to: string;
+  from: string;
+  /** Where the provider posts status webhooks; carries the call id and its callbackToken. */
+  callbackUrl: string;
+  callbackToken: string;
+  /** The longest the provider may let the call last (our lease is a little longer). */
+  timeLimitSeconds: number;
+  /** Give up waiting for the provider's answer after this long (the call may exist anyway). */
+  timeoutMs: number;
+  metadata: { organizationId: string; campaignId: string; contactId: string; attempt: number };
+  credentials: ProviderCredentials;
+  /** Simulated provider only. */
+  simulation?: SimulationSettings;
+}
+
+/**
+ * A place-call that failed. `ambiguous` means the provider may have created the call anyway
+ * (a 5xx or a timeout after the request was sent): dialling again could ring the contact
+ * twice, so the engine looks the call up or waits for its webhooks instead.
+ */
+export class PlaceCallError extends Error {
+  override name = 'PlaceCallError';
+  constructor(
+    message: string,
+    readonly ambiguous: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** A status webhook as it reached us, before parsing. */
+export interface RawWebhook {
+  method: string;
+  /** The full URL the provider requested (public base + path + query), as signed by providers. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Parsed body: form fields or JSON. */
+  body: Record<string, unknown>;
+  /** The exact bytes received, for body signatures. */
+  rawBody: Buffer;
+}
+
+/** What a status webhook (or a look-up) says about a call, in our terms. */
+export interface ProviderStatusUpdate {
+  providerCallId: string | null;
+  status: CallStatus;
+  answeredAt?: Date;
+  endedAt?: Date;
+  durationSeconds?: number;
+  error?: string;
+  /** Provider's event order or timestamp, for logs; ordering itself uses CALL_STATUS_RANK. */
+  sequence?: number;
+}
+
+/**
+ * One telephony provider. Implementations translate between their API and ours; the engine
+ * owns leases, retries and state.
+ */
+export interface TelephonyProvider {
+  readonly name: ProviderName;
+  /** Places a call; resolves with the provider's call id. Throws PlaceCallError. */
+  placeCall(request: PlaceCallRequest): Promise<{ providerCallId: string }>;
+  /** Whether a webhook really comes from the provider (signature). Token checks happen in the engine. */
+  verifyWebhook(raw: RawWebhook, credentials: ProviderCredentials): boolean;
+  /** Parses a status webhook; null for an event that says nothing about the call's status. */
+  parseWebhook(raw: RawWebhook): ProviderStatusUpdate | null;
+  /**
+   * Looks a call up at the provider. Resolves null when the provider has no such call (so a
+   * failed place-call certainly created nothing). Absent when the provider cannot look up.
+   */
+  lookupCall?(
+    query: { providerCallId: string | null; callId: string; callbackToken: string },
+    credentials: ProviderCredentials,
+  ): Promise<ProviderStatusUpdate | null>;
+}
+
+/** Fetch with a deadline; a timeout rejects with an AbortError. */
+export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    return await fetch(url, { ...init, signal: controller.signal });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Turns a failed fetch into a PlaceCallError. A connection refused before anything was sent
+ * is certain (nothing was created); a timeout or a reset after sending is ambiguous.
+ */
+export function placeCallFailure(error: unknown, provider: string): PlaceCallError {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  const code = cause?.code;
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return new PlaceCallError(`${provider}: cannot reach the provider (${code})`, false);
+  }
+  if ((error as Error).name === 'AbortError') return new PlaceCallError(`${provider}: place-call timed out`, true);
+  return new PlaceCallError(`${provider}: place-call failed: ${(error as Error).message}`, true);
+}
+
+/** A 4xx is a refusal (nothing created); a 5xx may hide a created call. */
+export async function placeCallHttpError(response: Response, provider: string): Promise<PlaceCallError> {
+  let detail = '';
+  try {
+    detail = (await response.text()).slice(0, 300);
+  } catch {
+    // the body is only for the message
+  }
+  return new PlaceCallError(
+    `${provider}: place-call answered ${response.status}${detail ? `: ${detail}` : ''}`,
+    response.status >= 500,
+  );
+}
+
+/** The first value of a header. */
+export function header(raw: RawWebhook, name: string): string | undefined {
+  const value = raw.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** A body field as a string ('' and absent are undefined). */
+export function field(raw: RawWebhook, name: string): string | undefined {
+  const value = raw.body[name];
+  if (value === undefined || value === null || value === '') return undefined;
+  return String(value);
+}

@@ -1,0 +1,153 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createExotelProvider } from './exotel';
+import { PlaceCallError } from './provider';
+import type { PlaceCallRequest, RawWebhook } from './provider';
+import { createTwilioProvider, mapTwilioStatus, twilioSignature, verifyTwilioSignature } from './twilio';
+
+interface Received {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+  form: URLSearchParams;
+}
+
+/** A local HTTP server standing in for a provider's REST API, on a free port. */
+async function fakeApi(answer: (req: Received) => { status: number; json: unknown }): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+  const received: Received[] = [];
+  const server: Server = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const r = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, form: new URLSearchParams(body) };
+      received.push(r);
+      const { status, json } = answer(r);
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(json));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, received, close: () => new Promise((r) => server.close(() => r())) };
+}
+
+const request = (credentials: Record<string, string>): PlaceCallRequest => ({
+  callId: 'c1',
+  to: '+14155550100',
+  from: '+14155550199',
+  callbackUrl: 'https://dialwave.example/webhooks/twilio?call=c1&token=t',
+  callbackToken: 't',
+  timeLimitSeconds: 600,
+  timeoutMs: 2_000,
+  metadata: { organizationId: 'o', campaignId: 'k', contactId: 'p', attempt: 1 },
+  credentials,
+});
+
+const raw = (url: string, body: Record<string, string>, headers: Record<string, string> = {}): RawWebhook => ({
+  method: 'POST',
+  url,
+  headers,
+  body,
+  rawBody: Buffer.from(new URLSearchParams(body).toString()),
+});
+
+describe('Twilio', () => {
+  // Twilio's SDK test vector (twilio-php / twilio-csharp RequestValidatorTest): token 12345,
+  // Caller/From +14158675309 → RSOYDt4T…; the same example with +14158675310 is the widely
+  // quoted GvWf1cFY…. (With Caller/From +12349013030, as our issue text had it, neither matches:
+  // the issue mixed two versions of the example.)
+  it.each([
+    ['+14158675309', 'RSOYDt4T1cUTdK1PDd93/VVr8B8='],
+    ['+14158675310', 'GvWf1cFY/Q7PnoempGyD5oXAezc='],
+  ])("computes Twilio's published example signature (Caller %s)", (caller, expected) => {
+    const params = { CallSid: 'CA1234567890ABCDE', Caller: caller, Digits: '1234', From: caller, To: '+18005551212' };
+    const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+    expect(twilioSignature('12345', url, params)).toBe(expected);
+    expect(verifyTwilioSignature('12345', expected, url, params)).toBe(true);
+    expect(verifyTwilioSignature('12345', expected, url, { ...params, Digits: '1235' })).toBe(false);
+    expect(verifyTwilioSignature('12345', expected, `${url}&baz=3`, params)).toBe(false);
+    expect(verifyTwilioSignature('54321', expected, url, params)).toBe(false);
+  });
+
+  it('places a call with the documented Calls API form and parses status callbacks', async () => {
+    const api = await fakeApi(() => ({ status: 201, json: { sid: 'CA42', status: 'queued' } }));
+    try {
+      const twilio = createTwilioProvider({ apiBase: api.url });
+      const { providerCallId } = await twilio.placeCall(request({ accountSid: 'AC1', authToken: 'tok' }));
+      expect(providerCallId).toBe('CA42');
+      const [r] = api.received;
+      expect(r!.method).toBe('POST');
+      expect(r!.url).toBe('/2010-04-01/Accounts/AC1/Calls.json');
+      expect(r!.authorization).toBe(`Basic ${Buffer.from('AC1:tok').toString('base64')}`);
+      expect(r!.form.get('To')).toBe('+14155550100');
+      expect(r!.form.get('From')).toBe('+14155550199');
+      expect(r!.form.get('StatusCallback')).toBe('https://dialwave.example/webhooks/twilio?call=c1&token=t');
+      expect(r!.form.getAll('StatusCallbackEvent')).toEqual(['initiated', 'ringing', 'answered', 'completed']);
+      expect(r!.form.get('StatusCallbackMethod')).toBe('POST');
+      expect(r!.form.get('MachineDetection')).toBe('Enable');
+
+      const url = 'https://dialwave.example/webhooks/twilio?call=c1&token=t';
+      const body = { CallSid: 'CA42', CallStatus: 'completed', AnsweredBy: 'machine_end_beep', CallDuration: '17', SequenceNumber: '3' };
+      const signed = raw(url, body, { 'x-twilio-signature': twilioSignature('tok', url, body) });
+      expect(twilio.verifyWebhook(signed, { authToken: 'tok' })).toBe(true);
+      expect(twilio.verifyWebhook({ ...signed, url: `${url}x` }, { authToken: 'tok' })).toBe(false);
+      expect(twilio.parseWebhook(signed)).toMatchObject({ providerCallId: 'CA42', status: 'VOICEMAIL', durationSeconds: 17 });
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('maps every Twilio status', () => {
+    expect(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'].map((s) => mapTwilioStatus(s, undefined))).toEqual([
+      'INITIATED', 'INITIATED', 'RINGING', 'IN_PROGRESS', 'COMPLETED', 'BUSY', 'NO_ANSWER', 'FAILED', 'CANCELED',
+    ]);
+    expect(mapTwilioStatus('completed', 'human')).toBe('COMPLETED');
+    expect(mapTwilioStatus('completed', 'machine_start')).toBe('VOICEMAIL');
+  });
+
+  it('classifies place-call failures: 4xx certain, 5xx ambiguous, no credentials certain', async () => {
+    let status = 400;
+    const api = await fakeApi(() => ({ status, json: { message: 'nope' } }));
+    try {
+      const twilio = createTwilioProvider({ apiBase: api.url });
+      const e1 = await twilio.placeCall(request({ accountSid: 'AC1', authToken: 'tok' })).catch((e: unknown) => e);
+      expect(e1).toBeInstanceOf(PlaceCallError);
+      expect((e1 as PlaceCallError).ambiguous).toBe(false);
+      status = 503;
+      const e2 = await twilio.placeCall(request({ accountSid: 'AC1', authToken: 'tok' })).catch((e: unknown) => e);
+      expect((e2 as PlaceCallError).ambiguous).toBe(true);
+      const e3 = await twilio.placeCall(request({})).catch((e: unknown) => e);
+      expect((e3 as PlaceCallError).ambiguous).toBe(false);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('Exotel', () => {
+  it('places a call with the connect API and parses its StatusCallback', async () => {
+    const api = await fakeApi(() => ({ status: 200, json: { Call: { Sid: 'b6cfaf0f0a6a', Status: 'in-progress' } } }));
+    try {
+      const exotel = createExotelProvider({ apiBase: api.url });
+      const { providerCallId } = await exotel.placeCall(request({ sid: 'acme1', apiKey: 'key', apiToken: 'secret' }));
+      expect(providerCallId).toBe('b6cfaf0f0a6a');
+      const [r] = api.received;
+      expect(r!.url).toBe('/v1/Accounts/acme1/Calls/connect.json');
+      expect(r!.authorization).toBe(`Basic ${Buffer.from('key:secret').toString('base64')}`);
+      expect(r!.form.get('From')).toBe('+14155550100');
+      expect(r!.form.get('CallerId')).toBe('+14155550199');
+      expect(r!.form.get('StatusCallback')).toContain('token=t');
+      expect(r!.form.get('StatusCallbackEvents[0]')).toBe('terminal');
+
+      const hook = raw('https://dialwave.example/webhooks/exotel?call=c1&token=t', {
+        CallSid: 'b6cfaf0f0a6a', Status: 'no-answer', EventType: 'terminal', ConversationDuration: '0', DateUpdated: '2026-01-15 14:30:45',
+      });
+      expect(exotel.parseWebhook(hook)).toMatchObject({ providerCallId: 'b6cfaf0f0a6a', status: 'NO_ANSWER', durationSeconds: 0 });
+      expect(exotel.parseWebhook(raw('x', { CallSid: 'b', Status: 'completed', EventType: 'answered' }))?.status).toBe('IN_PROGRESS');
+      expect(exotel.parseWebhook(raw('x', { CallSid: 'b', Status: 'completed', EventType: 'terminal' }))?.status).toBe('COMPLETED');
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+import type { Config } from '../config';
+import { logger } from '../logger';
+import { decryptCredentials } from '../phones/phone.crypto';
+import type { ProviderName } from '../phones/phone.model';
+import type { ProviderCredentials, TelephonyProvider } from './provider';
+import { createExotelProvider } from './exotel';
+import { createSimulatedProvider } from './simulated/simulated.provider';
+import type { Simulator } from './simulated/simulator';
+import { createTwilioProvider } from './twilio';
+
+export type ProviderSet = Record<ProviderName, TelephonyProvider>;
+
+/**
+ * The providers of a process. `simulatorBaseUrl` is read at each call: the API's port is
+ * only known once it listens.
+ */
+export function createProviders(options: {
+  config: Config;
+  simulatorBaseUrl: () => string;
+  /** Bench only: reach the simulator in-process (see simulated.provider.ts). */
+  directSimulator?: Simulator;
+}): ProviderSet {
+  const { config } = options;
+  return {
+    SIMULATED: createSimulatedProvider({
+      secret: config.jwt.secret,
+      baseUrl: options.simulatorBaseUrl,
+      ...(options.directSimulator ? { direct: options.directSimulator } : {}),
+    }),
+    TWILIO: createTwilioProvider({ apiBase: config.twilio.apiBase }),
+    EXOTEL: createExotelProvider({ apiBase: config.exotel.apiBase }),
+  };
+}
+
+/** The phone's own credentials (decrypted), else the deployment's from config. */
+export function credentialsFor(
+  config: Config,
+  phone: { _id: unknown; provider: string; credentialsEncrypted?: string | null },
+): ProviderCredentials {
+  if (phone.credentialsEncrypted) {
+    try {
+      const plain = decryptCredentials(config.encryptionKey, phone.credentialsEncrypted, String(phone._id));
+      const out: ProviderCredentials = {};
+      for (const [k, v] of Object.entries(plain)) if (v !== undefined && v !== null) out[k] = String(v);
+      return out;
+    } catch (error) {
+      // A key rotated without re-encrypting: fall back to the deployment's credentials, loudly.
+      logger.error({ err: (error as Error).message, phoneId: String(phone._id) }, 'cannot decrypt phone credentials');
+    }
+  }
+  switch (phone.provider) {
+    case 'TWILIO':
+      return { accountSid: config.twilio.accountSid, authToken: config.twilio.authToken };
+    case 'EXOTEL':
+      return { sid: config.exotel.sid, apiKey: config.exotel.apiKey, apiToken: config.exotel.apiToken };
+    default:
+      return {};
+  }
+}
+
+/** Provider default calls-per-second when a phone sets none (Twilio: 1/s per account; Exotel 60/min). 0 = no limit. */
+export function defaultCallsPerSecond(provider: string): number {
+  return provider === 'TWILIO' || provider === 'EXOTEL' ? 1 : 0;
+}

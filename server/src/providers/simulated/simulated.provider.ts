@@ -1,0 +1,141 @@
+import type { CallStatus } from '../../calls/call.model';
+import {
+  fetchWithTimeout,
+  field,
+  header,
+  placeCallFailure,
+  placeCallHttpError,
+  PlaceCallError,
+} from '../provider';
+import type { PlaceCallRequest, ProviderStatusUpdate, RawWebhook, TelephonyProvider } from '../provider';
+import { SIMULATOR_SIGNATURE_HEADER, simulatorKeys, verifySimulatorSignature } from './simulator';
+import type { Simulator, SimulatorPlaceBody } from './simulator';
+
+const SIMULATION_DEFAULTS = {
+  busyRate: 0.1,
+  noAnswerRate: 0.1,
+  failRate: 0.05,
+  voicemailRate: 0.1,
+  minDurationMs: 2_000,
+  maxDurationMs: 8_000,
+};
+
+export interface SimulatedProviderOptions {
+  /** The deployment secret the simulator's keys derive from (config.jwt.secret). */
+  secret: Uint8Array;
+  /** Base URL of the simulator API (…/simulator is appended); read at each call, since the API's port is known late. */
+  baseUrl: () => string;
+  /**
+   * In-process fast path (bench only): talk to this Simulator object directly instead of over
+   * HTTP. Same ledger, same webhooks; it skips one HTTP round trip per call.
+   */
+  direct?: Simulator;
+}
+
+/** The client side of the built-in simulator: it talks to it over HTTP like to any provider. */
+export function createSimulatedProvider(options: SimulatedProviderOptions): TelephonyProvider {
+  const keys = simulatorKeys(options.secret);
+  const api = () => `${options.baseUrl().replace(/\/$/, '')}/simulator`;
+  const auth = { authorization: `Bearer ${keys.api}` };
+
+  return {
+    name: 'SIMULATED',
+
+    async placeCall(request: PlaceCallRequest) {
+      const body: SimulatorPlaceBody = {
+        to: request.to,
+        from: request.from,
+        statusCallback: request.callbackUrl,
+        timeLimitSeconds: request.timeLimitSeconds,
+        simulation: { ...SIMULATION_DEFAULTS, ...(request.simulation ?? {}) },
+        metadata: {
+          callId: request.callId,
+          campaignId: request.metadata.campaignId,
+          contactId: request.metadata.contactId,
+          attempt: request.metadata.attempt,
+          callbackToken: request.callbackToken,
+        },
+      };
+      if (options.direct) {
+        const answer = options.direct.place(body);
+        if (answer === 'hang') throw new PlaceCallError('SIMULATED: place-call timed out', true);
+        if (answer.status >= 300) throw new PlaceCallError(`SIMULATED: place-call answered ${answer.status}`, answer.status >= 500);
+        return { providerCallId: (answer.json as { sid: string }).sid };
+      }
+      let response: Response;
+      try {
+        response = await fetchWithTimeout(
+          `${api()}/calls`,
+          { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) },
+          request.timeoutMs,
+        );
+      } catch (error) {
+        throw placeCallFailure(error, 'SIMULATED');
+      }
+      if (!response.ok) throw await placeCallHttpError(response, 'SIMULATED');
+      const json = (await response.json()) as { sid?: string };
+      if (!json.sid) throw new PlaceCallError('SIMULATED: place-call answer has no sid', true);
+      return { providerCallId: json.sid };
+    },
+
+    verifyWebhook(raw: RawWebhook) {
+      return verifySimulatorSignature(keys.signing, header(raw, SIMULATOR_SIGNATURE_HEADER), raw.rawBody);
+    },
+
+    parseWebhook(raw: RawWebhook): ProviderStatusUpdate | null {
+      const status = mapSimulatorStatus(field(raw, 'CallStatus'), field(raw, 'AnsweredBy'));
+      if (!status) return null;
+      const duration = field(raw, 'Duration');
+      const ts = Number(field(raw, 'Timestamp'));
+      return {
+        providerCallId: field(raw, 'CallSid') ?? null,
+        status,
+        ...(status === 'IN_PROGRESS' && Number.isFinite(ts) ? { answeredAt: new Date(ts) } : {}),
+        ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
+        ...(status === 'FAILED' ? { error: 'the simulated network failed the call' } : {}),
+        sequence: Number(field(raw, 'SequenceNumber') ?? 0),
+      };
+    },
+
+    async lookupCall(query) {
+      const url = query.providerCallId
+        ? `${api()}/calls/${encodeURIComponent(query.providerCallId)}`
+        : `${api()}/calls?token=${encodeURIComponent(query.callbackToken)}`;
+      if (options.direct) {
+        const found = options.direct.lookup(query.providerCallId ? { sid: query.providerCallId } : { token: query.callbackToken });
+        return found ? toUpdate(found) : null;
+      }
+      const response = await fetchWithTimeout(url, { headers: auth }, 10_000);
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`SIMULATED: look-up answered ${response.status}`);
+      return toUpdate((await response.json()) as { sid: string; status: string; answeredBy?: string; duration?: number });
+    },
+  };
+}
+
+function toUpdate(found: { sid: string; status: string; answeredBy?: string; duration?: number }): ProviderStatusUpdate {
+  return {
+    providerCallId: found.sid,
+    status: mapSimulatorStatus(found.status, found.answeredBy) ?? 'IN_PROGRESS',
+    ...(found.duration !== undefined ? { durationSeconds: found.duration } : {}),
+  };
+}
+
+function mapSimulatorStatus(status: string | undefined, answeredBy: string | undefined): CallStatus | null {
+  switch (status) {
+    case 'ringing':
+      return 'RINGING';
+    case 'in-progress':
+      return 'IN_PROGRESS';
+    case 'completed':
+      return answeredBy === 'machine' ? 'VOICEMAIL' : 'COMPLETED';
+    case 'busy':
+      return 'BUSY';
+    case 'no-answer':
+      return 'NO_ANSWER';
+    case 'failed':
+      return 'FAILED';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,383 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import express from 'express';
+import type { Router } from 'express';
+import type { CallStatus } from '../../calls/call.model';
+import { logger } from '../../logger';
+import type { SimulationSettings } from '../provider';
+
+/**
+ * The built-in telephony provider: a provider-like HTTP API that lives inside the API process
+ * (mounted at /simulator), answers place-call requests with a call id, and later POSTs
+ * HMAC-signed status webhooks (ringing, in-progress, final) to the callback URL it was given,
+ * exactly as Twilio would. Outcomes and durations come from the phone's `simulation` settings.
+ *
+ * Why in the API process: a real provider outlives our workers. A worker that dies mid-call
+ * (tests kill them on purpose) must not take the "telephone network" with it, or recovery
+ * could not be tested. ROLE=worker processes reach it over HTTP at SIMULATOR_URL or PUBLIC_URL.
+ *
+ * The ledger records every call placed: the ground truth tests check the engine against.
+ */
+
+/** Faults injected by tests. All off by default; `reset()` turns them off again. */
+export interface SimulatorFaults {
+  /** The next `count` place-calls answer `status`; with `createCall` the call is created (and rings) anyway. */
+  placeCallErrors: { count: number; status: number; createCall: boolean } | null;
+  /** The next `count` place-calls never answer (the client times out); with `createCall` the call goes on. */
+  placeCallHangs: { count: number; createCall: boolean } | null;
+  /** Probability that any one webhook is never sent. */
+  dropWebhookRate: number;
+  /** Probability that a call's final webhook is never sent. */
+  dropFinalWebhookRate: number;
+  /** Extra copies of every webhook sent (replays). */
+  duplicateWebhooks: number;
+  /** Send a call's webhooks at its end, final status first. */
+  reorderWebhooks: boolean;
+  /** Extra delay before every webhook, ms. */
+  webhookDelayMs: number;
+}
+
+const NO_FAULTS: SimulatorFaults = {
+  placeCallErrors: null,
+  placeCallHangs: null,
+  dropWebhookRate: 0,
+  dropFinalWebhookRate: 0,
+  duplicateWebhooks: 0,
+  reorderWebhooks: false,
+  webhookDelayMs: 0,
+};
+
+export interface LedgerEntry {
+  providerCallId: string;
+  from: string;
+  to: string;
+  callId: string;
+  campaignId: string;
+  contactId: string;
+  attempt: number;
+  callbackToken: string;
+  /** ms since epoch the provider accepted the call. */
+  placedAt: number;
+  /** ms since epoch the call ended at the provider (whether or not its webhook was delivered). */
+  endedAt: number;
+  outcome: CallStatus;
+  /** Whether the place-call request got an answer with the call id. */
+  acknowledged: boolean;
+}
+
+/** The place-call request body of the simulator's API. */
+export interface SimulatorPlaceBody {
+  to: string;
+  from: string;
+  statusCallback: string;
+  timeLimitSeconds: number;
+  simulation: SimulationSettings;
+  metadata: { callId: string; campaignId: string; contactId: string; attempt: number; callbackToken: string };
+}
+
+/** The status webhook body the simulator posts (JSON). */
+export interface SimulatorWebhookBody {
+  CallSid: string;
+  CallStatus: 'ringing' | 'in-progress' | 'completed' | 'busy' | 'no-answer' | 'failed';
+  AnsweredBy?: 'human' | 'machine';
+  Duration?: number;
+  Timestamp: number;
+  SequenceNumber: number;
+}
+
+/** Delivers one signed webhook; the default POSTs it over HTTP. */
+export type WebhookDelivery = (url: string, headers: Record<string, string>, body: string) => Promise<void>;
+
+export const SIMULATOR_SIGNATURE_HEADER = 'x-simulator-signature';
+
+/** The simulator's keys, derived from one deployment secret (the JWT secret). */
+export function simulatorKeys(secret: Uint8Array): { signing: Buffer; api: string } {
+  const derive = (label: string) => createHmac('sha256', Buffer.from(secret)).update(label).digest();
+  return { signing: derive('dialwave-simulator-webhooks'), api: derive('dialwave-simulator-api').toString('hex') };
+}
+
+/** `t=<ms>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+export function signSimulatorWebhook(signingKey: Buffer, body: string, timestamp = Date.now()): string {
+  const mac = createHmac('sha256', signingKey).update(`${timestamp}.${body}`).digest('hex');
+  return `t=${timestamp},v1=${mac}`;
+}
+
+/** Checks a simulator signature; `toleranceMs` bounds how old a signed webhook may be (replays within it are harmless). */
+export function verifySimulatorSignature(
+  signingKey: Buffer,
+  signature: string | undefined,
+  rawBody: Buffer,
+  toleranceMs = 5 * 60_000,
+): boolean {
+  if (!signature) return false;
+  const parts = Object.fromEntries(signature.split(',').map((p) => p.split('=', 2) as [string, string]));
+  const t = Number(parts['t']);
+  const v1 = parts['v1'];
+  if (!Number.isFinite(t) || !v1 || Math.abs(Date.now() - t) > toleranceMs) return false;
+  const expected = createHmac('sha256', signingKey).update(`${t}.`).update(rawBody).digest();
+  const given = Buffer.from(v1, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+interface LiveCall {
+  entry: LedgerEntry;
+  statusCallback: string;
+  timers: NodeJS.Timeout[];
+}
+
+export class Simulator {
+  readonly ledger: LedgerEntry[] = [];
+  faults: SimulatorFaults = { ...NO_FAULTS };
+  /** Which status webhooks to send: all of them (default), or only the final one. */
+  statusEvents: 'all' | 'final' = 'all';
+  /** How webhooks reach the API; tests and the bench may replace it. */
+  deliver: WebhookDelivery;
+  private readonly keys: { signing: Buffer; api: string };
+  private readonly calls = new Map<string, LiveCall>();
+  private readonly byToken = new Map<string, string>();
+  private closed = false;
+  private random: () => number = Math.random;
+
+  constructor(options: { secret: Uint8Array }) {
+    this.keys = simulatorKeys(options.secret);
+    this.deliver = async (url, headers, body) => {
+      const response = await fetch(url, { method: 'POST', headers, body });
+      await response.arrayBuffer();
+    };
+  }
+
+  /** The bearer key place-call requests must carry. */
+  get apiKey(): string {
+    return this.keys.api;
+  }
+
+  get signingKey(): Buffer {
+    return this.keys.signing;
+  }
+
+  /** Turns every fault off. */
+  resetFaults(): void {
+    this.faults = { ...NO_FAULTS };
+  }
+
+  /** Replaces Math.random (deterministic tests). */
+  setRandom(random: () => number): void {
+    this.random = random;
+  }
+
+  /**
+   * Places a call (the core of POST /simulator/calls). Resolves with the HTTP answer to give,
+   * or 'hang' when a fault says the request never gets one.
+   */
+  place(body: SimulatorPlaceBody): { status: number; json: unknown } | 'hang' {
+    if (this.closed) return { status: 503, json: { message: 'simulator stopped' } };
+    const hang = this.faults.placeCallHangs;
+    if (hang && hang.count > 0) {
+      hang.count -= 1;
+      if (hang.createCall) this.start(body, false);
+      return 'hang';
+    }
+    const failure = this.faults.placeCallErrors;
+    if (failure && failure.count > 0) {
+      failure.count -= 1;
+      if (failure.createCall) this.start(body, false);
+      return { status: failure.status, json: { message: `simulated ${failure.status}` } };
+    }
+    const entry = this.start(body, true);
+    return { status: 201, json: { sid: entry.providerCallId, status: 'queued' } };
+  }
+
+  /** A call by its sid or by our callback token (what a lost place-call answer leaves us). */
+  lookup(query: { sid?: string; token?: string }): { sid: string; status: string; answeredBy?: string; duration?: number } | null {
+    const sid = query.sid ?? (query.token ? this.byToken.get(query.token) : undefined);
+    if (!sid) return null;
+    const entry = this.ledger.find((e) => e.providerCallId === sid);
+    if (!entry) return null;
+    const ended = Date.now() >= entry.endedAt;
+    if (!ended) return { sid, status: 'in-progress' };
+    const { status, answeredBy } = wireStatus(entry.outcome);
+    return { sid, status, answeredBy, duration: Math.round((entry.endedAt - entry.placedAt) / 1000) };
+  }
+
+  /** Live calls at the provider right now, optionally for one campaign. */
+  liveCalls(campaignId?: string, at = Date.now()): number {
+    return this.ledger.filter((e) => (!campaignId || e.campaignId === campaignId) && e.placedAt <= at && e.endedAt > at).length;
+  }
+
+  /** The most calls of a campaign (or of all) that were live at the same moment, from the ledger. */
+  maxConcurrent(campaignId?: string): number {
+    const points: [number, number][] = [];
+    for (const e of this.ledger) {
+      if (campaignId && e.campaignId !== campaignId) continue;
+      points.push([e.placedAt, 1], [e.endedAt, -1]);
+    }
+    // Ends before starts at the same instant: a line freed and reused in one ms is not two calls.
+    points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let live = 0;
+    let max = 0;
+    for (const [, delta] of points) {
+      live += delta;
+      max = Math.max(max, live);
+    }
+    return max;
+  }
+
+  /** Dials per contact and attempt ("contactId#attempt" → count). */
+  dialCounts(campaignId?: string): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const e of this.ledger) {
+      if (campaignId && e.campaignId !== campaignId) continue;
+      const key = `${e.contactId}#${e.attempt}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    return counts;
+  }
+
+  /** Express router of the simulator's API: POST /calls, GET /calls/:sid, GET /calls?token=. */
+  router(): Router {
+    const router = express.Router();
+    router.use((req, res, next) => {
+      if (req.headers.authorization !== `Bearer ${this.keys.api}`) {
+        res.status(401).json({ message: 'missing or wrong simulator key' });
+        return;
+      }
+      next();
+    });
+    router.post('/calls', express.json({ limit: '64kb' }), (req, res) => {
+      const body = req.body as SimulatorPlaceBody;
+      if (!body || typeof body.to !== 'string' || typeof body.statusCallback !== 'string' || !body.metadata) {
+        res.status(400).json({ message: 'to, from, statusCallback and metadata are required' });
+        return;
+      }
+      const answer = this.place(body);
+      // A hung request is held open until the client gives up (its timeout) or we stop.
+      if (answer === 'hang') return;
+      res.status(answer.status).json(answer.json);
+    });
+    router.get('/calls/:sid', (req, res) => {
+      const found = this.lookup({ sid: req.params['sid'] });
+      if (!found) res.status(404).json({ message: 'no such call' });
+      else res.json(found);
+    });
+    router.get('/calls', (req, res) => {
+      const token = typeof req.query['token'] === 'string' ? req.query['token'] : undefined;
+      const found = token ? this.lookup({ token }) : null;
+      if (!found) res.status(404).json({ message: 'no such call' });
+      else res.json(found);
+    });
+    return router;
+  }
+
+  /** Stops every pending webhook; safe to call twice. */
+  close(): void {
+    this.closed = true;
+    for (const call of this.calls.values()) for (const timer of call.timers) clearTimeout(timer);
+    this.calls.clear();
+  }
+
+  private start(body: SimulatorPlaceBody, acknowledged: boolean): LedgerEntry {
+    const s = body.simulation;
+    const now = Date.now();
+    const sid = `SIM${randomBytes(12).toString('hex')}`;
+    const capMs = Math.max(0, body.timeLimitSeconds * 1000);
+    const span = Math.max(0, s.maxDurationMs - s.minDurationMs);
+    const duration = Math.min(capMs, Math.round(s.minDurationMs + this.random() * span));
+    // Ringing takes a tenth of the shortest call (≤ 200 ms), so short test calls stay short.
+    const ringMs = Math.min(200, Math.round(s.minDurationMs / 10));
+    const r = this.random();
+    let outcome: CallStatus;
+    let answerAt: number | null = null;
+    let endAt: number;
+    if (r < s.failRate) {
+      outcome = 'FAILED';
+      endAt = ringMs;
+    } else if (r < s.failRate + s.busyRate) {
+      outcome = 'BUSY';
+      endAt = ringMs;
+    } else if (r < s.failRate + s.busyRate + s.noAnswerRate) {
+      outcome = 'NO_ANSWER';
+      endAt = ringMs + duration;
+    } else if (r < s.failRate + s.busyRate + s.noAnswerRate + s.voicemailRate) {
+      outcome = 'VOICEMAIL';
+      answerAt = ringMs;
+      endAt = ringMs + duration;
+    } else {
+      outcome = 'COMPLETED';
+      answerAt = ringMs;
+      endAt = ringMs + duration;
+    }
+    const entry: LedgerEntry = {
+      providerCallId: sid,
+      from: body.from,
+      to: body.to,
+      callId: body.metadata.callId,
+      campaignId: body.metadata.campaignId,
+      contactId: body.metadata.contactId,
+      attempt: body.metadata.attempt,
+      callbackToken: body.metadata.callbackToken,
+      placedAt: now,
+      endedAt: now + endAt,
+      outcome,
+      acknowledged,
+    };
+    this.ledger.push(entry);
+    this.byToken.set(body.metadata.callbackToken, sid);
+
+    const events: { at: number; body: SimulatorWebhookBody; final: boolean }[] = [];
+    let seq = 0;
+    const event = (at: number, status: SimulatorWebhookBody['CallStatus'], extra: Partial<SimulatorWebhookBody> = {}, final = false) =>
+      events.push({ at, final, body: { CallSid: sid, CallStatus: status, Timestamp: now + at, SequenceNumber: seq++, ...extra } });
+    if (outcome !== 'FAILED') event(0, 'ringing');
+    if (answerAt !== null) event(answerAt, 'in-progress', { AnsweredBy: outcome === 'VOICEMAIL' ? 'machine' : 'human' });
+    const wire = wireStatus(outcome);
+    event(endAt, wire.status, { ...(wire.answeredBy ? { AnsweredBy: wire.answeredBy } : {}), Duration: Math.round((endAt - (answerAt ?? endAt)) / 1000) }, true);
+
+    const live: LiveCall = { entry, statusCallback: body.statusCallback, timers: [] };
+    this.calls.set(sid, live);
+    const f = this.faults;
+    let schedule = this.statusEvents === 'final' ? events.filter((e) => e.final) : events;
+    if (f.reorderWebhooks) schedule = [...schedule].reverse().map((e) => ({ ...e, at: endAt }));
+    schedule.forEach((e, index) => {
+      if (this.random() < f.dropWebhookRate) return;
+      if (e.final && this.random() < f.dropFinalWebhookRate) return;
+      for (let copy = 0; copy <= f.duplicateWebhooks; copy++) {
+        // Reordered events keep their (reversed) order by a 1 ms step each.
+        const at = e.at + f.webhookDelayMs + (f.reorderWebhooks ? index : 0) + copy;
+        live.timers.push(setTimeout(() => void this.send(live, e.body), at));
+      }
+    });
+    // Forget the call's timers once everything has been sent.
+    live.timers.push(setTimeout(() => this.calls.delete(sid), endAt + f.webhookDelayMs + 1000 + f.duplicateWebhooks));
+    return entry;
+  }
+
+  private async send(call: LiveCall, body: SimulatorWebhookBody): Promise<void> {
+    if (this.closed) return;
+    const json = JSON.stringify(body);
+    const headers = {
+      'content-type': 'application/json',
+      [SIMULATOR_SIGNATURE_HEADER]: signSimulatorWebhook(this.keys.signing, json),
+    };
+    try {
+      await this.deliver(call.statusCallback, headers, json);
+    } catch (error) {
+      // Like a real provider: a webhook that cannot be delivered is lost (the lease covers it).
+      logger.debug({ err: (error as Error).message, sid: body.CallSid }, 'simulator webhook not delivered');
+    }
+  }
+}
+
+/** Our final status in the simulator's (Twilio-like) wire terms. */
+function wireStatus(outcome: CallStatus): { status: SimulatorWebhookBody['CallStatus']; answeredBy?: 'human' | 'machine' } {
+  switch (outcome) {
+    case 'COMPLETED':
+      return { status: 'completed', answeredBy: 'human' };
+    case 'VOICEMAIL':
+      return { status: 'completed', answeredBy: 'machine' };
+    case 'BUSY':
+      return { status: 'busy' };
+    case 'NO_ANSWER':
+      return { status: 'no-answer' };
+    default:
+      return { status: 'failed' };
+  }
+}

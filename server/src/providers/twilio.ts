@@ -1,0 +1,168 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { CallStatus } from '../calls/call.model';
+import {
+  fetchWithTimeout,
+  field,
+  header,
+  placeCallFailure,
+  placeCallHttpError,
+  PlaceCallError,
+} from './provider';
+import type { PlaceCallRequest, ProviderCredentials, ProviderStatusUpdate, RawWebhook, TelephonyProvider } from './provider';
+
+/**
+ * Twilio Programmable Voice: the REST Calls API to place calls, status callbacks signed with
+ * X-Twilio-Signature. Credentials: `accountSid` and `authToken` (the phone's own, else
+ * TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN).
+ */
+export interface TwilioOptions {
+  /** REST base URL (TWILIO_API_BASE), e.g. https://api.twilio.com. */
+  apiBase: string;
+  /**
+   * What the call does once answered. The voice agent integration is outside the dialing
+   * engine; by default the callee hears a short message.
+   */
+  twiml?: string;
+}
+
+const DEFAULT_TWIML = '<Response><Say>Hello from Dialwave.</Say></Response>';
+
+/**
+ * Twilio's documented signature: HMAC-SHA1, keyed by the auth token, of the full URL followed
+ * by every POST parameter sorted by name, each as name then value; base64.
+ */
+export function twilioSignature(authToken: string, url: string, params: Record<string, unknown>): string {
+  let data = url;
+  for (const key of Object.keys(params).sort()) {
+    const value = params[key];
+    // Repeated parameters (arrays) are signed once per value, in order.
+    for (const v of Array.isArray(value) ? value : [value]) data += key + String(v ?? '');
+  }
+  return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
+}
+
+/** Timing-safe comparison of a received X-Twilio-Signature. */
+export function verifyTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, unknown>): boolean {
+  if (!signature) return false;
+  const expected = Buffer.from(twilioSignature(authToken, url, params));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+/** Twilio CallStatus (+ AnsweredBy) in our terms. */
+export function mapTwilioStatus(status: string | undefined, answeredBy: string | undefined): CallStatus | null {
+  const machine = !!answeredBy && (answeredBy.startsWith('machine') || answeredBy === 'fax');
+  switch (status) {
+    case 'queued':
+    case 'initiated':
+      return 'INITIATED';
+    case 'ringing':
+      return 'RINGING';
+    case 'in-progress':
+      return 'IN_PROGRESS';
+    case 'completed':
+      return machine ? 'VOICEMAIL' : 'COMPLETED';
+    case 'busy':
+      return 'BUSY';
+    case 'no-answer':
+      return 'NO_ANSWER';
+    case 'failed':
+      return 'FAILED';
+    case 'canceled':
+      return 'CANCELED';
+    default:
+      return null;
+  }
+}
+
+function credentialsOf(credentials: ProviderCredentials): { accountSid: string; authToken: string } {
+  const accountSid = credentials['accountSid'];
+  const authToken = credentials['authToken'];
+  if (!accountSid || !authToken) {
+    throw new PlaceCallError('TWILIO: no credentials: set the phone credentials (accountSid, authToken) or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN', false);
+  }
+  return { accountSid, authToken };
+}
+
+export function createTwilioProvider(options: TwilioOptions): TelephonyProvider {
+  const base = options.apiBase.replace(/\/$/, '');
+  const basic = (c: { accountSid: string; authToken: string }) =>
+    `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString('base64')}`;
+
+  return {
+    name: 'TWILIO',
+
+    async placeCall(request: PlaceCallRequest) {
+      const creds = credentialsOf(request.credentials);
+      const form = new URLSearchParams();
+      form.set('To', request.to);
+      form.set('From', request.from);
+      form.set('Twiml', options.twiml ?? DEFAULT_TWIML);
+      form.set('StatusCallback', request.callbackUrl);
+      form.set('StatusCallbackMethod', 'POST');
+      for (const event of ['initiated', 'ringing', 'answered', 'completed']) form.append('StatusCallbackEvent', event);
+      form.set('MachineDetection', 'Enable');
+      // Twilio hangs up at the time limit, so a call never outlives our lease.
+      form.set('TimeLimit', String(request.timeLimitSeconds));
+      let response: Response;
+      try {
+        response = await fetchWithTimeout(
+          `${base}/2010-04-01/Accounts/${encodeURIComponent(creds.accountSid)}/Calls.json`,
+          {
+            method: 'POST',
+            headers: { authorization: basic(creds), 'content-type': 'application/x-www-form-urlencoded' },
+            body: form.toString(),
+          },
+          request.timeoutMs,
+        );
+      } catch (error) {
+        throw placeCallFailure(error, 'TWILIO');
+      }
+      if (!response.ok) throw await placeCallHttpError(response, 'TWILIO');
+      const json = (await response.json()) as { sid?: string };
+      if (!json.sid) throw new PlaceCallError('TWILIO: the Calls API answered without a sid', true);
+      return { providerCallId: json.sid };
+    },
+
+    verifyWebhook(raw: RawWebhook, credentials: ProviderCredentials) {
+      const authToken = credentials['authToken'];
+      if (!authToken) return false;
+      return verifyTwilioSignature(authToken, header(raw, 'x-twilio-signature'), raw.url, raw.body);
+    },
+
+    parseWebhook(raw: RawWebhook): ProviderStatusUpdate | null {
+      const status = mapTwilioStatus(field(raw, 'CallStatus'), field(raw, 'AnsweredBy'));
+      if (!status) return null;
+      const duration = field(raw, 'CallDuration') ?? field(raw, 'Duration');
+      const timestamp = field(raw, 'Timestamp');
+      const at = timestamp ? new Date(timestamp) : new Date();
+      return {
+        providerCallId: field(raw, 'CallSid') ?? null,
+        status,
+        ...(status === 'IN_PROGRESS' ? { answeredAt: at } : {}),
+        ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
+        ...(status === 'FAILED' ? { error: field(raw, 'ErrorMessage') ?? 'Twilio reported the call failed' } : {}),
+        sequence: Number(field(raw, 'SequenceNumber') ?? 0),
+      };
+    },
+
+    async lookupCall(query, credentials) {
+      // Twilio cannot find a call by our token: without its sid we can only wait for webhooks.
+      if (!query.providerCallId) throw new Error('TWILIO: cannot look a call up without its sid');
+      const creds = credentialsOf(credentials);
+      const response = await fetchWithTimeout(
+        `${base}/2010-04-01/Accounts/${encodeURIComponent(creds.accountSid)}/Calls/${encodeURIComponent(query.providerCallId)}.json`,
+        { headers: { authorization: basic(creds) } },
+        10_000,
+      );
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`TWILIO: look-up answered ${response.status}`);
+      const json = (await response.json()) as { sid: string; status?: string; answered_by?: string | null; duration?: string | null };
+      return {
+        providerCallId: json.sid,
+        status: mapTwilioStatus(json.status, json.answered_by ?? undefined) ?? 'IN_PROGRESS',
+        ...(json.duration ? { durationSeconds: Number(json.duration) } : {}),
+      };
+    },
+  };
+}
