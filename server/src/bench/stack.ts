@@ -25,7 +25,7 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-interface MongoChild {
+export interface MongoChild {
   uri: string;
   stop(): Promise<void>;
 }
@@ -33,9 +33,12 @@ interface MongoChild {
 /**
  * The embedded MongoDB-compatible server in its own process (`dist/mongo/embedded/cli.js`),
  * so a bench's memory and CPU figures are the app's alone, as with a real MongoDB.
+ * BENCH_MONGO_NODE_ARGS (space-separated, e.g. `--cpu-prof`) is passed to that node process,
+ * so the server can be profiled under a bench's load.
  */
-async function startMongoProcess(): Promise<MongoChild> {
-  const child: ChildProcess = spawn(process.execPath, [path.resolve(__dirname, '../mongo/embedded/cli.js'), '--port', '0'], {
+export async function startMongoProcess(): Promise<MongoChild> {
+  const nodeArgs = (process.env['BENCH_MONGO_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../mongo/embedded/cli.js'), '--port', '0'], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'error' },
   });

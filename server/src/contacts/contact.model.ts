@@ -49,6 +49,8 @@ contactSchema.index({ campaignId: 1, status: 1, _id: 1 });
 contactSchema.index({ campaignId: 1, status: 1, priority: -1, _id: 1 });
 // Retry claims: due retries of a campaign.
 contactSchema.index({ campaignId: 1, status: 1, nextAttemptAt: 1 });
+// Sweeper: CALLING contacts untouched for too long (their slot died), across campaigns.
+contactSchema.index({ status: 1, updatedAt: 1 });
 
 export type Contact = InferSchemaType<typeof contactSchema>;
 export type ContactDoc = HydratedDocument<Contact>;
