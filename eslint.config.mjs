@@ -14,16 +14,28 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node } },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'separate-type-imports' }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
       'no-console': 'error',
     },
   },
   {
     // Configuration enters once: only config.ts (and the logger, before config exists) read the environment.
     files: ['server/src/**/*.ts'],
-    ignores: ['server/src/config.ts', 'server/src/logger.ts', 'server/src/**/*.test.ts', 'server/src/test/**', 'server/src/bench/**'],
+    ignores: [
+      'server/src/config.ts',
+      'server/src/logger.ts',
+      'server/src/**/*.test.ts',
+      'server/src/test/**',
+      'server/src/bench/**',
+    ],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through config.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read configuration through config.ts.' },
+      ],
     },
   },
   {

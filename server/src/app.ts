@@ -54,7 +54,16 @@ export interface StartAppOptions {
   redisUrl: string;
 }
 
-const MODELS = [OrganizationModel, UserModel, AgentModel, PhoneModel, CampaignModel, ContactModel, CallModel, DoNotCallModel];
+const MODELS = [
+  OrganizationModel,
+  UserModel,
+  AgentModel,
+  PhoneModel,
+  CampaignModel,
+  ContactModel,
+  CallModel,
+  DoNotCallModel,
+];
 
 /**
  * Starts one Dialwave process: connects MongoDB and Redis, then the API (ROLE api/all)
@@ -181,7 +190,14 @@ async function startHttp(
   // Errors thrown by HTTP routes: client errors keep their message, the rest is masked.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (error instanceof AppError) {
-      const status = { BAD_USER_INPUT: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409, RATE_LIMITED: 429 }[error.code];
+      const status = {
+        BAD_USER_INPUT: 400,
+        UNAUTHENTICATED: 401,
+        FORBIDDEN: 403,
+        NOT_FOUND: 404,
+        CONFLICT: 409,
+        RATE_LIMITED: 429,
+      }[error.code];
       res.status(status).json({ error: { code: error.code, message: error.message, field: error.field } });
       return;
     }

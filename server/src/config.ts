@@ -41,7 +41,10 @@ const envSchema = z.object({
   /** Redis connection string. Unset: a `redis-server` child process on a free port. */
   REDIS_URL: z.string().startsWith('redis', 'must be a redis:// or rediss:// URL').optional(),
   /** Prefix for every Redis key and BullMQ queue, so environments can share a Redis. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only').default('dialwave'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, _ and - only')
+    .default('dialwave'),
   /** Start anyway when Redis's maxmemory-policy is not `noeviction` (loud warning). */
   REDIS_ALLOW_EVICTION: bool(false),
   /** HMAC secret for JWTs, at least 32 characters. Unset (embedded only): random per process. */
@@ -60,7 +63,10 @@ const envSchema = z.object({
   /** Seed an organization, admin, agent, phone and a 200-contact campaign. Default: on in embedded mode. */
   DEMO_DATA: bool(true),
   /** ISO country for numbers written without a country code, when an organization has none. */
-  DEFAULT_COUNTRY: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code').default('US'),
+  DEFAULT_COUNTRY: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code')
+    .default('US'),
   /** Jobs one worker process runs at once (virtual phone lines it can hold). Default 500. */
   WORKER_CONCURRENCY: int(500, 1, 10000),
   /** Global cap on live outbound calls across every campaign and worker. Default 1000. */

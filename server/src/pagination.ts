@@ -40,7 +40,8 @@ export const MAX_PAGE_SIZE = 100;
 /** Validates `first` (1..MAX_PAGE_SIZE); null/undefined takes the default. */
 export function pageSize(first: number | null | undefined, fallback: number, field = 'first'): number {
   const n = first ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE) throw badInput(field, `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE_SIZE)
+    throw badInput(field, `must be an integer from 1 to ${MAX_PAGE_SIZE}`);
   return n;
 }
 

@@ -36,12 +36,18 @@ export async function createAgent(
   });
 }
 
-export async function updateAgent(organizationId: string, id: string, input: { name?: string | null; description?: string | null }): Promise<AgentDoc> {
+export async function updateAgent(
+  organizationId: string,
+  id: string,
+  input: { name?: string | null; description?: string | null },
+): Promise<AgentDoc> {
   const $set: Record<string, unknown> = {};
   if (input.name !== undefined && input.name !== null) $set['name'] = text('name', input.name, 1, 200);
   if (input.description !== undefined) $set['description'] = optionalText('description', input.description, 2000);
   const _id = parseObjectId(id);
-  const agent = _id ? await AgentModel.findOneAndUpdate({ _id, organizationId }, { $set }, { returnDocument: 'after' }).exec() : null;
+  const agent = _id
+    ? await AgentModel.findOneAndUpdate({ _id, organizationId }, { $set }, { returnDocument: 'after' }).exec()
+    : null;
   if (!agent) throw notFound('Agent');
   return agent;
 }
@@ -51,7 +57,8 @@ export async function deleteAgent(organizationId: string, id: string): Promise<b
   const agent = await getAgent(organizationId, id);
   if (agent.isDefault) throw conflict('The default agent cannot be deleted');
   const used = await CampaignModel.countDocuments({ organizationId, agentId: agent._id });
-  if (used > 0) throw conflict(`Agent is used by ${used} campaign${used === 1 ? '' : 's'}: delete or change them first`);
+  if (used > 0)
+    throw conflict(`Agent is used by ${used} campaign${used === 1 ? '' : 's'}: delete or change them first`);
   await AgentModel.deleteOne({ _id: agent._id, organizationId });
   return true;
 }

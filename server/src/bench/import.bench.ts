@@ -1,4 +1,3 @@
- 
 import { benchGraphQL, percentile, startBenchStack } from './stack';
 
 /**
@@ -16,7 +15,9 @@ function csv(rows: number): Buffer {
   const lines = ['phone,name,email,segment'];
   const areas = ['212', '312', '415', '617', '646', '718', '202', '305', '404', '512'];
   for (let i = 0; i < rows; i++) {
-    lines.push(`+1${areas[Math.floor(i / 10_000) % areas.length]}555${String(i % 10_000).padStart(4, '0')},Person ${i},p${i}@example.com,${i % 4}`);
+    lines.push(
+      `+1${areas[Math.floor(i / 10_000) % areas.length]}555${String(i % 10_000).padStart(4, '0')},Person ${i},p${i}@example.com,${i % 4}`,
+    );
   }
   return Buffer.from(lines.join('\n') + '\n', 'utf8');
 }
@@ -37,12 +38,22 @@ export async function runImportBench(): Promise<void> {
   const stack = await startBenchStack();
   const out = (line: string) => process.stdout.write(`${line}\n`);
   try {
-    const { signUp } = await benchGraphQL(stack.url, `mutation { signUp(input: { email: "bench@example.com", password: "bench password", organizationName: "Bench" }) { token } }`);
+    const { signUp } = await benchGraphQL(
+      stack.url,
+      `mutation { signUp(input: { email: "bench@example.com", password: "bench password", organizationName: "Bench" }) { token } }`,
+    );
     const token: string = signUp.token;
     const { agents, phones } = await benchGraphQL(stack.url, `{ agents { id } phones { id } }`, {}, token);
     const agentId: string = agents[0].id;
     const create = async (name: string) =>
-      (await benchGraphQL(stack.url, `mutation($a: ID!, $n: String!) { createCampaign(input: { name: $n, agentId: $a }) { id } }`, { a: agentId, n: name }, token)).createCampaign.id as string;
+      (
+        await benchGraphQL(
+          stack.url,
+          `mutation($a: ID!, $n: String!) { createCampaign(input: { name: $n, agentId: $a }) { id } }`,
+          { a: agentId, n: name },
+          token,
+        )
+      ).createCampaign.id as string;
 
     // 1. CSV import
     const body = csv(ROWS);
@@ -64,9 +75,13 @@ export async function runImportBench(): Promise<void> {
     const report = (await res.json()) as { accepted: number; rejectedCount: number; duplicates: number };
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     clearInterval(sampler);
-    out(`import: ${ROWS.toLocaleString('en-US')} rows (${mb(body.length)} MB) in ${seconds.toFixed(2)} s = ${Math.round(ROWS / seconds).toLocaleString('en-US')} rows/s`);
+    out(
+      `import: ${ROWS.toLocaleString('en-US')} rows (${mb(body.length)} MB) in ${seconds.toFixed(2)} s = ${Math.round(ROWS / seconds).toLocaleString('en-US')} rows/s`,
+    );
     out(`import: accepted ${report.accepted}, duplicates ${report.duplicates}, rejected ${report.rejectedCount}`);
-    out(`import: RSS ${mb(base.rss)} -> peak ${mb(peakRss)} MB (+${mb(peakRss - base.rss)}); heap ${mb(base.heapUsed)} -> peak ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)}) [in-process: includes the embedded MongoDB holding the rows, and the ${mb(body.length)} MB client body]`);
+    out(
+      `import: RSS ${mb(base.rss)} -> peak ${mb(peakRss)} MB (+${mb(peakRss - base.rss)}); heap ${mb(base.heapUsed)} -> peak ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)}) [in-process: includes the embedded MongoDB holding the rows, and the ${mb(body.length)} MB client body]`,
+    );
 
     // 2. A 50-campaign dashboard list against a trivial query
     const extra = await benchGraphQL(
@@ -88,9 +103,13 @@ export async function runImportBench(): Promise<void> {
     const list = `{ campaigns(first: 50) { totalCount nodes { id name status agent { id name } phone { id number } stats { totalContacts progress successRate } } } }`;
     const listed = await timeRuns(RUNS, () => benchGraphQL(stack.url, list, {}, token));
     const trivial = await timeRuns(RUNS, () => benchGraphQL(stack.url, `{ version }`, {}, token));
-    out(`list 50 campaigns (agent, phone, stats): p50 ${listed.p50.toFixed(2)} ms, p99 ${listed.p99.toFixed(2)} ms over ${RUNS} runs`);
+    out(
+      `list 50 campaigns (agent, phone, stats): p50 ${listed.p50.toFixed(2)} ms, p99 ${listed.p99.toFixed(2)} ms over ${RUNS} runs`,
+    );
     out(`baseline { version }:                   p50 ${trivial.p50.toFixed(2)} ms, p99 ${trivial.p99.toFixed(2)} ms`);
-    out(`ratio list/baseline: p50 ${(listed.p50 / trivial.p50).toFixed(1)}x, p99 ${(listed.p99 / trivial.p99).toFixed(1)}x`);
+    out(
+      `ratio list/baseline: p50 ${(listed.p50 / trivial.p50).toFixed(1)}x, p99 ${(listed.p99 / trivial.p99).toFixed(1)}x`,
+    );
   } finally {
     await stack.stop();
   }

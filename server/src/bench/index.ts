@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   const names = process.argv.slice(2);
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length > 0) {
-    process.stderr.write(`unknown bench ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${Object.keys(BENCHES).join(', ')}\n`);
+    process.stderr.write(
+      `unknown bench ${unknown.map((n) => `"${n}"`).join(', ')}: choose from ${Object.keys(BENCHES).join(', ')}\n`,
+    );
     process.exit(2);
   }
   for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {

@@ -38,13 +38,33 @@ async function setupOrg(url: string, email: string): Promise<{ token: string; ag
   await benchGraphQL(
     url,
     `mutation ($id: ID!, $i: UpdatePhoneInput!) { updatePhone(id: $id, input: $i) { id } }`,
-    { id: phones[0].id, i: { simulation: { busyRate: 0.1, noAnswerRate: 0.05, failRate: 0.02, voicemailRate: 0.05, minDurationMs: 300, maxDurationMs: 1500 } } },
+    {
+      id: phones[0].id,
+      i: {
+        simulation: {
+          busyRate: 0.1,
+          noAnswerRate: 0.05,
+          failRate: 0.02,
+          voicemailRate: 0.05,
+          minDurationMs: 300,
+          maxDurationMs: 1500,
+        },
+      },
+    },
     token,
   );
   return { token, agentId: agents[0].id };
 }
 
-async function createCampaigns(url: string, token: string, agentId: string, count: number, contacts: number, limit: number, tag: string): Promise<string[]> {
+async function createCampaigns(
+  url: string,
+  token: string,
+  agentId: string,
+  count: number,
+  contacts: number,
+  limit: number,
+  tag: string,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let c = 0; c < count; c++) {
     const { createCampaign } = await benchGraphQL(
@@ -54,14 +74,22 @@ async function createCampaigns(url: string, token: string, agentId: string, coun
       token,
     );
     const area = AREA_CODES[c % AREA_CODES.length];
-    const list = Array.from({ length: contacts }, (_, i) => ({ phoneNumber: `+1${area}${String(5_550_000 + i + c * 100_000).slice(-7)}` }));
-    await benchGraphQL(url, `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`, { id: createCampaign.id, c: list }, token);
+    const list = Array.from({ length: contacts }, (_, i) => ({
+      phoneNumber: `+1${area}${String(5_550_000 + i + c * 100_000).slice(-7)}`,
+    }));
+    await benchGraphQL(
+      url,
+      `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
+      { id: createCampaign.id, c: list },
+      token,
+    );
     ids.push(createCampaign.id);
   }
   return ids;
 }
 
-const start = (url: string, token: string, id: string) => benchGraphQL(url, `mutation ($id: ID!) { startCampaign(id: $id) { id } }`, { id }, token);
+const start = (url: string, token: string, id: string) =>
+  benchGraphQL(url, `mutation ($id: ID!) { startCampaign(id: $id) { id } }`, { id }, token);
 
 function wsClient(url: string, token: string): Client {
   return createClient({
@@ -98,7 +126,10 @@ async function latencyPart(): Promise<void> {
       clients.push(client);
       let first = true;
       client.subscribe(
-        { query: `subscription ($id: ID!) { campaignProgress(campaignId: $id) { campaignId status updatedAt stats { totalContacts queuedCalls activeCalls completedCalls failedCalls progress successRate } queue { waiting active delayed } } }`, variables: { id: ids[campaign] } },
+        {
+          query: `subscription ($id: ID!) { campaignProgress(campaignId: $id) { campaignId status updatedAt stats { totalContacts queuedCalls activeCalls completedCalls failedCalls progress successRate } queue { waiting active delayed } } }`,
+          variables: { id: ids[campaign] },
+        },
         {
           next: (value: any) => {
             const now = Date.now();
@@ -129,10 +160,18 @@ async function latencyPart(): Promise<void> {
 
     // Baseline: the same messages at the same times through a bare ws broadcast.
     const base = await rawBroadcast(recorded, SUBSCRIBERS, CAMPAIGNS);
-    out(`part 1: ${SUBSCRIBERS} subscribers (${SUBSCRIBERS / CAMPAIGNS} per campaign), ${CAMPAIGNS} campaigns dialling, ${fmt(seconds)} s`);
-    out(`  subscription delay, stat change → receipt:  p50 ${fmt(percentile(delays, 50))} ms   p99 ${fmt(percentile(delays, 99))} ms   (${received} messages)`);
-    out(`  raw ws broadcast of the same messages:        p50 ${fmt(percentile(base, 50))} ms   p99 ${fmt(percentile(base, 99))} ms   (${base.length} messages)`);
-    out(`  ratio p99: ${fmt(percentile(delays, 99) / Math.max(0.1, percentile(base, 99)))}×   (target ≤ 100 ms and ≤ 4×)`);
+    out(
+      `part 1: ${SUBSCRIBERS} subscribers (${SUBSCRIBERS / CAMPAIGNS} per campaign), ${CAMPAIGNS} campaigns dialling, ${fmt(seconds)} s`,
+    );
+    out(
+      `  subscription delay, stat change → receipt:  p50 ${fmt(percentile(delays, 50))} ms   p99 ${fmt(percentile(delays, 99))} ms   (${received} messages)`,
+    );
+    out(
+      `  raw ws broadcast of the same messages:        p50 ${fmt(percentile(base, 50))} ms   p99 ${fmt(percentile(base, 99))} ms   (${base.length} messages)`,
+    );
+    out(
+      `  ratio p99: ${fmt(percentile(delays, 99) / Math.max(0.1, percentile(base, 99)))}×   (target ≤ 100 ms and ≤ 4×)`,
+    );
     out(`  messages per subscriber per second: ${(received / SUBSCRIBERS / seconds).toFixed(2)} (coalesced to ≤ 4)`);
     out(`  snapshots computed (one MongoDB read each) for ${received} deliveries: ${computed}`);
   } finally {
@@ -170,7 +209,8 @@ async function rawBroadcast(recorded: Recorded[], subscribers: number, campaigns
     if (wait > 0) await sleep(wait);
     const sentAt = Date.now();
     // Each subscriber's own serialization, as graphql-ws does per subscriber.
-    for (const socket of groups.get(message.campaign) ?? []) socket.send(JSON.stringify({ sentAt, message: message.payload }));
+    for (const socket of groups.get(message.campaign) ?? [])
+      socket.send(JSON.stringify({ sentAt, message: message.payload }));
   }
   await sleep(500);
   for (const s of sockets) s.terminate();
@@ -201,7 +241,11 @@ async function commandsPart(): Promise<void> {
       await sleep(WINDOW_MS);
       const counted = commands - before;
       await stop();
-      await Promise.all(ids.map((id) => benchGraphQL(stack.url, `mutation ($id: ID!) { cancelCampaign(id: $id) { id } }`, { id }, token)));
+      await Promise.all(
+        ids.map((id) =>
+          benchGraphQL(stack.url, `mutation ($id: ID!) { cancelCampaign(id: $id) { id } }`, { id }, token),
+        ),
+      );
       return (counted / WINDOW_MS) * 60_000;
     };
 
@@ -211,8 +255,17 @@ async function commandsPart(): Promise<void> {
         const c = wsClient(stack.url, token);
         clients.push(c);
         const id = ids[d % ids.length];
-        c.subscribe({ query: `subscription ($id: ID!) { campaignProgress(campaignId: $id) { status stats { progress } } }`, variables: { id } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
-        c.subscribe({ query: `subscription ($id: ID!) { callUpdated(campaignId: $id) { id status } }`, variables: { id } }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+        c.subscribe(
+          {
+            query: `subscription ($id: ID!) { campaignProgress(campaignId: $id) { status stats { progress } } }`,
+            variables: { id },
+          },
+          { next: () => undefined, error: () => undefined, complete: () => undefined },
+        );
+        c.subscribe(
+          { query: `subscription ($id: ID!) { callUpdated(campaignId: $id) { id status } }`, variables: { id } },
+          { next: () => undefined, error: () => undefined, complete: () => undefined },
+        );
       }
       return async () => {
         await Promise.all(clients.splice(0).map((c) => c.dispose()));
@@ -223,7 +276,12 @@ async function commandsPart(): Promise<void> {
       const loops = Array.from({ length: DASHBOARDS }, async (_, d) => {
         await sleep((d * 2000) / DASHBOARDS); // spread dashboards over the 2 s period
         while (!stopped) {
-          await benchGraphQL(stack.url, `query ($id: ID!) { campaignProgress(id: $id) { status stats { progress } queue { waiting active } } }`, { id: ids[d % ids.length] }, token);
+          await benchGraphQL(
+            stack.url,
+            `query ($id: ID!) { campaignProgress(id: $id) { status stats { progress } queue { waiting active } } }`,
+            { id: ids[d % ids.length] },
+            token,
+          );
           await sleep(2000);
         }
       });
@@ -234,9 +292,15 @@ async function commandsPart(): Promise<void> {
     });
     const subNet = Math.max(0, subscriptions - none);
     const pollNet = Math.max(0, polling - none);
-    out(`part 2: ${DASHBOARDS} dashboards over ${CAMPAIGNS} dialling campaigns, ${WINDOW_MS / 1000} s per window, API-only process`);
-    out(`  MongoDB commands/min: no dashboards ${fmt(none)} · subscriptions ${fmt(subscriptions)} · 2 s polling ${fmt(polling)}`);
-    out(`  net of no dashboards: subscriptions ${fmt(subNet)}/min vs polling ${fmt(pollNet)}/min = ${fmt((subNet / Math.max(1, pollNet)) * 100)}% (target ≤ 5%)`);
+    out(
+      `part 2: ${DASHBOARDS} dashboards over ${CAMPAIGNS} dialling campaigns, ${WINDOW_MS / 1000} s per window, API-only process`,
+    );
+    out(
+      `  MongoDB commands/min: no dashboards ${fmt(none)} · subscriptions ${fmt(subscriptions)} · 2 s polling ${fmt(polling)}`,
+    );
+    out(
+      `  net of no dashboards: subscriptions ${fmt(subNet)}/min vs polling ${fmt(pollNet)}/min = ${fmt((subNet / Math.max(1, pollNet)) * 100)}% (target ≤ 5%)`,
+    );
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     await stopChild(worker);

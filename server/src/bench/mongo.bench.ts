@@ -21,7 +21,10 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
-async function timeEach(n: number, fn: (k: number) => Promise<void>): Promise<{ avg: number; p50: number; p99: number }> {
+async function timeEach(
+  n: number,
+  fn: (k: number) => Promise<void>,
+): Promise<{ avg: number; p50: number; p99: number }> {
   const times: number[] = [];
   for (let k = 0; k < n; k++) {
     const t0 = process.hrtime.bigint();
@@ -66,7 +69,11 @@ export async function runMongoBench(): Promise<void> {
       await Rows.findOne({ code: `c${pick(k)}` }).lean();
     });
     const claims = await timeEach(LOOKUPS, async (k) => {
-      await Rows.findOneAndUpdate({ phone: phoneOf(pick(k)), status: 'QUEUED' }, { $set: { status: 'CALLING' } }, { returnDocument: 'after' }).lean();
+      await Rows.findOneAndUpdate(
+        { phone: phoneOf(pick(k)), status: 'QUEUED' },
+        { $set: { status: 'CALLING' } },
+        { returnDocument: 'after' },
+      ).lean();
     });
 
     const f = (n: number): string => n.toFixed(3).padStart(10);

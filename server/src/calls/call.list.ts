@@ -20,7 +20,8 @@ export async function listCalls(campaignId: Types.ObjectId, options: ListCallsOp
   const first = pageSize(options.first, 50);
   const filter: Record<string, unknown> = { campaignId };
   if (options.status) {
-    if (!(CALL_STATUSES as readonly string[]).includes(options.status)) throw badInput('status', 'is not a call status');
+    if (!(CALL_STATUSES as readonly string[]).includes(options.status))
+      throw badInput('status', 'is not a call status');
     filter['status'] = options.status;
   }
   const query: Record<string, unknown> = { ...filter };
@@ -32,7 +33,10 @@ export async function listCalls(campaignId: Types.ObjectId, options: ListCallsOp
     query['$or'] = [{ startedAt: { $lt: at } }, { startedAt: at, _id: { $lt: afterId } }];
   }
   const [rows, totalCount] = await Promise.all([
-    CallModel.find(query).sort({ startedAt: -1, _id: -1 }).limit(first + 1).exec(),
+    CallModel.find(query)
+      .sort({ startedAt: -1, _id: -1 })
+      .limit(first + 1)
+      .exec(),
     CallModel.countDocuments(filter).exec(),
   ]);
   return toPage(rows, first, totalCount, (c) => encodeCursor([c.startedAt.getTime(), String(c._id)]));

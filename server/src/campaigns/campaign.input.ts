@@ -10,7 +10,10 @@ export class CallingWindowInput {
   @Field({ description: '"HH:mm" (exclusive); before start means the window spans midnight.' })
   end!: string;
 
-  @Field(() => [Int], { nullable: true, description: 'ISO weekdays 1 (Monday) to 7 (Sunday). Default Monday to Friday.' })
+  @Field(() => [Int], {
+    nullable: true,
+    description: 'ISO weekdays 1 (Monday) to 7 (Sunday). Default Monday to Friday.',
+  })
   days?: number[] | null;
 
   @Field({ description: 'IANA zone, e.g. Europe/London.' })

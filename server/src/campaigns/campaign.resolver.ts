@@ -1,5 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { CampaignConnectionType, CampaignProgressType, CampaignStatsType, CampaignStatusEnum, CampaignType } from './campaign.type';
+import {
+  CampaignConnectionType,
+  CampaignProgressType,
+  CampaignStatsType,
+  CampaignStatusEnum,
+  CampaignType,
+} from './campaign.type';
 import { CreateCampaignInput, UpdateCampaignInput } from './campaign.input';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
 import {
@@ -54,7 +60,10 @@ export class CampaignResolver {
     return connection(await listCampaigns(requireUser(ctx).organizationId, { status, search, first, after }));
   }
 
-  @Query(() => CampaignType, { nullable: true, description: 'Null when there is no such campaign in your organization.' })
+  @Query(() => CampaignType, {
+    nullable: true,
+    description: 'Null when there is no such campaign in your organization.',
+  })
   campaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc | null> {
     return findCampaign(requireUser(ctx).organizationId, id);
   }
@@ -65,7 +74,10 @@ export class CampaignResolver {
   }
 
   @Mutation(() => CampaignType)
-  createCampaign(@Arg('input', () => CreateCampaignInput) input: CreateCampaignInput, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
+  createCampaign(
+    @Arg('input', () => CreateCampaignInput) input: CreateCampaignInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CampaignDoc> {
     return createCampaign(ctx.services, requireUser(ctx, 'OPERATOR').organizationId, input);
   }
 

@@ -62,14 +62,19 @@ const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 function callingWindow(input: CallingWindowFields): Required<CallingWindowFields> {
   const f = 'settings.callingWindow';
-  if (typeof input.start !== 'string' || !HH_MM.test(input.start)) throw badInput(`${f}.start`, 'must be a 24-hour time "HH:mm"');
+  if (typeof input.start !== 'string' || !HH_MM.test(input.start))
+    throw badInput(`${f}.start`, 'must be a 24-hour time "HH:mm"');
   if (typeof input.end !== 'string' || !(HH_MM.test(input.end) || input.end === '24:00')) {
     throw badInput(`${f}.end`, 'must be a 24-hour time "HH:mm" (24:00 for midnight)');
   }
   // An end before the start is a window across midnight (22:00–06:00); equal ones are empty.
   if (input.end === input.start) throw badInput(`${f}.end`, 'must differ from start (the window would be empty)');
   const days = input.days ?? [1, 2, 3, 4, 5];
-  if (days.length === 0 || days.some((d) => !Number.isInteger(d) || d < 1 || d > 7) || new Set(days).size !== days.length) {
+  if (
+    days.length === 0 ||
+    days.some((d) => !Number.isInteger(d) || d < 1 || d > 7) ||
+    new Set(days).size !== days.length
+  ) {
     throw badInput(`${f}.days`, 'must list distinct ISO weekdays from 1 (Monday) to 7 (Sunday), at least one');
   }
   if (typeof input.timezone !== 'string' || !IANAZone.isValidZone(input.timezone)) {
@@ -86,27 +91,51 @@ export function settingsUpdate(input: SettingsFields): Record<string, unknown> {
   const set: Record<string, unknown> = {};
   const L = SETTINGS_LIMITS;
   const has = <K extends keyof SettingsFields>(k: K) => input[k] !== undefined && input[k] !== null;
-  if (has('concurrentCallsLimit')) set['settings.concurrentCallsLimit'] = integer('settings.concurrentCallsLimit', input.concurrentCallsLimit, L.concurrentCallsLimit.min, L.concurrentCallsLimit.max);
-  if (has('maxRetryAttempts')) set['settings.maxRetryAttempts'] = integer('settings.maxRetryAttempts', input.maxRetryAttempts, L.maxRetryAttempts.min, L.maxRetryAttempts.max);
-  if (has('retryDelayMinutes')) set['settings.retryDelayMinutes'] = decimal('settings.retryDelayMinutes', input.retryDelayMinutes, L.retryDelayMinutes.min, L.retryDelayMinutes.max);
+  if (has('concurrentCallsLimit'))
+    set['settings.concurrentCallsLimit'] = integer(
+      'settings.concurrentCallsLimit',
+      input.concurrentCallsLimit,
+      L.concurrentCallsLimit.min,
+      L.concurrentCallsLimit.max,
+    );
+  if (has('maxRetryAttempts'))
+    set['settings.maxRetryAttempts'] = integer(
+      'settings.maxRetryAttempts',
+      input.maxRetryAttempts,
+      L.maxRetryAttempts.min,
+      L.maxRetryAttempts.max,
+    );
+  if (has('retryDelayMinutes'))
+    set['settings.retryDelayMinutes'] = decimal(
+      'settings.retryDelayMinutes',
+      input.retryDelayMinutes,
+      L.retryDelayMinutes.min,
+      L.retryDelayMinutes.max,
+    );
   if (has('retryFailedCalls')) set['settings.retryFailedCalls'] = Boolean(input.retryFailedCalls);
   if (has('excludeVoicemail')) set['settings.excludeVoicemail'] = Boolean(input.excludeVoicemail);
   if (has('priorityMode')) {
-    if (!(PRIORITY_MODES as readonly string[]).includes(input.priorityMode as string)) throw badInput('settings.priorityMode', `must be one of ${PRIORITY_MODES.join(', ')}`);
+    if (!(PRIORITY_MODES as readonly string[]).includes(input.priorityMode as string))
+      throw badInput('settings.priorityMode', `must be one of ${PRIORITY_MODES.join(', ')}`);
     set['settings.priorityMode'] = input.priorityMode;
   }
   // For the two optional extras, an explicit null means "turn off".
   if (input.callsPerMinute !== undefined) {
-    set['settings.callsPerMinute'] = input.callsPerMinute === null ? null : integer('settings.callsPerMinute', input.callsPerMinute, L.callsPerMinute.min, L.callsPerMinute.max);
+    set['settings.callsPerMinute'] =
+      input.callsPerMinute === null
+        ? null
+        : integer('settings.callsPerMinute', input.callsPerMinute, L.callsPerMinute.min, L.callsPerMinute.max);
   }
-  if (input.callingWindow !== undefined) set['settings.callingWindow'] = input.callingWindow === null ? null : callingWindow(input.callingWindow);
+  if (input.callingWindow !== undefined)
+    set['settings.callingWindow'] = input.callingWindow === null ? null : callingWindow(input.callingWindow);
   return set;
 }
 
 /** Full settings for a new campaign: the defaults overlaid with what was given. */
 function newSettings(input: SettingsFields | null | undefined): Record<string, unknown> {
   const settings: Record<string, unknown> = { ...SETTINGS_DEFAULTS, callsPerMinute: null, callingWindow: null };
-  for (const [path, value] of Object.entries(settingsUpdate(input ?? {}))) settings[path.slice('settings.'.length)] = value;
+  for (const [path, value] of Object.entries(settingsUpdate(input ?? {})))
+    settings[path.slice('settings.'.length)] = value;
   return settings;
 }
 
@@ -137,7 +166,11 @@ export async function getCampaign(organizationId: string, id: string): Promise<C
   return campaign;
 }
 
-export async function createCampaign(services: Pick<AppServices, 'events'>, organizationId: string, input: CreateCampaignFields): Promise<CampaignDoc> {
+export async function createCampaign(
+  services: Pick<AppServices, 'events'>,
+  organizationId: string,
+  input: CreateCampaignFields,
+): Promise<CampaignDoc> {
   const name = text('name', input.name, 1, 200);
   const description = optionalText('description', input.description, 2000);
   const settings = newSettings(input.settings);
@@ -149,7 +182,15 @@ export async function createCampaign(services: Pick<AppServices, 'events'>, orga
     if (!phone) throw badInput('phoneId', 'is required: your organization has no phone yet');
     phoneId = phone._id;
   }
-  const campaign = await CampaignModel.create({ organizationId, name, description, agentId, phoneId, status: 'DRAFT', settings });
+  const campaign = await CampaignModel.create({
+    organizationId,
+    name,
+    description,
+    agentId,
+    phoneId,
+    status: 'DRAFT',
+    settings,
+  });
   await services.events.campaignChanged(organizationId, String(campaign._id));
   return campaign;
 }
@@ -170,17 +211,23 @@ export async function updateCampaign(
   const settings = input.settings ? settingsUpdate(input.settings) : {};
   Object.assign($set, settings);
   const refs = input.agentId != null || input.phoneId != null;
-  if (input.agentId !== undefined && input.agentId !== null) $set['agentId'] = await agentRef(organizationId, input.agentId);
-  if (input.phoneId !== undefined && input.phoneId !== null) $set['phoneId'] = await phoneRef(organizationId, input.phoneId);
+  if (input.agentId !== undefined && input.agentId !== null)
+    $set['agentId'] = await agentRef(organizationId, input.agentId);
+  if (input.phoneId !== undefined && input.phoneId !== null)
+    $set['phoneId'] = await phoneRef(organizationId, input.phoneId);
 
   const _id = parseObjectId(id);
   if (!_id) throw notFound('Campaign');
   // The status condition sits in the filter so a concurrent start cannot slip in between.
-  const filter: Record<string, unknown> = refs ? { _id, organizationId, status: { $ne: 'ACTIVE' } } : { _id, organizationId };
+  const filter: Record<string, unknown> = refs
+    ? { _id, organizationId, status: { $ne: 'ACTIVE' } }
+    : { _id, organizationId };
   const campaign = await CampaignModel.findOneAndUpdate(filter, { $set }, { returnDocument: 'after' }).exec();
   if (!campaign) {
     const existing = await getCampaign(organizationId, id);
-    throw conflict(`Campaign is ${existing.status}: pause it before changing its agent or phone`, { status: existing.status });
+    throw conflict(`Campaign is ${existing.status}: pause it before changing its agent or phone`, {
+      status: existing.status,
+    });
   }
   if (Object.keys(settings).length > 0 && (campaign.status === 'ACTIVE' || campaign.status === 'PAUSED')) {
     await services.dispatcher.settingsChanged(campaign);
@@ -190,15 +237,24 @@ export async function updateCampaign(
 }
 
 /** Deletes a campaign with its contacts and calls; CONFLICT while it is ACTIVE. */
-export async function deleteCampaign(services: Pick<AppServices, 'events'>, organizationId: string, id: string): Promise<boolean> {
+export async function deleteCampaign(
+  services: Pick<AppServices, 'events'>,
+  organizationId: string,
+  id: string,
+): Promise<boolean> {
   const _id = parseObjectId(id);
   if (!_id) throw notFound('Campaign');
   const { deletedCount } = await CampaignModel.deleteOne({ _id, organizationId, status: { $ne: 'ACTIVE' } }).exec();
   if (deletedCount === 0) {
     const existing = await getCampaign(organizationId, id);
-    throw conflict(`Campaign is ${existing.status}: pause or cancel it before deleting it`, { status: existing.status });
+    throw conflict(`Campaign is ${existing.status}: pause or cancel it before deleting it`, {
+      status: existing.status,
+    });
   }
-  await Promise.all([ContactModel.deleteMany({ campaignId: _id }).exec(), CallModel.deleteMany({ campaignId: _id }).exec()]);
+  await Promise.all([
+    ContactModel.deleteMany({ campaignId: _id }).exec(),
+    CallModel.deleteMany({ campaignId: _id }).exec(),
+  ]);
   await services.events.campaignChanged(organizationId, id);
   return true;
 }
@@ -218,7 +274,8 @@ export async function listCampaigns(organizationId: string, options: ListCampaig
   const first = pageSize(options.first, 20);
   const filter: Record<string, unknown> = { organizationId };
   if (options.status) {
-    if (!(CAMPAIGN_STATUSES as readonly string[]).includes(options.status)) throw badInput('status', 'is not a campaign status');
+    if (!(CAMPAIGN_STATUSES as readonly string[]).includes(options.status))
+      throw badInput('status', 'is not a campaign status');
     filter['status'] = options.status;
   }
   const search = optionalText('search', options.search, 200);
@@ -232,7 +289,10 @@ export async function listCampaigns(organizationId: string, options: ListCampaig
     query['$or'] = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: afterId } }];
   }
   const [rows, totalCount] = await Promise.all([
-    CampaignModel.find(query).sort({ createdAt: -1, _id: -1 }).limit(first + 1).exec(),
+    CampaignModel.find(query)
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(first + 1)
+      .exec(),
     CampaignModel.countDocuments(filter).exec(),
   ]);
   return toPage(rows, first, totalCount, (c) => encodeCursor([c.createdAt.getTime(), String(c._id)]));

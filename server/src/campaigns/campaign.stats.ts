@@ -50,11 +50,7 @@ export const EMPTY_COUNTERS: StatsCounters = {
  * The `$inc` that moves one contact from `from` to `to` (`from` null: a new contact).
  * Used beside each conditional contact update so counters move with the transition.
  */
-export function transitionInc(
-  from: ContactStatus | null,
-  to: ContactStatus,
-  count = 1,
-): Record<string, number> {
+export function transitionInc(from: ContactStatus | null, to: ContactStatus, count = 1): Record<string, number> {
   const inc: Record<string, number> = {};
   if (from === null) inc['stats.totalContacts'] = count;
   else inc[`stats.${STAT_FIELD[from]}`] = -count;

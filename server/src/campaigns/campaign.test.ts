@@ -30,7 +30,9 @@ const UPDATE = `mutation($id: ID!, $input: UpdateCampaignInput!) { updateCampaig
 
 describe('createCampaign', () => {
   it('creates a DRAFT campaign with default settings and the default phone', async () => {
-    const data = await ok<any>(stack.graphql(CREATE, { input: { name: '  Spring drive ', agentId: acme.agentId } }, acme.token));
+    const data = await ok<any>(
+      stack.graphql(CREATE, { input: { name: '  Spring drive ', agentId: acme.agentId } }, acme.token),
+    );
     expect(data.createCampaign).toMatchObject({
       name: 'Spring drive',
       description: null,
@@ -52,8 +54,14 @@ describe('createCampaign', () => {
   });
 
   it('takes the optional pacing and calling window', async () => {
-    const settings = { callsPerMinute: 60, callingWindow: { start: '09:00', end: '17:30', days: [5, 1, 2], timezone: 'Europe/London' }, priorityMode: 'PRIORITY' };
-    const data = await ok<any>(stack.graphql(CREATE, { input: { name: 'Paced', agentId: acme.agentId, settings } }, acme.token));
+    const settings = {
+      callsPerMinute: 60,
+      callingWindow: { start: '09:00', end: '17:30', days: [5, 1, 2], timezone: 'Europe/London' },
+      priorityMode: 'PRIORITY',
+    };
+    const data = await ok<any>(
+      stack.graphql(CREATE, { input: { name: 'Paced', agentId: acme.agentId, settings } }, acme.token),
+    );
     expect(data.createCampaign.settings).toMatchObject({
       callsPerMinute: 60,
       priorityMode: 'PRIORITY',
@@ -68,19 +76,59 @@ describe('createCampaign', () => {
     ['201-character name', { name: 'x'.repeat(201) }, 'name'],
     ['200-character name', { name: 'x'.repeat(200) }, null],
     ['1-character name', { name: 'x' }, null],
-    ...([0, 51] as number[]).map((v): [string, Record<string, unknown>, string | null] => [`limit ${v}`, { settings: { concurrentCallsLimit: v } }, 'settings.concurrentCallsLimit']),
-    ...([1, 50] as number[]).map((v): [string, Record<string, unknown>, string | null] => [`limit ${v}`, { settings: { concurrentCallsLimit: v } }, null]),
-    ...([-1, 11] as number[]).map((v): [string, Record<string, unknown>, string | null] => [`retries ${v}`, { settings: { maxRetryAttempts: v } }, 'settings.maxRetryAttempts']),
-    ...([0, 10] as number[]).map((v): [string, Record<string, unknown>, string | null] => [`retries ${v}`, { settings: { maxRetryAttempts: v } }, null]),
-    ...([-0.5, 10080.1] as number[]).map((v): [string, Record<string, unknown>, string | null] => [`delay ${v}`, { settings: { retryDelayMinutes: v } }, 'settings.retryDelayMinutes']),
-    ...([0, 0.5, 2.25, 10080] as number[]).map((v): [string, Record<string, unknown>, string | null] => [`delay ${v}`, { settings: { retryDelayMinutes: v } }, null]),
+    ...([0, 51] as number[]).map((v): [string, Record<string, unknown>, string | null] => [
+      `limit ${v}`,
+      { settings: { concurrentCallsLimit: v } },
+      'settings.concurrentCallsLimit',
+    ]),
+    ...([1, 50] as number[]).map((v): [string, Record<string, unknown>, string | null] => [
+      `limit ${v}`,
+      { settings: { concurrentCallsLimit: v } },
+      null,
+    ]),
+    ...([-1, 11] as number[]).map((v): [string, Record<string, unknown>, string | null] => [
+      `retries ${v}`,
+      { settings: { maxRetryAttempts: v } },
+      'settings.maxRetryAttempts',
+    ]),
+    ...([0, 10] as number[]).map((v): [string, Record<string, unknown>, string | null] => [
+      `retries ${v}`,
+      { settings: { maxRetryAttempts: v } },
+      null,
+    ]),
+    ...([-0.5, 10080.1] as number[]).map((v): [string, Record<string, unknown>, string | null] => [
+      `delay ${v}`,
+      { settings: { retryDelayMinutes: v } },
+      'settings.retryDelayMinutes',
+    ]),
+    ...([0, 0.5, 2.25, 10080] as number[]).map((v): [string, Record<string, unknown>, string | null] => [
+      `delay ${v}`,
+      { settings: { retryDelayMinutes: v } },
+      null,
+    ]),
     ['pace 0', { settings: { callsPerMinute: 0 } }, 'settings.callsPerMinute'],
     ['pace 601', { settings: { callsPerMinute: 601 } }, 'settings.callsPerMinute'],
-    ['window time', { settings: { callingWindow: { start: '9:00', end: '17:00', timezone: 'UTC' } } }, 'settings.callingWindow.start'],
-    ['window empty', { settings: { callingWindow: { start: '09:00', end: '09:00', timezone: 'UTC' } } }, 'settings.callingWindow.end'],
+    [
+      'window time',
+      { settings: { callingWindow: { start: '9:00', end: '17:00', timezone: 'UTC' } } },
+      'settings.callingWindow.start',
+    ],
+    [
+      'window empty',
+      { settings: { callingWindow: { start: '09:00', end: '09:00', timezone: 'UTC' } } },
+      'settings.callingWindow.end',
+    ],
     ['window overnight', { settings: { callingWindow: { start: '22:00', end: '06:00', timezone: 'UTC' } } }, null],
-    ['window days', { settings: { callingWindow: { start: '09:00', end: '17:00', days: [0, 8], timezone: 'UTC' } } }, 'settings.callingWindow.days'],
-    ['window zone', { settings: { callingWindow: { start: '09:00', end: '17:00', timezone: 'Mars/Olympus' } } }, 'settings.callingWindow.timezone'],
+    [
+      'window days',
+      { settings: { callingWindow: { start: '09:00', end: '17:00', days: [0, 8], timezone: 'UTC' } } },
+      'settings.callingWindow.days',
+    ],
+    [
+      'window zone',
+      { settings: { callingWindow: { start: '09:00', end: '17:00', timezone: 'Mars/Olympus' } } },
+      'settings.callingWindow.timezone',
+    ],
     ['unknown agent', { agentId: '64b7f0000000000000000000' }, 'agentId'],
     ['malformed agent', { agentId: 'nope' }, 'agentId'],
     ['unknown phone', { phoneId: '64b7f0000000000000000000' }, 'phoneId'],
@@ -97,16 +145,26 @@ describe('createCampaign', () => {
   });
 
   it('rejects a fractional limit while coercing variables', async () => {
-    const error = await fails(stack.graphql(CREATE, { input: { name: 'F', agentId: acme.agentId, settings: { concurrentCallsLimit: 2.5 } } }, acme.token));
+    const error = await fails(
+      stack.graphql(
+        CREATE,
+        { input: { name: 'F', agentId: acme.agentId, settings: { concurrentCallsLimit: 2.5 } } },
+        acme.token,
+      ),
+    );
     expect(error.code).toBe('BAD_USER_INPUT');
     expect(error.message).toMatch(/concurrentCallsLimit/);
   });
 
-  it('rejects another organization\'s agent and phone exactly like missing ones', async () => {
-    const missing = await fails(stack.graphql(CREATE, { input: { name: 'X', agentId: '64b7f0000000000000000000' } }, acme.token));
+  it("rejects another organization's agent and phone exactly like missing ones", async () => {
+    const missing = await fails(
+      stack.graphql(CREATE, { input: { name: 'X', agentId: '64b7f0000000000000000000' } }, acme.token),
+    );
     const foreign = await fails(stack.graphql(CREATE, { input: { name: 'X', agentId: rival.agentId } }, acme.token));
     expect(foreign).toEqual(missing);
-    const foreignPhone = await fails(stack.graphql(CREATE, { input: { name: 'X', agentId: acme.agentId, phoneId: rival.phoneId } }, acme.token));
+    const foreignPhone = await fails(
+      stack.graphql(CREATE, { input: { name: 'X', agentId: acme.agentId, phoneId: rival.phoneId } }, acme.token),
+    );
     expect(foreignPhone).toMatchObject({ code: 'BAD_USER_INPUT', field: 'phoneId' });
   });
 });
@@ -114,16 +172,27 @@ describe('createCampaign', () => {
 describe('updateCampaign and deleteCampaign', () => {
   it('updates name and settings, keeping the rest', async () => {
     const id = await createCampaign(stack, acme, 'Before', { retryDelayMinutes: 5 });
-    const data = await ok<any>(stack.graphql(UPDATE, { id, input: { name: 'After', settings: { concurrentCallsLimit: 50 } } }, acme.token));
-    expect(data.updateCampaign).toEqual({ id, name: 'After', settings: { concurrentCallsLimit: 50, retryDelayMinutes: 5 } });
-    expect(await fails(stack.graphql(UPDATE, { id, input: { settings: { concurrentCallsLimit: 51 } } }, acme.token))).toMatchObject({
+    const data = await ok<any>(
+      stack.graphql(UPDATE, { id, input: { name: 'After', settings: { concurrentCallsLimit: 50 } } }, acme.token),
+    );
+    expect(data.updateCampaign).toEqual({
+      id,
+      name: 'After',
+      settings: { concurrentCallsLimit: 50, retryDelayMinutes: 5 },
+    });
+    expect(
+      await fails(stack.graphql(UPDATE, { id, input: { settings: { concurrentCallsLimit: 51 } } }, acme.token)),
+    ).toMatchObject({
       code: 'BAD_USER_INPUT',
       field: 'settings.concurrentCallsLimit',
     });
-    expect(await fails(stack.graphql(UPDATE, { id, input: { name: '' } }, acme.token))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'name' });
+    expect(await fails(stack.graphql(UPDATE, { id, input: { name: '' } }, acme.token))).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'name',
+    });
   });
 
-  it('tells the dispatcher when a running campaign\'s settings change', async () => {
+  it("tells the dispatcher when a running campaign's settings change", async () => {
     const id = await createCampaign(stack, acme, 'Running');
     await CampaignModel.updateOne({ _id: id }, { $set: { status: 'ACTIVE' } });
     const dispatcher = stack.app.services.dispatcher;
@@ -144,15 +213,27 @@ describe('updateCampaign and deleteCampaign', () => {
     expect(error.code).toBe('CONFLICT');
     expect(error.message).toMatch(/ACTIVE/);
     await CampaignModel.updateOne({ _id: id }, { $set: { status: 'PAUSED' } });
-    expect(await ok<any>(stack.graphql(`mutation($id: ID!) { deleteCampaign(id: $id) }`, { id }, acme.token))).toEqual({ deleteCampaign: true });
+    expect(await ok<any>(stack.graphql(`mutation($id: ID!) { deleteCampaign(id: $id) }`, { id }, acme.token))).toEqual({
+      deleteCampaign: true,
+    });
   });
 
   it('deletes a campaign with its contacts', async () => {
     const id = await createCampaign(stack, acme, 'Doomed');
-    await ok(stack.graphql(`mutation($id: ID!) { addContacts(campaignId: $id, contacts: [{ phoneNumber: "+14155550101" }]) { accepted } }`, { id }, acme.token));
+    await ok(
+      stack.graphql(
+        `mutation($id: ID!) { addContacts(campaignId: $id, contacts: [{ phoneNumber: "+14155550101" }]) { accepted } }`,
+        { id },
+        acme.token,
+      ),
+    );
     await ok(stack.graphql(`mutation($id: ID!) { deleteCampaign(id: $id) }`, { id }, acme.token));
-    expect(await ok<any>(stack.graphql(`query($id: ID!) { campaign(id: $id) { id } }`, { id }, acme.token))).toEqual({ campaign: null });
-    expect(await mongoose.connection.collection('contacts').countDocuments({ campaignId: new mongoose.Types.ObjectId(id) })).toBe(0);
+    expect(await ok<any>(stack.graphql(`query($id: ID!) { campaign(id: $id) { id } }`, { id }, acme.token))).toEqual({
+      campaign: null,
+    });
+    expect(
+      await mongoose.connection.collection('contacts').countDocuments({ campaignId: new mongoose.Types.ObjectId(id) }),
+    ).toBe(0);
   });
 });
 
@@ -161,42 +242,86 @@ describe('organization scoping', () => {
   let foreignContactId: string;
   beforeAll(async () => {
     foreignId = await createCampaign(stack, rival, 'Rival secret');
-    await ok(stack.graphql(`mutation($id: ID!) { addContacts(campaignId: $id, contacts: [{ phoneNumber: "+14155550123" }]) { accepted } }`, { id: foreignId }, rival.token));
-    const data = await ok<any>(stack.graphql(`query($id: ID!) { campaign(id: $id) { contacts { nodes { id } } } }`, { id: foreignId }, rival.token));
+    await ok(
+      stack.graphql(
+        `mutation($id: ID!) { addContacts(campaignId: $id, contacts: [{ phoneNumber: "+14155550123" }]) { accepted } }`,
+        { id: foreignId },
+        rival.token,
+      ),
+    );
+    const data = await ok<any>(
+      stack.graphql(
+        `query($id: ID!) { campaign(id: $id) { contacts { nodes { id } } } }`,
+        { id: foreignId },
+        rival.token,
+      ),
+    );
     foreignContactId = data.campaign.contacts.nodes[0].id;
   });
 
   const byId: [string, string, (id: string) => Record<string, unknown>][] = [
     ['campaignProgress', `query($id: ID!) { campaignProgress(id: $id) { campaignId } }`, (id) => ({ id })],
-    ['updateCampaign', `mutation($id: ID!) { updateCampaign(id: $id, input: { name: "Mine now" }) { id } }`, (id) => ({ id })],
+    [
+      'updateCampaign',
+      `mutation($id: ID!) { updateCampaign(id: $id, input: { name: "Mine now" }) { id } }`,
+      (id) => ({ id }),
+    ],
     ['deleteCampaign', `mutation($id: ID!) { deleteCampaign(id: $id) }`, (id) => ({ id })],
-    ['addContacts', `mutation($id: ID!) { addContacts(campaignId: $id, contacts: [{ phoneNumber: "+14155550124" }]) { accepted } }`, (id) => ({ id })],
-    ['importContactsCsv', `mutation($id: ID!) { importContactsCsv(campaignId: $id, csv: "phone\\n+14155550125") { accepted } }`, (id) => ({ id })],
+    [
+      'addContacts',
+      `mutation($id: ID!) { addContacts(campaignId: $id, contacts: [{ phoneNumber: "+14155550124" }]) { accepted } }`,
+      (id) => ({ id }),
+    ],
+    [
+      'importContactsCsv',
+      `mutation($id: ID!) { importContactsCsv(campaignId: $id, csv: "phone\\n+14155550125") { accepted } }`,
+      (id) => ({ id }),
+    ],
     ['startCampaign', `mutation($id: ID!) { startCampaign(id: $id) { id } }`, (id) => ({ id })],
     ['pauseCampaign', `mutation($id: ID!) { pauseCampaign(id: $id) { id } }`, (id) => ({ id })],
     ['resumeCampaign', `mutation($id: ID!) { resumeCampaign(id: $id) { id } }`, (id) => ({ id })],
     ['cancelCampaign', `mutation($id: ID!) { cancelCampaign(id: $id) { id } }`, (id) => ({ id })],
     ['retryFailedContacts', `mutation($id: ID!) { retryFailedContacts(id: $id) { id } }`, (id) => ({ id })],
     ['recountCampaign', `mutation($id: ID!) { recountCampaign(id: $id) { id } }`, (id) => ({ id })],
-    ['callContact', `mutation($id: ID!, $c: ID!) { callContact(campaignId: $id, contactId: $c) { id } }`, (id) => ({ id, c: foreignContactId })],
+    [
+      'callContact',
+      `mutation($id: ID!, $c: ID!) { callContact(campaignId: $id, contactId: $c) { id } }`,
+      (id) => ({ id, c: foreignContactId }),
+    ],
   ];
-  it.each(byId)('%s: another organization\'s campaign is NOT_FOUND, exactly like a missing or malformed id', async (_name, query, vars) => {
-    const foreign = await fails(stack.graphql(query, vars(foreignId), acme.token));
-    const missing = await fails(stack.graphql(query, vars('64b7f0000000000000000000'), acme.token));
-    const malformed = await fails(stack.graphql(query, vars('not-an-id'), acme.token));
-    expect(foreign).toEqual({ message: 'Campaign not found', code: 'NOT_FOUND', field: undefined, extensions: { code: 'NOT_FOUND' } });
-    expect(missing).toEqual(foreign);
-    expect(malformed).toEqual(foreign);
-  });
+  it.each(byId)(
+    "%s: another organization's campaign is NOT_FOUND, exactly like a missing or malformed id",
+    async (_name, query, vars) => {
+      const foreign = await fails(stack.graphql(query, vars(foreignId), acme.token));
+      const missing = await fails(stack.graphql(query, vars('64b7f0000000000000000000'), acme.token));
+      const malformed = await fails(stack.graphql(query, vars('not-an-id'), acme.token));
+      expect(foreign).toEqual({
+        message: 'Campaign not found',
+        code: 'NOT_FOUND',
+        field: undefined,
+        extensions: { code: 'NOT_FOUND' },
+      });
+      expect(missing).toEqual(foreign);
+      expect(malformed).toEqual(foreign);
+    },
+  );
 
-  it('campaign(id) is null for another organization\'s, a missing and a malformed id', async () => {
+  it("campaign(id) is null for another organization's, a missing and a malformed id", async () => {
     for (const id of [foreignId, '64b7f0000000000000000000', 'zzz']) {
-      expect(await ok<any>(stack.graphql(`query($id: ID!) { campaign(id: $id) { id } }`, { id }, acme.token))).toEqual({ campaign: null });
+      expect(await ok<any>(stack.graphql(`query($id: ID!) { campaign(id: $id) { id } }`, { id }, acme.token))).toEqual({
+        campaign: null,
+      });
     }
   });
 
-  it('lists only the caller\'s campaigns, agents and phones', async () => {
-    const data = await ok<any>(stack.graphql(`{ campaigns(first: 100) { nodes { id } } agents { id } phones { id } me { organization { id } } }`, {}, acme.token));
+  it("lists only the caller's campaigns, agents and phones", async () => {
+    const data = await ok<any>(
+      stack.graphql(
+        `{ campaigns(first: 100) { nodes { id } } agents { id } phones { id } me { organization { id } } }`,
+        {},
+        acme.token,
+      ),
+    );
     expect(data.campaigns.nodes.map((n: any) => n.id)).not.toContain(foreignId);
     expect(data.agents.map((a: any) => a.id)).not.toContain(rival.agentId);
     expect(data.phones.map((p: any) => p.id)).not.toContain(rival.phoneId);
@@ -217,8 +342,14 @@ describe('organization scoping', () => {
     }
   });
 
-  it('the rival\'s campaign is untouched', async () => {
-    const data = await ok<any>(stack.graphql(`query($id: ID!) { campaign(id: $id) { name stats { totalContacts } } }`, { id: foreignId }, rival.token));
+  it("the rival's campaign is untouched", async () => {
+    const data = await ok<any>(
+      stack.graphql(
+        `query($id: ID!) { campaign(id: $id) { name stats { totalContacts } } }`,
+        { id: foreignId },
+        rival.token,
+      ),
+    );
     expect(data.campaign).toEqual({ name: 'Rival secret', stats: { totalContacts: 1 } });
   });
 });
@@ -228,7 +359,8 @@ describe('campaigns list', () => {
   const ids: string[] = [];
   beforeAll(async () => {
     lister = await signUpAccount(stack, 'Lister');
-    for (let i = 0; i < 23; i++) ids.push(await createCampaign(stack, lister, i % 3 === 0 ? `Alpha (${i}) [x]` : `beta ${i}`));
+    for (let i = 0; i < 23; i++)
+      ids.push(await createCampaign(stack, lister, i % 3 === 0 ? `Alpha (${i}) [x]` : `beta ${i}`));
     await CampaignModel.updateMany({ _id: { $in: ids.slice(0, 4) } }, { $set: { status: 'PAUSED' } });
   });
 
@@ -263,12 +395,18 @@ describe('campaigns list', () => {
 
   it('validates first and the cursor', async () => {
     for (const first of [0, 101, -1]) {
-      expect(await fails(stack.graphql(LIST, { first }, lister.token))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+      expect(await fails(stack.graphql(LIST, { first }, lister.token))).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'first',
+      });
     }
     expect((await ok<any>(stack.graphql(LIST, { first: 100 }, lister.token))).campaigns.nodes).toHaveLength(23);
     const forged = Buffer.from(JSON.stringify(['x', 1])).toString('base64url');
     for (const after of ['garbage!', 'bm9wZQ', forged]) {
-      expect(await fails(stack.graphql(LIST, { after }, lister.token))).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      expect(await fails(stack.graphql(LIST, { after }, lister.token))).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'after',
+      });
     }
   });
 
@@ -287,7 +425,11 @@ describe('campaigns list', () => {
     const agents = [lister.agentId, refs.a1.id, refs.a2.id];
     const phones = [lister.phoneId, refs.p1.id];
     for (let i = ids.length; i < 50; i++) ids.push(await createCampaign(stack, lister, `bulk ${i}`));
-    await Promise.all(ids.map((id, i) => CampaignModel.updateOne({ _id: id }, { $set: { agentId: agents[i % 3], phoneId: phones[i % 2] } })));
+    await Promise.all(
+      ids.map((id, i) =>
+        CampaignModel.updateOne({ _id: id }, { $set: { agentId: agents[i % 3], phoneId: phones[i % 2] } }),
+      ),
+    );
 
     const countFor = async (first: number) => {
       let count = 0;
@@ -299,7 +441,11 @@ describe('campaigns list', () => {
       client.on('commandStarted', listener);
       try {
         const data = await ok<any>(
-          stack.graphql(`query($first: Int) { campaigns(first: $first) { nodes { id agent { name } phone { number } stats { progress } } totalCount } }`, { first }, lister.token),
+          stack.graphql(
+            `query($first: Int) { campaigns(first: $first) { nodes { id agent { name } phone { number } stats { progress } } totalCount } }`,
+            { first },
+            lister.token,
+          ),
         );
         expect(data.campaigns.nodes).toHaveLength(first);
       } finally {
@@ -318,7 +464,11 @@ describe('campaignProgress', () => {
   it('reads counters, the queue view and timestamps from the campaign document', async () => {
     const id = await createCampaign(stack, acme, 'Progress');
     await ok(
-      stack.graphql(`mutation($id: ID!) { addContacts(campaignId: $id, contacts: [{ phoneNumber: "+14155550130" }, { phoneNumber: "+14155550131" }]) { accepted } }`, { id }, acme.token),
+      stack.graphql(
+        `mutation($id: ID!) { addContacts(campaignId: $id, contacts: [{ phoneNumber: "+14155550130" }, { phoneNumber: "+14155550131" }]) { accepted } }`,
+        { id },
+        acme.token,
+      ),
     );
     const data = await ok<any>(
       stack.graphql(
@@ -341,7 +491,11 @@ describe('campaignProgress', () => {
 
 describe('operation limits', () => {
   it('refuses a too costly query before running it, naming the limit', async () => {
-    const res = await stack.graphql(`{ campaigns(first: 100) { nodes { contacts(first: 100) { nodes { id phoneNumber } } } } }`, {}, acme.token);
+    const res = await stack.graphql(
+      `{ campaigns(first: 100) { nodes { contacts(first: 100) { nodes { id phoneNumber } } } } }`,
+      {},
+      acme.token,
+    );
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'cost', max: 5000 });
     expect(res.errors?.[0]?.message).toMatch(/cost .* exceeds the limit of 5000/);
@@ -355,14 +509,23 @@ describe('operation limits', () => {
   });
 
   it('lets a normal dashboard query and introspection through', async () => {
-    await ok(stack.graphql(`{ campaigns(first: 50) { nodes { id name agent { name } phone { number } stats { progress successRate } settings { concurrentCallsLimit } } } }`, {}, acme.token));
+    await ok(
+      stack.graphql(
+        `{ campaigns(first: 50) { nodes { id name agent { name } phone { number } stats { progress successRate } settings { concurrentCallsLimit } } } }`,
+        {},
+        acme.token,
+      ),
+    );
     await ok(stack.graphql(getIntrospectionQuery()));
   });
 
   it('checks depth, with fragments expanded (the reusable check)', async () => {
     // A cyclic schema: our contract has no cycles deep enough to pass 10 with valid fields.
-    const schema = buildSchema(`type Query { node: Node } type Node { id: ID, parent: Node, children(first: Int): [Node] }`);
-    const deep = (n: number) => `query { ...A } fragment A on Query { node { ${'parent { '.repeat(n - 2)}id${' }'.repeat(n - 2)} } }`;
+    const schema = buildSchema(
+      `type Query { node: Node } type Node { id: ID, parent: Node, children(first: Int): [Node] }`,
+    );
+    const deep = (n: number) =>
+      `query { ...A } fragment A on Query { node { ${'parent { '.repeat(n - 2)}id${' }'.repeat(n - 2)} } }`;
     expect(checkOperationLimits(schema, parse(deep(10)), {}, null)).toEqual([]);
     const [error] = checkOperationLimits(schema, parse(deep(11)), {}, null);
     expect(error?.message).toBe('Query depth 11 exceeds the limit of 10');
@@ -370,6 +533,8 @@ describe('operation limits', () => {
     // Cost follows `first`, taken from variables.
     const wide = parse(`query($n: Int) { node { children(first: $n) { children(first: $n) { id } } } }`);
     expect(checkOperationLimits(schema, wide, { n: 10 }, null)).toEqual([]);
-    expect(checkOperationLimits(schema, wide, { n: 100 }, null, { ...DEFAULT_LIMITS })[0]?.extensions).toMatchObject({ limit: 'cost' });
+    expect(checkOperationLimits(schema, wide, { n: 100 }, null, { ...DEFAULT_LIMITS })[0]?.extensions).toMatchObject({
+      limit: 'cost',
+    });
   });
 });

@@ -26,7 +26,7 @@ export class CallingWindowType {
   @Field(() => [Int], { description: 'ISO weekdays, 1 (Monday) to 7 (Sunday).' })
   days!: number[];
 
-  @Field({ description: "IANA zone used for contacts without a zone of their own." })
+  @Field({ description: 'IANA zone used for contacts without a zone of their own.' })
   timezone!: string;
 }
 
@@ -50,7 +50,10 @@ export class CampaignSettingsType {
   @Field(() => PriorityModeEnum)
   priorityMode!: PriorityMode;
 
-  @Field(() => Int, { nullable: true, description: 'Calls started per minute at most; null: as fast as lines free up.' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Calls started per minute at most; null: as fast as lines free up.',
+  })
   callsPerMinute!: number | null;
 
   @Field(() => CallingWindowType, { nullable: true })
@@ -58,7 +61,8 @@ export class CampaignSettingsType {
 }
 
 @ObjectType('CampaignStats', {
-  description: 'Contact counts: queued + active + retryScheduled + completed + failed + voicemail + skipped = totalContacts.',
+  description:
+    'Contact counts: queued + active + retryScheduled + completed + failed + voicemail + skipped = totalContacts.',
 })
 export class CampaignStatsType {
   @Field(() => Int)

@@ -116,7 +116,9 @@ function completeUtf8Length(bytes: Uint8Array): number {
  * are not valid UTF-8 on, as Windows-1252: what Excel writes as "CSV" on Western Windows.
  * Decided chunk by chunk, so nothing is buffered beyond a split character.
  */
-export async function* decodeCsvText(source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>): AsyncGenerator<string> {
+export async function* decodeCsvText(
+  source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
+): AsyncGenerator<string> {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   let mode: 'start' | 'utf8' | 'cp1252' = 'start';
   let carry: Buffer = Buffer.alloc(0);
@@ -127,7 +129,8 @@ export async function* decodeCsvText(source: AsyncIterable<Uint8Array | string> 
       if (text) yield text;
       continue;
     }
-    let bytes: Buffer = carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let bytes: Buffer =
+      carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     carry = Buffer.alloc(0);
     if (mode === 'start') {
       if (bytes.length < 3 && [0xef, 0xbb, 0xbf].slice(0, bytes.length).every((b, i) => bytes[i] === b)) {
@@ -175,7 +178,15 @@ export async function importContactsCsv(
 ): Promise<CsvImportReport> {
   const { maxRows = 1_000_000, batchSize = 1000, maxRejected = 1000, announceEveryMs = 500 } = options;
   const { scope } = await contactTarget(organizationId, campaignId);
-  const report: CsvImportReport = { accepted: 0, duplicates: 0, rejected: [], rejectedCount: 0, totalRows: 0, truncated: false, error: null };
+  const report: CsvImportReport = {
+    accepted: 0,
+    duplicates: 0,
+    rejected: [],
+    rejectedCount: 0,
+    totalRows: 0,
+    truncated: false,
+    error: null,
+  };
 
   const parser = parse({
     relax_column_count: true,

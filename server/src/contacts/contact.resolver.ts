@@ -24,7 +24,8 @@ export class ContactResolver {
   }
 
   @Mutation(() => CsvImportReportType, {
-    description: 'Imports a CSV file of up to 5 MB given inline (header row first). Bigger files: POST /api/campaigns/:id/contacts.csv.',
+    description:
+      'Imports a CSV file of up to 5 MB given inline (header row first). Bigger files: POST /api/campaigns/:id/contacts.csv.',
   })
   importContactsCsv(
     @Arg('campaignId', () => ID) campaignId: string,

@@ -66,9 +66,17 @@ function customData(value: unknown): { ok: true; value: NewContact['customData']
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     // `$` and `.` in field names are operators and paths to MongoDB.
     if (key === '' || key.length > 100 || key.startsWith('$') || key.includes('.')) {
-      return { ok: false, reason: `customData key "${key.slice(0, 100)}" must be 1 to 100 characters without "." or a leading "$"` };
+      return {
+        ok: false,
+        reason: `customData key "${key.slice(0, 100)}" must be 1 to 100 characters without "." or a leading "$"`,
+      };
     }
-    if (v !== null && typeof v !== 'string' && typeof v !== 'boolean' && !(typeof v === 'number' && Number.isFinite(v))) {
+    if (
+      v !== null &&
+      typeof v !== 'string' &&
+      typeof v !== 'boolean' &&
+      !(typeof v === 'number' && Number.isFinite(v))
+    ) {
       return { ok: false, reason: `customData.${key} must be a string, number, boolean or null (the object is flat)` };
     }
     out[key] = v as string | number | boolean | null;
@@ -89,12 +97,14 @@ export function checkContact(input: ContactFields, scope: ContactScope, now = ne
   if (!number.ok) return { ok: false, reason: `phoneNumber ${number.reason}` };
   let name: string | null = null;
   if (input.name !== undefined && input.name !== null) {
-    if (typeof input.name !== 'string' || input.name.trim().length > 200) return { ok: false, reason: 'name must be at most 200 characters' };
+    if (typeof input.name !== 'string' || input.name.trim().length > 200)
+      return { ok: false, reason: 'name must be at most 200 characters' };
     name = input.name.trim() || null;
   }
   let email: string | null = null;
   if (input.email !== undefined && input.email !== null && input.email !== '') {
-    if (typeof input.email !== 'string' || !isEmail(input.email.trim())) return { ok: false, reason: 'email is not an email address' };
+    if (typeof input.email !== 'string' || !isEmail(input.email.trim()))
+      return { ok: false, reason: 'email is not an email address' };
     email = input.email.trim().toLowerCase();
   }
   let priority = 0;
@@ -136,13 +146,21 @@ export function checkContact(input: ContactFields, scope: ContactScope, now = ne
  * CANCELLED campaign; any other status takes contacts (a running one dials them, and the
  * dispatcher decides whether a COMPLETED one reopens).
  */
-export async function contactTarget(organizationId: string, campaignId: string): Promise<{ campaign: CampaignDoc; scope: ContactScope }> {
+export async function contactTarget(
+  organizationId: string,
+  campaignId: string,
+): Promise<{ campaign: CampaignDoc; scope: ContactScope }> {
   const campaign = await getCampaign(organizationId, campaignId);
-  if (campaign.status === 'CANCELLED') throw conflict('Campaign is CANCELLED: it takes no more contacts', { status: campaign.status });
+  if (campaign.status === 'CANCELLED')
+    throw conflict('Campaign is CANCELLED: it takes no more contacts', { status: campaign.status });
   const org = await OrganizationModel.findById(campaign.organizationId, { defaultCountry: 1 }).lean().exec();
   return {
     campaign,
-    scope: { organizationId: campaign.organizationId, campaignId: campaign._id, defaultCountry: org?.defaultCountry ?? 'US' },
+    scope: {
+      organizationId: campaign.organizationId,
+      campaignId: campaign._id,
+      defaultCountry: org?.defaultCountry ?? 'US',
+    },
   };
 }
 
@@ -172,12 +190,19 @@ export async function insertContacts(
   if (inserted === 0) return { inserted, duplicates, campaign: null };
   // Not atomic with the insert (no transactions on a standalone server): a crash in between
   // leaves counters short, which recountCampaign repairs.
-  const campaign = await CampaignModel.findOneAndUpdate({ _id: campaignId }, { $inc: transitionInc(null, 'QUEUED', inserted) }, { returnDocument: 'after' }).exec();
+  const campaign = await CampaignModel.findOneAndUpdate(
+    { _id: campaignId },
+    { $inc: transitionInc(null, 'QUEUED', inserted) },
+    { returnDocument: 'after' },
+  ).exec();
   return { inserted, duplicates, campaign };
 }
 
 /** Tells dashboards (event) and the dialing engine (which may be waiting for work) about new contacts. */
-export async function announceContacts(services: Pick<AppServices, 'events' | 'dispatcher'>, campaign: CampaignDoc): Promise<void> {
+export async function announceContacts(
+  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  campaign: CampaignDoc,
+): Promise<void> {
   await services.events.campaignChanged(String(campaign.organizationId), String(campaign._id));
   await services.dispatcher.contactsAdded(campaign);
 }
@@ -203,7 +228,10 @@ export async function addContacts(
   contacts: ContactFields[],
 ): Promise<AddContactsResult> {
   if (contacts.length > MAX_CONTACTS_PER_CALL) {
-    throw badInput('contacts', `at most ${MAX_CONTACTS_PER_CALL.toLocaleString('en-US')} per call; use the CSV import for more`);
+    throw badInput(
+      'contacts',
+      `at most ${MAX_CONTACTS_PER_CALL.toLocaleString('en-US')} per call; use the CSV import for more`,
+    );
   }
   const { scope } = await contactTarget(organizationId, campaignId);
   const result: AddContactsResult = { accepted: 0, duplicates: 0, rejected: [] };
@@ -213,7 +241,11 @@ export async function addContacts(
   contacts.forEach((input, index) => {
     const check = checkContact(input, scope, now);
     if (!check.ok) {
-      result.rejected.push({ index, phoneNumber: typeof input.phoneNumber === 'string' ? input.phoneNumber : '', reason: check.reason });
+      result.rejected.push({
+        index,
+        phoneNumber: typeof input.phoneNumber === 'string' ? input.phoneNumber : '',
+        reason: check.reason,
+      });
     } else if (seen.has(check.contact.phoneNumber)) {
       result.duplicates += 1;
     } else {
@@ -239,11 +271,15 @@ export interface ListContactsOptions {
 }
 
 /** A page of a campaign's contacts in insertion order (by _id). The campaign is already scoped. */
-export async function listContacts(campaignId: Types.ObjectId, options: ListContactsOptions): Promise<Page<ContactDoc>> {
+export async function listContacts(
+  campaignId: Types.ObjectId,
+  options: ListContactsOptions,
+): Promise<Page<ContactDoc>> {
   const first = pageSize(options.first, 50);
   const filter: Record<string, unknown> = { campaignId };
   if (options.status) {
-    if (!(CONTACT_STATUSES as readonly string[]).includes(options.status)) throw badInput('status', 'is not a contact status');
+    if (!(CONTACT_STATUSES as readonly string[]).includes(options.status))
+      throw badInput('status', 'is not a contact status');
     filter['status'] = options.status;
   }
   const query: Record<string, unknown> = { ...filter };
@@ -254,7 +290,10 @@ export async function listContacts(campaignId: Types.ObjectId, options: ListCont
     query['_id'] = { $gt: afterId };
   }
   const [rows, totalCount] = await Promise.all([
-    ContactModel.find(query).sort({ _id: 1 }).limit(first + 1).exec(),
+    ContactModel.find(query)
+      .sort({ _id: 1 })
+      .limit(first + 1)
+      .exec(),
     ContactModel.countDocuments(filter).exec(),
   ]);
   return toPage(rows, first, totalCount, (c) => encodeCursor([String(c._id)]));

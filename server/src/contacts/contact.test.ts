@@ -29,13 +29,20 @@ const CONTACTS = `query($id: ID!, $status: ContactStatus, $first: Int, $after: S
 } }`;
 
 /** A valid US number for index i (fictional 555 exchange, several area codes). */
-const usNumber = (i: number) => `+1${['212', '312', '415', '617', '646'][Math.floor(i / 10_000) % 5]}555${String(i % 10_000).padStart(4, '0')}`;
+const usNumber = (i: number) =>
+  `+1${['212', '312', '415', '617', '646'][Math.floor(i / 10_000) % 5]}555${String(i % 10_000).padStart(4, '0')}`;
 
 describe('addContacts', () => {
   it('normalises, deduplicates and rejects with index and reason', async () => {
     const id = await createCampaign(stack, acme, 'Add');
     const contacts = [
-      { phoneNumber: '(415) 555-2671', name: ' Ann ', email: 'Ann@Example.com', priority: 5, customData: { plan: 'gold', spend: 12.5, vip: true, note: null } },
+      {
+        phoneNumber: '(415) 555-2671',
+        name: ' Ann ',
+        email: 'Ann@Example.com',
+        priority: 5,
+        customData: { plan: 'gold', spend: 12.5, vip: true, note: null },
+      },
       { phoneNumber: '+1 415 555 2671' }, // same number, other format: duplicate in the batch
       { phoneNumber: '12' },
       { phoneNumber: '+442071838750', name: 'London' },
@@ -56,14 +63,28 @@ describe('addContacts', () => {
       { index: 4, phoneNumber: '+14155550100', reason: 'email is not an email address' },
       { index: 5, phoneNumber: '+14155550101', reason: 'priority must be an integer from -1000 to 1000' },
       { index: 6, phoneNumber: '+14155550102', reason: 'priority must be an integer from -1000 to 1000' },
-      { index: 8, phoneNumber: '+14155550104', reason: 'customData.nested must be a string, number, boolean or null (the object is flat)' },
+      {
+        index: 8,
+        phoneNumber: '+14155550104',
+        reason: 'customData.nested must be a string, number, boolean or null (the object is flat)',
+      },
       { index: 9, phoneNumber: '+14155550105', reason: 'customData must be at most 4096 bytes as JSON' },
-      { index: 10, phoneNumber: '+14155550106', reason: 'customData.list must be a string, number, boolean or null (the object is flat)' },
+      {
+        index: 10,
+        phoneNumber: '+14155550106',
+        reason: 'customData.list must be a string, number, boolean or null (the object is flat)',
+      },
       { index: 11, phoneNumber: '', reason: 'phoneNumber is empty' },
     ]);
 
     // Again: everything already there is a duplicate.
-    const again = await ok<any>(stack.graphql(ADD, { id, contacts: [{ phoneNumber: '+14155552671' }, { phoneNumber: '+14155550107' }] }, acme.token));
+    const again = await ok<any>(
+      stack.graphql(
+        ADD,
+        { id, contacts: [{ phoneNumber: '+14155552671' }, { phoneNumber: '+14155550107' }] },
+        acme.token,
+      ),
+    );
     expect(again.addContacts).toEqual({ accepted: 1, duplicates: 1, rejected: [] });
 
     const list = await ok<any>(stack.graphql(CONTACTS, { id }, acme.token));
@@ -99,7 +120,13 @@ describe('addContacts', () => {
       seen.push(campaign.stats?.totalContacts ?? -1);
     };
     try {
-      await ok(stack.graphql(ADD, { id, contacts: [{ phoneNumber: '+14155550150' }, { phoneNumber: '+14155550151' }] }, acme.token));
+      await ok(
+        stack.graphql(
+          ADD,
+          { id, contacts: [{ phoneNumber: '+14155550150' }, { phoneNumber: '+14155550151' }] },
+          acme.token,
+        ),
+      );
     } finally {
       dispatcher.contactsAdded = original;
     }
@@ -112,8 +139,17 @@ describe('addContacts', () => {
 
   it('pages contacts with a status filter and validates the cursor', async () => {
     const id = await createCampaign(stack, acme, 'Paged');
-    await ok(stack.graphql(ADD, { id, contacts: Array.from({ length: 12 }, (_, i) => ({ phoneNumber: usNumber(20_000 + i) })) }, acme.token));
-    await ContactModel.updateMany({ campaignId: id, phoneNumber: { $in: [usNumber(20_000), usNumber(20_005)] } }, { $set: { status: 'FAILED' } });
+    await ok(
+      stack.graphql(
+        ADD,
+        { id, contacts: Array.from({ length: 12 }, (_, i) => ({ phoneNumber: usNumber(20_000 + i) })) },
+        acme.token,
+      ),
+    );
+    await ContactModel.updateMany(
+      { campaignId: id, phoneNumber: { $in: [usNumber(20_000), usNumber(20_005)] } },
+      { $set: { status: 'FAILED' } },
+    );
     const seen: string[] = [];
     let after: string | null = null;
     do {
@@ -142,7 +178,8 @@ describe('CSV import', () => {
     const lines = ['Phone_Number,Name,EMAIL,Priority,Plan,Region'];
     for (let i = 0; i < 20_000; i++) {
       if (i % 1000 === 7) lines.push(`not-a-number,Bad ${i},,,,`);
-      else if (i % 1000 === 8) lines.push(`${usNumber(i - 2)},Dup ${i},,,,`); // repeats a number two rows up
+      else if (i % 1000 === 8)
+        lines.push(`${usNumber(i - 2)},Dup ${i},,,,`); // repeats a number two rows up
       else if (i % 5000 === 9) lines.push(`${usNumber(i)},Prio ${i},,9999,,`);
       else lines.push(`${usNumber(i)},"Person, ${i}",p${i}@example.com,${i % 7},${i % 2 ? 'gold' : 'silver'},`);
     }
@@ -150,10 +187,25 @@ describe('CSV import', () => {
     const res = await post(id, body);
     expect(res.status).toBe(200);
     const report = (await res.json()) as any;
-    expect(report).toMatchObject({ totalRows: 20_000, accepted: 20_000 - 40 - 4, duplicates: 20, rejectedCount: 24, truncated: false, error: null });
+    expect(report).toMatchObject({
+      totalRows: 20_000,
+      accepted: 20_000 - 40 - 4,
+      duplicates: 20,
+      rejectedCount: 24,
+      truncated: false,
+      error: null,
+    });
     // The header is row 1, so data row i is line i + 2.
-    expect(report.rejected[0]).toEqual({ row: 9, phoneNumber: 'not-a-number', reason: 'phoneNumber is not a phone number' });
-    expect(report.rejected).toContainEqual({ row: 11, phoneNumber: usNumber(9), reason: 'priority must be an integer from -1000 to 1000' });
+    expect(report.rejected[0]).toEqual({
+      row: 9,
+      phoneNumber: 'not-a-number',
+      reason: 'phoneNumber is not a phone number',
+    });
+    expect(report.rejected).toContainEqual({
+      row: 11,
+      phoneNumber: usNumber(9),
+      reason: 'priority must be an integer from -1000 to 1000',
+    });
 
     const campaign = await CampaignModel.findById(id).lean();
     expect(campaign?.stats?.totalContacts).toBe(report.accepted);
@@ -161,7 +213,12 @@ describe('CSV import', () => {
     const counted = await recountCounters(id);
     expect(counted.totalContacts).toBe(report.accepted);
     const first = await ContactModel.findOne({ campaignId: id, phoneNumber: usNumber(0) }).lean();
-    expect(first).toMatchObject({ name: 'Person, 0', email: 'p0@example.com', priority: 0, customData: { Plan: 'silver' } });
+    expect(first).toMatchObject({
+      name: 'Person, 0',
+      email: 'p0@example.com',
+      priority: 0,
+      customData: { Plan: 'silver' },
+    });
 
     // The first rows again: numbers already in the campaign are duplicates (found by the unique index).
     const again = (await (await post(id, Buffer.from(lines.slice(0, 101).join('\n')))).json()) as any;
@@ -170,7 +227,10 @@ describe('CSV import', () => {
 
   it('reads a Windows-1252 file (Excel on Windows)', async () => {
     const id = await createCampaign(stack, acme, 'Latin-1');
-    const body = iconv.encode('Phone,Name,City\r\n+14155550171,José Müller,Zürich\r\n+14155550172,Ana,São Paulo\r\n', 'win1252');
+    const body = iconv.encode(
+      'Phone,Name,City\r\n+14155550171,José Müller,Zürich\r\n+14155550172,Ana,São Paulo\r\n',
+      'win1252',
+    );
     expect(body.includes(0xe9)).toBe(true); // é as one byte: not valid UTF-8
     const report = (await (await post(id, body)).json()) as any;
     expect(report).toMatchObject({ accepted: 2, rejectedCount: 0 });
@@ -185,7 +245,8 @@ describe('CSV import', () => {
     for await (const part of decodeCsvText(chunks)) text += part;
     expect(text).toBe('name\nJosé 😀\n');
     text = '';
-    for await (const part of decodeCsvText([Buffer.from('a,b\n'), Buffer.from([0x4a, 0x6f, 0x73, 0xe9, 0x0a])])) text += part;
+    for await (const part of decodeCsvText([Buffer.from('a,b\n'), Buffer.from([0x4a, 0x6f, 0x73, 0xe9, 0x0a])]))
+      text += part;
     expect(text).toBe('a,b\nJosé\n');
   });
 

@@ -29,7 +29,10 @@ export class ContactType {
   @Field(() => GraphQLJSONObject, { nullable: true })
   customData!: Record<string, unknown> | null;
 
-  @Field(() => String, { nullable: true, description: 'IANA zone, given or derived from the number when its country has one zone.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'IANA zone, given or derived from the number when its country has one zone.',
+  })
   timezone!: string | null;
 
   @Field(() => ContactStatusEnum)

@@ -12,12 +12,22 @@ export class DoNotCallResolver {
   }
 
   @Mutation(() => Int, { description: 'Adds numbers to the do-not-call list; returns how many were new.' })
-  addDoNotCall(@Arg('phoneNumbers', () => [String]) phoneNumbers: string[], @Ctx() ctx: RequestContext): Promise<number> {
+  addDoNotCall(
+    @Arg('phoneNumbers', () => [String]) phoneNumbers: string[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<number> {
     return addDoNotCall(requireUser(ctx, 'OPERATOR').organizationId, phoneNumbers, ctx.services.config.defaultCountry);
   }
 
   @Mutation(() => Int, { description: 'Removes numbers from the do-not-call list; returns how many were on it.' })
-  removeDoNotCall(@Arg('phoneNumbers', () => [String]) phoneNumbers: string[], @Ctx() ctx: RequestContext): Promise<number> {
-    return removeDoNotCall(requireUser(ctx, 'OPERATOR').organizationId, phoneNumbers, ctx.services.config.defaultCountry);
+  removeDoNotCall(
+    @Arg('phoneNumbers', () => [String]) phoneNumbers: string[],
+    @Ctx() ctx: RequestContext,
+  ): Promise<number> {
+    return removeDoNotCall(
+      requireUser(ctx, 'OPERATOR').organizationId,
+      phoneNumbers,
+      ctx.services.config.defaultCountry,
+    );
   }
 }

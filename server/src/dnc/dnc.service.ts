@@ -28,7 +28,11 @@ export async function addDoNotCall(organizationId: string, numbers: string[], de
   // Upserts: adding a number twice (or racing another admin) is not an error.
   const result = await DoNotCallModel.bulkWrite(
     e164.map((phoneNumber) => ({
-      updateOne: { filter: { organizationId: orgId, phoneNumber }, update: { $setOnInsert: { organizationId: orgId, phoneNumber } }, upsert: true },
+      updateOne: {
+        filter: { organizationId: orgId, phoneNumber },
+        update: { $setOnInsert: { organizationId: orgId, phoneNumber } },
+        upsert: true,
+      },
     })),
     { ordered: false },
   );
@@ -36,10 +40,17 @@ export async function addDoNotCall(organizationId: string, numbers: string[], de
 }
 
 /** Removes numbers; returns how many were on the list. */
-export async function removeDoNotCall(organizationId: string, numbers: string[], defaultCountry: string): Promise<number> {
+export async function removeDoNotCall(
+  organizationId: string,
+  numbers: string[],
+  defaultCountry: string,
+): Promise<number> {
   const e164 = await normalize(organizationId, numbers, defaultCountry);
   if (e164.length === 0) return 0;
-  const result = await DoNotCallModel.deleteMany({ organizationId: new Types.ObjectId(organizationId), phoneNumber: { $in: e164 } });
+  const result = await DoNotCallModel.deleteMany({
+    organizationId: new Types.ObjectId(organizationId),
+    phoneNumber: { $in: e164 },
+  });
   return result.deletedCount;
 }
 

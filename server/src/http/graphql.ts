@@ -29,7 +29,11 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
     return { ...formatted, extensions };
   }
   logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
-  return { message: 'Internal server error', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  return {
+    message: 'Internal server error',
+    ...(formatted.path ? { path: formatted.path } : {}),
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
 }
 
 export function createApolloServer(
@@ -47,6 +51,10 @@ export function createApolloServer(
     csrfPrevention: true,
     formatError,
     // Depth, cost and alias limits before execution (schema/limits.ts; the WebSocket path reuses them).
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), operationLimitsPlugin<RequestContext>(), ...extraPlugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      operationLimitsPlugin<RequestContext>(),
+      ...extraPlugins,
+    ],
   });
 }

@@ -49,7 +49,12 @@ describe('live updates across processes', () => {
   });
 
   it('fans a campaign dialled by the worker out to a subscriber on the other API', async () => {
-    const gql = async <T>(url: string, query: string, variables: Record<string, unknown>, token?: string): Promise<T> => {
+    const gql = async <T>(
+      url: string,
+      query: string,
+      variables: Record<string, unknown>,
+      token?: string,
+    ): Promise<T> => {
       const res = await postGraphQL<T>(url, query, variables, token);
       if (res.errors || !res.data) throw new Error(JSON.stringify(res.errors));
       return res.data;
@@ -60,11 +65,28 @@ describe('live updates across processes', () => {
       { i: { email: 'fanout@example.com', password: 'correct horse battery', organizationName: 'Fan-out' } },
     );
     const token = signUp.token;
-    const { agents, phones } = await gql<{ agents: { id: string }[]; phones: { id: string }[] }>(api1, `{ agents { id } phones { id } }`, {}, token);
+    const { agents, phones } = await gql<{ agents: { id: string }[]; phones: { id: string }[] }>(
+      api1,
+      `{ agents { id } phones { id } }`,
+      {},
+      token,
+    );
     await gql(
       api1,
       `mutation ($id: ID!, $i: UpdatePhoneInput!) { updatePhone(id: $id, input: $i) { id } }`,
-      { id: phones[0]!.id, i: { simulation: { busyRate: 0, noAnswerRate: 0, failRate: 0, voicemailRate: 0, minDurationMs: 100, maxDurationMs: 300 } } },
+      {
+        id: phones[0]!.id,
+        i: {
+          simulation: {
+            busyRate: 0,
+            noAnswerRate: 0,
+            failRate: 0,
+            voicemailRate: 0,
+            minDurationMs: 100,
+            maxDurationMs: 300,
+          },
+        },
+      },
       token,
     );
     const { createCampaign } = await gql<{ createCampaign: { id: string } }>(
@@ -75,9 +97,16 @@ describe('live updates across processes', () => {
     );
     const campaignId = createCampaign.id;
     const contacts = Array.from({ length: 12 }, (_, i) => ({ phoneNumber: `+1415555${String(2000 + i)}` }));
-    await gql(api1, `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`, { id: campaignId, c: contacts }, token);
+    await gql(
+      api1,
+      `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
+      { id: campaignId, c: contacts },
+      token,
+    );
 
-    const progress = subscribe<{ campaignProgress: { status: string; stats: { progress: number; completedCalls: number } } }>(
+    const progress = subscribe<{
+      campaignProgress: { status: string; stats: { progress: number; completedCalls: number } };
+    }>(
       api2,
       token,
       `subscription ($id: ID!) { campaignProgress(campaignId: $id) { status stats { progress completedCalls } } }`,

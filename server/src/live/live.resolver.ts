@@ -36,7 +36,8 @@ async function campaignOf(data: Data): Promise<string> {
 @Resolver()
 export class LiveResolver {
   @Subscription(() => CampaignProgressType, {
-    description: "A campaign's progress: the current snapshot at once, then on every change (at most 4 a second; the latest is always sent).",
+    description:
+      "A campaign's progress: the current snapshot at once, then on every change (at most 4 a second; the latest is always sent).",
     subscribe: async (data: Data) => hubOf(data.context).watchProgress(await campaignOf(data)),
   })
   campaignProgress(
@@ -55,7 +56,7 @@ export class LiveResolver {
   }
 
   @Subscription(() => CampaignType, {
-    description: "Status and stats changes of every campaign of your organization (coalesced per campaign).",
+    description: 'Status and stats changes of every campaign of your organization (coalesced per campaign).',
     subscribe: (data: Data) => hubOf(data.context).watchCampaigns(requireUser(data.context).organizationId),
   })
   campaignUpdated(@Root() campaign: CampaignDoc): CampaignDoc {

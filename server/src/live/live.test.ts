@@ -7,16 +7,26 @@ import type { CallEventPayload } from '../events';
 import { subscribe as subscribeTo, until } from '../test/ws';
 import type { Sub } from '../test/ws';
 
-const subscribe = <T>(stack: TestStack, token: string | null, query: string, variables: Record<string, unknown> = {}): Sub<T> =>
-  subscribeTo<T>(stack.url, token, query, variables);
+const subscribe = <T>(
+  stack: TestStack,
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Sub<T> => subscribeTo<T>(stack.url, token, query, variables);
 
 const PROGRESS = /* GraphQL */ `
   subscription ($id: ID!) {
     campaignProgress(campaignId: $id) {
       campaignId
       status
-      stats { totalContacts queuedCalls progress }
-      queue { waiting }
+      stats {
+        totalContacts
+        queuedCalls
+        progress
+      }
+      queue {
+        waiting
+      }
       updatedAt
     }
   }
@@ -73,7 +83,11 @@ describe('live updates over GraphQL subscriptions', () => {
     );
 
   it('sends the current snapshot at once, then a snapshot on change', async () => {
-    const sub = track(subscribe<{ campaignProgress: { stats: { totalContacts: number }; status: string } }>(stack, token, PROGRESS, { id: campaignId }));
+    const sub = track(
+      subscribe<{ campaignProgress: { stats: { totalContacts: number }; status: string } }>(stack, token, PROGRESS, {
+        id: campaignId,
+      }),
+    );
     const first = await sub.next();
     expect(first.errors).toBeUndefined();
     const before = first.data!.campaignProgress.stats.totalContacts;
@@ -84,7 +98,9 @@ describe('live updates over GraphQL subscriptions', () => {
   });
 
   it('coalesces bursts to at most 4 snapshots a second and always delivers the latest', async () => {
-    const sub = track(subscribe<{ campaignProgress: { stats: { totalContacts: number } } }>(stack, token, PROGRESS, { id: campaignId }));
+    const sub = track(
+      subscribe<{ campaignProgress: { stats: { totalContacts: number } } }>(stack, token, PROGRESS, { id: campaignId }),
+    );
     await sub.next();
     const start = Date.now();
     for (let i = 0; i < 40; i++) await stack.app.services.events.campaignChanged('x', campaignId);
@@ -138,8 +154,16 @@ describe('live updates over GraphQL subscriptions', () => {
   });
 
   it('campaignUpdated carries changes of the caller organization only', async () => {
-    const mine = track(subscribe<{ campaignUpdated: { id: string; stats: { totalContacts: number } } }>(stack, token, `subscription { campaignUpdated { id stats { totalContacts } } }`));
-    const theirs = track(subscribe<{ campaignUpdated: { id: string } }>(stack, otherToken, `subscription { campaignUpdated { id } }`));
+    const mine = track(
+      subscribe<{ campaignUpdated: { id: string; stats: { totalContacts: number } } }>(
+        stack,
+        token,
+        `subscription { campaignUpdated { id stats { totalContacts } } }`,
+      ),
+    );
+    const theirs = track(
+      subscribe<{ campaignUpdated: { id: string } }>(stack, otherToken, `subscription { campaignUpdated { id } }`),
+    );
     await until(() => stack.app.services.live!.subscriberCount() >= 2);
     await addContacts(['+14155550104']);
     const update = await mine.next();
@@ -166,7 +190,11 @@ describe('live updates over GraphQL subscriptions', () => {
     });
 
     it('rejects an expired token', async () => {
-      const expired = await signToken(stack.app.services.config.jwt, { userId: '65f000000000000000000001', organizationId: '65f000000000000000000002', role: 'ADMIN' }, -10);
+      const expired = await signToken(
+        stack.app.services.config.jwt,
+        { userId: '65f000000000000000000001', organizationId: '65f000000000000000000002', role: 'ADMIN' },
+        -10,
+      );
       const sub = track(subscribe(stack, expired, PROGRESS, { id: campaignId }));
       const closed = await sub.closed;
       expect(closed.code).toBe(4403);
@@ -182,7 +210,11 @@ describe('live updates over GraphQL subscriptions', () => {
     });
 
     it('closes the socket when the token expires', async () => {
-      const user = await stack.graphql<{ me: { id: string; organization: { id: string } } }>(`{ me { id organization { id } } }`, {}, token);
+      const user = await stack.graphql<{ me: { id: string; organization: { id: string } } }>(
+        `{ me { id organization { id } } }`,
+        {},
+        token,
+      );
       const shortLived = await signToken(
         stack.app.services.config.jwt,
         { userId: user.data!.me.id, organizationId: user.data!.me.organization.id, role: 'ADMIN' },
@@ -199,7 +231,11 @@ describe('live updates over GraphQL subscriptions', () => {
   describe('limits on the WebSocket path', () => {
     it('rejects an operation over the alias limit before running it', async () => {
       const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: campaignId`).join(' ');
-      const sub = track(subscribe(stack, token, `subscription ($id: ID!) { campaignProgress(campaignId: $id) { ${aliases} } }`, { id: campaignId }));
+      const sub = track(
+        subscribe(stack, token, `subscription ($id: ID!) { campaignProgress(campaignId: $id) { ${aliases} } }`, {
+          id: campaignId,
+        }),
+      );
       const result = await sub.next();
       expect(result.data ?? null).toBeNull();
       expect(result.errors?.[0]?.message).toMatch(/alias/i);
@@ -207,18 +243,29 @@ describe('live updates over GraphQL subscriptions', () => {
 
     it('rejects an operation over the cost limit, and accepts one within it', async () => {
       const costly = track(
-        subscribe(stack, token, `subscription { campaignUpdated { contacts(first: 1000) { nodes { id } } calls(first: 1000) { nodes { contact { id } } } } }`),
+        subscribe(
+          stack,
+          token,
+          `subscription { campaignUpdated { contacts(first: 1000) { nodes { id } } calls(first: 1000) { nodes { contact { id } } } } }`,
+        ),
       );
       const result = await costly.next();
       expect(result.data ?? null).toBeNull();
       expect(result.errors?.[0]?.message).toMatch(/cost \d+ exceeds the limit/);
-      const fine = track(subscribe(stack, token, `subscription { campaignUpdated { id contacts(first: 5) { nodes { id } } } }`));
+      const fine = track(
+        subscribe(stack, token, `subscription { campaignUpdated { id contacts(first: 5) { nodes { id } } } }`),
+      );
       await until(() => stack.app.services.live!.subscriberCount() > 0);
       expect(fine.results).toHaveLength(0);
     });
 
     it('closes a connection that sends a message over the size limit', async () => {
-      const sub = track(subscribe(stack, token, `subscription ($id: ID!) { campaignProgress(campaignId: $id) { campaignId } }`, { id: campaignId, pad: 'x'.repeat(100_000) }));
+      const sub = track(
+        subscribe(stack, token, `subscription ($id: ID!) { campaignProgress(campaignId: $id) { campaignId } }`, {
+          id: campaignId,
+          pad: 'x'.repeat(100_000),
+        }),
+      );
       const closed = await sub.closed;
       expect(closed.code).toBe(1009);
     });
@@ -233,7 +280,10 @@ describe('live updates over GraphQL subscriptions', () => {
     try {
       const received: { data?: { campaignProgress?: { stats: { totalContacts: number } } }; errors?: unknown }[] = [];
       const observable = client.request({ query: PROGRESS, variables: { id: campaignId } });
-      const subscription = observable.subscribe({ next: (value) => void received.push(value as never), error: () => undefined });
+      const subscription = observable.subscribe({
+        next: (value) => void received.push(value as never),
+        error: () => undefined,
+      });
       await until(() => received.length >= 1);
       expect(received[0]!.data!.campaignProgress!.stats.totalContacts).toBe(4);
       await addContacts(['+14155550105']);
@@ -254,7 +304,9 @@ describe('live updates over GraphQL subscriptions', () => {
         WebSocket,
       );
       const disconnected = new Promise((r) => refused.onDisconnected(r));
-      refused.request({ query: PROGRESS, variables: { id: campaignId } }).subscribe({ next: (v) => void refusedData.push(v), error: () => undefined });
+      refused
+        .request({ query: PROGRESS, variables: { id: campaignId } })
+        .subscribe({ next: (v) => void refusedData.push(v), error: () => undefined });
       await disconnected;
       expect(refusals[0]?.message).toMatch(/Invalid token/);
       expect(refusedData).toHaveLength(0);

@@ -89,11 +89,17 @@ export function startWsServer(
     connectionInitWaitTimeout = 5_000,
     validationRules = () => [],
   } = options;
-  const rulesFor = (variables: Record<string, unknown> | undefined) => [...specifiedRules, ...validationRules(variables)];
+  const rulesFor = (variables: Record<string, unknown> | undefined) => [
+    ...specifiedRules,
+    ...validationRules(variables),
+  ];
   const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
   const closeAtExpiry = (socket: WebSocket, user: AuthUser) => {
     const ms = user.expiresAt * 1000 - Date.now();
-    const timer = setTimeout(() => socket.close(WsCloseCode.TokenExpired, 'Token expired: sign in again'), Math.max(0, ms));
+    const timer = setTimeout(
+      () => socket.close(WsCloseCode.TokenExpired, 'Token expired: sign in again'),
+      Math.max(0, ms),
+    );
     timer.unref();
     expiryTimers.set(socket, timer);
     socket.once('close', () => {
@@ -175,7 +181,8 @@ export function startWsServer(
         message: { payload?: { variables?: Record<string, unknown> } },
         params: { context: { user: AuthUser; requestId: string } } & Record<string, unknown>,
       ) => {
-        const document = typeof params['query'] === 'string' ? parse(params['query']) : (params['query'] as DocumentNode);
+        const document =
+          typeof params['query'] === 'string' ? parse(params['query']) : (params['query'] as DocumentNode);
         const errors = validate(schema, document, rulesFor(message.payload?.variables));
         if (errors.length > 0) throw Object.assign(new Error('Invalid operation'), { errors });
         return {
@@ -190,7 +197,8 @@ export function startWsServer(
   legacy.on('connection', (socket: WebSocket) => {
     // The legacy library has no connection-init timeout of its own.
     const timer = setTimeout(() => {
-      if (!expiryTimers.has(socket)) socket.close(WsCloseCode.ConnectionInitTimeout, 'Connection initialisation timeout');
+      if (!expiryTimers.has(socket))
+        socket.close(WsCloseCode.ConnectionInitTimeout, 'Connection initialisation timeout');
     }, connectionInitWaitTimeout);
     socket.once('close', () => clearTimeout(timer));
   });
@@ -208,7 +216,11 @@ export function startWsServer(
     const protocols = String(request.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((p) => p.trim());
-    const target = protocols.includes('graphql-transport-ws') ? modern : protocols.includes('graphql-ws') ? legacy : null;
+    const target = protocols.includes('graphql-transport-ws')
+      ? modern
+      : protocols.includes('graphql-ws')
+        ? legacy
+        : null;
     if (!target) {
       socket.write('HTTP/1.1 400 Bad Request\r\n\r\nUse subprotocol graphql-transport-ws or graphql-ws\r\n');
       socket.destroy();
@@ -225,14 +237,18 @@ export function startWsServer(
       (closing ??= (async () => {
         httpServer.off('upgrade', onUpgrade);
         for (const timer of expiryTimers.values()) clearTimeout(timer);
-        for (const client of [...modern.clients, ...legacy.clients]) client.close(WsCloseCode.ServiceRestart, 'Server restarting: reconnect');
+        for (const client of [...modern.clients, ...legacy.clients])
+          client.close(WsCloseCode.ServiceRestart, 'Server restarting: reconnect');
         try {
           await modernCleanup.dispose();
         } catch (error) {
           logger.warn({ err: error }, 'graphql-ws dispose failed');
         }
         legacyServer.close();
-        await Promise.all([new Promise<void>((r) => modern.close(() => r())), new Promise<void>((r) => legacy.close(() => r()))]);
+        await Promise.all([
+          new Promise<void>((r) => modern.close(() => r())),
+          new Promise<void>((r) => legacy.close(() => r())),
+        ]);
       })()),
   };
 }

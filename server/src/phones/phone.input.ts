@@ -32,7 +32,9 @@ export class PhoneInput {
   @Field({ description: '1 to 200 characters.' })
   name!: string;
 
-  @Field({ description: "A valid number; without a country code it is read in the organization's country. Stored as E.164." })
+  @Field({
+    description: "A valid number; without a country code it is read in the organization's country. Stored as E.164.",
+  })
   number!: string;
 
   @Field(() => TelephonyProviderEnum)
@@ -43,7 +45,8 @@ export class PhoneInput {
 
   @Field(() => GraphQLJSONObject, {
     nullable: true,
-    description: 'Provider credentials for this number (e.g. Twilio accountSid/authToken). Encrypted at rest, never returned.',
+    description:
+      'Provider credentials for this number (e.g. Twilio accountSid/authToken). Encrypted at rest, never returned.',
   })
   credentials?: Record<string, unknown> | null;
 

@@ -33,7 +33,14 @@ export interface PhoneFields {
 
 /** Longest simulated call: an hour, like the default MAX_CALL_DURATION_SECONDS. */
 const MAX_SIMULATED_MS = 3_600_000;
-const SIMULATION_DEFAULTS = { busyRate: 0.1, noAnswerRate: 0.1, failRate: 0.05, voicemailRate: 0.1, minDurationMs: 2_000, maxDurationMs: 8_000 };
+const SIMULATION_DEFAULTS = {
+  busyRate: 0.1,
+  noAnswerRate: 0.1,
+  failRate: 0.05,
+  voicemailRate: 0.1,
+  minDurationMs: 2_000,
+  maxDurationMs: 8_000,
+};
 type Simulation = typeof SIMULATION_DEFAULTS;
 
 export function listPhones(organizationId: string): Promise<PhoneDoc[]> {
@@ -70,7 +77,8 @@ function simulation(input: SimulationFields, base: Simulation): Simulation {
   if (out.busyRate + out.noAnswerRate + out.failRate + out.voicemailRate > 1 + 1e-9) {
     throw badInput('simulation', 'busyRate + noAnswerRate + failRate + voicemailRate must be at most 1');
   }
-  if (out.minDurationMs > out.maxDurationMs) throw badInput('simulation.minDurationMs', 'must not exceed maxDurationMs');
+  if (out.minDurationMs > out.maxDurationMs)
+    throw badInput('simulation.minDurationMs', 'must not exceed maxDurationMs');
   return out;
 }
 
@@ -84,7 +92,8 @@ async function e164(organizationId: string, raw: unknown): Promise<string> {
 function caps(input: Pick<PhoneFields, 'maxConcurrentCalls' | 'callsPerSecond'>): Record<string, number | null> {
   const out: Record<string, number | null> = {};
   if (input.maxConcurrentCalls !== undefined) {
-    out['maxConcurrentCalls'] = input.maxConcurrentCalls === null ? null : integer('maxConcurrentCalls', input.maxConcurrentCalls, 1, 10_000);
+    out['maxConcurrentCalls'] =
+      input.maxConcurrentCalls === null ? null : integer('maxConcurrentCalls', input.maxConcurrentCalls, 1, 10_000);
   }
   if (input.callsPerSecond !== undefined) {
     if (input.callsPerSecond === null) out['callsPerSecond'] = null;
@@ -96,7 +105,8 @@ function caps(input: Pick<PhoneFields, 'maxConcurrentCalls' | 'callsPerSecond'>)
 }
 
 function credentials(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badInput('credentials', 'must be an object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badInput('credentials', 'must be an object');
   if (JSON.stringify(value).length > 4096) throw badInput('credentials', 'must be at most 4 KB');
   return value as Record<string, unknown>;
 }
@@ -110,12 +120,20 @@ async function makeDefault(organizationId: string, id: Types.ObjectId): Promise<
   // Set first, clear the others second: a reader in between sees two defaults (and picks the
   // oldest), never none.
   await PhoneModel.updateOne({ _id: id, organizationId }, { $set: { isDefault: true } }).exec();
-  await PhoneModel.updateMany({ organizationId, _id: { $ne: id }, isDefault: true }, { $set: { isDefault: false } }).exec();
+  await PhoneModel.updateMany(
+    { organizationId, _id: { $ne: id }, isDefault: true },
+    { $set: { isDefault: false } },
+  ).exec();
 }
 
-export async function createPhone(encryptionKey: Buffer, organizationId: string, input: PhoneFields): Promise<PhoneDoc> {
+export async function createPhone(
+  encryptionKey: Buffer,
+  organizationId: string,
+  input: PhoneFields,
+): Promise<PhoneDoc> {
   const name = text('name', input.name, 1, 200);
-  if (!(PROVIDERS as readonly string[]).includes(input.provider)) throw badInput('provider', `must be one of ${PROVIDERS.join(', ')}`);
+  if (!(PROVIDERS as readonly string[]).includes(input.provider))
+    throw badInput('provider', `must be one of ${PROVIDERS.join(', ')}`);
   const number = await e164(organizationId, input.number);
   const _id = new Types.ObjectId();
   const doc = {
@@ -163,7 +181,9 @@ export async function updatePhone(
   }
   if (input.credentials !== undefined) {
     $set['credentialsEncrypted'] =
-      input.credentials === null ? null : encryptCredentials(encryptionKey, credentials(input.credentials), String(phone._id));
+      input.credentials === null
+        ? null
+        : encryptCredentials(encryptionKey, credentials(input.credentials), String(phone._id));
   }
   if (input.isDefault === false) $set['isDefault'] = false;
   try {

@@ -1,12 +1,12 @@
 import type { CallStatus } from '../calls/call.model';
-import {
-  fetchWithTimeout,
-  field,
-  placeCallFailure,
-  placeCallHttpError,
-  PlaceCallError,
+import { fetchWithTimeout, field, placeCallFailure, placeCallHttpError, PlaceCallError } from './provider';
+import type {
+  PlaceCallRequest,
+  ProviderCredentials,
+  ProviderStatusUpdate,
+  RawWebhook,
+  TelephonyProvider,
 } from './provider';
-import type { PlaceCallRequest, ProviderCredentials, ProviderStatusUpdate, RawWebhook, TelephonyProvider } from './provider';
 
 /**
  * Exotel Voice v1 "connect two numbers": POST /v1/Accounts/<sid>/Calls/connect.json, form
@@ -55,14 +55,18 @@ function credentialsOf(credentials: ProviderCredentials): { sid: string; apiKey:
   const apiKey = credentials['apiKey'];
   const apiToken = credentials['apiToken'];
   if (!sid || !apiKey || !apiToken) {
-    throw new PlaceCallError('EXOTEL: no credentials: set the phone credentials (sid, apiKey, apiToken) or EXOTEL_SID, EXOTEL_API_KEY and EXOTEL_API_TOKEN', false);
+    throw new PlaceCallError(
+      'EXOTEL: no credentials: set the phone credentials (sid, apiKey, apiToken) or EXOTEL_SID, EXOTEL_API_KEY and EXOTEL_API_TOKEN',
+      false,
+    );
   }
   return { sid, apiKey, apiToken };
 }
 
 export function createExotelProvider(options: ExotelOptions): TelephonyProvider {
   const base = options.apiBase.replace(/\/$/, '');
-  const basic = (c: { apiKey: string; apiToken: string }) => `Basic ${Buffer.from(`${c.apiKey}:${c.apiToken}`).toString('base64')}`;
+  const basic = (c: { apiKey: string; apiToken: string }) =>
+    `Basic ${Buffer.from(`${c.apiKey}:${c.apiToken}`).toString('base64')}`;
 
   return {
     name: 'EXOTEL',
@@ -125,7 +129,9 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
       );
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`EXOTEL: look-up answered ${response.status}`);
-      const json = (await response.json()) as { Call?: { Sid: string; Status?: string; Duration?: string | number | null } };
+      const json = (await response.json()) as {
+        Call?: { Sid: string; Status?: string; Duration?: string | number | null };
+      };
       if (!json.Call) return null;
       return {
         providerCallId: json.Call.Sid,

@@ -14,13 +14,20 @@ interface Received {
 }
 
 /** A local HTTP server standing in for a provider's REST API, on a free port. */
-async function fakeApi(answer: (req: Received) => { status: number; json: unknown }): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
+async function fakeApi(
+  answer: (req: Received) => { status: number; json: unknown },
+): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const server: Server = createServer((req: IncomingMessage, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      const r = { method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, form: new URLSearchParams(body) };
+      const r = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        authorization: req.headers.authorization,
+        form: new URLSearchParams(body),
+      };
       received.push(r);
       const { status, json } = answer(r);
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -88,19 +95,41 @@ describe('Twilio', () => {
       expect(r!.form.get('MachineDetection')).toBe('Enable');
 
       const url = 'https://dialwave.example/webhooks/twilio?call=c1&token=t';
-      const body = { CallSid: 'CA42', CallStatus: 'completed', AnsweredBy: 'machine_end_beep', CallDuration: '17', SequenceNumber: '3' };
+      const body = {
+        CallSid: 'CA42',
+        CallStatus: 'completed',
+        AnsweredBy: 'machine_end_beep',
+        CallDuration: '17',
+        SequenceNumber: '3',
+      };
       const signed = raw(url, body, { 'x-twilio-signature': twilioSignature('tok', url, body) });
       expect(twilio.verifyWebhook(signed, { authToken: 'tok' })).toBe(true);
       expect(twilio.verifyWebhook({ ...signed, url: `${url}x` }, { authToken: 'tok' })).toBe(false);
-      expect(twilio.parseWebhook(signed)).toMatchObject({ providerCallId: 'CA42', status: 'VOICEMAIL', durationSeconds: 17 });
+      expect(twilio.parseWebhook(signed)).toMatchObject({
+        providerCallId: 'CA42',
+        status: 'VOICEMAIL',
+        durationSeconds: 17,
+      });
     } finally {
       await api.close();
     }
   });
 
   it('maps every Twilio status', () => {
-    expect(['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'].map((s) => mapTwilioStatus(s, undefined))).toEqual([
-      'INITIATED', 'INITIATED', 'RINGING', 'IN_PROGRESS', 'COMPLETED', 'BUSY', 'NO_ANSWER', 'FAILED', 'CANCELED',
+    expect(
+      ['queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'].map(
+        (s) => mapTwilioStatus(s, undefined),
+      ),
+    ).toEqual([
+      'INITIATED',
+      'INITIATED',
+      'RINGING',
+      'IN_PROGRESS',
+      'COMPLETED',
+      'BUSY',
+      'NO_ANSWER',
+      'FAILED',
+      'CANCELED',
     ]);
     expect(mapTwilioStatus('completed', 'human')).toBe('COMPLETED');
     expect(mapTwilioStatus('completed', 'machine_start')).toBe('VOICEMAIL');
@@ -141,11 +170,23 @@ describe('Exotel', () => {
       expect(r!.form.get('StatusCallbackEvents[0]')).toBe('terminal');
 
       const hook = raw('https://dialwave.example/webhooks/exotel?call=c1&token=t', {
-        CallSid: 'b6cfaf0f0a6a', Status: 'no-answer', EventType: 'terminal', ConversationDuration: '0', DateUpdated: '2026-01-15 14:30:45',
+        CallSid: 'b6cfaf0f0a6a',
+        Status: 'no-answer',
+        EventType: 'terminal',
+        ConversationDuration: '0',
+        DateUpdated: '2026-01-15 14:30:45',
       });
-      expect(exotel.parseWebhook(hook)).toMatchObject({ providerCallId: 'b6cfaf0f0a6a', status: 'NO_ANSWER', durationSeconds: 0 });
-      expect(exotel.parseWebhook(raw('x', { CallSid: 'b', Status: 'completed', EventType: 'answered' }))?.status).toBe('IN_PROGRESS');
-      expect(exotel.parseWebhook(raw('x', { CallSid: 'b', Status: 'completed', EventType: 'terminal' }))?.status).toBe('COMPLETED');
+      expect(exotel.parseWebhook(hook)).toMatchObject({
+        providerCallId: 'b6cfaf0f0a6a',
+        status: 'NO_ANSWER',
+        durationSeconds: 0,
+      });
+      expect(exotel.parseWebhook(raw('x', { CallSid: 'b', Status: 'completed', EventType: 'answered' }))?.status).toBe(
+        'IN_PROGRESS',
+      );
+      expect(exotel.parseWebhook(raw('x', { CallSid: 'b', Status: 'completed', EventType: 'terminal' }))?.status).toBe(
+        'COMPLETED',
+      );
     } finally {
       await api.close();
     }

@@ -1,14 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
-import {
-  fetchWithTimeout,
-  field,
-  header,
-  placeCallFailure,
-  placeCallHttpError,
-  PlaceCallError,
+import { fetchWithTimeout, field, header, placeCallFailure, placeCallHttpError, PlaceCallError } from './provider';
+import type {
+  PlaceCallRequest,
+  ProviderCredentials,
+  ProviderStatusUpdate,
+  RawWebhook,
+  TelephonyProvider,
 } from './provider';
-import type { PlaceCallRequest, ProviderCredentials, ProviderStatusUpdate, RawWebhook, TelephonyProvider } from './provider';
 
 /**
  * Twilio Programmable Voice: the REST Calls API to place calls, status callbacks signed with
@@ -42,7 +41,12 @@ export function twilioSignature(authToken: string, url: string, params: Record<s
 }
 
 /** Timing-safe comparison of a received X-Twilio-Signature. */
-export function verifyTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Record<string, unknown>): boolean {
+export function verifyTwilioSignature(
+  authToken: string,
+  signature: string | undefined,
+  url: string,
+  params: Record<string, unknown>,
+): boolean {
   if (!signature) return false;
   const expected = Buffer.from(twilioSignature(authToken, url, params));
   const given = Buffer.from(signature);
@@ -79,7 +83,10 @@ function credentialsOf(credentials: ProviderCredentials): { accountSid: string; 
   const accountSid = credentials['accountSid'];
   const authToken = credentials['authToken'];
   if (!accountSid || !authToken) {
-    throw new PlaceCallError('TWILIO: no credentials: set the phone credentials (accountSid, authToken) or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN', false);
+    throw new PlaceCallError(
+      'TWILIO: no credentials: set the phone credentials (accountSid, authToken) or TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
+      false,
+    );
   }
   return { accountSid, authToken };
 }
@@ -157,7 +164,12 @@ export function createTwilioProvider(options: TwilioOptions): TelephonyProvider 
       );
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`TWILIO: look-up answered ${response.status}`);
-      const json = (await response.json()) as { sid: string; status?: string; answered_by?: string | null; duration?: string | null };
+      const json = (await response.json()) as {
+        sid: string;
+        status?: string;
+        answered_by?: string | null;
+        duration?: string | null;
+      };
       return {
         providerCallId: json.sid,
         status: mapTwilioStatus(json.status, json.answered_by ?? undefined) ?? 'IN_PROGRESS',

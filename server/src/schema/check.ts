@@ -34,19 +34,26 @@ export function contractDifferences(contract: GraphQLSchema, have: GraphQLSchema
       continue;
     }
     if ((isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) && 'getFields' in mine) {
-      const myFields = mine.getFields() as Record<string, { type: unknown; args?: readonly { name: string; type: unknown }[] }>;
+      const myFields = mine.getFields() as Record<
+        string,
+        { type: unknown; args?: readonly { name: string; type: unknown }[] }
+      >;
       for (const field of Object.values(type.getFields())) {
         const m = myFields[field.name];
         if (!m) {
           out.push(`${type.name}.${field.name} is missing`);
           continue;
         }
-        if (String(m.type) !== String(field.type)) out.push(`${type.name}.${field.name} is ${String(m.type)}, contract says ${String(field.type)}`);
+        if (String(m.type) !== String(field.type))
+          out.push(`${type.name}.${field.name} is ${String(m.type)}, contract says ${String(field.type)}`);
         if ('args' in field) {
           for (const arg of field.args) {
             const a = m.args?.find((x) => x.name === arg.name);
             if (!a) out.push(`${type.name}.${field.name}(${arg.name}) is missing`);
-            else if (String(a.type) !== String(arg.type)) out.push(`${type.name}.${field.name}(${arg.name}) is ${String(a.type)}, contract says ${String(arg.type)}`);
+            else if (String(a.type) !== String(arg.type))
+              out.push(
+                `${type.name}.${field.name}(${arg.name}) is ${String(a.type)}, contract says ${String(arg.type)}`,
+              );
           }
         }
       }
@@ -73,18 +80,22 @@ async function main(): Promise<void> {
     } catch {
       problems.push(`${SCHEMA_FILE} is missing`);
     }
-    if (committed && committed !== wanted) problems.push('schema.graphql is stale: run `npm run schema:emit -w server` and commit it');
+    if (committed && committed !== wanted)
+      problems.push('schema.graphql is stale: run `npm run schema:emit -w server` and commit it');
   }
   const contractFile = path.resolve(__dirname, '../../../docs/contract.graphql');
   const contract = buildSdl(readFileSync(contractFile, 'utf8'));
   const have = buildSdl(wanted);
   for (const change of findBreakingChanges(contract, have)) problems.push(`breaks the contract: ${change.description}`);
-  for (const difference of contractDifferences(contract, have)) problems.push(`differs from the contract: ${difference}`);
+  for (const difference of contractDifferences(contract, have))
+    problems.push(`differs from the contract: ${difference}`);
   if (problems.length > 0) {
     process.stderr.write(`schema check failed:\n${problems.map((p) => `  - ${p}`).join('\n')}\n`);
     process.exit(1);
   }
-  process.stdout.write(`schema.graphql is current and holds the whole contract (${path.relative(process.cwd(), contractFile)})\n`);
+  process.stdout.write(
+    `schema.graphql is current and holds the whole contract (${path.relative(process.cwd(), contractFile)})\n`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -33,7 +33,9 @@ export const DEFAULT_LIMITS: OperationLimits = { maxDepth: 10, maxCost: 5000, ma
 const UNBOUNDED_LIST_SIZE = 10;
 
 const limitError = (limit: 'depth' | 'cost' | 'aliases' | 'size', message: string, max: number, actual: number) =>
-  new GraphQLError(message, { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, max, actual, http: { status: 400 } } });
+  new GraphQLError(message, {
+    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, max, actual, http: { status: 400 } },
+  });
 
 /**
  * Cost of one field. A connection's `first` multiplies what is selected under it (`nodes`
@@ -93,19 +95,45 @@ export function checkOperationLimits(
   operationName?: string | null,
   limits: OperationLimits = DEFAULT_LIMITS,
 ): GraphQLError[] {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = operationName
+    ? operations.find((o) => o.name?.value === operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
   if (!operation) return []; // graphql-js reports a missing or ambiguous operation itself
   const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((f) => [f.name.value, f]),
   );
   const { depth, aliases, nodes } = shape(operation, fragments, limits);
   if (nodes > limits.maxNodes) {
-    return [limitError('size', `Query too large: more than ${limits.maxNodes} fields once fragments are expanded`, limits.maxNodes, nodes)];
+    return [
+      limitError(
+        'size',
+        `Query too large: more than ${limits.maxNodes} fields once fragments are expanded`,
+        limits.maxNodes,
+        nodes,
+      ),
+    ];
   }
   const errors: GraphQLError[] = [];
-  if (depth > limits.maxDepth) errors.push(limitError('depth', `Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, depth));
-  if (aliases > limits.maxAliases) errors.push(limitError('aliases', `Query uses ${aliases} aliases; the limit is ${limits.maxAliases}`, limits.maxAliases, aliases));
+  if (depth > limits.maxDepth)
+    errors.push(
+      limitError('depth', `Query depth ${depth} exceeds the limit of ${limits.maxDepth}`, limits.maxDepth, depth),
+    );
+  if (aliases > limits.maxAliases)
+    errors.push(
+      limitError(
+        'aliases',
+        `Query uses ${aliases} aliases; the limit is ${limits.maxAliases}`,
+        limits.maxAliases,
+        aliases,
+      ),
+    );
   if (errors.length > 0) return errors;
   let cost: number;
   try {
@@ -121,7 +149,14 @@ export function checkOperationLimits(
     return [];
   }
   if (cost > limits.maxCost) {
-    errors.push(limitError('cost', `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for fewer items (smaller \`first\`) or fewer nested lists`, limits.maxCost, cost));
+    errors.push(
+      limitError(
+        'cost',
+        `Query cost ${cost} exceeds the limit of ${limits.maxCost}: ask for fewer items (smaller \`first\`) or fewer nested lists`,
+        limits.maxCost,
+        cost,
+      ),
+    );
   }
   return errors;
 }
@@ -143,7 +178,8 @@ export function operationLimitRules(
             const name = (operation as OperationDefinitionNode).name?.value;
             // An unnamed operation is only valid alone; graphql-js reports the rest.
             if (!name && operations.length > 1) continue;
-            for (const error of checkOperationLimits(schema, document, variables, name ?? null, limits)) context.reportError(error);
+            for (const error of checkOperationLimits(schema, document, variables, name ?? null, limits))
+              context.reportError(error);
           }
         },
       },
@@ -152,7 +188,9 @@ export function operationLimitRules(
 }
 
 /** The limits on Apollo's HTTP path: checked once the operation is known, before execution. */
-export function operationLimitsPlugin<TContext extends object>(limits: OperationLimits = DEFAULT_LIMITS): ApolloServerPlugin<TContext> {
+export function operationLimitsPlugin<TContext extends object>(
+  limits: OperationLimits = DEFAULT_LIMITS,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       return {

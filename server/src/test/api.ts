@@ -23,11 +23,18 @@ export async function ok<T = Record<string, any>>(promise: Promise<GraphQLRespon
 }
 
 /** The first error of a response that must fail, with its code and field. */
-export async function fails(promise: Promise<GraphQLResponse<unknown>>): Promise<{ message: string; code: unknown; field: unknown; extensions: Record<string, unknown> }> {
+export async function fails(
+  promise: Promise<GraphQLResponse<unknown>>,
+): Promise<{ message: string; code: unknown; field: unknown; extensions: Record<string, unknown> }> {
   const res = await promise;
   const error = res.errors?.[0];
   if (!error) throw new Error(`expected an error, got ${JSON.stringify(res.data)}`);
-  return { message: error.message, code: error.extensions?.['code'], field: error.extensions?.['field'], extensions: error.extensions ?? {} };
+  return {
+    message: error.message,
+    code: error.extensions?.['code'],
+    field: error.extensions?.['field'],
+    extensions: error.extensions ?? {},
+  };
 }
 
 export const uniqueEmail = (prefix = 'user') => `${prefix}-${randomBytes(5).toString('hex')}@example.com`;
@@ -56,16 +63,36 @@ export async function signUpAccount(stack: TestStack, organizationName = 'Acme')
 }
 
 /** Adds a user with `role` to the account's organization and signs them in. */
-export async function addUser(stack: TestStack, admin: TestAccount, role: 'ADMIN' | 'OPERATOR' | 'VIEWER'): Promise<string> {
+export async function addUser(
+  stack: TestStack,
+  admin: TestAccount,
+  role: 'ADMIN' | 'OPERATOR' | 'VIEWER',
+): Promise<string> {
   const email = uniqueEmail(role.toLowerCase());
   const password = 'another good password';
-  await ok(stack.graphql(`mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`, { input: { email, password, role } }, admin.token));
-  const data = await ok<any>(stack.graphql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: password }));
+  await ok(
+    stack.graphql(
+      `mutation($input: CreateUserInput!) { createUser(input: $input) { id } }`,
+      { input: { email, password, role } },
+      admin.token,
+    ),
+  );
+  const data = await ok<any>(
+    stack.graphql(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, {
+      e: email,
+      p: password,
+    }),
+  );
   return data.login.token;
 }
 
 /** Creates a campaign with the account's agent; returns its id. */
-export async function createCampaign(stack: TestStack, account: TestAccount, name = 'Campaign', settings?: Record<string, unknown>): Promise<string> {
+export async function createCampaign(
+  stack: TestStack,
+  account: TestAccount,
+  name = 'Campaign',
+  settings?: Record<string, unknown>,
+): Promise<string> {
   const data = await ok<any>(
     stack.graphql(
       `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`,

@@ -22,7 +22,12 @@ export interface Sub<T> {
 }
 
 /** Subscribes with graphql-ws (protocol graphql-transport-ws) and collects every message. */
-export function subscribe<T>(baseUrl: string, token: string | null, query: string, variables: Record<string, unknown> = {}): Sub<T> {
+export function subscribe<T>(
+  baseUrl: string,
+  token: string | null,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Sub<T> {
   let resolveClosed!: (v: { code: number; reason: string }) => void;
   const closed = new Promise<{ code: number; reason: string }>((r) => (resolveClosed = r));
   const client = createClient({
@@ -31,7 +36,13 @@ export function subscribe<T>(baseUrl: string, token: string | null, query: strin
     retryAttempts: 0,
     lazy: false,
     connectionParams: token ? { authorization: `Bearer ${token}` } : {},
-    on: { closed: (e) => resolveClosed({ code: (e as { code: number; reason: string }).code, reason: String((e as { code: number; reason: string }).reason) }) },
+    on: {
+      closed: (e) =>
+        resolveClosed({
+          code: (e as { code: number; reason: string }).code,
+          reason: String((e as { code: number; reason: string }).reason),
+        }),
+    },
     onNonLazyError: () => undefined,
   });
   const results: ExecutionResult<T>[] = [];
@@ -45,7 +56,9 @@ export function subscribe<T>(baseUrl: string, token: string | null, query: strin
         waiters.shift()?.(value);
       },
       error: (error) => {
-        const value = { errors: Array.isArray(error) ? error : [{ message: String((error as Error).message ?? error) }] } as ExecutionResult<T>;
+        const value = {
+          errors: Array.isArray(error) ? error : [{ message: String((error as Error).message ?? error) }],
+        } as ExecutionResult<T>;
         results.push(value);
         waiters.shift()?.(value);
       },
@@ -64,4 +77,3 @@ export function subscribe<T>(baseUrl: string, token: string | null, query: strin
     dispose: () => client.dispose() as Promise<void>,
   };
 }
-

@@ -23,12 +23,19 @@ export class UserResolver {
   }
 
   @Mutation(() => AuthPayloadType)
-  login(@Arg('email') email: string, @Arg('password') password: string, @Ctx() ctx: RequestContext): Promise<AuthResult> {
+  login(
+    @Arg('email') email: string,
+    @Arg('password') password: string,
+    @Ctx() ctx: RequestContext,
+  ): Promise<AuthResult> {
     return login(ctx.services.config, email, password);
   }
 
   @Mutation(() => UserType, { description: 'Adds a user to your organization (ADMIN).' })
-  createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: RequestContext): Promise<UserDoc> {
+  createUser(
+    @Arg('input', () => CreateUserInput) input: CreateUserInput,
+    @Ctx() ctx: RequestContext,
+  ): Promise<UserDoc> {
     return createUser(requireUser(ctx, 'ADMIN').organizationId, input);
   }
 

@@ -28,7 +28,8 @@ export interface SignUpFields {
 export const SIMULATED_LINE_NUMBER = '+12025550100';
 
 function password(value: unknown): string {
-  if (typeof value !== 'string' || value.length < 8 || value.length > 200) throw badInput('password', 'must be 8 to 200 characters');
+  if (typeof value !== 'string' || value.length < 8 || value.length > 200)
+    throw badInput('password', 'must be 8 to 200 characters');
   return value;
 }
 
@@ -39,7 +40,11 @@ function isDuplicateKey(error: unknown): boolean {
 const emailTaken = () => conflict('An account with this email already exists: sign in instead');
 
 async function issue(config: Config, user: UserDoc): Promise<AuthResult> {
-  const token = await signToken(config.jwt, { userId: String(user._id), organizationId: String(user.organizationId), role: user.role });
+  const token = await signToken(config.jwt, {
+    userId: String(user._id),
+    organizationId: String(user.organizationId),
+    role: user.role,
+  });
   return { token, user };
 }
 
@@ -79,7 +84,11 @@ export async function createAccount(
       isDefault: true,
       ...(options.simulation ? { simulation: options.simulation } : {}),
     });
-    await createAgent(organizationId, { name: 'Default agent', description: 'Created with the account.' }, { isDefault: true });
+    await createAgent(
+      organizationId,
+      { name: 'Default agent', description: 'Created with the account.' },
+      { isDefault: true },
+    );
     return await issue(config, user);
   } catch (error) {
     await Promise.allSettled([
@@ -114,7 +123,10 @@ export async function getUser(organizationId: string, userId: string): Promise<U
 }
 
 /** Adds a user to the organization (ADMIN only, checked by the caller). */
-export async function createUser(organizationId: string, input: { email: string; password: string; role: Role }): Promise<UserDoc> {
+export async function createUser(
+  organizationId: string,
+  input: { email: string; password: string; role: Role },
+): Promise<UserDoc> {
   const email = emailOf('email', input.email);
   const passwordHash = await hashPassword(password(input.password));
   if (!(ROLES as readonly string[]).includes(input.role)) throw badInput('role', `must be one of ${ROLES.join(', ')}`);

@@ -4,7 +4,11 @@ import type { Role } from './user.model';
 import { OrganizationType } from '../organizations/organization.type';
 import { graphqlEnum } from '../schema/enum';
 
-export const RoleEnum = graphqlEnum('Role', ROLES, 'ADMIN manages users, agents and phones; OPERATOR runs campaigns; VIEWER reads.');
+export const RoleEnum = graphqlEnum(
+  'Role',
+  ROLES,
+  'ADMIN manages users, agents and phones; OPERATOR runs campaigns; VIEWER reads.',
+);
 
 @ObjectType('User')
 export class UserType {
