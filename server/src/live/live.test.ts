@@ -229,6 +229,21 @@ describe('live updates over GraphQL subscriptions', () => {
   });
 
   describe('limits on the WebSocket path', () => {
+    it('closes a connection that never sends connection_init (4408)', async () => {
+      const socket = new WebSocket(stack.url.replace('http', 'ws') + '/graphql', 'graphql-transport-ws');
+      const closed = await new Promise<{ code: number; reason: string }>((resolve) =>
+        socket.once('close', (code, reason) => resolve({ code, reason: String(reason) })),
+      );
+      expect(closed.code).toBe(4408);
+      expect(closed.reason).toMatch(/initiali[sz]ation timeout/i);
+    });
+
+    it('refuses a WebSocket without a GraphQL subprotocol', async () => {
+      const socket = new WebSocket(stack.url.replace('http', 'ws') + '/graphql');
+      const error = await new Promise<Error>((resolve) => socket.once('error', resolve));
+      expect(error.message).toMatch(/400/);
+    });
+
     it('rejects an operation over the alias limit before running it', async () => {
       const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: campaignId`).join(' ');
       const sub = track(
