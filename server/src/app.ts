@@ -31,6 +31,7 @@ import { ContactModel } from './contacts/contact.model';
 import { CallModel } from './calls/call.model';
 import { DoNotCallModel } from './dnc/dnc.model';
 import { httpRoutes } from './http/routes';
+import { mountMetrics, mountReadiness } from './http/health';
 import { createLivePubSub } from './pubsub';
 import { LiveHub } from './live/live.hub';
 import { startWsServer } from './live/ws.server';
@@ -147,6 +148,8 @@ async function startHttp(
     res.json({ ok: true });
   });
 
+  mountReadiness(app, services);
+  mountMetrics(app, { connections: () => ws.connections(), subscriptions: () => hub.subscriberCount() });
   for (const route of httpRoutes) route(app, services);
 
   app.use(

@@ -46,7 +46,10 @@ describe('HTTP safety in production mode', () => {
 
 describe('formatError', () => {
   it('masks unexpected errors and keeps client errors', () => {
-    const masked = formatError({ message: 'connection to 10.0.0.5 refused' }, new Error('connection to 10.0.0.5 refused'));
+    const masked = formatError(
+      { message: 'connection to 10.0.0.5 refused' },
+      new Error('connection to 10.0.0.5 refused'),
+    );
     expect(masked).toEqual({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     const client = formatError({ message: 'x' }, new AppError(ErrorCode.NOT_FOUND, 'Campaign not found'));
     expect(client.message).toBe('Campaign not found');

@@ -1,0 +1,69 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_VARIABLES } from './config';
+
+/**
+ * No Docker engine runs where we build, so the compose file and Dockerfile are checked for
+ * shape here: what `docker compose up` needs to be right without running it.
+ */
+const root = path.resolve(__dirname, '../..');
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  env_file?: string;
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }>;
+}
+
+describe('docker-compose.yml', () => {
+  const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
+    services: Record<string, Service>;
+  };
+  const { services } = compose;
+
+  it('runs MongoDB 7, Redis 7, the API and the workers', () => {
+    expect(Object.keys(services).sort()).toEqual(['api', 'mongo', 'redis', 'worker']);
+    expect(services['mongo']!.image).toBe('mongo:7');
+    expect(services['redis']!.image).toBe('redis:7');
+    expect(services['api']!.build).toBeDefined();
+    expect(services['worker']!.build).toBeDefined();
+    expect(services['api']!.environment!['ROLE']).toBe('api');
+    expect(services['worker']!.environment!['ROLE']).toBe('worker');
+  });
+
+  it('starts Redis without eviction and with AOF', () => {
+    const command = services['redis']!.command!.join(' ');
+    expect(command).toMatch(/--maxmemory-policy noeviction/);
+    expect(command).toMatch(/--appendonly yes/);
+  });
+
+  it('has healthchecks and waits on them', () => {
+    for (const name of ['mongo', 'redis', 'api']) expect(services[name]!.healthcheck?.test.length).toBeGreaterThan(0);
+    for (const name of ['api', 'worker']) {
+      expect(services[name]!.depends_on!['mongo']!.condition).toBe('service_healthy');
+      expect(services[name]!.depends_on!['redis']!.condition).toBe('service_healthy');
+    }
+  });
+
+  it('sets only variables config.ts knows', () => {
+    for (const name of ['api', 'worker']) {
+      const unknown = Object.keys(services[name]!.environment ?? {}).filter((v) => !CONFIG_VARIABLES.includes(v));
+      expect(unknown).toEqual([]);
+    }
+  });
+
+  it('builds from a Dockerfile that runs as non-root and starts the server', () => {
+    const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/--omit=dev/);
+    expect(dockerfile).toMatch(/CMD \["node", "server\/dist\/main.js"\]/);
+    // Every path the image copies exists in the repository.
+    for (const match of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
+      for (const source of match[1]!.split(' ')) expect(existsSync(path.join(root, source))).toBe(true);
+    }
+  });
+});
