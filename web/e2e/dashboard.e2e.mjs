@@ -1,5 +1,5 @@
 /* eslint-disable no-console -- a test runner script: the console is its report */
-/* global document -- used inside page.waitForFunction callbacks, which run in the browser */
+/* global document, window -- used inside page.waitForFunction and page.evaluate callbacks, which run in the browser */
 // The dashboard in a real Chromium against the real server (embedded MongoDB + Redis):
 // sign up, create an agent, a fast simulated phone and a campaign, import 30 contacts,
 // start, pause, resume, and watch the counters reach 100% without a reload. Any console
@@ -130,6 +130,11 @@ async function run() {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
+    /** A full-page screenshot from the top: a sticky header would otherwise be drawn mid-page. */
+    const shot = async (name) => {
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: path.join(artifacts, name), fullPage: true });
+    };
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(`console.error: ${message.text()}`);
     });
@@ -167,14 +172,14 @@ async function run() {
     await page.getByLabel('Longest call (ms)').fill('600');
     await page.getByRole('button', { name: 'Add phone' }).click();
     await page.getByRole('button', { name: 'Edit Fast test line' }).waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'phones.png'), fullPage: true });
+    await shot('phones.png');
 
     step('create a campaign (2 concurrent calls, no retries)');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
     await page.getByRole('link', { name: 'New campaign' }).click();
     await page.getByRole('button', { name: 'Create campaign' }).click();
     await page.getByText('Name the campaign.').waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'campaign-form.png'), fullPage: true });
+    await shot('campaign-form.png');
     await page.getByLabel('Name', { exact: true }).fill('E2E wave');
     await page.getByLabel('Voice agent').selectOption({ label: 'Ava, renewals agent' });
     await page.getByLabel('Caller phone').selectOption({ label: 'Fast test line · +14155550100 (Simulated)' });
@@ -188,7 +193,7 @@ async function run() {
     await page.getByRole('table', { name: 'First rows' }).waitFor();
     await page.getByRole('button', { name: `Import ${CONTACTS} contacts` }).click();
     await page.getByRole('heading', { name: 'Import report' }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(artifacts, 'import-report.png'), fullPage: true });
+    await shot('import-report.png');
     const accepted = await page.locator('.counter', { hasText: 'Accepted' }).locator('dd').textContent();
     if (accepted !== String(CONTACTS))
       throw new Error(`expected ${CONTACTS} accepted contacts, the report says ${accepted}`);
@@ -244,7 +249,7 @@ async function run() {
     );
     await page.getByRole('button', { name: 'Retry failed' }).and(page.locator(':enabled')).waitFor();
     await page.waitForTimeout(500); // let the last feed items settle for the picture
-    await page.screenshot({ path: path.join(artifacts, 'campaign-detail.png'), fullPage: true });
+    await shot('campaign-detail.png');
 
     step('calls and contacts tabs');
     await page.getByRole('link', { name: 'Calls', exact: true }).click();
@@ -253,25 +258,25 @@ async function run() {
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const file = await download;
     await file.saveAs(path.join(artifacts, 'calls-export.csv'));
-    await page.screenshot({ path: path.join(artifacts, 'campaign-calls.png'), fullPage: true });
+    await shot('campaign-calls.png');
     await page.getByRole('link', { name: 'Contacts', exact: true }).click();
     await page
       .getByRole('button', { name: /Call .* now/ })
       .first()
       .waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'campaign-contacts.png'), fullPage: true });
+    await shot('campaign-contacts.png');
 
     step('campaigns list');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
     await page.getByRole('link', { name: 'E2E wave' }).waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'campaigns-list.png'), fullPage: true });
+    await shot('campaigns-list.png');
 
     step('phone-sized layout');
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: path.join(artifacts, 'campaigns-list-phone.png'), fullPage: true });
+    await shot('campaigns-list-phone.png');
     await page.getByRole('link', { name: 'E2E wave' }).click();
     await page.getByRole('heading', { name: 'Outcomes' }).waitFor();
-    await page.screenshot({ path: path.join(artifacts, 'campaign-detail-phone.png'), fullPage: true });
+    await shot('campaign-detail-phone.png');
     await page.setViewportSize({ width: 1366, height: 900 });
 
     step('GraphiQL, bundled');

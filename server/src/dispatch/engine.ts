@@ -26,7 +26,7 @@ import { isWithinWindow, nextWindowOpening, windowZone } from './calling-window'
 import type { Leases, LeaseResult } from './leases';
 import { contactOutcome } from './retry-policy';
 import { callEndedChannel } from './signals';
-import type { Signals } from './signals';
+import type { Signals, Waiter } from './signals';
 
 /**
  * The dialing engine's core: what a slot job does, what a webhook does, what the sweeper does.
@@ -127,8 +127,12 @@ export class DispatchEngine {
     checkAlive();
     if (own) await this.resumeContact(own);
 
+    // The campaign as the last outcome's counter update returned it (a read of the same
+    // document, just as current): saves a read per call. Null: read it.
+    let known: CampaignLean | null = null;
     for (;;) {
-      const campaign = await CampaignModel.findById(campaignId).lean<CampaignLean>();
+      const campaign = known ?? (await CampaignModel.findById(campaignId).lean<CampaignLean>());
+      known = null;
       checkAlive();
       if (!campaign) return done('campaign deleted');
       if (campaign.status !== 'ACTIVE') return done(`campaign ${campaign.status}`);
@@ -150,7 +154,8 @@ export class DispatchEngine {
         continue;
       }
       const step = await this.dialNext(campaign, phone, callId, slotId);
-      if (step === 'none') {
+      if (typeof step === 'object') known = step.campaign;
+      else if (step === 'none') {
         const idle = await this.idle(campaign);
         checkAlive();
         if (idle) return idle;
@@ -198,7 +203,12 @@ export class DispatchEngine {
   }
 
   /** Claims and dials one contact; 'none' when nothing is eligible now. The lease is held on entry. */
-  private async dialNext(campaign: CampaignLean, phone: PhoneLean, callId: Types.ObjectId, slotId: string): Promise<'dialled' | 'skipped' | 'none'> {
+  private async dialNext(
+    campaign: CampaignLean,
+    phone: PhoneLean,
+    callId: Types.ObjectId,
+    slotId: string,
+  ): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'none'> {
     const { leases, checkAlive } = this.deps;
     const release = (announce: boolean) => leases.release(String(campaign._id), String(phone._id), String(callId), announce);
     let claimed: ContactLean | null;
@@ -248,8 +258,10 @@ export class DispatchEngine {
       await release(true);
       return 'skipped';
     }
-    await this.placeAndFinish(call, campaign, phone, claimed);
-    return 'dialled';
+    // What recordOutcome would read back: the contact as the claim left it, the campaign as this loop saw it.
+    const holding: ContactLean = { ...claimed, status: 'CALLING', currentCallId: callId, slotId, attempts: claimed.attempts + 1 };
+    const after = await this.placeAndFinish(call, campaign, phone, holding);
+    return after ? { campaign: after } : 'dialled';
   }
 
   /** One atomic findOneAndUpdate: the next eligible contact in the campaign's order becomes CALLING. */
@@ -335,20 +347,21 @@ export class DispatchEngine {
   }
 
   /** Places a created call, waits for its end, records the outcome and releases the line. */
-  private async placeAndFinish(call: CallLean, campaign: CampaignLean, phone: PhoneLean, contact: ContactLean): Promise<void> {
+  private async placeAndFinish(call: CallLean, campaign: CampaignLean, phone: PhoneLean, contact: ContactLean): Promise<CampaignLean | null> {
     const { checkAlive } = this.deps;
     // Register before placing: an instant call's webhook can beat the place-call answer.
     const waiter = this.deps.signals.waitForCall(String(call._id), Math.max(0, this.callDeadline(call.startedAt) - Date.now()));
+    let status: CallStatus | null;
     try {
       void this.publishCall(call);
       await this.place(call, campaign, phone, contact);
       checkAlive();
-      await this.awaitEnd(call, waiter.promise);
+      status = await this.awaitEnd(call, waiter);
     } finally {
       waiter.cancel();
     }
     checkAlive();
-    await this.finish(call);
+    return this.finish(call, status, { contact, campaign });
   }
 
   private async place(call: CallLean, campaign: CampaignLean, phone: PhoneLean, contact: ContactLean): Promise<void> {
@@ -427,22 +440,31 @@ export class DispatchEngine {
     if (options.forceFinal) await this.closeCall(call, 'FAILED', options.forceFinal);
   }
 
-  /** Waits for the call's final status: the webhook's pub/sub signal, or the deadline. */
-  private async awaitEnd(call: CallLean, signalled: Promise<unknown>): Promise<void> {
+  /**
+   * Waits for the call's final status: the webhook's pub/sub signal, or the deadline. Returns
+   * the final status when the signal carried it (the webhook's write that set it succeeded),
+   * null when the caller must read the call. The waiter was registered before the call was
+   * placed, so a signal cannot be missed in between; a lost pub/sub message is covered by the
+   * periodic reconcile (which wakes the waiter without a status).
+   */
+  private async awaitEnd(call: CallLean, waiter: Waiter): Promise<CallStatus | null> {
     const { checkAlive } = this.deps;
-    // The webhook may have come before the waiter was registered in another process's view.
-    let current = await CallModel.findById(call._id, { status: 1 }).lean();
-    checkAlive();
-    if (current && FINAL_CALL_STATUSES.has(current.status as CallStatus)) return;
-    const outcome = await signalled;
+    const outcome = await waiter.promise;
     checkAlive();
     if (outcome === 'closed') throw new DispatcherStoppedError('closed');
-    current = await CallModel.findById(call._id).lean();
+    if (outcome === 'signalled' && waiter.detail && FINAL_CALL_STATUSES.has(waiter.detail as CallStatus)) return waiter.detail as CallStatus;
+    const current = await CallModel.findById(call._id).lean();
     checkAlive();
-    if (!current || FINAL_CALL_STATUSES.has(current.status as CallStatus)) return;
+    if (!current) return null;
+    if (FINAL_CALL_STATUSES.has(current.status as CallStatus)) return current.status as CallStatus;
     if (outcome === 'signalled') {
       // A signal without a final status in MongoDB (a replica lagging): wait out the rest.
-      return this.awaitEnd(call, this.deps.signals.waitForCall(String(call._id), Math.max(0, this.callDeadline(call.startedAt) - Date.now())).promise);
+      const again = this.deps.signals.waitForCall(String(call._id), Math.max(0, this.callDeadline(call.startedAt) - Date.now()));
+      try {
+        return await this.awaitEnd(call, again);
+      } finally {
+        again.cancel();
+      }
     }
     // Deadline: no final status arrived. Ask the provider; else close the call as FAILED.
     const phone = await this.phone(call.phoneId);
@@ -450,14 +472,21 @@ export class DispatchEngine {
     const reason = `no final status within ${this.deps.config.maxCallDurationSeconds} s`;
     if (phone) await this.lookUp(current as CallLean, phone, { forceFinal: reason });
     else await this.closeCall(current as CallLean, 'FAILED', reason);
+    return null;
   }
 
-  /** Records the outcome of an ended call on its contact and campaign, then releases its line. */
-  private async finish(call: CallLean): Promise<void> {
-    const ended = await CallModel.findById(call._id).lean<CallLean>();
+  /**
+   * Records the outcome of an ended call on its contact and campaign, then releases its line.
+   * `status`: the final status when already known (else the call is read). `known`: the slot's
+   * contact and campaign, so recordOutcome need not read them. Returns the campaign after its
+   * counters moved (for the slot's next round), or null.
+   */
+  private async finish(call: CallLean, status: CallStatus | null = null, known?: { contact: ContactLean; campaign: CampaignLean }): Promise<CampaignLean | null> {
+    const ended = status ? { ...call, status } : await CallModel.findById(call._id).lean<CallLean>();
     this.deps.checkAlive();
-    if (ended) await this.recordOutcome(ended);
+    const after = ended ? await this.recordOutcome(ended, known) : null;
     await this.deps.leases.release(String(call.campaignId), String(call.phoneId), String(call._id), true);
+    return after;
   }
 
   /**
@@ -465,14 +494,15 @@ export class DispatchEngine {
    * VOICEMAIL (retry policy), with counters. Conditional on the contact still holding this call,
    * so the slot and the sweeper can both try and only one moves it.
    */
-  async recordOutcome(call: CallLean): Promise<void> {
-    if (!FINAL_CALL_STATUSES.has(call.status as CallStatus)) return;
-    const [contact, campaign] = await Promise.all([
-      ContactModel.findById(call.contactId).lean<ContactLean>(),
-      CampaignModel.findById(call.campaignId).lean<CampaignLean>(),
-    ]);
-    if (!contact || !campaign) return;
-    if (contact.status !== 'CALLING' || String(contact.currentCallId) !== String(call._id)) return;
+  async recordOutcome(call: CallLean, known?: { contact: ContactLean; campaign: CampaignLean }): Promise<CampaignLean | null> {
+    if (!FINAL_CALL_STATUSES.has(call.status as CallStatus)) return null;
+    // The slot knows both (it claimed the contact; the update below is conditional on the
+    // contact still holding this call, so a stale copy changes nothing). Others read them.
+    const [contact, campaign] = known
+      ? [known.contact, known.campaign]
+      : await Promise.all([ContactModel.findById(call.contactId).lean<ContactLean>(), CampaignModel.findById(call.campaignId).lean<CampaignLean>()]);
+    if (!contact || !campaign) return null;
+    if (contact.status !== 'CALLING' || String(contact.currentCallId) !== String(call._id)) return null;
     const settings = {
       retryFailedCalls: campaign.settings?.retryFailedCalls ?? true,
       maxRetryAttempts: campaign.settings?.maxRetryAttempts ?? 3,
@@ -498,8 +528,9 @@ export class DispatchEngine {
         },
       },
     );
-    if (res.modifiedCount !== 1) return;
-    await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('CALLING', outcome.status) });
+    if (res.modifiedCount !== 1) return null;
+    // Returns the campaign as it is now: the slot's next round needs it anyway.
+    const after = await CampaignModel.findOneAndUpdate({ _id: campaign._id }, { $inc: transitionInc('CALLING', outcome.status) }, { returnDocument: 'after', lean: true });
     void this.publishCampaign(campaign);
     if (outcome.status === 'RETRY_SCHEDULED') {
       // Cancel may have skipped the waiting contacts between our read and our write: look again.
@@ -514,7 +545,10 @@ export class DispatchEngine {
         // Slots that found nothing to do and finished come back for the retry.
         await this.deps.ensureSlots(now as { _id: Types.ObjectId; dispatchGeneration: number });
       }
+      // Status may have moved since `after` was read: let the slot read it again.
+      return null;
     }
+    return (after as CampaignLean | null) ?? null;
   }
 
   /**
@@ -609,7 +643,10 @@ export class DispatchEngine {
           checkAlive();
           if (phone) await this.lookUp(call, phone);
         }
-        await this.awaitEnd(call, waiter.promise);
+        // Registered after `call` was read: its final webhook may have come in between.
+        const now = await CallModel.findById(call._id, { status: 1 }).lean();
+        checkAlive();
+        if (!now || !FINAL_CALL_STATUSES.has(now.status as CallStatus)) await this.awaitEnd(call, waiter);
       } finally {
         waiter.cancel();
       }
@@ -692,7 +729,11 @@ export class DispatchEngine {
     const updated = await advanceCall(call._id, change);
     if (updated) void this.publishCall(updated as CallLean);
     // Replays of a final status re-announce it: harmless, and covers a publish lost to a crash.
-    if (FINAL_CALL_STATUSES.has(update.status)) await this.deps.redis.publish(callEndedChannel(this.deps.config.redisPrefix), String(call._id));
+    // The status rides along only when this write set it, so the slot can trust it without a read.
+    if (FINAL_CALL_STATUSES.has(update.status)) {
+      const message = updated && FINAL_CALL_STATUSES.has(updated.status as CallStatus) ? `${String(call._id)}|${updated.status}` : String(call._id);
+      await this.deps.redis.publish(callEndedChannel(this.deps.config.redisPrefix), message);
+    }
     return updated !== null;
   }
 

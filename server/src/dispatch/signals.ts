@@ -9,7 +9,10 @@ import { releasedChannel } from './leases';
  * campaigns or slots; waiters live in in-memory maps.
  */
 
-/** The channel announcing final call statuses: message = our call id. */
+/**
+ * The channel announcing final call statuses: message = our call id, or `<call id>|<status>`
+ * when the announcer has just written that final status (the waiting slot then need not read it).
+ */
 export const callEndedChannel = (prefix: string): string => `${prefix}:call-ended`;
 
 export type WaitOutcome = 'signalled' | 'timeout' | 'closed';
@@ -17,12 +20,16 @@ export type WaitOutcome = 'signalled' | 'timeout' | 'closed';
 export interface Waiter {
   promise: Promise<WaitOutcome>;
   cancel(): void;
+  /** What the signal that woke it carried (a call's final status), if anything. */
+  detail?: string;
 }
+
+type Wake = (o: WaitOutcome, detail?: string) => void;
 
 export class Signals {
   private subscriber: Redis | null = null;
-  private readonly callWaiters = new Map<string, Set<(o: WaitOutcome) => void>>();
-  private readonly capacityWaiters = new Map<string, Set<(o: WaitOutcome) => void>>();
+  private readonly callWaiters = new Map<string, Set<Wake>>();
+  private readonly capacityWaiters = new Map<string, Set<Wake>>();
   private closed = false;
 
   constructor(private readonly prefix: string) {}
@@ -32,8 +39,11 @@ export class Signals {
     const sub = createRedis(redisUrl);
     this.subscriber = sub;
     sub.on('message', (channel: string, message: string) => {
-      if (channel === callEndedChannel(this.prefix)) this.wakeCall(message);
-      else {
+      if (channel === callEndedChannel(this.prefix)) {
+        const bar = message.indexOf('|');
+        if (bar < 0) this.wakeCall(message);
+        else this.wakeCall(message.slice(0, bar), message.slice(bar + 1));
+      } else {
         const [campaignId, phoneId] = message.split('|');
         this.wakeCapacity(`c:${campaignId}`, `p:${phoneId}`, 'g');
       }
@@ -56,30 +66,35 @@ export class Signals {
     return this.register(this.capacityWaiters, [`c:${campaignId}`, `p:${phoneId}`, 'g'], timeoutMs);
   }
 
-  /** Wakes the waiters of a call (also called locally, e.g. by the reconcile). */
-  wakeCall(callId: string): void {
-    this.fire(this.callWaiters, callId);
+  /** Wakes the waiters of a call (also called locally, e.g. by the reconcile); `status`: its final status, when known. */
+  wakeCall(callId: string, status?: string): void {
+    this.fire(this.callWaiters, callId, status);
   }
 
   private wakeCapacity(...keys: string[]): void {
     for (const key of keys) this.fire(this.capacityWaiters, key);
   }
 
-  private fire(map: Map<string, Set<(o: WaitOutcome) => void>>, key: string): void {
+  private fire(map: Map<string, Set<Wake>>, key: string, detail?: string): void {
     const set = map.get(key);
     if (!set) return;
-    for (const resolve of [...set]) resolve('signalled');
+    for (const resolve of [...set]) resolve('signalled', detail);
   }
 
-  private register(map: Map<string, Set<(o: WaitOutcome) => void>>, keys: string[], timeoutMs: number): Waiter {
-    let done: (o: WaitOutcome) => void = () => undefined;
-    const promise = new Promise<WaitOutcome>((resolve) => {
+  private register(map: Map<string, Set<Wake>>, keys: string[], timeoutMs: number): Waiter {
+    let done: Wake = () => undefined;
+    const waiter: Waiter = { promise: Promise.resolve<WaitOutcome>('closed'), cancel: () => done('closed') };
+    waiter.promise = new Promise<WaitOutcome>((resolve) => {
       if (this.closed) {
         resolve('closed');
         return;
       }
       let timer: NodeJS.Timeout | null = null;
-      const finish = (o: WaitOutcome) => {
+      let settled = false;
+      const finish: Wake = (o, detail) => {
+        if (settled) return;
+        settled = true;
+        if (detail !== undefined) waiter.detail = detail;
         if (timer) clearTimeout(timer);
         timer = null;
         for (const key of keys) {
@@ -97,7 +112,7 @@ export class Signals {
       }
       timer = setTimeout(() => finish('timeout'), Math.max(0, timeoutMs));
     });
-    return { promise, cancel: () => done('closed') };
+    return waiter;
   }
 
   /** Resolves every waiter with 'closed' and unsubscribes; safe to call twice. */
