@@ -432,13 +432,22 @@ describe('speed', () => {
       await Big.insertMany(Array.from({ length: 1000 }, (_, k) => ({ phone: `+1555${String(b * 1000 + k).padStart(7, '0')}`, i: b * 1000 + k })), { lean: true });
     }
     expect(Date.now() - start).toBeLessThan(20_000);
-    const t0 = process.hrtime.bigint();
-    for (let k = 0; k < 200; k++) {
-      const i = (k * 97) % 20000;
-      const doc = await Big.findOne({ phone: `+1555${String(i).padStart(7, '0')}` }).lean();
-      expect(doc?.i).toBe(i);
-    }
-    const avgMs = Number(process.hrtime.bigint() - t0) / 1e6 / 200;
-    expect(avgMs).toBeLessThan(10);
+    // Timed against a lookup by the non-indexed field `i` in the same run, so the check holds on
+    // a loaded machine: an index that is not used would make both take as long as a scan.
+    const timeLookups = async (byIndex: boolean) => {
+      const t0 = process.hrtime.bigint();
+      for (let k = 0; k < 100; k++) {
+        const i = (k * 97) % 20000;
+        const filter = byIndex ? { phone: `+1555${String(i).padStart(7, '0')}` } : { i };
+        const doc = await Big.findOne(filter).lean();
+        expect(doc?.i).toBe(i);
+      }
+      return Number(process.hrtime.bigint() - t0) / 1e6 / 100;
+    };
+    await timeLookups(true); // warm-up
+    const indexed = await timeLookups(true);
+    const scanned = await timeLookups(false);
+    expect(indexed).toBeLessThan(scanned / 2);
+    expect(indexed).toBeLessThan(50); // generous: `npm run bench -- mongo` measures the 2 ms goal
   });
 });
