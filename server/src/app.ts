@@ -31,7 +31,9 @@ import { ContactModel } from './contacts/contact.model';
 import { CallModel } from './calls/call.model';
 import { DoNotCallModel } from './dnc/dnc.model';
 import { httpRoutes } from './http/routes';
-import { mountMetrics, mountReadiness } from './http/health';
+import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
+import type { ReadinessSources } from './http/health';
+import type { QueueCounts } from './metrics';
 import { createLivePubSub } from './pubsub';
 import { LiveHub } from './live/live.hub';
 import { startWsServer } from './live/ws.server';
@@ -43,6 +45,7 @@ const WEB_DIST = path.resolve(__dirname, '../../web/dist');
 export interface AppHandle {
   /** Base URL of the HTTP server (API role), e.g. http://127.0.0.1:4000. */
   url: string;
+  /** The API's port; for ROLE=worker, the METRICS_PORT listener's (0 when none). */
   port: number;
   services: AppServices;
   /** Stops everything in order: HTTP, WebSockets, workers, queues, Redis, MongoDB. Idempotent. */
@@ -66,20 +69,39 @@ const MODELS = [
   DoNotCallModel,
 ];
 
+/** Longest one shutdown step may take before it is cut short. */
+const SHUTDOWN_STEP_MS = 10_000;
+
 /**
  * Starts one Dialwave process: connects MongoDB and Redis, then the API (ROLE api/all)
  * and the dispatch workers (ROLE worker/all).
  */
 export async function startApp({ config, mongoUri, redisUrl }: StartAppOptions): Promise<AppHandle> {
-  const steps: { name: string; run: () => Promise<unknown> }[] = [];
+  /** Shutdown steps; `force` cuts a step short when it overruns (e.g. a Redis quit stuck reconnecting). */
+  const steps: { name: string; run: () => Promise<unknown>; force?: () => void }[] = [];
+  let draining = false;
   const stop = async () => {
+    draining = true;
     // Reverse order of start; each step guarded on its own so one failure does not leak the rest.
     while (steps.length > 0) {
       const step = steps.pop()!;
+      let timer: NodeJS.Timeout | undefined;
       try {
-        await step.run();
+        // Bounded, so a stop never hangs on a dependency that went away mid-shutdown.
+        await Promise.race([
+          step.run(),
+          new Promise((_, reject) => {
+            timer = setTimeout(
+              () => reject(new Error(`did not finish within ${SHUTDOWN_STEP_MS} ms`)),
+              SHUTDOWN_STEP_MS,
+            );
+          }),
+        ]);
       } catch (error) {
         logger.warn({ err: error, step: step.name }, 'shutdown step failed');
+        step.force?.();
+      } finally {
+        clearTimeout(timer);
       }
     }
   };
@@ -91,18 +113,25 @@ export async function startApp({ config, mongoUri, redisUrl }: StartAppOptions):
     await Promise.all(MODELS.map((m) => m.createIndexes()));
 
     const redis = createRedis(redisUrl);
-    steps.push({ name: 'redis', run: () => redis.quit() });
+    steps.push({ name: 'redis', run: () => redis.quit(), force: () => redis.disconnect() });
     await checkEvictionPolicy(redis, config.redisAllowEviction);
 
     const events = new EventPublisher(redis, config.redisPrefix);
     const dispatcher = createDispatcher({ config, redis, redisUrl, events });
     steps.push({ name: 'dispatcher', run: () => dispatcher.close() });
     const services: AppServices = { config, redis, events, dispatcher, live: null };
+    // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a
+    // queue that cannot reach Redis shows even when the shared connection still answers.
+    const health = {
+      redis,
+      queueCounts: (): Promise<QueueCounts> => dispatcher.queue.getJobCounts(),
+      draining: () => draining,
+    };
 
     let url = '';
     let port = 0;
     if (config.role !== 'worker') {
-      const http = await startHttp(services, redisUrl);
+      const http = await startHttp(services, redisUrl, health);
       steps.push({ name: 'http', run: () => http.stop() });
       url = http.url;
       // Webhook and simulator URLs point at this API unless PUBLIC_URL / SIMULATOR_URL say otherwise.
@@ -110,6 +139,11 @@ export async function startApp({ config, mongoUri, redisUrl }: StartAppOptions):
       port = http.port;
     }
     if (config.role !== 'api') await dispatcher.startWorkers();
+    if (config.role === 'worker' && config.metricsPort !== undefined) {
+      const http = await startWorkerHttp({ port: config.metricsPort, host: config.host, ...health });
+      steps.push({ name: 'worker http', run: () => http.stop() });
+      port = http.port;
+    }
 
     let stopped: Promise<void> | null = null;
     return { url, port, services, stop: () => (stopped ??= stop()) };
@@ -122,6 +156,7 @@ export async function startApp({ config, mongoUri, redisUrl }: StartAppOptions):
 async function startHttp(
   services: AppServices,
   redisUrl: string,
+  health: ReadinessSources,
 ): Promise<{ url: string; port: number; stop(): Promise<void> }> {
   const { config } = services;
   const app = express();
@@ -148,8 +183,12 @@ async function startHttp(
     res.json({ ok: true });
   });
 
-  mountReadiness(app, services);
-  mountMetrics(app, { connections: () => ws.connections(), subscriptions: () => hub.subscriberCount() });
+  mountReadiness(app, health);
+  mountMetrics(app, {
+    connections: () => ws.connections(),
+    subscriptions: () => hub.subscriberCount(),
+    queueCounts: health.queueCounts,
+  });
   for (const route of httpRoutes) route(app, services);
 
   app.use(

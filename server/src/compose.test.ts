@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { CONFIG_VARIABLES } from './config';
+import { CONFIG_VARIABLES, loadConfig } from './config';
 
 /**
  * No Docker engine runs where we build, so the compose file and Dockerfile are checked for
@@ -16,6 +16,7 @@ interface Service {
   environment?: Record<string, string>;
   env_file?: string;
   healthcheck?: { test: string[] };
+  stop_grace_period?: string;
   depends_on?: Record<string, { condition: string }>;
 }
 
@@ -42,10 +43,23 @@ describe('docker-compose.yml', () => {
   });
 
   it('has healthchecks and waits on them', () => {
-    for (const name of ['mongo', 'redis', 'api']) expect(services[name]!.healthcheck?.test.length).toBeGreaterThan(0);
+    for (const name of ['mongo', 'redis', 'api', 'worker']) {
+      expect(services[name]!.healthcheck?.test.length).toBeGreaterThan(0);
+    }
+    // The worker's healthcheck asks its METRICS_PORT listener, which only exists when set.
+    const workerPort = services['worker']!.environment!['METRICS_PORT'];
+    expect(services['worker']!.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${workerPort}/healthz`);
     for (const name of ['api', 'worker']) {
       expect(services[name]!.depends_on!['mongo']!.condition).toBe('service_healthy');
       expect(services[name]!.depends_on!['redis']!.condition).toBe('service_healthy');
+    }
+  });
+
+  it('gives a graceful shutdown more time than SHUTDOWN_TIMEOUT_MS before SIGKILL', () => {
+    const shutdownMs = loadConfig({}).shutdownTimeoutMs;
+    for (const name of ['api', 'worker']) {
+      const grace = /^(\d+)s$/.exec(services[name]!.stop_grace_period ?? '');
+      expect(Number(grace?.[1] ?? 0) * 1000).toBeGreaterThan(shutdownMs);
     }
   });
 

@@ -67,6 +67,15 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Z]{2}$/, 'must be a two-letter ISO country code')
     .default('US'),
+  /** ROLE=worker only: serve /healthz, /readyz and /metrics on this port. Unset: a worker serves no HTTP. */
+  METRICS_PORT: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be an integer')
+    .min(0, 'must be at least 0')
+    .max(65535, 'must be at most 65535')
+    .optional(),
+  /** How long a SIGTERM'd process may take to hand its work over before it exits anyway. Default 30000 ms. */
+  SHUTDOWN_TIMEOUT_MS: int(30_000, 1_000, 600_000),
   /** Jobs one worker process runs at once (virtual phone lines it can hold). Default 500. */
   WORKER_CONCURRENCY: int(500, 1, 10000),
   /** Global cap on live outbound calls across every campaign and worker. Default 1000. */
@@ -116,6 +125,10 @@ export interface Config {
   demoData: boolean;
   defaultCountry: string;
   workerConcurrency: number;
+  /** ROLE=worker: port of its /healthz, /readyz and /metrics listener; undefined: none. */
+  metricsPort: number | undefined;
+  /** Bound on a graceful shutdown (main.ts), ms. */
+  shutdownTimeoutMs: number;
   maxConcurrentOutboundCalls: number;
   maxCallDurationSeconds: number;
   /** Dispatch timings (see DISPATCH_* and PLACE_CALL_TIMEOUT_MS). */
@@ -189,6 +202,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demoData: embedded && e.DEMO_DATA,
     defaultCountry: e.DEFAULT_COUNTRY,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    metricsPort: e.METRICS_PORT,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     maxConcurrentOutboundCalls: e.MAX_CONCURRENT_OUTBOUND_CALLS,
     maxCallDurationSeconds: e.MAX_CALL_DURATION_SECONDS,
     dispatch: {

@@ -19,9 +19,23 @@ export interface CallEventPayload {
   error: string | null;
 }
 
+/** A campaign's numbers as they were right after a counter update, with that update's revision. */
+export interface ProgressPayload {
+  revision: number;
+  status: string;
+  stats: Record<string, number>;
+  startedAt: string | null;
+  lastCallAt: string | null;
+  updatedAt: string;
+}
+
 export type DialwaveEvent =
-  /** A campaign's status, settings or counters changed. */
-  | { type: 'campaign.changed'; organizationId: string; campaignId: string; at: number }
+  /**
+   * A campaign's status, settings or counters changed. `progress` is set when the publisher
+   * has the updated document at hand (the dialing engine's counter updates), so subscribers'
+   * snapshots need no MongoDB read.
+   */
+  | { type: 'campaign.changed'; organizationId: string; campaignId: string; at: number; progress?: ProgressPayload }
   /** A call was placed or moved to a new status. */
   | { type: 'call.changed'; organizationId: string; campaignId: string; at: number; call: CallEventPayload };
 
@@ -42,8 +56,14 @@ export class EventPublisher {
     await this.redis.publish(this.channel, JSON.stringify(event));
   }
 
-  campaignChanged(organizationId: string, campaignId: string): Promise<void> {
-    return this.publish({ type: 'campaign.changed', organizationId, campaignId, at: Date.now() });
+  campaignChanged(organizationId: string, campaignId: string, progress?: ProgressPayload): Promise<void> {
+    return this.publish({
+      type: 'campaign.changed',
+      organizationId,
+      campaignId,
+      at: Date.now(),
+      ...(progress ? { progress } : {}),
+    });
   }
 
   callChanged(organizationId: string, call: CallEventPayload): Promise<void> {
@@ -55,4 +75,26 @@ export class EventPublisher {
       call,
     });
   }
+}
+
+/** The progress part of a campaign document returned by a counter update (see ProgressPayload). */
+export function progressPayload(doc: {
+  revision?: number | null;
+  status: string;
+  stats?: unknown;
+  startedAt?: Date | null;
+  lastCallAt?: Date | null;
+  updatedAt?: Date | null;
+}): ProgressPayload | undefined {
+  if (typeof doc.revision !== 'number' || !doc.updatedAt) return undefined;
+  const stats: Record<string, number> = {};
+  for (const [k, v] of Object.entries((doc.stats ?? {}) as Record<string, unknown>)) if (typeof v === 'number') stats[k] = v;
+  return {
+    revision: doc.revision,
+    status: doc.status,
+    stats,
+    startedAt: doc.startedAt ? doc.startedAt.toISOString() : null,
+    lastCallAt: doc.lastCallAt ? doc.lastCallAt.toISOString() : null,
+    updatedAt: doc.updatedAt.toISOString(),
+  };
 }

@@ -26,12 +26,34 @@ async function main(): Promise<void> {
   }
 
   const cleanups: (() => Promise<void>)[] = [];
+  /** Synchronous last resorts for what we started outside this process (the redis-server child). */
+  const killNow: (() => void)[] = [];
+  // Whatever way this process ends (forced exit, crash), it never leaves a redis-server behind.
+  process.once('exit', () => killNow.forEach((kill) => kill()));
   let app: AppHandle | null = null;
-  let stopping = false;
+  let stoppingAt = 0;
+  const forceExit = (reason: string) => {
+    logger.warn({ reason }, 'exiting without finishing the shutdown');
+    process.exit(1);
+  };
+  /**
+   * SIGTERM / Ctrl-C: stop taking HTTP requests and jobs, close WebSockets (1012: reconnect
+   * elsewhere), hand running slot jobs back to the queue (their live calls keep their leases;
+   * another worker adopts them), close queues and connections, exit 0. A second signal, or
+   * SHUTDOWN_TIMEOUT_MS passing, exits at once.
+   */
   const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stoppingAt > 0) {
+      // One Ctrl-C can arrive twice (from the terminal and forwarded by npm): only a later one forces.
+      if (Date.now() - stoppingAt > 500) forceExit(`second ${signal}`);
+      return;
+    }
+    stoppingAt = Date.now();
     logger.info({ signal }, 'shutting down');
+    setTimeout(
+      () => forceExit(`shutdown took longer than ${config.shutdownTimeoutMs} ms`),
+      config.shutdownTimeoutMs,
+    ).unref();
     try {
       await app?.stop();
       for (const cleanup of cleanups.reverse()) await cleanup();
@@ -54,12 +76,13 @@ async function main(): Promise<void> {
     logger.info({ uri: mongo.uri }, 'embedded MongoDB-compatible server started (data lives as long as this process)');
   }
   if (!redisUrl) {
-    const redis = await startRedisServer();
+    const redis = await startRedisServer({ detached: true });
     cleanups.push(() => redis.stop());
+    killNow.push(() => redis.killNow());
     redisUrl = redis.url;
     logger.info({ url: redis.url }, 'redis-server child started');
   }
-  if (stopping) return;
+  if (stoppingAt > 0) return;
 
   app = await startApp({ config, mongoUri, redisUrl });
   const demo = config.demoData ? await seedDemoData(app.services) : null;

@@ -22,8 +22,12 @@ export async function freePort(): Promise<number> {
 export interface RedisServerHandle {
   url: string;
   port: number;
+  /** The child's process id (tests pause it with SIGSTOP / SIGCONT to model an outage without data loss). */
+  pid: number;
   /** Stops the child process; safe to call twice. */
   stop(): Promise<void>;
+  /** Kills the child at once (SIGKILL), synchronously: for a forced exit, where nothing can be awaited. */
+  killNow(): void;
 }
 
 export class RedisServerMissingError extends Error {
@@ -39,8 +43,14 @@ export class RedisServerMissingError extends Error {
  * (`noeviction`: BullMQ loses jobs otherwise). Resolves once the server answers PING.
  * @param options.port default: a free port
  * @param options.binary the executable, looked up on the PATH. Default `redis-server`.
+ * @param options.detached run it in its own process group. Default false. `npm start` sets it:
+ *   Ctrl-C signals the terminal's whole foreground group, and a redis-server that dies with the
+ *   first SIGINT would leave the graceful shutdown nothing to hand jobs back to. The caller then
+ *   owns stopping it (including on a forced exit: `killNow`).
  */
-export async function startRedisServer(options: { port?: number; binary?: string } = {}): Promise<RedisServerHandle> {
+export async function startRedisServer(
+  options: { port?: number; binary?: string; detached?: boolean } = {},
+): Promise<RedisServerHandle> {
   const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     options.binary ?? 'redis-server',
@@ -58,7 +68,7 @@ export async function startRedisServer(options: { port?: number; binary?: string
       '--protected-mode',
       'no',
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false },
   );
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
@@ -115,7 +125,10 @@ export async function startRedisServer(options: { port?: number; binary?: string
     throw error;
   }
   logger.debug({ port }, 'redis-server started');
-  return { url, port, stop };
+  const killNow = () => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  return { url, port, pid: child.pid!, stop, killNow };
 }
 
 /**

@@ -2,6 +2,7 @@ import { runDispatchBench } from './dispatch.bench';
 import { runImportBench } from './import.bench';
 import { runLiveBench } from './live.bench';
 import { runMongoBench } from './mongo.bench';
+import { logger } from '../logger';
 
 /**
  * `npm run bench -- [name...]` (`node dist/bench/index.js`): runs the named benches in order,
@@ -15,6 +16,8 @@ const BENCHES: Record<string, () => Promise<void>> = {
 };
 
 async function main(): Promise<void> {
+  // Benches print figures; the processes they run log only errors unless LOG_LEVEL says otherwise.
+  logger.level = process.env['LOG_LEVEL'] ?? 'error';
   const names = process.argv.slice(2);
   const unknown = names.filter((n) => !(n in BENCHES));
   if (unknown.length > 0) {

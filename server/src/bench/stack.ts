@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { startRedisServer } from '../redis';
@@ -28,6 +29,8 @@ export interface BenchStack {
 export interface MongoChild {
   uri: string;
   stop(): Promise<void>;
+  /** CPU time (user + system) the server process has used so far, in ms (Linux; undefined elsewhere). */
+  cpuMs(): Promise<number | undefined>;
 }
 
 /**
@@ -53,6 +56,16 @@ export async function startMongoProcess(): Promise<MongoChild> {
   });
   return {
     uri,
+    cpuMs: async () => {
+      try {
+        // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (100 per second on Linux).
+        const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8');
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      } catch {
+        return undefined;
+      }
+    },
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));

@@ -76,6 +76,11 @@ const campaignSchema = new Schema(
     status: { type: String, enum: CAMPAIGN_STATUSES, default: 'DRAFT', required: true },
     settings: { type: settingsSchema, default: () => ({}) },
     stats: { type: statsSchema, default: () => ({}) },
+    /**
+     * Bumped by the dialing engine's counter updates, which publish the updated numbers with
+     * their revision: an API process keeps the highest it has seen instead of reading MongoDB.
+     */
+    revision: { type: Number, default: 0 },
     /** Bumped on every start/resume/limit change: slot jobs of an older generation stop. */
     dispatchGeneration: { type: Number, default: 0 },
     scheduledAt: { type: Date, default: null },

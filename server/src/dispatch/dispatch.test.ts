@@ -164,7 +164,8 @@ describe('dispatch: slot jobs', () => {
     sim().faults.placeCallHangs = { count: 1, createCall: true };
     const f = await createFixture({
       contacts: 4,
-      settings: { concurrentCallsLimit: 2, retryFailedCalls: true, maxRetryAttempts: 1, retryDelayMinutes: 0.001 },
+      // Two retries: both injected failures may hit the same contact, whichever order the slots run in.
+      settings: { concurrentCallsLimit: 2, retryFailedCalls: true, maxRetryAttempts: 2, retryDelayMinutes: 0.001 },
     });
     await dispatcher().startCampaign(f.orgId, f.campaignId);
     await completed(f);

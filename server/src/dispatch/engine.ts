@@ -3,6 +3,7 @@ import { Types, isValidObjectId } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { EventPublisher } from '../events';
+import { progressPayload } from '../events';
 import { logger } from '../logger';
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
 import type { Call, CallStatus } from '../calls/call.model';
@@ -37,6 +38,9 @@ import type { Signals, Waiter } from './signals';
  * the lease. The sweeper takes over both when a slot died and was not re-run. Every write is
  * conditional, so whoever comes second changes nothing.
  */
+
+/** What a counter update returns for the event that carries its numbers. */
+const PROGRESS_FIELDS = { revision: 1, status: 1, stats: 1, startedAt: 1, lastCallAt: 1, updatedAt: 1, organizationId: 1 };
 
 export interface EngineTuning {
   /** Safety net of a capacity wait: a lost release message costs at most this. Default 1000 ms. */
@@ -90,6 +94,7 @@ const done = (reason: string): SlotResult => ({ kind: 'done', reason });
 
 export class DispatchEngine {
   private readonly phones = new Map<string, { phone: PhoneLean; at: number }>();
+  private readonly phoneReads = new Map<string, Promise<PhoneLean | null>>();
   private readonly maxMs: number;
   private readonly graceMs: number;
   private readonly marginMs: number;
@@ -223,11 +228,15 @@ export class DispatchEngine {
       await release(false);
       return 'none';
     }
+    // Counters move beside the transition: sent straight after it (no await in between that
+    // could die), and awaited together with the do-not-call look-up, which does not depend on them.
+    const counted = this.countClaim(campaign, claimed);
     const now = new Date();
     const window = campaign.settings?.callingWindow;
     if (window) {
       const zone = windowZone(window, claimed.timezone);
       if (!isWithinWindow(window, now, zone)) {
+        await counted;
         // Never dial outside the window: the contact waits (still QUEUED or RETRY_SCHEDULED) until it opens.
         const opening = nextWindowOpening(window, now, zone);
         if (opening) await this.unclaim(campaign, claimed, callId, { status: claimed.status as ContactStatus, nextAttemptAt: opening });
@@ -236,7 +245,9 @@ export class DispatchEngine {
         return 'skipped';
       }
     }
-    if (await isDoNotCall(campaign.organizationId, claimed.phoneNumber)) {
+    const [, doNotCall] = await Promise.all([counted, isDoNotCall(campaign.organizationId, claimed.phoneNumber)]);
+    checkAlive();
+    if (doNotCall) {
       await this.unclaim(campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'do-not-call' });
       await release(false);
       return 'skipped';
@@ -278,14 +289,21 @@ export class DispatchEngine {
       { $set: { status: 'CALLING', currentCallId: callId, slotId, nextAttemptAt: null }, $inc: { attempts: 1 } },
       { sort, returnDocument: 'before', lean: true },
     );
-    if (!before) return null;
-    // Counters move beside the transition, straight after it (no await in between that could die).
-    await CampaignModel.updateOne(
+    return (before as ContactLean | null) ?? null;
+  }
+
+  /** The counters of a claim (the caller sends this straight after the claim returns). */
+  private async countClaim(campaign: CampaignLean, before: ContactLean): Promise<void> {
+    // The updated numbers travel with the event (PROGRESS_FIELDS), so dashboards need no read.
+    const after = await CampaignModel.findOneAndUpdate(
       { _id: campaign._id },
-      { $inc: { ...transitionInc(before.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1 }, $set: { lastCallAt: now } },
+      {
+        $inc: { ...transitionInc(before.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1, revision: 1 },
+        $set: { lastCallAt: new Date() },
+      },
+      { returnDocument: 'after', projection: PROGRESS_FIELDS, lean: true },
     );
-    void this.publishCampaign(campaign);
-    return before as ContactLean;
+    void this.publishCampaign(campaign, after);
   }
 
   /** Gives a claimed contact back (no call was placed): the attempt is not counted. */
@@ -484,8 +502,12 @@ export class DispatchEngine {
   private async finish(call: CallLean, status: CallStatus | null = null, known?: { contact: ContactLean; campaign: CampaignLean }): Promise<CampaignLean | null> {
     const ended = status ? { ...call, status } : await CallModel.findById(call._id).lean<CallLean>();
     this.deps.checkAlive();
-    const after = ended ? await this.recordOutcome(ended, known) : null;
-    await this.deps.leases.release(String(call.campaignId), String(call.phoneId), String(call._id), true);
+    // The call is over, so its line is free now: the release need not wait for the bookkeeping,
+    // and slots waiting for this line (other campaigns on the phone, other slots) start sooner.
+    const [after] = await Promise.all([
+      ended ? this.recordOutcome(ended, known) : null,
+      this.deps.leases.release(String(call.campaignId), String(call.phoneId), String(call._id), true),
+    ]);
     return after;
   }
 
@@ -530,8 +552,12 @@ export class DispatchEngine {
     );
     if (res.modifiedCount !== 1) return null;
     // Returns the campaign as it is now: the slot's next round needs it anyway.
-    const after = await CampaignModel.findOneAndUpdate({ _id: campaign._id }, { $inc: transitionInc('CALLING', outcome.status) }, { returnDocument: 'after', lean: true });
-    void this.publishCampaign(campaign);
+    const after = await CampaignModel.findOneAndUpdate(
+      { _id: campaign._id },
+      { $inc: { ...transitionInc('CALLING', outcome.status), revision: 1 } },
+      { returnDocument: 'after', lean: true },
+    );
+    void this.publishCampaign(campaign, after);
     if (outcome.status === 'RETRY_SCHEDULED') {
       // Cancel may have skipped the waiting contacts between our read and our write: look again.
       const now = await CampaignModel.findById(campaign._id, { status: 1, dispatchGeneration: 1, settings: 1 }).lean();
@@ -839,14 +865,29 @@ export class DispatchEngine {
     const cached = this.phones.get(key);
     // Phones change rarely; two seconds of staleness costs nothing and saves a read per dial.
     if (cached && Date.now() - cached.at < 2_000) return cached.phone;
-    const phone = await PhoneModel.findById(phoneId).lean<PhoneLean>();
-    if (phone) this.phones.set(key, { phone, at: Date.now() });
-    return phone;
+    // Slots whose cache entry lapsed together share one read instead of each sending its own.
+    let reading = this.phoneReads.get(key);
+    if (!reading) {
+      reading = PhoneModel.findById(phoneId)
+        .lean<PhoneLean>()
+        .then((phone) => {
+          if (phone) this.phones.set(key, { phone, at: Date.now() });
+          return phone;
+        })
+        .finally(() => this.phoneReads.delete(key));
+      this.phoneReads.set(key, reading);
+    }
+    return reading;
   }
 
-  async publishCampaign(campaign: { _id: Types.ObjectId; organizationId: Types.ObjectId }): Promise<void> {
+  /** Publishes a change; `after` (the document a counter update returned) carries the numbers. */
+  async publishCampaign(
+    campaign: { _id: Types.ObjectId; organizationId: Types.ObjectId },
+    after?: Parameters<typeof progressPayload>[0] | null,
+  ): Promise<void> {
     try {
-      await this.deps.events.campaignChanged(String(campaign.organizationId), String(campaign._id));
+      const progress = after ? progressPayload(after) : undefined;
+      await this.deps.events.campaignChanged(String(campaign.organizationId), String(campaign._id), progress);
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'cannot publish campaign.changed');
     }

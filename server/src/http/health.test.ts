@@ -21,14 +21,18 @@ describe('health, readiness and metrics', () => {
     return { status: res.status, body: (await res.json()) as { ready: boolean; checks: Record<string, string> } };
   };
 
-  it('is ready when MongoDB and Redis answer, fails during a Redis outage and recovers after', async () => {
+  it('is ready when MongoDB, Redis and the dispatch queue answer, fails during a Redis outage and recovers after', async () => {
     expect((await fetch(`${stack.url}/healthz`)).status).toBe(200);
-    expect(await ready()).toEqual({ status: 200, body: { ready: true, checks: { mongodb: 'ok', redis: 'ok' } } });
+    expect(await ready()).toEqual({
+      status: 200,
+      body: { ready: true, checks: { mongodb: 'ok', redis: 'ok', queue: 'ok' } },
+    });
 
     await stack.redis.stop();
     const during = await ready();
     expect(during.status).toBe(503);
     expect(during.body.checks['redis']).not.toBe('ok');
+    expect(during.body.checks['queue']).not.toBe('ok');
     expect(during.body.checks['mongodb']).toBe('ok');
     expect((await fetch(`${stack.url}/healthz`)).status).toBe(200);
 
@@ -49,5 +53,16 @@ describe('health, readiness and metrics', () => {
     expect(text).toMatch(/^dialwave_websocket_connections \d+$/m);
     expect(text).toMatch(/^dialwave_subscriptions \d+$/m);
     expect(text).toMatch(/dialwave_process_cpu_seconds_total/);
+    // Queue depth by BullMQ state, read from the dispatcher's queue at scrape time.
+    expect(text).toMatch(/^dialwave_queue_jobs\{state="active"\} \d+$/m);
+    for (const name of [
+      'calls_placed_total',
+      'call_outcomes_total',
+      'live_calls',
+      'refill_latency_seconds',
+      'webhook_delay_seconds',
+    ]) {
+      expect(text).toContain(`# TYPE dialwave_${name} `);
+    }
   });
 });

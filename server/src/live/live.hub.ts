@@ -2,7 +2,7 @@ import { CampaignModel } from '../campaigns/campaign.model';
 import type { CampaignDoc } from '../campaigns/campaign.model';
 import { campaignProgress } from '../campaigns/campaign.service';
 import type { CampaignProgressView } from '../campaigns/campaign.service';
-import type { CallEventPayload, DialwaveEvent } from '../events';
+import type { CallEventPayload, DialwaveEvent, ProgressPayload } from '../events';
 import type { LivePubSub } from '../pubsub';
 import { logger } from '../logger';
 
@@ -89,6 +89,23 @@ interface CoalesceState {
   computing: boolean;
   pending: boolean;
   lastSentAt: number;
+  /** The newest numbers known (from an event or a read) and their revision. */
+  latest: CampaignProgressView | null;
+  revision: number;
+  /** A change arrived without its numbers (a status or settings change): read the campaign. */
+  needsRead: boolean;
+}
+
+/** A progress view from the numbers an event carried. */
+function viewOf(campaignId: string, p: ProgressPayload): CampaignProgressView {
+  return campaignProgress({
+    _id: campaignId,
+    status: p.status,
+    stats: p.stats,
+    startedAt: p.startedAt ? new Date(p.startedAt) : null,
+    lastCallAt: p.lastCallAt ? new Date(p.lastCallAt) : null,
+    updatedAt: new Date(p.updatedAt),
+  } as unknown as CampaignDoc);
 }
 
 /**
@@ -104,7 +121,7 @@ export class LiveHub {
   private readonly minIntervalMs: number;
   private loop: AsyncIterator<DialwaveEvent> | null = null;
   private closed = false;
-  /** Snapshots computed (one MongoDB read each); exposed for tests and benches. */
+  /** Campaign reads made to build snapshots; exposed for tests and benches. */
   computed = 0;
 
   constructor(
@@ -145,12 +162,12 @@ export class LiveHub {
   private onEvent(event: DialwaveEvent): void {
     switch (event.type) {
       case 'call.changed':
+        // A call's own transitions move no counter: the slot's counter updates publish
+        // campaign.changed themselves.
         this.calls.send(event.campaignId, event.call);
-        // A call's transition also moves the campaign's numbers.
-        this.schedule(event.campaignId, event.organizationId);
         return;
       case 'campaign.changed':
-        this.schedule(event.campaignId, event.organizationId);
+        this.schedule(event.campaignId, event.organizationId, event.progress);
         return;
       default: {
         const unknown: never = event;
@@ -159,14 +176,27 @@ export class LiveHub {
     }
   }
 
-  private schedule(campaignId: string, organizationId: string): void {
+  private schedule(campaignId: string, organizationId: string, progress?: ProgressPayload): void {
     if (this.closed) return;
-    if (!this.progress.has(campaignId) && !this.campaigns.has(organizationId)) return;
+    if (!this.progress.has(campaignId) && !this.campaigns.has(organizationId)) {
+      this.coalesce.delete(campaignId);
+      return;
+    }
     let state = this.coalesce.get(campaignId);
     if (!state) {
-      state = { organizationId, timer: null, computing: false, pending: false, lastSentAt: 0 };
+      state = { organizationId, timer: null, computing: false, pending: false, lastSentAt: 0, latest: null, revision: -1, needsRead: false };
       this.coalesce.set(campaignId, state);
     }
+    // Events from several processes may arrive out of order: only a higher revision is newer.
+    if (progress && progress.revision > state.revision) {
+      state.latest = viewOf(campaignId, progress);
+      state.revision = progress.revision;
+    } else if (!progress) state.needsRead = true;
+    this.arm(campaignId, state);
+  }
+
+  /** Schedules a flush (at once after a quiet period, else at the next 250 ms slot). */
+  private arm(campaignId: string, state: CoalesceState): void {
     if (state.timer || state.computing) {
       state.pending = true;
       return;
@@ -181,20 +211,30 @@ export class LiveHub {
     state.computing = true;
     state.pending = false;
     try {
-      const doc = await CampaignModel.findById(campaignId).exec();
-      this.computed += 1;
-      if (doc) {
-        this.progress.send(campaignId, campaignProgress(doc));
-        this.campaigns.send(String(doc.organizationId), doc);
+      // campaignUpdated subscribers get whole campaigns, and a change without numbers needs
+      // them too: only then is MongoDB read. Otherwise the numbers the events carried suffice.
+      const wantsDoc = this.campaigns.has(state.organizationId);
+      if (state.needsRead || wantsDoc || !state.latest) {
+        state.needsRead = false;
+        const doc = await CampaignModel.findById(campaignId).exec();
+        this.computed += 1;
+        if (doc) {
+          const revision = doc.revision ?? 0;
+          if (revision >= state.revision) {
+            state.latest = campaignProgress(doc);
+            state.revision = revision;
+          }
+          if (wantsDoc) this.campaigns.send(String(doc.organizationId), doc);
+        }
       }
+      if (state.latest) this.progress.send(campaignId, state.latest);
     } catch (error) {
       logger.warn({ err: error, campaignId }, 'could not compute a progress snapshot');
     } finally {
       state.computing = false;
       state.lastSentAt = Date.now();
     }
-    if (state.pending && !this.closed) this.schedule(campaignId, state.organizationId);
-    else if (!state.pending) this.coalesce.delete(campaignId);
+    if (state.pending && !this.closed) this.arm(campaignId, state);
   }
 
   /*

@@ -115,6 +115,43 @@ describe('live updates over GraphQL subscriptions', () => {
     expect(sub.results.at(-1)!.data!.campaignProgress.stats.totalContacts).toBe(3);
   });
 
+  it('uses the numbers an event carries, without reading MongoDB, and ignores older revisions', async () => {
+    // Its own campaign: the made-up revisions below must not meet the real ones of the others.
+    const agents = await stack.graphql<{ agents: { id: string }[] }>(`{ agents { id } }`, {}, token);
+    const created = await stack.graphql<{ createCampaign: { id: string } }>(
+      `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
+      { i: { name: 'Revisions', agentId: agents.data!.agents[0]!.id } },
+      token,
+    );
+    const campaignId = created.data!.createCampaign.id;
+    const sub = track(
+      subscribe<{ campaignProgress: { stats: { totalContacts: number; completedCalls: number } } }>(stack, token, PROGRESS.replace('queuedCalls', 'queuedCalls completedCalls'), { id: campaignId }),
+    );
+    await sub.next();
+    const hub = stack.app.services.live!;
+    // One event without numbers first, so the hub knows the campaign's current revision.
+    await stack.app.services.events.campaignChanged('x', campaignId);
+    await sub.next();
+    const reads = hub.computed;
+    const progress = (revision: number, completedCalls: number) => ({
+      revision,
+      status: 'ACTIVE',
+      stats: { totalContacts: 3, queuedCalls: 3 - completedCalls, completedCalls },
+      startedAt: null,
+      lastCallAt: null,
+      updatedAt: new Date().toISOString(),
+    });
+    await stack.app.services.events.campaignChanged('x', campaignId, progress(1_000, 2));
+    const carried = await sub.next();
+    expect(carried.data!.campaignProgress.stats.completedCalls).toBe(2);
+    // A late event from another process with an older revision changes nothing.
+    await stack.app.services.events.campaignChanged('x', campaignId, progress(999, 1));
+    await stack.app.services.events.campaignChanged('x', campaignId, progress(1_001, 3));
+    await until(() => sub.results.at(-1)?.data?.campaignProgress.stats.completedCalls === 3);
+    expect(sub.results.slice(3).every((r) => r.data!.campaignProgress.stats.completedCalls !== 1)).toBe(true);
+    expect(hub.computed).toBe(reads);
+  });
+
   it('streams call transitions in order, uncoalesced', async () => {
     const before = stack.app.services.live!.subscriberCount();
     const sub = track(

@@ -5,7 +5,8 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
-import { GraphQLError, execute, parse, specifiedRules, subscribe, validate } from 'graphql';
+import { GraphQLError, execute, parse, specifiedRules, validate } from 'graphql';
+import { subscribeShared } from './shared-execution';
 import type { DocumentNode, ExecutionResult, GraphQLSchema, ValidationRule } from 'graphql';
 import { SubscriptionServer } from 'subscriptions-transport-ws';
 import type { AppServices, RequestContext } from '../context';
@@ -129,6 +130,7 @@ export function startWsServer(
   const modernCleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
+      subscribe: subscribeShared,
       connectionInitWaitTimeout,
       context: (ctx) => contextFor(ctx.extra.user ?? null, ctx.extra.requestId ?? randomUUID()),
       onConnect: async (ctx) => {
@@ -169,7 +171,7 @@ export function startWsServer(
     {
       schema,
       execute: execute as never,
-      subscribe: subscribe as never,
+      subscribe: subscribeShared as never,
       validationRules: rulesFor(undefined),
       keepAlive: 15_000,
       onConnect: async (params: Record<string, unknown> | undefined, socket: WebSocket) => {

@@ -69,6 +69,8 @@ export interface ProviderStatusUpdate {
   error?: string;
   /** Provider's event order or timestamp, for logs; ordering itself uses CALL_STATUS_RANK. */
   sequence?: number;
+  /** When the provider says the event happened (its own clock), for the webhook-delay metric. */
+  eventAt?: Date;
 }
 
 /**

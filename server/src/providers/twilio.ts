@@ -150,6 +150,8 @@ export function createTwilioProvider(options: TwilioOptions): TelephonyProvider 
         ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
         ...(status === 'FAILED' ? { error: field(raw, 'ErrorMessage') ?? 'Twilio reported the call failed' } : {}),
         sequence: Number(field(raw, 'SequenceNumber') ?? 0),
+        // Twilio's Timestamp (RFC 2822, second precision) is when the status changed.
+        ...(timestamp && Number.isFinite(at.getTime()) ? { eventAt: at } : {}),
       };
     },
 

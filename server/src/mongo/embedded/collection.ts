@@ -228,11 +228,22 @@ export class Collection {
    * The caller still tests every candidate against the full filter.
    */
   candidates(filter: Doc | undefined): Entry[] | undefined {
+    return this.lookup(filter)?.entries;
+  }
+
+  /**
+   * {@link candidates}, plus the top-level fields of `filter` that every candidate is known to
+   * satisfy because the lookup went through them (plain equality or `$in` of scalars, found by
+   * canonical key, which is MongoDB equality): the caller need not test those again. It matters
+   * for `{_id: {$in: [...1,000 ids]}}`, which mingo tests by hashing the whole list per document.
+   */
+  lookup(filter: Doc | undefined): { entries: Entry[]; covered: string[] } | undefined {
     if (!filter) return undefined;
     const eq = equalityConditions(filter);
     if (eq.size === 0) return undefined;
+    const coveredOf = (fields: string[]) => fields.filter((f) => isSimpleCondition(filter[f]));
     const ids = eq.get('_id');
-    if (ids) return this.sortedEntries(ids.map(canonicalKey));
+    if (ids) return { entries: this.sortedEntries(ids.map(canonicalKey)), covered: coveredOf(['_id']) };
     let best: { index: Index; p: number } | undefined;
     for (const index of this.indexes.values()) {
       if (!index.usableForLookup) continue;
@@ -256,7 +267,7 @@ export class Collection {
       if (keys.length <= MAX_LOOKUP_KEYS) {
         const found: string[] = [];
         for (const key of keys) for (const id of map.get(key) ?? []) found.push(id);
-        return this.sortedEntries(found);
+        return { entries: this.sortedEntries(found), covered: coveredOf(index.fields.slice(0, p)) };
       }
     }
     return undefined;
@@ -342,6 +353,16 @@ function isLookupValue(v: unknown): boolean {
   if (typeof v !== 'object') return v !== undefined;
   if (Array.isArray(v) || v instanceof RegExp) return false;
   return !isPlainObject(v) && (v as { _bsontype?: string })._bsontype !== 'BSONRegExp';
+}
+
+/** A top-level condition that is only equality or `$in` of scalars (what an index lookup decides exactly). */
+function isSimpleCondition(cond: unknown): boolean {
+  if (isLookupValue(cond)) return true;
+  if (!isPlainObject(cond)) return false;
+  const ops = Object.keys(cond);
+  if (ops.length !== 1) return false;
+  if (ops[0] === '$eq') return isLookupValue(cond['$eq']);
+  return ops[0] === '$in' && Array.isArray(cond['$in']) && cond['$in'].every(isLookupValue);
 }
 
 /** Field → the scalar values it must equal, from `{f: v}`, `{f: {$eq: v}}`, `{f: {$in: [...]}}` and `$and`. */

@@ -103,7 +103,15 @@ function num(value: unknown, fallback: number): number {
 function matching(coll: Collection | undefined, filterDoc: Doc | undefined, filter: Filter, limit = Infinity): Entry[] {
   if (!coll) return [];
   const out: Entry[] = [];
-  const source = coll.candidates(filterDoc) ?? coll.all();
+  const found = coll.lookup(filterDoc);
+  const source = found?.entries ?? coll.all();
+  if (found && filterDoc && found.covered.length > 0) {
+    // The lookup already decided these conditions for every candidate: test only the rest.
+    // (`filter` is the full filter, compiled by the caller, which also validated it.)
+    const rest: Doc = {};
+    for (const [k, v] of Object.entries(filterDoc)) if (!found.covered.includes(k)) rest[k] = v;
+    filter = compileFilter(rest);
+  }
   for (const entry of source) {
     if (filter.test(entry.doc)) {
       out.push(entry);

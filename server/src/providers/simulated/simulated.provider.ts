@@ -1,12 +1,5 @@
 import type { CallStatus } from '../../calls/call.model';
-import {
-  fetchWithTimeout,
-  field,
-  header,
-  placeCallFailure,
-  placeCallHttpError,
-  PlaceCallError,
-} from '../provider';
+import { fetchWithTimeout, field, header, placeCallFailure, placeCallHttpError, PlaceCallError } from '../provider';
 import type { PlaceCallRequest, ProviderStatusUpdate, RawWebhook, TelephonyProvider } from '../provider';
 import { SIMULATOR_SIGNATURE_HEADER, simulatorKeys, verifySimulatorSignature } from './simulator';
 import type { Simulator, SimulatorPlaceBody } from './simulator';
@@ -59,7 +52,8 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
       if (options.direct) {
         const answer = options.direct.place(body);
         if (answer === 'hang') throw new PlaceCallError('SIMULATED: place-call timed out', true);
-        if (answer.status >= 300) throw new PlaceCallError(`SIMULATED: place-call answered ${answer.status}`, answer.status >= 500);
+        if (answer.status >= 300)
+          throw new PlaceCallError(`SIMULATED: place-call answered ${answer.status}`, answer.status >= 500);
         return { providerCallId: (answer.json as { sid: string }).sid };
       }
       let response: Response;
@@ -94,6 +88,7 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
         ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
         ...(status === 'FAILED' ? { error: 'the simulated network failed the call' } : {}),
         sequence: Number(field(raw, 'SequenceNumber') ?? 0),
+        ...(Number.isFinite(ts) ? { eventAt: new Date(ts) } : {}),
       };
     },
 
@@ -102,18 +97,27 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
         ? `${api()}/calls/${encodeURIComponent(query.providerCallId)}`
         : `${api()}/calls?token=${encodeURIComponent(query.callbackToken)}`;
       if (options.direct) {
-        const found = options.direct.lookup(query.providerCallId ? { sid: query.providerCallId } : { token: query.callbackToken });
+        const found = options.direct.lookup(
+          query.providerCallId ? { sid: query.providerCallId } : { token: query.callbackToken },
+        );
         return found ? toUpdate(found) : null;
       }
       const response = await fetchWithTimeout(url, { headers: auth }, 10_000);
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`SIMULATED: look-up answered ${response.status}`);
-      return toUpdate((await response.json()) as { sid: string; status: string; answeredBy?: string; duration?: number });
+      return toUpdate(
+        (await response.json()) as { sid: string; status: string; answeredBy?: string; duration?: number },
+      );
     },
   };
 }
 
-function toUpdate(found: { sid: string; status: string; answeredBy?: string; duration?: number }): ProviderStatusUpdate {
+function toUpdate(found: {
+  sid: string;
+  status: string;
+  answeredBy?: string;
+  duration?: number;
+}): ProviderStatusUpdate {
   return {
     providerCallId: found.sid,
     status: mapSimulatorStatus(found.status, found.answeredBy) ?? 'IN_PROGRESS',

@@ -187,7 +187,10 @@ export class Simulator {
   }
 
   /** A call by its sid or by our callback token (what a lost place-call answer leaves us). */
-  lookup(query: { sid?: string; token?: string }): { sid: string; status: string; answeredBy?: string; duration?: number } | null {
+  lookup(query: {
+    sid?: string;
+    token?: string;
+  }): { sid: string; status: string; answeredBy?: string; duration?: number } | null {
     const sid = query.sid ?? (query.token ? this.byToken.get(query.token) : undefined);
     if (!sid) return null;
     const entry = this.ledger.find((e) => e.providerCallId === sid);
@@ -200,7 +203,8 @@ export class Simulator {
 
   /** Live calls at the provider right now, optionally for one campaign. */
   liveCalls(campaignId?: string, at = Date.now()): number {
-    return this.ledger.filter((e) => (!campaignId || e.campaignId === campaignId) && e.placedAt <= at && e.endedAt > at).length;
+    return this.ledger.filter((e) => (!campaignId || e.campaignId === campaignId) && e.placedAt <= at && e.endedAt > at)
+      .length;
   }
 
   /** The most calls of a campaign (or of all) that were live at the same moment, from the ledger. */
@@ -232,7 +236,7 @@ export class Simulator {
     return counts;
   }
 
-  /** Express router of the simulator's API: POST /calls, GET /calls/:sid, GET /calls?token=. */
+  /** Express router of the simulator's API: POST /calls, GET /calls/:sid, GET /calls?token=, GET /ledger?campaignId=. */
   router(): Router {
     const router = express.Router();
     router.use((req, res, next) => {
@@ -252,6 +256,12 @@ export class Simulator {
       // A hung request is held open until the client gives up (its timeout) or we stop.
       if (answer === 'hang') return;
       res.status(answer.status).json(answer.json);
+    });
+    // The ledger (ground truth of what was dialled), for tests that run the API in another
+    // process. Guarded by the same key as the rest of the simulator's API.
+    router.get('/ledger', (req, res) => {
+      const campaignId = typeof req.query['campaignId'] === 'string' ? req.query['campaignId'] : undefined;
+      res.json(campaignId ? this.ledger.filter((e) => e.campaignId === campaignId) : this.ledger);
     });
     router.get('/calls/:sid', (req, res) => {
       const found = this.lookup({ sid: req.params['sid'] });
@@ -324,12 +334,30 @@ export class Simulator {
 
     const events: { at: number; body: SimulatorWebhookBody; final: boolean }[] = [];
     let seq = 0;
-    const event = (at: number, status: SimulatorWebhookBody['CallStatus'], extra: Partial<SimulatorWebhookBody> = {}, final = false) =>
-      events.push({ at, final, body: { CallSid: sid, CallStatus: status, Timestamp: now + at, SequenceNumber: seq++, ...extra } });
+    const event = (
+      at: number,
+      status: SimulatorWebhookBody['CallStatus'],
+      extra: Partial<SimulatorWebhookBody> = {},
+      final = false,
+    ) =>
+      events.push({
+        at,
+        final,
+        body: { CallSid: sid, CallStatus: status, Timestamp: now + at, SequenceNumber: seq++, ...extra },
+      });
     if (outcome !== 'FAILED') event(0, 'ringing');
-    if (answerAt !== null) event(answerAt, 'in-progress', { AnsweredBy: outcome === 'VOICEMAIL' ? 'machine' : 'human' });
+    if (answerAt !== null)
+      event(answerAt, 'in-progress', { AnsweredBy: outcome === 'VOICEMAIL' ? 'machine' : 'human' });
     const wire = wireStatus(outcome);
-    event(endAt, wire.status, { ...(wire.answeredBy ? { AnsweredBy: wire.answeredBy } : {}), Duration: Math.round((endAt - (answerAt ?? endAt)) / 1000) }, true);
+    event(
+      endAt,
+      wire.status,
+      {
+        ...(wire.answeredBy ? { AnsweredBy: wire.answeredBy } : {}),
+        Duration: Math.round((endAt - (answerAt ?? endAt)) / 1000),
+      },
+      true,
+    );
 
     const live: LiveCall = { entry, statusCallback: body.statusCallback, timers: [] };
     this.calls.set(sid, live);
@@ -367,7 +395,10 @@ export class Simulator {
 }
 
 /** Our final status in the simulator's (Twilio-like) wire terms. */
-function wireStatus(outcome: CallStatus): { status: SimulatorWebhookBody['CallStatus']; answeredBy?: 'human' | 'machine' } {
+function wireStatus(outcome: CallStatus): {
+  status: SimulatorWebhookBody['CallStatus'];
+  answeredBy?: 'human' | 'machine';
+} {
   switch (outcome) {
     case 'COMPLETED':
       return { status: 'completed', answeredBy: 'human' };
