@@ -37,7 +37,8 @@ import { createDispatcher } from '../dispatch/dispatch.service';
 import type { DispatchService } from '../dispatch/dispatch.service';
 import { startMongoProcess } from './stack';
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 /**
@@ -60,7 +61,10 @@ interface Env {
 }
 
 /** Refill latencies from a ledger: call end → next placement on the same campaign while contacts remained. */
-function refillLatencies(ledger: Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[], contactsPerCampaign: number): number[] {
+function refillLatencies(
+  ledger: Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[],
+  contactsPerCampaign: number,
+): number[] {
   const byCampaign = new Map<string, Pick<LedgerEntry, 'placedAt' | 'endedAt'>[]>();
   for (const e of ledger) {
     const list = byCampaign.get(e.campaignId) ?? [];
@@ -126,7 +130,11 @@ async function seedCampaigns(env: Env, campaigns: number, contacts: number, limi
 async function setSimulation(env: Env, minDurationMs: number, maxDurationMs: number): Promise<void> {
   await PhoneModel.updateOne(
     { _id: env.phoneId },
-    { $set: { simulation: { busyRate: 0, noAnswerRate: 0, failRate: 0, voicemailRate: 0, minDurationMs, maxDurationMs } } },
+    {
+      $set: {
+        simulation: { busyRate: 0, noAnswerRate: 0, failRate: 0, voicemailRate: 0, minDurationMs, maxDurationMs },
+      },
+    },
   );
   // The engine caches phones for 2 s.
   await new Promise((r) => setTimeout(r, 2_100));
@@ -145,7 +153,8 @@ async function runCampaigns(env: Env, ids: Types.ObjectId[], timeoutMs: number):
     clients = Math.max(clients, await redisClients(env.redis));
     const left = await CampaignModel.countDocuments({ _id: { $in: ids }, status: { $ne: 'COMPLETED' } });
     if (left === 0) break;
-    if (Date.now() - t0 > timeoutMs) throw new Error(`campaigns did not complete within ${timeoutMs} ms (${left} left)`);
+    if (Date.now() - t0 > timeoutMs)
+      throw new Error(`campaigns did not complete within ${timeoutMs} ms (${left} left)`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return clients;
@@ -201,8 +210,13 @@ async function runOldDesign(
     try {
       const callId = new URL(url).searchParams.get('call')!;
       const hook = JSON.parse(body) as SimulatorWebhookBody;
-      const call = await CallModel.findOneAndUpdate({ _id: callId }, { $set: { status: 'COMPLETED', endedAt: new Date(hook.Timestamp) } }, { lean: true });
-      if (call) await ContactModel.updateOne({ _id: call.contactId }, { $set: { status: 'COMPLETED', currentCallId: null } });
+      const call = await CallModel.findOneAndUpdate(
+        { _id: callId },
+        { $set: { status: 'COMPLETED', endedAt: new Date(hook.Timestamp) } },
+        { lean: true },
+      );
+      if (call)
+        await ContactModel.updateOne({ _id: call.contactId }, { $set: { status: 'COMPLETED', currentCallId: null } });
       if (release === 'end' && call) await env.redis.decr(slotKey(String(call.campaignId)));
       if (++done === total) finish();
     } catch (error) {
@@ -229,13 +243,24 @@ async function runOldDesign(
         status: 'INITIATED',
         callbackToken: 'old',
       });
-      await ContactModel.updateOne({ _id: contactId }, { $set: { status: 'CALLING', currentCallId: call._id }, $inc: { attempts: 1 } });
+      await ContactModel.updateOne(
+        { _id: contactId },
+        { $set: { status: 'CALLING', currentCallId: call._id }, $inc: { attempts: 1 } },
+      );
       const placeBody: SimulatorPlaceBody = {
         to,
         from: '+14155550000',
         statusCallback: `http://old.invalid/webhook?call=${String(call._id)}`,
         timeLimitSeconds: 60,
-        simulation: { busyRate: 0, noAnswerRate: 0, failRate: 0, voicemailRate: 0, minDurationMs: 1000, maxDurationMs: 1000, ...(phone?.simulation ?? {}) },
+        simulation: {
+          busyRate: 0,
+          noAnswerRate: 0,
+          failRate: 0,
+          voicemailRate: 0,
+          minDurationMs: 1000,
+          maxDurationMs: 1000,
+          ...(phone?.simulation ?? {}),
+        },
         metadata: { callId: String(call._id), campaignId, contactId, attempt: 1, callbackToken: 'old' },
       };
       const answer = sim.place(placeBody);
@@ -248,7 +273,12 @@ async function runOldDesign(
   worker.on('failed', (_job, error) => fail(error));
   const contactDocs = await ContactModel.find({ campaignId: { $in: ids } }, { campaignId: 1, phoneNumber: 1 }).lean();
   const t0 = Date.now();
-  await queue.addBulk(contactDocs.map((c) => ({ name: 'call', data: { campaignId: String(c.campaignId), contactId: String(c._id), to: c.phoneNumber } })));
+  await queue.addBulk(
+    contactDocs.map((c) => ({
+      name: 'call',
+      data: { campaignId: String(c.campaignId), contactId: String(c._id), to: c.phoneNumber },
+    })),
+  );
   let clients = 0;
   const sampler = setInterval(() => {
     void redisClients(env.redis).then((n) => (clients = Math.max(clients, n)));
@@ -268,7 +298,9 @@ async function runOldDesign(
 }
 
 export async function runDispatchBench(): Promise<void> {
-  const only = new Set((process.env['BENCH_DISPATCH_ONLY'] ?? 'refill,old,makespan,instant').split(',').map((s) => s.trim()));
+  const only = new Set(
+    (process.env['BENCH_DISPATCH_ONLY'] ?? 'refill,old,makespan,instant').split(',').map((s) => s.trim()),
+  );
   const external = process.env['MONGODB_URI'];
   const mongo = external ? null : await startMongoProcess();
   const redisServer = await startRedisServer();
@@ -288,36 +320,73 @@ export async function runDispatchBench(): Promise<void> {
   await mongoose.connect(mongoUri, { monitorCommands: true });
   let mongoCommands = 0;
   const byCommand = new Map<string, number>();
-  mongoose.connection.getClient().on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
-    mongoCommands++;
-    if (process.env['BENCH_DISPATCH_TRACE']) {
-      const k = `${e.commandName} ${String(e.command[e.commandName])} ${JSON.stringify(Object.keys((e.command['filter'] ?? e.command['query'] ?? {}) as object))}`;
-      byCommand.set(k, (byCommand.get(k) ?? 0) + 1);
-    }
-  });
-  await Promise.all([OrganizationModel, AgentModel, PhoneModel, CampaignModel, ContactModel, CallModel, DoNotCallModel].map((m) => m.createIndexes()));
+  mongoose.connection
+    .getClient()
+    .on('commandStarted', (e: { commandName: string; command: Record<string, unknown> }) => {
+      mongoCommands++;
+      if (process.env['BENCH_DISPATCH_TRACE']) {
+        const k = `${e.commandName} ${String(e.command[e.commandName])} ${JSON.stringify(Object.keys((e.command['filter'] ?? e.command['query'] ?? {}) as object))}`;
+        byCommand.set(k, (byCommand.get(k) ?? 0) + 1);
+      }
+    });
+  await Promise.all(
+    [OrganizationModel, AgentModel, PhoneModel, CampaignModel, ContactModel, CallModel, DoNotCallModel].map((m) =>
+      m.createIndexes(),
+    ),
+  );
   const redis = createRedis(redisServer.url);
   const sim = new Simulator({ secret: config.jwt.secret });
   sim.statusEvents = 'final';
-  const dispatcher = createDispatcher({ config, redis, redisUrl: redisServer.url, events: new EventPublisher(redis, config.redisPrefix), options: { directSimulator: sim } });
+  const dispatcher = createDispatcher({
+    config,
+    redis,
+    redisUrl: redisServer.url,
+    events: new EventPublisher(redis, config.redisPrefix),
+    options: { directSimulator: sim },
+  });
   // In-process webhook delivery (the fast path): the same handler the HTTP route calls.
   sim.deliver = async (url, headers, body) => {
-    await dispatcher.handleWebhook('simulated', { method: 'POST', url, headers, body: JSON.parse(body) as Record<string, unknown>, rawBody: Buffer.from(body) });
+    await dispatcher.handleWebhook('simulated', {
+      method: 'POST',
+      url,
+      headers,
+      body: JSON.parse(body) as Record<string, unknown>,
+      rawBody: Buffer.from(body),
+    });
   };
   await dispatcher.startWorkers();
   const org = await OrganizationModel.create({ name: 'bench' });
   const agent = await AgentModel.create({ organizationId: org._id, name: 'bench' });
-  const phone = await PhoneModel.create({ organizationId: org._id, name: 'bench', number: '+14155550000', provider: 'SIMULATED' });
-  const env: Env = { redis, redisUrl: redisServer.url, sim, dispatcher, orgId: org._id, phoneId: phone._id, agentId: agent._id };
+  const phone = await PhoneModel.create({
+    organizationId: org._id,
+    name: 'bench',
+    number: '+14155550000',
+    provider: 'SIMULATED',
+  });
+  const env: Env = {
+    redis,
+    redisUrl: redisServer.url,
+    sim,
+    dispatcher,
+    orgId: org._id,
+    phoneId: phone._id,
+    agentId: agent._id,
+  };
   const out = (s: string) => process.stdout.write(`${s}\n`);
-  out(`Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child)`);
+  out(
+    `Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child)`,
+  );
 
   const meanCallMs = (REFILL_CALL_MS[0] + REFILL_CALL_MS[1]) / 2;
   const scenarios: { campaigns: number; limit: number; contacts: number }[] = [
     // Two contacts per line: every line refills once.
     { campaigns: 50, limit: 10, contacts: 20 },
     { campaigns: 500, limit: 2, contacts: 4 },
-  ].filter((sc) => !process.env['BENCH_DISPATCH_SCALES'] || process.env['BENCH_DISPATCH_SCALES'].split(',').includes(`${sc.campaigns}x${sc.limit}`));
+  ].filter(
+    (sc) =>
+      !process.env['BENCH_DISPATCH_SCALES'] ||
+      process.env['BENCH_DISPATCH_SCALES'].split(',').includes(`${sc.campaigns}x${sc.limit}`),
+  );
   try {
     // 1. Refill latency of the slot design at 50 × 10 and 500 × 2.
     const fresh: number[][] = [];
@@ -347,7 +416,8 @@ export async function runDispatchBench(): Promise<void> {
         const lat = refillLatencies(old.ledger, contacts);
         const now = fresh[i]!;
         // A refill faster than the ledger's 1 ms resolution counts as 1 ms: the ratio is then a lower bound.
-        const ratio = (p: number) => `${(pct(lat, p) / Math.max(1, pct(now, p))).toFixed(0)}x${pct(now, p) < 1 ? ' (at least)' : ''}`;
+        const ratio = (p: number) =>
+          `${(pct(lat, p) / Math.max(1, pct(now, p))).toFixed(0)}x${pct(now, p) < 1 ? ' (at least)' : ''}`;
         out(
           `older design ${campaigns} campaigns x ${limit} lines (slot held until the call ends): refill p50 ${ms(pct(lat, 50))}, p99 ${ms(pct(lat, 99))} (${lat.length} refills); ` +
             `most live calls of a campaign ${maxLive(old.ledger)}; ${old.seconds.toFixed(1)} s; Redis connections ${old.clients}; ratio old/new: p50 ${ratio(50)}, p99 ${ratio(99)}`,
@@ -407,14 +477,19 @@ export async function runDispatchBench(): Promise<void> {
       );
       if (process.env['BENCH_DISPATCH_TRACE']) {
         const statsAfter = await commandStats(redis);
-        for (const [k, n] of [...statsAfter].map(([k, n]) => [k, n - (statsBefore.get(k) ?? 0)] as const).sort((a, b) => b[1] - a[1]).slice(0, 15)) out(`  redis ${(n / calls).toFixed(2)} ${k}`);
+        for (const [k, n] of [...statsAfter]
+          .map(([k, n]) => [k, n - (statsBefore.get(k) ?? 0)] as const)
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 15))
+          out(`  redis ${(n / calls).toFixed(2)} ${k}`);
       }
       out(
         `instant calls (20 campaigns x 50 lines, 2000 contacts): ${calls} calls in ${seconds.toFixed(2)} s = ${(calls / seconds).toFixed(0)} calls/s; ` +
           `per call: ${((after - before) / calls).toFixed(1)} Redis commands (INFO commandstats, Lua-internal included), ` +
           `${((mongoCommands - mongoBefore) / calls).toFixed(1)} MongoDB commands (bench polling included)`,
       );
-      if (process.env['BENCH_DISPATCH_TRACE']) for (const [k, n] of [...byCommand].sort((a, b) => b[1] - a[1])) out(`  ${(n / calls).toFixed(2)} ${k}`);
+      if (process.env['BENCH_DISPATCH_TRACE'])
+        for (const [k, n] of [...byCommand].sort((a, b) => b[1] - a[1])) out(`  ${(n / calls).toFixed(2)} ${k}`);
     }
   } finally {
     await dispatcher.close();

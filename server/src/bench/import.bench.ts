@@ -80,7 +80,7 @@ export async function runImportBench(): Promise<void> {
     );
     out(`import: accepted ${report.accepted}, duplicates ${report.duplicates}, rejected ${report.rejectedCount}`);
     out(
-      `import: RSS ${mb(base.rss)} -> peak ${mb(peakRss)} MB (+${mb(peakRss - base.rss)}); heap ${mb(base.heapUsed)} -> peak ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)}) [in-process: includes the embedded MongoDB holding the rows, and the ${mb(body.length)} MB client body]`,
+      `import: RSS ${mb(base.rss)} -> peak ${mb(peakRss)} MB (+${mb(peakRss - base.rss)}); heap ${mb(base.heapUsed)} -> peak ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)}) [the API process; MongoDB runs in its own process; includes the ${mb(body.length)} MB body the bench itself holds]`,
     );
 
     // 2. A 50-campaign dashboard list against a trivial query

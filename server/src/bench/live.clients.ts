@@ -81,9 +81,12 @@ async function rawClients(): Promise<() => Promise<void>> {
       delays.push(Date.now() - (JSON.parse(String(data)) as { sentAt: number }).sentAt);
     });
     sockets.push(socket);
-    if (sockets.length % 100 === 0) await Promise.all(sockets.slice(-100).map((s) => new Promise((r) => s.once('open', r))));
+    if (sockets.length % 100 === 0)
+      await Promise.all(sockets.slice(-100).map((s) => new Promise((r) => s.once('open', r))));
   }
-  await Promise.all(sockets.map((s) => (s.readyState === WebSocket.OPEN ? null : new Promise((r) => s.once('open', r)))));
+  await Promise.all(
+    sockets.map((s) => (s.readyState === WebSocket.OPEN ? null : new Promise((r) => s.once('open', r)))),
+  );
   return async () => {
     for (const s of sockets) s.terminate();
   };

@@ -41,10 +41,14 @@ export interface MongoChild {
  */
 export async function startMongoProcess(): Promise<MongoChild> {
   const nodeArgs = (process.env['BENCH_MONGO_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../mongo/embedded/cli.js'), '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'error' },
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, path.resolve(__dirname, '../mongo/embedded/cli.js'), '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'error' },
+    },
+  );
   const uri = await new Promise<string>((resolve, reject) => {
     let buffer = '';
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -116,7 +120,12 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
 }
 
 /** POSTs a GraphQL operation; throws on errors (a bench must not time failures). */
-export async function benchGraphQL<T = any>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+export async function benchGraphQL<T = any>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },

@@ -59,9 +59,18 @@ describe('calling windows', () => {
   });
 
   it('handles Europe/London changes (2026-03-29 and 2026-10-25)', () => {
-    const london: CallingWindow = { start: '08:00', end: '20:00', days: [1, 2, 3, 4, 5, 6, 7], timezone: 'Europe/London' };
-    expect(nextWindowOpening(london, at('2026-03-28T21:00', 'Europe/London'))!.toISOString()).toBe('2026-03-29T07:00:00.000Z');
-    expect(nextWindowOpening(london, at('2026-10-24T21:00', 'Europe/London'))!.toISOString()).toBe('2026-10-25T08:00:00.000Z');
+    const london: CallingWindow = {
+      start: '08:00',
+      end: '20:00',
+      days: [1, 2, 3, 4, 5, 6, 7],
+      timezone: 'Europe/London',
+    };
+    expect(nextWindowOpening(london, at('2026-03-28T21:00', 'Europe/London'))!.toISOString()).toBe(
+      '2026-03-29T07:00:00.000Z',
+    );
+    expect(nextWindowOpening(london, at('2026-10-24T21:00', 'Europe/London'))!.toISOString()).toBe(
+      '2026-10-25T08:00:00.000Z',
+    );
   });
 
   it('supports windows that span midnight', () => {

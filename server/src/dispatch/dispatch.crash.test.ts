@@ -22,7 +22,12 @@ const ENV = {
   PLACE_CALL_TIMEOUT_MS: '1000',
 };
 
-async function expectInvariants(sim: DispatchService['simulator'], f: Fixture, limit: number, dispatchers: DispatchService[]) {
+async function expectInvariants(
+  sim: DispatchService['simulator'],
+  f: Fixture,
+  limit: number,
+  dispatchers: DispatchService[],
+) {
   expect(sim.maxConcurrent(f.campaignId)).toBeLessThanOrEqual(limit);
   const dials = [...sim.dialCounts(f.campaignId).entries()].filter(([, n]) => n > 1);
   expect(dials).toEqual([]);
@@ -46,19 +51,31 @@ describe('dispatch: crashes and stalls', () => {
 
   it('never dials a contact twice when a worker dies with 20 live calls and another takes over', async () => {
     const env = { ...ENV, MAX_CALL_DURATION_SECONDS: '6' };
-    const a: AppHandle = await startApp({ config: testConfig(infra, env), mongoUri: infra.mongoUri, redisUrl: infra.redisUrl });
+    const a: AppHandle = await startApp({
+      config: testConfig(infra, env),
+      mongoUri: infra.mongoUri,
+      redisUrl: infra.redisUrl,
+    });
     stops.push(() => a.stop());
     const da = a.services.dispatcher as DispatchService;
     const sim = da.simulator;
     // Calls long enough for all 20 lines to be live at once on a slow machine.
-    const f = await createFixture({ contacts: 60, settings: { concurrentCallsLimit: 20 }, simulation: { minDurationMs: 2500, maxDurationMs: 3500 } });
+    const f = await createFixture({
+      contacts: 60,
+      settings: { concurrentCallsLimit: 20 },
+      simulation: { minDurationMs: 2500, maxDurationMs: 3500 },
+    });
     await da.startCampaign(f.orgId, f.campaignId);
     await waitFor('20 live calls', () => sim.liveCalls(f.campaignId) === 20);
     await da.kill();
     const killedAt = Date.now();
 
     // Another worker process (no HTTP of its own: it reaches the API's simulator and webhooks at PUBLIC_URL).
-    const b = await startApp({ config: testConfig(infra, { ...env, ROLE: 'worker', PUBLIC_URL: a.url }), mongoUri: infra.mongoUri, redisUrl: infra.redisUrl });
+    const b = await startApp({
+      config: testConfig(infra, { ...env, ROLE: 'worker', PUBLIC_URL: a.url }),
+      mongoUri: infra.mongoUri,
+      redisUrl: infra.redisUrl,
+    });
     stops.push(() => b.stop());
     const db = b.services.dispatcher as DispatchService;
     await waitFor('campaign completed', async () => (await campaignStatus(f.campaignId)) === 'COMPLETED', 60_000);
@@ -68,7 +85,11 @@ describe('dispatch: crashes and stalls', () => {
   });
 
   it('keeps every invariant when slot handlers outlive their lock and run twice at once', async () => {
-    const a: AppHandle = await startApp({ config: testConfig(infra, ENV), mongoUri: infra.mongoUri, redisUrl: infra.redisUrl });
+    const a: AppHandle = await startApp({
+      config: testConfig(infra, ENV),
+      mongoUri: infra.mongoUri,
+      redisUrl: infra.redisUrl,
+    });
     stops.push(() => a.stop());
     const da = a.services.dispatcher as DispatchService;
     // A second worker that never renews its locks: each of its jobs stalls after 1 s and is
@@ -88,7 +109,11 @@ describe('dispatch: crashes and stalls', () => {
     });
     await dc.startWorkers();
     const sim = da.simulator;
-    const f = await createFixture({ contacts: 40, settings: { concurrentCallsLimit: 6 }, simulation: { minDurationMs: 600, maxDurationMs: 1200 } });
+    const f = await createFixture({
+      contacts: 40,
+      settings: { concurrentCallsLimit: 6 },
+      simulation: { minDurationMs: 600, maxDurationMs: 1200 },
+    });
     await da.startCampaign(f.orgId, f.campaignId);
     await waitFor('campaign completed', async () => (await campaignStatus(f.campaignId)) === 'COMPLETED', 90_000);
     expect(sim.dialCounts(f.campaignId).size).toBe(40);

@@ -22,7 +22,8 @@ export type DispatchJobData =
 
 export const DISPATCH_QUEUE = 'dispatch';
 
-export const slotJobId = (campaignId: string, generation: number, index: number): string => `${campaignId}-g${generation}-s${index}`;
+export const slotJobId = (campaignId: string, generation: number, index: number): string =>
+  `${campaignId}-g${generation}-s${index}`;
 
 /**
  * Slot jobs are idempotent (a re-run finds its own call first), so they may be recovered from

@@ -1,4 +1,4 @@
-import type { Types} from 'mongoose';
+import type { Types } from 'mongoose';
 import { isValidObjectId } from 'mongoose';
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -90,7 +90,11 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
   let dead = false;
   let stopping = false;
 
-  const addSlots = async (campaign: { _id: Types.ObjectId; dispatchGeneration: number; settings?: { concurrentCallsLimit?: number | null } | null }) => {
+  const addSlots = async (campaign: {
+    _id: Types.ObjectId;
+    dispatchGeneration: number;
+    settings?: { concurrentCallsLimit?: number | null } | null;
+  }) => {
     const limit = campaign.settings?.concurrentCallsLimit ?? 3;
     const id = String(campaign._id);
     const jobs = Array.from({ length: limit }, (_, index) => ({
@@ -147,7 +151,9 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     update: Record<string, unknown>,
   ): Promise<CampaignDoc> => {
     const current = await loadCampaign(organizationId, campaignId);
-    const updated = await CampaignModel.findOneAndUpdate({ _id: current._id, status: { $in: from } }, update, { returnDocument: 'after' });
+    const updated = await CampaignModel.findOneAndUpdate({ _id: current._id, status: { $in: from } }, update, {
+      returnDocument: 'after',
+    });
     if (!updated) {
       const now = await loadCampaign(organizationId, campaignId);
       throw conflict(`Cannot ${verb} a campaign that is ${now.status}`, { status: now.status });
@@ -199,7 +205,9 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
       }
       const scheduledAt = campaign.scheduledAt ? new Date(campaign.scheduledAt).getTime() : 0;
       if (campaign.status === 'DRAFT' && scheduledAt > Date.now()) {
-        const updated = await transition(organizationId, campaignId, 'schedule', ['DRAFT'], { $set: { status: 'SCHEDULED' } });
+        const updated = await transition(organizationId, campaignId, 'schedule', ['DRAFT'], {
+          $set: { status: 'SCHEDULED' },
+        });
         await queue.add(
           'start',
           { kind: 'start', campaignId: String(campaign._id), scheduledAt },
@@ -235,9 +243,15 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     },
 
     async cancelCampaign(organizationId, campaignId) {
-      const updated = await transition(organizationId, campaignId, 'cancel', ['DRAFT', 'SCHEDULED', 'ACTIVE', 'PAUSED'], {
-        $set: { status: 'CANCELLED', completedAt: new Date() },
-      });
+      const updated = await transition(
+        organizationId,
+        campaignId,
+        'cancel',
+        ['DRAFT', 'SCHEDULED', 'ACTIVE', 'PAUSED'],
+        {
+          $set: { status: 'CANCELLED', completedAt: new Date() },
+        },
+      );
       // Live calls end on their own; nothing waiting is dialled any more. Each updateMany moves
       // exactly the contacts it modified, so the counters move by its count.
       for (const from of ['QUEUED', 'RETRY_SCHEDULED'] as ContactStatus[]) {
@@ -246,7 +260,10 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
           { $set: { status: 'SKIPPED', skipReason: 'campaign cancelled', nextAttemptAt: null } },
         );
         if (res.modifiedCount > 0) {
-          await CampaignModel.updateOne({ _id: updated._id }, { $inc: transitionInc(from, 'SKIPPED', res.modifiedCount) });
+          await CampaignModel.updateOne(
+            { _id: updated._id },
+            { $inc: transitionInc(from, 'SKIPPED', res.modifiedCount) },
+          );
         }
       }
       const fresh = (await CampaignModel.findById(updated._id)) ?? updated;
@@ -257,7 +274,9 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     async retryFailedContacts(organizationId, campaignId) {
       const campaign = await loadCampaign(organizationId, campaignId);
       if (!['ACTIVE', 'PAUSED', 'COMPLETED'].includes(campaign.status)) {
-        throw conflict(`Cannot retry the failed contacts of a campaign that is ${campaign.status}`, { status: campaign.status });
+        throw conflict(`Cannot retry the failed contacts of a campaign that is ${campaign.status}`, {
+          status: campaign.status,
+        });
       }
       const failed = await ContactModel.find({ campaignId: campaign._id, status: 'FAILED' }, { attempts: 1 }).lean();
       let moved = 0;
@@ -275,7 +294,10 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
         );
         if (res.modifiedCount > 0) {
           moved += res.modifiedCount;
-          await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('FAILED', 'QUEUED', res.modifiedCount) });
+          await CampaignModel.updateOne(
+            { _id: campaign._id },
+            { $inc: transitionInc('FAILED', 'QUEUED', res.modifiedCount) },
+          );
         }
       }
       if (moved > 0) {
@@ -294,13 +316,16 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
 
     async callContact(organizationId, campaignId, contactId) {
       const campaign = await loadCampaign(organizationId, campaignId);
-      if (campaign.status === 'CANCELLED') throw conflict('Cannot call a contact of a campaign that is CANCELLED', { status: campaign.status });
+      if (campaign.status === 'CANCELLED')
+        throw conflict('Cannot call a contact of a campaign that is CANCELLED', { status: campaign.status });
       if (!isValidObjectId(contactId)) throw notFound('Contact');
       const contact = await ContactModel.findOne({ _id: contactId, campaignId: campaign._id }).lean();
       if (!contact) throw notFound('Contact');
       if (contact.status === 'CALLING') throw conflict('This contact is already in a call');
-      if (contact.status === 'SKIPPED') throw conflict(`This contact was skipped (${contact.skipReason ?? 'no reason'}) and cannot be called`);
-      if (await isDoNotCall(campaign.organizationId, contact.phoneNumber)) throw conflict('This number is on the do-not-call list');
+      if (contact.status === 'SKIPPED')
+        throw conflict(`This contact was skipped (${contact.skipReason ?? 'no reason'}) and cannot be called`);
+      if (await isDoNotCall(campaign.organizationId, contact.phoneNumber))
+        throw conflict('This number is on the do-not-call list');
       const phone = await engine.phone(campaign.phoneId);
       if (!phone) throw conflict("The campaign's phone no longer exists");
       const started = await engine.startManualCall(
@@ -318,15 +343,28 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
           case 'contact':
             throw conflict('The contact changed state meanwhile (a slot may have dialled it): try again');
           case 'phone':
-            throw new AppError(ErrorCode.RATE_LIMITED, "The phone number is at its concurrent call cap: try again when a call ends");
+            throw new AppError(
+              ErrorCode.RATE_LIMITED,
+              'The phone number is at its concurrent call cap: try again when a call ends',
+            );
           case 'global':
-            throw new AppError(ErrorCode.RATE_LIMITED, 'The deployment is at its cap on outbound calls: try again when a call ends');
+            throw new AppError(
+              ErrorCode.RATE_LIMITED,
+              'The deployment is at its cap on outbound calls: try again when a call ends',
+            );
           case 'rate':
-            throw new AppError(ErrorCode.RATE_LIMITED, "The phone number's calls-per-second rate is exhausted: try again in a moment");
+            throw new AppError(
+              ErrorCode.RATE_LIMITED,
+              "The phone number's calls-per-second rate is exhausted: try again in a moment",
+            );
         }
       }
       // A job waits for the call's end and records it, durably: this request does not.
-      await queue.add('call', { kind: 'call', callId: String(started.call._id) }, { jobId: `call-${String(started.call._id)}` });
+      await queue.add(
+        'call',
+        { kind: 'call', callId: String(started.call._id) },
+        { jobId: `call-${String(started.call._id)}` },
+      );
       const call = await CallModel.findById(started.call._id);
       if (!call) throw new Error('the call just created is missing');
       return call as CallDoc;
@@ -446,4 +484,3 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
   };
   return service;
 }
-

@@ -22,7 +22,8 @@ describe('dispatch: slot jobs', () => {
   let stack: TestStack;
   const dispatcher = () => stack.app.services.dispatcher as DispatchService;
   const sim = () => dispatcher().simulator;
-  const completed = (f: Fixture) => waitFor('campaign completed', async () => (await campaignStatus(f.campaignId)) === 'COMPLETED');
+  const completed = (f: Fixture) =>
+    waitFor('campaign completed', async () => (await campaignStatus(f.campaignId)) === 'COMPLETED');
 
   /** The invariants every scenario must keep. */
   async function expectInvariants(f: Fixture, limit: number) {
@@ -35,8 +36,14 @@ describe('dispatch: slot jobs', () => {
     expect(await dispatcher().leases.count(f.campaignId)).toBe(0);
     // Every call in MongoDB is final and each ledger call has exactly one Call document.
     const calls = await CallModel.find({ campaignId: f.campaignId }).lean();
-    expect(calls.filter((c) => !['COMPLETED', 'BUSY', 'NO_ANSWER', 'FAILED', 'VOICEMAIL', 'CANCELED'].includes(c.status))).toEqual([]);
-    const ledgerCallIds = new Set(sim().ledger.filter((e) => e.campaignId === f.campaignId).map((e) => e.callId));
+    expect(
+      calls.filter((c) => !['COMPLETED', 'BUSY', 'NO_ANSWER', 'FAILED', 'VOICEMAIL', 'CANCELED'].includes(c.status)),
+    ).toEqual([]);
+    const ledgerCallIds = new Set(
+      sim()
+        .ledger.filter((e) => e.campaignId === f.campaignId)
+        .map((e) => e.callId),
+    );
     for (const id of ledgerCallIds) expect(calls.some((c) => String(c._id) === id)).toBe(true);
   }
 
@@ -79,10 +86,16 @@ describe('dispatch: slot jobs', () => {
   ] as const)('dials in %s order', async (mode, expected) => {
     // Priorities 1,1,3,1,2,1 ... : PRIORITY gives higher first, FIFO among equals.
     const prio = [1, 1, 1, 3, 2, 1];
-    const f = await createFixture({ contacts: 6, settings: { concurrentCallsLimit: 1, priorityMode: mode }, priority: (i) => prio[i]! });
+    const f = await createFixture({
+      contacts: 6,
+      settings: { concurrentCallsLimit: 1, priorityMode: mode },
+      priority: (i) => prio[i]!,
+    });
     await dispatcher().startCampaign(f.orgId, f.campaignId);
     await completed(f);
-    const order = sim().ledger.filter((e) => e.campaignId === f.campaignId).map((e) => e.contactId);
+    const order = sim()
+      .ledger.filter((e) => e.campaignId === f.campaignId)
+      .map((e) => e.contactId);
     const ids = f.contactIds.map(String);
     if (mode === 'PRIORITY') expect(order).toEqual([ids[3], ids[4], ids[0], ids[1], ids[2], ids[5]]);
     else expect(order).toEqual(expected(ids));
@@ -104,7 +117,9 @@ describe('dispatch: slot jobs', () => {
     await completed(busy);
     await completed(vm);
     const busyContacts = await ContactModel.find({ campaignId: busy.campaignId }).lean();
-    expect(busyContacts.map((c) => [c.status, c.attempts, c.lastOutcome])).toEqual(Array(4).fill(['FAILED', 3, 'BUSY']));
+    expect(busyContacts.map((c) => [c.status, c.attempts, c.lastOutcome])).toEqual(
+      Array(4).fill(['FAILED', 3, 'BUSY']),
+    );
     const vmContacts = await ContactModel.find({ campaignId: vm.campaignId }).lean();
     expect(vmContacts.map((c) => [c.status, c.attempts])).toEqual(Array(3).fill(['VOICEMAIL', 1]));
     await expectInvariants(busy, 2);
@@ -124,7 +139,11 @@ describe('dispatch: slot jobs', () => {
     sim().faults.duplicateWebhooks = 10;
     sim().faults.reorderWebhooks = true;
     sim().faults.webhookDelayMs = 20;
-    const f = await createFixture({ contacts: 12, settings: { concurrentCallsLimit: 4 }, simulation: { voicemailRate: 0.3 } });
+    const f = await createFixture({
+      contacts: 12,
+      settings: { concurrentCallsLimit: 4 },
+      simulation: { voicemailRate: 0.3 },
+    });
     await dispatcher().startCampaign(f.orgId, f.campaignId);
     await completed(f);
     await expectInvariants(f, 4);
@@ -178,25 +197,40 @@ describe('dispatch: slot jobs', () => {
   });
 
   it('pause stops new dials at once, resume continues; cancel skips the waiting contacts', async () => {
-    const f = await createFixture({ contacts: 40, settings: { concurrentCallsLimit: 4 }, simulation: { minDurationMs: 200, maxDurationMs: 300 } });
+    const f = await createFixture({
+      contacts: 40,
+      settings: { concurrentCallsLimit: 4 },
+      simulation: { minDurationMs: 200, maxDurationMs: 300 },
+    });
     await dispatcher().startCampaign(f.orgId, f.campaignId);
     await waitFor('6 calls placed', () => sim().ledger.filter((e) => e.campaignId === f.campaignId).length >= 6);
     const paused = await dispatcher().pauseCampaign(f.orgId, f.campaignId);
     const pausedAt = Date.now();
     expect(paused.status).toBe('PAUSED');
-    await waitFor('live calls drained', async () => (await ContactModel.countDocuments({ campaignId: f.campaignId, status: 'CALLING' })) === 0);
+    await waitFor(
+      'live calls drained',
+      async () => (await ContactModel.countDocuments({ campaignId: f.campaignId, status: 'CALLING' })) === 0,
+    );
     await expectNoCallCreatedAfter(f, pausedAt);
     let c = await countersAndRecount(f.campaignId);
     expect(c.stored).toEqual(c.recount);
-    await expect(dispatcher().pauseCampaign(f.orgId, f.campaignId)).rejects.toThrow('Cannot pause a campaign that is PAUSED');
+    await expect(dispatcher().pauseCampaign(f.orgId, f.campaignId)).rejects.toThrow(
+      'Cannot pause a campaign that is PAUSED',
+    );
 
     await dispatcher().resumeCampaign(f.orgId, f.campaignId);
     const before = sim().ledger.filter((e) => e.campaignId === f.campaignId).length;
-    await waitFor('dialling again', () => sim().ledger.filter((e) => e.campaignId === f.campaignId).length >= before + 4);
+    await waitFor(
+      'dialling again',
+      () => sim().ledger.filter((e) => e.campaignId === f.campaignId).length >= before + 4,
+    );
     const cancelled = await dispatcher().cancelCampaign(f.orgId, f.campaignId);
     const cancelledAt = Date.now();
     expect(cancelled.status).toBe('CANCELLED');
-    await waitFor('live calls drained', async () => (await ContactModel.countDocuments({ campaignId: f.campaignId, status: 'CALLING' })) === 0);
+    await waitFor(
+      'live calls drained',
+      async () => (await ContactModel.countDocuments({ campaignId: f.campaignId, status: 'CALLING' })) === 0,
+    );
     await expectNoCallCreatedAfter(f, cancelledAt);
     const skipped = await ContactModel.find({ campaignId: f.campaignId, status: 'SKIPPED' }).lean();
     expect(skipped.length).toBeGreaterThan(0);
@@ -205,7 +239,9 @@ describe('dispatch: slot jobs', () => {
     expect(c.stored).toEqual(c.recount);
     expect(c.stored.queuedCalls + c.stored.retryScheduled + c.stored.activeCalls).toBe(0);
     await expectInvariants(f, 4);
-    await expect(dispatcher().resumeCampaign(f.orgId, f.campaignId)).rejects.toThrow('Cannot resume a campaign that is CANCELLED');
+    await expect(dispatcher().resumeCampaign(f.orgId, f.campaignId)).rejects.toThrow(
+      'Cannot resume a campaign that is CANCELLED',
+    );
   });
 
   it('refuses to start without contacts, twice, or in another organization', async () => {
@@ -214,7 +250,9 @@ describe('dispatch: slot jobs', () => {
     const g = await createFixture({ contacts: 1 });
     await expect(dispatcher().startCampaign(f.orgId, g.campaignId)).rejects.toThrow('Campaign not found');
     await dispatcher().startCampaign(g.orgId, g.campaignId);
-    const err = await dispatcher().startCampaign(g.orgId, g.campaignId).catch((e: unknown) => e);
+    const err = await dispatcher()
+      .startCampaign(g.orgId, g.campaignId)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('CONFLICT');
     await completed(g);
@@ -222,27 +260,42 @@ describe('dispatch: slot jobs', () => {
 
   it('applies a raised or lowered limit to a running campaign at once', async () => {
     // Calls long enough that six overlap even when a loaded machine is slow to refill lines.
-    const f = await createFixture({ contacts: 40, settings: { concurrentCallsLimit: 2 }, simulation: { minDurationMs: 600, maxDurationMs: 800 } });
+    const f = await createFixture({
+      contacts: 40,
+      settings: { concurrentCallsLimit: 2 },
+      simulation: { minDurationMs: 600, maxDurationMs: 800 },
+    });
     await dispatcher().startCampaign(f.orgId, f.campaignId);
     await waitFor('4 calls placed', () => sim().ledger.filter((e) => e.campaignId === f.campaignId).length >= 4);
-    const raised = await CampaignModel.findOneAndUpdate({ _id: f.campaign._id }, { $set: { 'settings.concurrentCallsLimit': 6 } }, { returnDocument: 'after' });
+    const raised = await CampaignModel.findOneAndUpdate(
+      { _id: f.campaign._id },
+      { $set: { 'settings.concurrentCallsLimit': 6 } },
+      { returnDocument: 'after' },
+    );
     await dispatcher().settingsChanged(raised!);
     await waitFor('6 live calls', () => sim().liveCalls(f.campaignId) === 6, 10_000);
-    const lowered = await CampaignModel.findOneAndUpdate({ _id: f.campaign._id }, { $set: { 'settings.concurrentCallsLimit': 1 } }, { returnDocument: 'after' });
+    const lowered = await CampaignModel.findOneAndUpdate(
+      { _id: f.campaign._id },
+      { $set: { 'settings.concurrentCallsLimit': 1 } },
+      { returnDocument: 'after' },
+    );
     await dispatcher().settingsChanged(lowered!);
     const loweredAt = Date.now();
     await completed(f);
     // After the lowering, once the calls in flight ended, never more than one live call.
     const after = sim().ledger.filter((e) => e.campaignId === f.campaignId && e.placedAt > loweredAt + 1_000);
     let max = 0;
-    for (const e of after) max = Math.max(max, after.filter((o) => o.placedAt <= e.placedAt && o.endedAt > e.placedAt).length);
+    for (const e of after)
+      max = Math.max(max, after.filter((o) => o.placedAt <= e.placedAt && o.endedAt > e.placedAt).length);
     expect(max).toBeLessThanOrEqual(1);
     await expectInvariants(f, 6);
   });
 
   it('skips do-not-call numbers at dial time', async () => {
     const f = await createFixture({ contacts: 5, settings: { concurrentCallsLimit: 2 } });
-    const numbers = (await ContactModel.find({ campaignId: f.campaignId }).sort({ _id: 1 }).lean()).map((c) => c.phoneNumber);
+    const numbers = (await ContactModel.find({ campaignId: f.campaignId }).sort({ _id: 1 }).lean()).map(
+      (c) => c.phoneNumber,
+    );
     expect(await addDoNotCall(f.orgId, [numbers[1]!, numbers[3]!], 'US')).toBe(2);
     await dispatcher().startCampaign(f.orgId, f.campaignId);
     await completed(f);
@@ -259,10 +312,18 @@ describe('dispatch: slot jobs', () => {
     // A window that is closed now (it opened and closed an hour ago, every day), in UTC.
     const now = new Date();
     const hh = (d: Date) => `${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}`;
-    const window = { start: hh(new Date(now.getTime() - 3 * 3600_000)), end: hh(new Date(now.getTime() - 3600_000)), days: [1, 2, 3, 4, 5, 6, 7], timezone: 'UTC' };
+    const window = {
+      start: hh(new Date(now.getTime() - 3 * 3600_000)),
+      end: hh(new Date(now.getTime() - 3600_000)),
+      days: [1, 2, 3, 4, 5, 6, 7],
+      timezone: 'UTC',
+    };
     const f = await createFixture({ contacts: 4, settings: { concurrentCallsLimit: 2, callingWindow: window } });
     await dispatcher().startCampaign(f.orgId, f.campaignId);
-    await waitFor('contacts deferred', async () => (await ContactModel.countDocuments({ campaignId: f.campaignId, nextAttemptAt: { $ne: null } })) === 4);
+    await waitFor(
+      'contacts deferred',
+      async () => (await ContactModel.countDocuments({ campaignId: f.campaignId, nextAttemptAt: { $ne: null } })) === 4,
+    );
     const contacts = await ContactModel.find({ campaignId: f.campaignId }).lean();
     expect(contacts.every((c) => c.status === 'QUEUED' && c.attempts === 0)).toBe(true);
     const opening = new Date(contacts[0]!.nextAttemptAt!);
@@ -276,8 +337,16 @@ describe('dispatch: slot jobs', () => {
   });
 
   it('respects a phone cap shared by two campaigns and wakes waiting slots on release', async () => {
-    const a = await createFixture({ contacts: 10, settings: { concurrentCallsLimit: 3 }, phone: { maxConcurrentCalls: 2 } });
-    const b = await createFixture({ contacts: 10, settings: { concurrentCallsLimit: 3 }, organizationId: a.organizationId });
+    const a = await createFixture({
+      contacts: 10,
+      settings: { concurrentCallsLimit: 3 },
+      phone: { maxConcurrentCalls: 2 },
+    });
+    const b = await createFixture({
+      contacts: 10,
+      settings: { concurrentCallsLimit: 3 },
+      organizationId: a.organizationId,
+    });
     await CampaignModel.updateOne({ _id: b.campaign._id }, { $set: { phoneId: a.phoneId } });
     await dispatcher().startCampaign(a.orgId, a.campaignId);
     await dispatcher().startCampaign(b.orgId, b.campaignId);
@@ -285,31 +354,49 @@ describe('dispatch: slot jobs', () => {
     await completed(b);
     const both = sim().ledger.filter((e) => e.campaignId === a.campaignId || e.campaignId === b.campaignId);
     let max = 0;
-    for (const e of both) max = Math.max(max, both.filter((o) => o.placedAt <= e.placedAt && o.endedAt > e.placedAt).length);
+    for (const e of both)
+      max = Math.max(max, both.filter((o) => o.placedAt <= e.placedAt && o.endedAt > e.placedAt).length);
     expect(max).toBeLessThanOrEqual(2);
     await expectInvariants(a, 2);
     await expectInvariants(b, 2);
   });
 
   it('paces calls by the phone calls-per-second rate', async () => {
-    const f = await createFixture({ contacts: 8, settings: { concurrentCallsLimit: 8 }, phone: { callsPerSecond: 4 }, simulation: { minDurationMs: 50, maxDurationMs: 50 } });
+    const f = await createFixture({
+      contacts: 8,
+      settings: { concurrentCallsLimit: 8 },
+      phone: { callsPerSecond: 4 },
+      simulation: { minDurationMs: 50, maxDurationMs: 50 },
+    });
     await dispatcher().startCampaign(f.orgId, f.campaignId);
     await completed(f);
-    const placed = sim().ledger.filter((e) => e.campaignId === f.campaignId).map((e) => e.placedAt).sort((x, y) => x - y);
+    const placed = sim()
+      .ledger.filter((e) => e.campaignId === f.campaignId)
+      .map((e) => e.placedAt)
+      .sort((x, y) => x - y);
     // Burst of 4, then one every 250 ms: the 8th call no sooner than ~1 s after the first.
     expect(placed[7]! - placed[0]!).toBeGreaterThanOrEqual(900);
     await expectInvariants(f, 8);
   });
 
   it('calls one contact now within the limit, and refuses when the campaign is full', async () => {
-    const f = await createFixture({ contacts: 3, settings: { concurrentCallsLimit: 1 }, simulation: { minDurationMs: 400, maxDurationMs: 400 } });
+    const f = await createFixture({
+      contacts: 3,
+      settings: { concurrentCallsLimit: 1 },
+      simulation: { minDurationMs: 400, maxDurationMs: 400 },
+    });
     const call = await dispatcher().callContact(f.orgId, f.campaignId, String(f.contactIds[2]));
     expect(call.attempt).toBe(1);
     expect(String(call.contactId)).toBe(String(f.contactIds[2]));
-    const full = await dispatcher().callContact(f.orgId, f.campaignId, String(f.contactIds[0])).catch((e: unknown) => e);
+    const full = await dispatcher()
+      .callContact(f.orgId, f.campaignId, String(f.contactIds[0]))
+      .catch((e: unknown) => e);
     expect((full as AppError).code).toBe('CONFLICT');
     expect((full as AppError).message).toMatch(/limit/);
-    await waitFor('manual call recorded', async () => (await ContactModel.findById(f.contactIds[2]).lean())?.status === 'COMPLETED');
+    await waitFor(
+      'manual call recorded',
+      async () => (await ContactModel.findById(f.contactIds[2]).lean())?.status === 'COMPLETED',
+    );
     const c = await countersAndRecount(f.campaignId);
     expect(c.stored).toEqual(c.recount);
     expect(await dispatcher().leases.count(f.campaignId)).toBe(0);
@@ -322,28 +409,63 @@ describe('dispatch: slot jobs', () => {
     await completed(f);
     await addContacts(f.campaign._id, f.organizationId, 3, { offset: 100 });
     await dispatcher().contactsAdded((await CampaignModel.findById(f.campaign._id))!);
-    await waitFor('reopened and completed', async () => sim().ledger.filter((e) => e.campaignId === f.campaignId).length === 5 && (await campaignStatus(f.campaignId)) === 'COMPLETED');
+    await waitFor(
+      'reopened and completed',
+      async () =>
+        sim().ledger.filter((e) => e.campaignId === f.campaignId).length === 5 &&
+        (await campaignStatus(f.campaignId)) === 'COMPLETED',
+    );
     await expectInvariants(f, 2);
   });
 
   it('answers webhooks: 404 unknown call, 403 wrong token or signature (nothing changes), replays applied once', async () => {
-    const f = await createFixture({ contacts: 1, settings: { concurrentCallsLimit: 1 }, simulation: { minDurationMs: 1500, maxDurationMs: 1500 } });
+    const f = await createFixture({
+      contacts: 1,
+      settings: { concurrentCallsLimit: 1 },
+      simulation: { minDurationMs: 1500, maxDurationMs: 1500 },
+    });
     const call = await dispatcher().callContact(f.orgId, f.campaignId, String(f.contactIds[0]));
     const post = (query: string, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
-      fetch(`${stack.url}/webhooks/simulated${query}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    const body = { CallSid: 'SIMforged', CallStatus: 'completed', AnsweredBy: 'human', Timestamp: Date.now(), SequenceNumber: 9 };
+      fetch(`${stack.url}/webhooks/simulated${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const body = {
+      CallSid: 'SIMforged',
+      CallStatus: 'completed',
+      AnsweredBy: 'human',
+      Timestamp: Date.now(),
+      SequenceNumber: 9,
+    };
     expect((await post(`?call=${String(new CallModel()._id)}&token=x`, body)).status).toBe(404);
     expect((await post(`?call=${String(call._id)}&token=wrong`, body)).status).toBe(403);
     // Right token, no signature: still refused.
-    expect((await post(`?call=${String(call._id)}&token=${encodeURIComponent(call.callbackToken)}`, body)).status).toBe(403);
+    expect((await post(`?call=${String(call._id)}&token=${encodeURIComponent(call.callbackToken)}`, body)).status).toBe(
+      403,
+    );
     expect((await CallModel.findById(call._id).lean())!.status).not.toBe('COMPLETED');
-    await waitFor('call recorded', async () => (await ContactModel.findById(f.contactIds[0]).lean())?.status === 'COMPLETED');
-    const json = JSON.stringify({ CallSid: (await CallModel.findById(call._id).lean())!.providerCallId, CallStatus: 'ringing', Timestamp: Date.now(), SequenceNumber: 0 });
-    const late = await fetch(`${stack.url}/webhooks/simulated?call=${String(call._id)}&token=${encodeURIComponent(call.callbackToken)}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-simulator-signature': signSimulatorWebhook(sim().signingKey, json) },
-      body: json,
+    await waitFor(
+      'call recorded',
+      async () => (await ContactModel.findById(f.contactIds[0]).lean())?.status === 'COMPLETED',
+    );
+    const json = JSON.stringify({
+      CallSid: (await CallModel.findById(call._id).lean())!.providerCallId,
+      CallStatus: 'ringing',
+      Timestamp: Date.now(),
+      SequenceNumber: 0,
     });
+    const late = await fetch(
+      `${stack.url}/webhooks/simulated?call=${String(call._id)}&token=${encodeURIComponent(call.callbackToken)}`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-simulator-signature': signSimulatorWebhook(sim().signingKey, json),
+        },
+        body: json,
+      },
+    );
     expect(late.status).toBe(200);
     expect(await late.json()).toEqual({ ok: true, applied: false });
     expect((await CallModel.findById(call._id).lean())!.status).toBe('COMPLETED');

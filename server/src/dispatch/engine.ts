@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import type { EventPublisher } from '../events';
 import { progressPayload } from '../events';
 import { logger } from '../logger';
+import { callEnded, callOutcome, callPlaced, webhookReceived } from '../metrics';
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
 import type { Call, CallStatus } from '../calls/call.model';
 import { advanceCall, LIVE_CALL_STATUSES, setProviderCallId, toCallEventPayload } from '../calls/call.service';
@@ -40,7 +41,15 @@ import type { Signals, Waiter } from './signals';
  */
 
 /** What a counter update returns for the event that carries its numbers. */
-const PROGRESS_FIELDS = { revision: 1, status: 1, stats: 1, startedAt: 1, lastCallAt: 1, updatedAt: 1, organizationId: 1 };
+const PROGRESS_FIELDS = {
+  revision: 1,
+  status: 1,
+  stats: 1,
+  startedAt: 1,
+  lastCallAt: 1,
+  updatedAt: 1,
+  organizationId: 1,
+};
 
 export interface EngineTuning {
   /** Safety net of a capacity wait: a lost release message costs at most this. Default 1000 ms. */
@@ -62,7 +71,11 @@ export interface EngineDeps {
   publicBaseUrl: () => string;
   tuning: EngineTuning;
   /** Re-adds the current generation's slot jobs (idempotent): used when a retry is scheduled. */
-  ensureSlots: (campaign: { _id: Types.ObjectId; dispatchGeneration: number; settings?: { concurrentCallsLimit?: number | null } | null }) => Promise<void>;
+  ensureSlots: (campaign: {
+    _id: Types.ObjectId;
+    dispatchGeneration: number;
+    settings?: { concurrentCallsLimit?: number | null } | null;
+  }) => Promise<void>;
   /** Throws when this process has been killed (tests); called after every await of a slot loop. */
   checkAlive: () => void;
 }
@@ -187,7 +200,11 @@ export class DispatchEngine {
   }
 
   /** Full: wait for a release of this campaign's, phone's or any line (pub/sub), or for the rate bucket's next token. */
-  private async waitForCapacity(campaign: CampaignLean, phone: PhoneLean, lease: Extract<LeaseResult, { ok: false }>): Promise<void> {
+  private async waitForCapacity(
+    campaign: CampaignLean,
+    phone: PhoneLean,
+    lease: Extract<LeaseResult, { ok: false }>,
+  ): Promise<void> {
     const timeout = lease.blocker === 'rate' ? lease.retryInMs : this.deps.tuning.capacityWaitMs;
     const waiter = this.deps.signals.waitForCapacity(String(campaign._id), String(phone._id), timeout);
     // A rate wait is an exact time, not a poll: a release does not make tokens.
@@ -215,7 +232,8 @@ export class DispatchEngine {
     slotId: string,
   ): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'none'> {
     const { leases, checkAlive } = this.deps;
-    const release = (announce: boolean) => leases.release(String(campaign._id), String(phone._id), String(callId), announce);
+    const release = (announce: boolean) =>
+      leases.release(String(campaign._id), String(phone._id), String(callId), announce);
     let claimed: ContactLean | null;
     try {
       claimed = await this.claim(campaign, callId, slotId);
@@ -239,8 +257,16 @@ export class DispatchEngine {
         await counted;
         // Never dial outside the window: the contact waits (still QUEUED or RETRY_SCHEDULED) until it opens.
         const opening = nextWindowOpening(window, now, zone);
-        if (opening) await this.unclaim(campaign, claimed, callId, { status: claimed.status as ContactStatus, nextAttemptAt: opening });
-        else await this.unclaim(campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'calling window never opens' });
+        if (opening)
+          await this.unclaim(campaign, claimed, callId, {
+            status: claimed.status as ContactStatus,
+            nextAttemptAt: opening,
+          });
+        else
+          await this.unclaim(campaign, claimed, callId, {
+            status: 'SKIPPED',
+            skipReason: 'calling window never opens',
+          });
         await release(false);
         return 'skipped';
       }
@@ -270,7 +296,13 @@ export class DispatchEngine {
       return 'skipped';
     }
     // What recordOutcome would read back: the contact as the claim left it, the campaign as this loop saw it.
-    const holding: ContactLean = { ...claimed, status: 'CALLING', currentCallId: callId, slotId, attempts: claimed.attempts + 1 };
+    const holding: ContactLean = {
+      ...claimed,
+      status: 'CALLING',
+      currentCallId: callId,
+      slotId,
+      attempts: claimed.attempts + 1,
+    };
     const after = await this.placeAndFinish(call, campaign, phone, holding);
     return after ? { campaign: after } : 'dialled';
   }
@@ -278,7 +310,8 @@ export class DispatchEngine {
   /** One atomic findOneAndUpdate: the next eligible contact in the campaign's order becomes CALLING. */
   private async claim(campaign: CampaignLean, callId: Types.ObjectId, slotId: string): Promise<ContactLean | null> {
     const mode = campaign.settings?.priorityMode ?? 'FIFO';
-    const sort: Record<string, 1 | -1> = mode === 'LIFO' ? { _id: -1 } : mode === 'PRIORITY' ? { priority: -1, _id: 1 } : { _id: 1 };
+    const sort: Record<string, 1 | -1> =
+      mode === 'LIFO' ? { _id: -1 } : mode === 'PRIORITY' ? { priority: -1, _id: 1 } : { _id: 1 };
     const now = new Date();
     const before = await ContactModel.findOneAndUpdate(
       {
@@ -316,12 +349,21 @@ export class DispatchEngine {
     const res = await ContactModel.updateOne(
       { _id: contact._id, status: 'CALLING', currentCallId: callId },
       {
-        $set: { status: to.status, currentCallId: null, slotId: null, nextAttemptAt: to.nextAttemptAt ?? null, ...(to.skipReason ? { skipReason: to.skipReason } : {}) },
+        $set: {
+          status: to.status,
+          currentCallId: null,
+          slotId: null,
+          nextAttemptAt: to.nextAttemptAt ?? null,
+          ...(to.skipReason ? { skipReason: to.skipReason } : {}),
+        },
         $inc: { attempts: -1 },
       },
     );
     if (res.modifiedCount === 1) {
-      await CampaignModel.updateOne({ _id: campaign._id }, { $inc: { ...transitionInc('CALLING', to.status), 'stats.totalAttempts': -1 } });
+      await CampaignModel.updateOne(
+        { _id: campaign._id },
+        { $inc: { ...transitionInc('CALLING', to.status), 'stats.totalAttempts': -1 } },
+      );
       void this.publishCampaign(campaign);
     }
   }
@@ -355,8 +397,14 @@ export class DispatchEngine {
       if ((error as { code?: number }).code === 11000) {
         // The unique (campaign, contact, attempt) index refused a second call for this attempt:
         // someone already dialled it. Never dial twice; give the contact back for its next attempt.
-        logger.error({ callId: String(callId), contactId: String(contact._id), attempt }, 'a call for this attempt already exists; not dialling again');
-        await ContactModel.updateOne({ _id: contact._id, status: 'CALLING', currentCallId: callId }, { $set: { status: 'QUEUED', currentCallId: null, slotId: null } });
+        logger.error(
+          { callId: String(callId), contactId: String(contact._id), attempt },
+          'a call for this attempt already exists; not dialling again',
+        );
+        await ContactModel.updateOne(
+          { _id: contact._id, status: 'CALLING', currentCallId: callId },
+          { $set: { status: 'QUEUED', currentCallId: null, slotId: null } },
+        );
         await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('CALLING', 'QUEUED') });
         return null;
       }
@@ -365,10 +413,18 @@ export class DispatchEngine {
   }
 
   /** Places a created call, waits for its end, records the outcome and releases the line. */
-  private async placeAndFinish(call: CallLean, campaign: CampaignLean, phone: PhoneLean, contact: ContactLean): Promise<CampaignLean | null> {
+  private async placeAndFinish(
+    call: CallLean,
+    campaign: CampaignLean,
+    phone: PhoneLean,
+    contact: ContactLean,
+  ): Promise<CampaignLean | null> {
     const { checkAlive } = this.deps;
     // Register before placing: an instant call's webhook can beat the place-call answer.
-    const waiter = this.deps.signals.waitForCall(String(call._id), Math.max(0, this.callDeadline(call.startedAt) - Date.now()));
+    const waiter = this.deps.signals.waitForCall(
+      String(call._id),
+      Math.max(0, this.callDeadline(call.startedAt) - Date.now()),
+    );
     let status: CallStatus | null;
     try {
       void this.publishCall(call);
@@ -403,6 +459,7 @@ export class DispatchEngine {
         credentials: credentialsFor(this.deps.config, phone),
         ...(phone.simulation ? { simulation: phone.simulation } : {}),
       });
+      callPlaced(String(campaign._id), String(call._id), provider.name);
       const updated = await setProviderCallId(call._id, providerCallId);
       if (updated) void this.publishCall(updated as CallLean);
     } catch (error) {
@@ -410,7 +467,10 @@ export class DispatchEngine {
         await this.closeCall(call, 'FAILED', error.message);
         return;
       }
-      logger.warn({ err: (error as Error).message, callId: String(call._id) }, 'place-call failed ambiguously; looking the call up');
+      logger.warn(
+        { err: (error as Error).message, callId: String(call._id) },
+        'place-call failed ambiguously; looking the call up',
+      );
       // The provider may have created the call: never dial again; find it, or wait for its webhooks.
       await this.lookUp(call, phone, { failIfUnknown: `place-call failed: ${(error as Error).message}` });
     }
@@ -426,7 +486,11 @@ export class DispatchEngine {
    * the provider does not know is closed FAILED (`failIfUnknown`); a look-up that fails or is
    * unsupported changes nothing (the lease deadline still bounds the wait).
    */
-  private async lookUp(call: CallLean, phone: PhoneLean, options: { failIfUnknown?: string; forceFinal?: string } = {}): Promise<void> {
+  private async lookUp(
+    call: CallLean,
+    phone: PhoneLean,
+    options: { failIfUnknown?: string; forceFinal?: string } = {},
+  ): Promise<void> {
     const provider = this.deps.providers[phone.provider as ProviderName];
     let found: ProviderStatusUpdate | null | undefined;
     if (provider.lookupCall) {
@@ -470,14 +534,18 @@ export class DispatchEngine {
     const outcome = await waiter.promise;
     checkAlive();
     if (outcome === 'closed') throw new DispatcherStoppedError('closed');
-    if (outcome === 'signalled' && waiter.detail && FINAL_CALL_STATUSES.has(waiter.detail as CallStatus)) return waiter.detail as CallStatus;
+    if (outcome === 'signalled' && waiter.detail && FINAL_CALL_STATUSES.has(waiter.detail as CallStatus))
+      return waiter.detail as CallStatus;
     const current = await CallModel.findById(call._id).lean();
     checkAlive();
     if (!current) return null;
     if (FINAL_CALL_STATUSES.has(current.status as CallStatus)) return current.status as CallStatus;
     if (outcome === 'signalled') {
       // A signal without a final status in MongoDB (a replica lagging): wait out the rest.
-      const again = this.deps.signals.waitForCall(String(call._id), Math.max(0, this.callDeadline(call.startedAt) - Date.now()));
+      const again = this.deps.signals.waitForCall(
+        String(call._id),
+        Math.max(0, this.callDeadline(call.startedAt) - Date.now()),
+      );
       try {
         return await this.awaitEnd(call, again);
       } finally {
@@ -499,9 +567,14 @@ export class DispatchEngine {
    * contact and campaign, so recordOutcome need not read them. Returns the campaign after its
    * counters moved (for the slot's next round), or null.
    */
-  private async finish(call: CallLean, status: CallStatus | null = null, known?: { contact: ContactLean; campaign: CampaignLean }): Promise<CampaignLean | null> {
+  private async finish(
+    call: CallLean,
+    status: CallStatus | null = null,
+    known?: { contact: ContactLean; campaign: CampaignLean },
+  ): Promise<CampaignLean | null> {
     const ended = status ? { ...call, status } : await CallModel.findById(call._id).lean<CallLean>();
     this.deps.checkAlive();
+    callEnded(String(call.campaignId), String(call._id));
     // The call is over, so its line is free now: the release need not wait for the bookkeeping,
     // and slots waiting for this line (other campaigns on the phone, other slots) start sooner.
     const [after] = await Promise.all([
@@ -516,13 +589,19 @@ export class DispatchEngine {
    * VOICEMAIL (retry policy), with counters. Conditional on the contact still holding this call,
    * so the slot and the sweeper can both try and only one moves it.
    */
-  async recordOutcome(call: CallLean, known?: { contact: ContactLean; campaign: CampaignLean }): Promise<CampaignLean | null> {
+  async recordOutcome(
+    call: CallLean,
+    known?: { contact: ContactLean; campaign: CampaignLean },
+  ): Promise<CampaignLean | null> {
     if (!FINAL_CALL_STATUSES.has(call.status as CallStatus)) return null;
     // The slot knows both (it claimed the contact; the update below is conditional on the
     // contact still holding this call, so a stale copy changes nothing). Others read them.
     const [contact, campaign] = known
       ? [known.contact, known.campaign]
-      : await Promise.all([ContactModel.findById(call.contactId).lean<ContactLean>(), CampaignModel.findById(call.campaignId).lean<CampaignLean>()]);
+      : await Promise.all([
+          ContactModel.findById(call.contactId).lean<ContactLean>(),
+          CampaignModel.findById(call.campaignId).lean<CampaignLean>(),
+        ]);
     if (!contact || !campaign) return null;
     if (contact.status !== 'CALLING' || String(contact.currentCallId) !== String(call._id)) return null;
     const settings = {
@@ -536,7 +615,8 @@ export class DispatchEngine {
       contact.attempts - (contact.roundStartAttempts ?? 0),
       settings,
     );
-    if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED') outcome = { status: 'SKIPPED', skipReason: 'campaign cancelled' };
+    if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED')
+      outcome = { status: 'SKIPPED', skipReason: 'campaign cancelled' };
     const res = await ContactModel.updateOne(
       { _id: contact._id, status: 'CALLING', currentCallId: call._id },
       {
@@ -551,6 +631,8 @@ export class DispatchEngine {
       },
     );
     if (res.modifiedCount !== 1) return null;
+    // Counted here, where exactly one of slot and sweeper moves the contact.
+    callOutcome(String(call.status));
     // Returns the campaign as it is now: the slot's next round needs it anyway.
     const after = await CampaignModel.findOneAndUpdate(
       { _id: campaign._id },
@@ -566,7 +648,8 @@ export class DispatchEngine {
           { _id: contact._id, status: 'RETRY_SCHEDULED' },
           { $set: { status: 'SKIPPED', skipReason: 'campaign cancelled', nextAttemptAt: null } },
         );
-        if (skipped.modifiedCount === 1) await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('RETRY_SCHEDULED', 'SKIPPED') });
+        if (skipped.modifiedCount === 1)
+          await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('RETRY_SCHEDULED', 'SKIPPED') });
       } else if (now?.status === 'ACTIVE') {
         // Slots that found nothing to do and finished come back for the retry.
         await this.deps.ensureSlots(now as { _id: Types.ObjectId; dispatchGeneration: number });
@@ -582,7 +665,10 @@ export class DispatchEngine {
    * slot with nothing left anywhere completes the campaign.
    */
   private async idle(campaign: CampaignLean): Promise<SlotResult | null> {
-    const next = await ContactModel.findOne({ campaignId: campaign._id, status: { $in: WAITING } }, { nextAttemptAt: 1 })
+    const next = await ContactModel.findOne(
+      { campaignId: campaign._id, status: { $in: WAITING } },
+      { nextAttemptAt: 1 },
+    )
       .sort({ nextAttemptAt: 1 })
       .lean();
     if (next) {
@@ -622,7 +708,10 @@ export class DispatchEngine {
       const drift = Object.entries(counters).filter(([k, v]) => (before as unknown as Record<string, number>)[k] !== v);
       if (drift.length > 0) {
         this.driftCorrections += 1;
-        logger.warn({ campaignId: String(campaignId), drift: Object.fromEntries(drift), before }, 'recount corrected drifting counters');
+        logger.warn(
+          { campaignId: String(campaignId), drift: Object.fromEntries(drift), before },
+          'recount corrected drifting counters',
+        );
       }
     }
     return counters;
@@ -640,8 +729,18 @@ export class DispatchEngine {
       // Died between claim and creating the call: nothing was dialled; the contact goes back.
       const campaign = await CampaignModel.findById(contact.campaignId, { organizationId: 1, phoneId: 1 }).lean();
       if (campaign && contact.currentCallId) {
-        await this.unclaim(campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId }, contact, contact.currentCallId, { status: 'QUEUED' });
-        await this.deps.leases.release(String(contact.campaignId), String(campaign.phoneId), String(contact.currentCallId), true);
+        await this.unclaim(
+          campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId },
+          contact,
+          contact.currentCallId,
+          { status: 'QUEUED' },
+        );
+        await this.deps.leases.release(
+          String(contact.campaignId),
+          String(campaign.phoneId),
+          String(contact.currentCallId),
+          true,
+        );
       }
       return;
     }
@@ -660,8 +759,16 @@ export class DispatchEngine {
     const { checkAlive } = this.deps;
     if (!FINAL_CALL_STATUSES.has(call.status as CallStatus)) {
       // The line is still busy with this call: hold its lease again (it may have lapsed).
-      await this.deps.leases.renew(String(call.campaignId), String(call.phoneId), String(call._id), Math.max(1, this.callDeadline(call.startedAt) + this.marginMs - Date.now()));
-      const waiter = this.deps.signals.waitForCall(String(call._id), Math.max(0, this.callDeadline(call.startedAt) - Date.now()));
+      await this.deps.leases.renew(
+        String(call.campaignId),
+        String(call.phoneId),
+        String(call._id),
+        Math.max(1, this.callDeadline(call.startedAt) + this.marginMs - Date.now()),
+      );
+      const waiter = this.deps.signals.waitForCall(
+        String(call._id),
+        Math.max(0, this.callDeadline(call.startedAt) - Date.now()),
+      );
       try {
         if (!call.providerCallId) {
           // Created, maybe placed, answer lost: find out rather than dial again.
@@ -696,7 +803,8 @@ export class DispatchEngine {
     options: { rateWaitMs: number },
   ): Promise<{ call: CallLean } | { refused: 'campaign' | 'phone' | 'global' | 'rate' | 'contact' }> {
     const callId = new Types.ObjectId();
-    const give = (announce: boolean) => this.deps.leases.release(String(campaign._id), String(phone._id), String(callId), announce);
+    const give = (announce: boolean) =>
+      this.deps.leases.release(String(campaign._id), String(phone._id), String(callId), announce);
     const deadline = Date.now() + options.rateWaitMs;
     let lease = await this.deps.leases.acquire(this.leaseRequest(campaign, phone, callId));
     // A rate bucket refills at a known time: wait for it briefly rather than refuse.
@@ -728,7 +836,10 @@ export class DispatchEngine {
     }
     await CampaignModel.updateOne(
       { _id: campaign._id },
-      { $inc: { ...transitionInc(contact.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1 }, $set: { lastCallAt: now } },
+      {
+        $inc: { ...transitionInc(contact.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1 },
+        $set: { lastCallAt: now },
+      },
     );
     void this.publishCampaign(campaign);
     const call = await this.createCall(campaign, phone, contact, callId, 'manual', contact.attempts + 1);
@@ -744,7 +855,10 @@ export class DispatchEngine {
   // ---------------------------------------------------------------- calls and webhooks
 
   /** Applies a provider's status to a call (forward only) and tells the waiting slot when final. */
-  async applyStatus(call: { _id: Types.ObjectId; organizationId: Types.ObjectId }, update: ProviderStatusUpdate): Promise<boolean> {
+  async applyStatus(
+    call: { _id: Types.ObjectId; organizationId: Types.ObjectId },
+    update: ProviderStatusUpdate,
+  ): Promise<boolean> {
     const change: CallStatusChange = {
       status: update.status,
       providerCallId: update.providerCallId,
@@ -757,7 +871,10 @@ export class DispatchEngine {
     // Replays of a final status re-announce it: harmless, and covers a publish lost to a crash.
     // The status rides along only when this write set it, so the slot can trust it without a read.
     if (FINAL_CALL_STATUSES.has(update.status)) {
-      const message = updated && FINAL_CALL_STATUSES.has(updated.status as CallStatus) ? `${String(call._id)}|${updated.status}` : String(call._id);
+      const message =
+        updated && FINAL_CALL_STATUSES.has(updated.status as CallStatus)
+          ? `${String(call._id)}|${updated.status}`
+          : String(call._id);
       await this.deps.redis.publish(callEndedChannel(this.deps.config.redisPrefix), message);
     }
     return updated !== null;
@@ -772,7 +889,10 @@ export class DispatchEngine {
    * A status webhook. 404: unknown provider or call; 403: wrong token or signature (nothing
    * changes); 200 otherwise, including replays and stale statuses (applied once, never backwards).
    */
-  async handleWebhook(providerParam: string, raw: RawWebhook): Promise<{ status: number; body: Record<string, unknown> }> {
+  async handleWebhook(
+    providerParam: string,
+    raw: RawWebhook,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     const name = providerParam.toUpperCase() as ProviderName;
     if (!PROVIDERS.includes(name)) return { status: 404, body: { error: 'unknown provider' } };
     const provider = this.deps.providers[name];
@@ -794,15 +914,25 @@ export class DispatchEngine {
       logger.warn({ provider: name, callId }, 'webhook with a wrong token');
       return { status: 403, body: { error: 'forbidden' } };
     }
-    const credentials = name === 'TWILIO' ? credentialsFor(this.deps.config, (await PhoneModel.findById(call.phoneId).lean()) ?? { _id: call.phoneId, provider: name }) : {};
+    const credentials =
+      name === 'TWILIO'
+        ? credentialsFor(
+            this.deps.config,
+            (await PhoneModel.findById(call.phoneId).lean()) ?? { _id: call.phoneId, provider: name },
+          )
+        : {};
     if (!provider.verifyWebhook(raw, credentials)) {
       logger.warn({ provider: name, callId }, 'webhook with a bad signature');
       return { status: 403, body: { error: 'forbidden' } };
     }
     const update = provider.parseWebhook(raw);
     if (!update) return { status: 200, body: { ok: true, ignored: true } };
+    webhookReceived(name, update.eventAt);
     if (update.providerCallId && call.providerCallId && update.providerCallId !== call.providerCallId) {
-      logger.warn({ provider: name, callId, providerCallId: update.providerCallId }, 'webhook names another provider call');
+      logger.warn(
+        { provider: name, callId, providerCallId: update.providerCallId },
+        'webhook names another provider call',
+      );
       return { status: 403, body: { error: 'forbidden' } };
     }
     const applied = await this.applyStatus(call, update);
@@ -818,7 +948,10 @@ export class DispatchEngine {
    */
   async sweep(): Promise<void> {
     const now = Date.now();
-    const expired = await CallModel.find({ status: { $in: LIVE_CALL_STATUSES }, leaseExpiresAt: { $lt: new Date(now) } })
+    const expired = await CallModel.find({
+      status: { $in: LIVE_CALL_STATUSES },
+      leaseExpiresAt: { $lt: new Date(now) },
+    })
       .limit(200)
       .lean<CallLean[]>();
     for (const call of expired) {
@@ -827,7 +960,10 @@ export class DispatchEngine {
       if (phone) await this.lookUp(call, phone, { forceFinal: reason });
       else await this.closeCall(call, 'FAILED', reason);
     }
-    const stale = await ContactModel.find({ status: 'CALLING', updatedAt: { $lt: new Date(now - this.deps.tuning.orphanAfterMs) } })
+    const stale = await ContactModel.find({
+      status: 'CALLING',
+      updatedAt: { $lt: new Date(now - this.deps.tuning.orphanAfterMs) },
+    })
       .limit(500)
       .lean<ContactLean[]>();
     for (const contact of stale) {
@@ -835,13 +971,27 @@ export class DispatchEngine {
       if (!call) {
         const campaign = await CampaignModel.findById(contact.campaignId, { organizationId: 1, phoneId: 1 }).lean();
         if (campaign && contact.currentCallId) {
-          await this.unclaim(campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId }, contact, contact.currentCallId, { status: 'QUEUED' });
-          await this.deps.leases.release(String(contact.campaignId), String(campaign.phoneId), String(contact.currentCallId), true);
+          await this.unclaim(
+            campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId },
+            contact,
+            contact.currentCallId,
+            { status: 'QUEUED' },
+          );
+          await this.deps.leases.release(
+            String(contact.campaignId),
+            String(campaign.phoneId),
+            String(contact.currentCallId),
+            true,
+          );
         }
         continue;
       }
       const endedAt = call.endedAt ? new Date(call.endedAt).getTime() : null;
-      if (FINAL_CALL_STATUSES.has(call.status as CallStatus) && endedAt !== null && endedAt < now - this.deps.tuning.orphanAfterMs) {
+      if (
+        FINAL_CALL_STATUSES.has(call.status as CallStatus) &&
+        endedAt !== null &&
+        endedAt < now - this.deps.tuning.orphanAfterMs
+      ) {
         await this.recordOutcome(call);
         await this.deps.leases.release(String(call.campaignId), String(call.phoneId), String(call._id), true);
         const campaign = await CampaignModel.findById(call.campaignId, { status: 1 }).lean();

@@ -18,7 +18,12 @@ export interface FixtureOptions {
   contacts: number;
   settings?: Record<string, unknown>;
   simulation?: Partial<SimulationSettings>;
-  phone?: { provider?: 'SIMULATED' | 'TWILIO' | 'EXOTEL'; maxConcurrentCalls?: number | null; callsPerSecond?: number | null; number?: string };
+  phone?: {
+    provider?: 'SIMULATED' | 'TWILIO' | 'EXOTEL';
+    maxConcurrentCalls?: number | null;
+    callsPerSecond?: number | null;
+    number?: string;
+  };
   /** Priority of contact i (default 0). */
   priority?: (i: number) => number;
   /** Time zone of contact i (default none). */
@@ -48,7 +53,8 @@ export const QUICK: SimulationSettings = {
 let numberSeq = 0;
 
 export async function createFixture(options: FixtureOptions): Promise<Fixture> {
-  const organizationId = options.organizationId ?? (await OrganizationModel.create({ name: `org ${new Types.ObjectId()}` }))._id;
+  const organizationId =
+    options.organizationId ?? (await OrganizationModel.create({ name: `org ${new Types.ObjectId()}` }))._id;
   const agent = await AgentModel.create({ organizationId, name: 'agent' });
   const phone = await PhoneModel.create({
     organizationId,
@@ -68,7 +74,14 @@ export async function createFixture(options: FixtureOptions): Promise<Fixture> {
   });
   const contactIds = await addContacts(campaign._id, organizationId, options.contacts, options);
   const fresh = (await CampaignModel.findById(campaign._id))!;
-  return { organizationId, orgId: String(organizationId), phoneId: phone._id, campaign: fresh, campaignId: String(campaign._id), contactIds };
+  return {
+    organizationId,
+    orgId: String(organizationId),
+    phoneId: phone._id,
+    campaign: fresh,
+    campaignId: String(campaign._id),
+    contactIds,
+  };
 }
 
 /** Adds `n` QUEUED contacts (numbers +1202555xxxx unique within the campaign) with their counters. */
@@ -99,7 +112,11 @@ export async function addContacts(
 }
 
 /** Polls `condition` every 20 ms until it holds; fails with `what` after `timeoutMs`. */
-export async function waitFor(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return;
@@ -113,7 +130,9 @@ export async function campaignStatus(campaignId: string): Promise<string | undef
 }
 
 /** Stored counters and a fresh recount, for comparison. */
-export async function countersAndRecount(campaignId: string): Promise<{ stored: StatsCounters; recount: StatsCounters }> {
+export async function countersAndRecount(
+  campaignId: string,
+): Promise<{ stored: StatsCounters; recount: StatsCounters }> {
   const campaign = await CampaignModel.findById(campaignId).lean();
   const stats = (campaign?.stats ?? {}) as StatsCounters;
   const stored: StatsCounters = {

@@ -184,7 +184,16 @@ export class LiveHub {
     }
     let state = this.coalesce.get(campaignId);
     if (!state) {
-      state = { organizationId, timer: null, computing: false, pending: false, lastSentAt: 0, latest: null, revision: -1, needsRead: false };
+      state = {
+        organizationId,
+        timer: null,
+        computing: false,
+        pending: false,
+        lastSentAt: 0,
+        latest: null,
+        revision: -1,
+        needsRead: false,
+      };
       this.coalesce.set(campaignId, state);
     }
     // Events from several processes may arrive out of order: only a higher revision is newer.

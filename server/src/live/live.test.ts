@@ -125,7 +125,12 @@ describe('live updates over GraphQL subscriptions', () => {
     );
     const campaignId = created.data!.createCampaign.id;
     const sub = track(
-      subscribe<{ campaignProgress: { stats: { totalContacts: number; completedCalls: number } } }>(stack, token, PROGRESS.replace('queuedCalls', 'queuedCalls completedCalls'), { id: campaignId }),
+      subscribe<{ campaignProgress: { stats: { totalContacts: number; completedCalls: number } } }>(
+        stack,
+        token,
+        PROGRESS.replace('queuedCalls', 'queuedCalls completedCalls'),
+        { id: campaignId },
+      ),
     );
     await sub.next();
     const hub = stack.app.services.live!;

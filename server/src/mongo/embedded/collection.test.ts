@@ -5,7 +5,8 @@ describe('Collection.candidates', () => {
   const make = () => {
     const c = new Collection('db', 'contacts');
     c.createIndex({ key: { campaignId: 1, status: 1, seq: 1 }, name: 'campaignId_1_status_1_seq_1' });
-    for (let i = 0; i < 300; i++) c.insert({ _id: i, campaignId: `c${i % 3}`, status: i % 2 ? 'QUEUED' : 'DONE', seq: i });
+    for (let i = 0; i < 300; i++)
+      c.insert({ _id: i, campaignId: `c${i % 3}`, status: i % 2 ? 'QUEUED' : 'DONE', seq: i });
     return c;
   };
 

@@ -74,7 +74,12 @@ class Index {
         const k = canonicalKey(v);
         if (seen.has(k)) continue;
         seen.add(k);
-        for (const c of combos) next.push({ key: c.values.length === 0 ? k : `${c.key}${SEP}${k}`, values: [...c.values, v], parts: [...c.parts, k] });
+        for (const c of combos)
+          next.push({
+            key: c.values.length === 0 ? k : `${c.key}${SEP}${k}`,
+            values: [...c.values, v],
+            parts: [...c.parts, k],
+          });
       }
       combos = next;
     }
@@ -91,7 +96,8 @@ class Index {
   remove(keys: IndexKey[], id: string): void {
     for (const { key, parts } of keys) {
       removeFrom(this.map, key, id);
-      for (let p = 1; p <= this.prefixes.length; p++) removeFrom(this.prefixes[p - 1]!, parts.slice(0, p).join(SEP), id);
+      for (let p = 1; p <= this.prefixes.length; p++)
+        removeFrom(this.prefixes[p - 1]!, parts.slice(0, p).join(SEP), id);
     }
   }
 
@@ -170,23 +176,41 @@ export class Collection {
   createIndex(spec: Doc): boolean {
     const key = spec['key'];
     const name = spec['name'];
-    if (!isPlainObject(key) || Object.keys(key).length === 0) throw new MongoCommandError('BadValue', "Error in specification: the 'key' field must be a non-empty object");
-    if (typeof name !== 'string' || name === '') throw new MongoCommandError('BadValue', "Error in specification: the 'name' field is a required property of an index specification");
+    if (!isPlainObject(key) || Object.keys(key).length === 0)
+      throw new MongoCommandError('BadValue', "Error in specification: the 'key' field must be a non-empty object");
+    if (typeof name !== 'string' || name === '')
+      throw new MongoCommandError(
+        'BadValue',
+        "Error in specification: the 'name' field is a required property of an index specification",
+      );
     const keyKey = canonicalKey(key);
     for (const existing of this.indexSpecs()) {
       const sameKey = canonicalKey(existing['key']) === keyKey;
-      const sameOpts = Boolean(existing['unique']) === Boolean(spec['unique']) && Boolean(existing['sparse']) === Boolean(spec['sparse']);
+      const sameOpts =
+        Boolean(existing['unique']) === Boolean(spec['unique']) &&
+        Boolean(existing['sparse']) === Boolean(spec['sparse']);
       if (existing['name'] === name) {
         if (sameKey && sameOpts) return false;
-        throw new MongoCommandError('IndexKeySpecsConflict', `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing)}`);
+        throw new MongoCommandError(
+          'IndexKeySpecsConflict',
+          `An existing index has the same name as the requested index. When index names are not specified, they are auto generated and can cause conflicts. Please refer to our documentation. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing)}`,
+        );
       }
-      if (sameKey && existing['partialFilterExpression'] === undefined && spec['partialFilterExpression'] === undefined) {
+      if (
+        sameKey &&
+        existing['partialFilterExpression'] === undefined &&
+        spec['partialFilterExpression'] === undefined
+      ) {
         if (sameOpts) return false;
-        throw new MongoCommandError('IndexOptionsConflict', `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing)}`);
+        throw new MongoCommandError(
+          'IndexOptionsConflict',
+          `An equivalent index already exists with a different name and options. Requested index: ${JSON.stringify(spec)}, existing index: ${JSON.stringify(existing)}`,
+        );
       }
     }
     const stored: Doc = { v: 2, key, name };
-    for (const [k, v] of Object.entries(spec)) if (k !== 'key' && k !== 'name' && k !== 'v' && k !== 'background') stored[k] = v;
+    for (const [k, v] of Object.entries(spec))
+      if (k !== 'key' && k !== 'name' && k !== 'v' && k !== 'background') stored[k] = v;
     let index: Index;
     try {
       index = new Index(stored);
@@ -316,7 +340,11 @@ export class Collection {
       keyValue[f] = values[i] === undefined ? null : values[i];
     });
     const shown = fields.map((f, i) => `${f}: ${formatValue(values[i])}`).join(', ');
-    return new MongoCommandError('DuplicateKey', `E11000 duplicate key error collection: ${this.db}.${this.name} index: ${indexName} dup key: { ${shown} }`, { keyPattern, keyValue });
+    return new MongoCommandError(
+      'DuplicateKey',
+      `E11000 duplicate key error collection: ${this.db}.${this.name} index: ${indexName} dup key: { ${shown} }`,
+      { keyPattern, keyValue },
+    );
   }
 }
 

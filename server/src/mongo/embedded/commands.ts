@@ -47,7 +47,10 @@ export function runCommand(cmd: Doc, db: string, ctx: CommandContext): Doc {
     }
     // A standalone mongod refuses transaction numbers (retryable writes and transactions).
     if (cmd['txnNumber'] !== undefined || cmd['startTransaction'] !== undefined || cmd['autocommit'] !== undefined) {
-      throw new MongoCommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
+      throw new MongoCommandError(
+        'IllegalOperation',
+        'Transaction numbers are only allowed on a replica set member or mongos',
+      );
     }
     return handler(cmd, db, ctx);
   } catch (err) {
@@ -84,13 +87,18 @@ function collName(cmd: Doc, name: string): string {
 
 function docArray(cmd: Doc, field: string): Doc[] {
   const value = cmd[field];
-  if (!Array.isArray(value)) throw new MongoCommandError('BadValue', `BSON field '${field}' is missing but a required field`);
+  if (!Array.isArray(value))
+    throw new MongoCommandError('BadValue', `BSON field '${field}' is missing but a required field`);
   return value as Doc[];
 }
 
 function optionalDoc(value: unknown, field: string): Doc | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isPlainObject(value)) throw new MongoCommandError('TypeMismatch', `BSON field '${field}' is the wrong type '${typeof value}', expected type 'object'`);
+  if (!isPlainObject(value))
+    throw new MongoCommandError(
+      'TypeMismatch',
+      `BSON field '${field}' is the wrong type '${typeof value}', expected type 'object'`,
+    );
   return value;
 }
 
@@ -122,7 +130,12 @@ function matching(coll: Collection | undefined, filterDoc: Doc | undefined, filt
 }
 
 /** Entries matching a filter with an optional sort, of which the caller wants the first `limit`. */
-function select(coll: Collection | undefined, filterDoc: Doc | undefined, sort: SortSpec | undefined, limit = Infinity): Entry[] {
+function select(
+  coll: Collection | undefined,
+  filterDoc: Doc | undefined,
+  sort: SortSpec | undefined,
+  limit = Infinity,
+): Entry[] {
   const filter = compileFilter(filterDoc);
   const hasSort = sort !== undefined && Object.keys(sort).length > 0;
   const entries = matching(coll, filterDoc, filter, hasSort ? Infinity : limit);
@@ -131,7 +144,14 @@ function select(coll: Collection | undefined, filterDoc: Doc | undefined, sort: 
 }
 
 /** Builds a `cursor` reply: a first batch now, the rest kept for getMore. */
-function cursorReply(ctx: CommandContext, ns: string, docs: Doc[], batchSize: number, singleBatch: boolean, transform: (d: Doc) => Doc): Doc {
+function cursorReply(
+  ctx: CommandContext,
+  ns: string,
+  docs: Doc[],
+  batchSize: number,
+  singleBatch: boolean,
+  transform: (d: Doc) => Doc,
+): Doc {
   const size = batchSize > 0 ? batchSize : DEFAULT_FIRST_BATCH;
   const first = docs.slice(0, size).map(transform);
   let id = 0;
@@ -158,14 +178,22 @@ function find(cmd: Doc, db: string, ctx: CommandContext): Doc {
   // Stored documents are immutable (updates swap in new objects), so cursors may hold them
   // and BSON encoding at send time is the copy a client gets.
   const transform = projection ? (d: Doc) => projectDoc(d, projection) : (d: Doc) => d;
-  return cursorReply(ctx, `${db}.${name}`, docs, num(cmd['batchSize'], 0), singleBatch || (limit > 0 && docs.length <= limit && num(cmd['batchSize'], 0) >= limit), transform);
+  return cursorReply(
+    ctx,
+    `${db}.${name}`,
+    docs,
+    num(cmd['batchSize'], 0),
+    singleBatch || (limit > 0 && docs.length <= limit && num(cmd['batchSize'], 0) >= limit),
+    transform,
+  );
 }
 
 function getMore(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const id = num(cmd['getMore'], 0);
   const name = collName(cmd, 'collection');
   const cursor = ctx.store.cursor(id);
-  if (!cursor || cursor.ns !== `${db}.${name}`) throw new MongoCommandError('CursorNotFound', `cursor id ${id} not found`);
+  if (!cursor || cursor.ns !== `${db}.${name}`)
+    throw new MongoCommandError('CursorNotFound', `cursor id ${id} not found`);
   ctx.store.counters.getMores++;
   const batchSize = num(cmd['batchSize'], 0);
   const batch: Doc[] = [];
@@ -249,7 +277,12 @@ interface UpdateOutcome {
 }
 
 /** One update statement (`multi` or not); shared by `update` and `findAndModify`. */
-function updateStatement(coll: Collection, filterDoc: Doc, update: UpdateSpec, opts: { multi: boolean; upsert: boolean; arrayFilters: Doc[] | undefined; sort?: SortSpec }): UpdateOutcome {
+function updateStatement(
+  coll: Collection,
+  filterDoc: Doc,
+  update: UpdateSpec,
+  opts: { multi: boolean; upsert: boolean; arrayFilters: Doc[] | undefined; sort?: SortSpec },
+): UpdateOutcome {
   validateUpdate(update);
   if (opts.multi && !isOperatorUpdate(update) && !Array.isArray(update)) {
     throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
@@ -291,7 +324,8 @@ function update(cmd: Doc, db: string, ctx: CommandContext): Doc {
     const st = statements[i] as Doc;
     try {
       const u = st['u'];
-      if (!isPlainObject(u) && !Array.isArray(u)) throw new MongoCommandError('FailedToParse', 'Update argument must be either an object or an array');
+      if (!isPlainObject(u) && !Array.isArray(u))
+        throw new MongoCommandError('FailedToParse', 'Update argument must be either an object or an array');
       const outcome = updateStatement(coll, optionalDoc(st['q'], 'q') ?? {}, u as UpdateSpec, {
         multi: st['multi'] === true,
         upsert: st['upsert'] === true,
@@ -326,7 +360,8 @@ function deleteCmd(cmd: Doc, db: string, ctx: CommandContext): Doc {
     const st = statements[i] as Doc;
     try {
       const limit = num(st['limit'], 0);
-      if (limit !== 0 && limit !== 1) throw new MongoCommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
+      if (limit !== 0 && limit !== 1)
+        throw new MongoCommandError('FailedToParse', `The limit field in delete objects must be 0 or 1. Got ${limit}`);
       const entries = select(coll, optionalDoc(st['q'], 'q') ?? {}, undefined, limit === 1 ? 1 : Infinity);
       for (const entry of entries) coll?.remove(entry);
       n += entries.length;
@@ -347,15 +382,18 @@ function findAndModify(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const upd = cmd['update'];
   const project = (d: Doc | undefined): Doc | null => (d ? projectDoc(d, fields) : null);
   if (remove) {
-    if (upd !== undefined) throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
-    if (cmd['upsert'] === true) throw new MongoCommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
+    if (upd !== undefined)
+      throw new MongoCommandError('FailedToParse', 'Cannot specify both an update and remove=true');
+    if (cmd['upsert'] === true)
+      throw new MongoCommandError('FailedToParse', 'Cannot specify both upsert=true and remove=true');
     const coll = ctx.store.collection(db, name);
     const [entry] = select(coll, filterDoc, sort, 1);
     if (!entry || !coll) return { lastErrorObject: { n: 0 }, value: null, ok: 1 };
     coll.remove(entry);
     return { lastErrorObject: { n: 1 }, value: project(entry.doc), ok: 1 };
   }
-  if (!isPlainObject(upd) && !Array.isArray(upd)) throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
+  if (!isPlainObject(upd) && !Array.isArray(upd))
+    throw new MongoCommandError('FailedToParse', 'Either an update or remove=true must be specified');
   const coll = ctx.store.ensureCollection(db, name);
   const outcome = updateStatement(coll, filterDoc, upd as UpdateSpec, {
     multi: false,
@@ -380,32 +418,80 @@ function findAndModify(cmd: Doc, db: string, ctx: CommandContext): Doc {
 
 /** Stage names mongod accepts; mingo implements most of them. */
 const STAGES = new Set([
-  '$addFields', '$bucket', '$bucketAuto', '$count', '$densify', '$facet', '$fill', '$graphLookup', '$group',
-  '$limit', '$lookup', '$match', '$project', '$redact', '$replaceRoot', '$replaceWith', '$sample', '$set',
-  '$setWindowFields', '$skip', '$sort', '$sortByCount', '$unionWith', '$unset', '$unwind', '$documents',
+  '$addFields',
+  '$bucket',
+  '$bucketAuto',
+  '$count',
+  '$densify',
+  '$facet',
+  '$fill',
+  '$graphLookup',
+  '$group',
+  '$limit',
+  '$lookup',
+  '$match',
+  '$project',
+  '$redact',
+  '$replaceRoot',
+  '$replaceWith',
+  '$sample',
+  '$set',
+  '$setWindowFields',
+  '$skip',
+  '$sort',
+  '$sortByCount',
+  '$unionWith',
+  '$unset',
+  '$unwind',
+  '$documents',
 ]);
 const ACCUMULATORS = new Set([
-  '$sum', '$avg', '$min', '$max', '$push', '$addToSet', '$first', '$last', '$count', '$mergeObjects',
-  '$stdDevPop', '$stdDevSamp', '$top', '$bottom', '$topN', '$bottomN', '$firstN', '$lastN', '$maxN', '$minN',
-  '$median', '$percentile',
+  '$sum',
+  '$avg',
+  '$min',
+  '$max',
+  '$push',
+  '$addToSet',
+  '$first',
+  '$last',
+  '$count',
+  '$mergeObjects',
+  '$stdDevPop',
+  '$stdDevSamp',
+  '$top',
+  '$bottom',
+  '$topN',
+  '$bottomN',
+  '$firstN',
+  '$lastN',
+  '$maxN',
+  '$minN',
+  '$median',
+  '$percentile',
 ]);
 
 function validatePipeline(pipeline: unknown): Doc[] {
-  if (!Array.isArray(pipeline)) throw new MongoCommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+  if (!Array.isArray(pipeline))
+    throw new MongoCommandError('TypeMismatch', "'pipeline' option must be specified as an array");
   for (const stage of pipeline) {
     if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
-      throw new MongoCommandError('Location40323', 'A pipeline stage specification object must contain exactly one field.');
+      throw new MongoCommandError(
+        'Location40323',
+        'A pipeline stage specification object must contain exactly one field.',
+      );
     }
     const [stageName, spec] = Object.entries(stage)[0] as [string, unknown];
     if (stageName === '$out' || stageName === '$merge') {
       throw new MongoCommandError('IllegalOperation', `${stageName} is not supported by the embedded MongoDB server`);
     }
-    if (!STAGES.has(stageName)) throw new MongoCommandError('UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${stageName}'`);
+    if (!STAGES.has(stageName))
+      throw new MongoCommandError('UnrecognizedPipelineStage', `Unrecognized pipeline stage name: '${stageName}'`);
     if (stageName === '$group' && isPlainObject(spec)) {
       for (const [field, acc] of Object.entries(spec)) {
         if (field === '_id' || !isPlainObject(acc)) continue;
         const op = Object.keys(acc)[0] ?? '';
-        if (!ACCUMULATORS.has(op)) throw new MongoCommandError('UnknownGroupOperator', `unknown group operator '${op}'`);
+        if (!ACCUMULATORS.has(op))
+          throw new MongoCommandError('UnknownGroupOperator', `unknown group operator '${op}'`);
       }
     }
     if (stageName === '$facet' && isPlainObject(spec)) for (const sub of Object.values(spec)) validatePipeline(sub);
@@ -415,11 +501,20 @@ function validatePipeline(pipeline: unknown): Doc[] {
 
 function aggregate(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const target = cmd['aggregate'];
-  if (typeof target !== 'string') throw new MongoCommandError('InvalidNamespace', 'collection-less aggregate is not supported by the embedded MongoDB server');
+  if (typeof target !== 'string')
+    throw new MongoCommandError(
+      'InvalidNamespace',
+      'collection-less aggregate is not supported by the embedded MongoDB server',
+    );
   const pipeline = validatePipeline(cmd['pipeline']);
-  if (cmd['explain'] === true) throw new MongoCommandError('IllegalOperation', 'explain is not supported by the embedded MongoDB server');
+  if (cmd['explain'] === true)
+    throw new MongoCommandError('IllegalOperation', 'explain is not supported by the embedded MongoDB server');
   const cursorOpt = optionalDoc(cmd['cursor'], 'cursor');
-  if (!cursorOpt) throw new MongoCommandError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
+  if (!cursorOpt)
+    throw new MongoCommandError(
+      'FailedToParse',
+      "The 'cursor' option is required, except for aggregate with the explain argument",
+    );
   const coll = ctx.store.collection(db, target);
   // A leading $match (and $sort) run here, through indexes and in BSON order, without copying
   // the collection; mingo then gets private copies of only the matching documents.
@@ -437,10 +532,14 @@ function aggregate(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const input = select(coll, filterDoc, sort).map((e) => deepClone(e.doc));
   let output: Doc[];
   try {
-    output = stages.length === 0 ? input : (new Aggregator(stages, {
-      processingMode: ProcessingMode.CLONE_OFF,
-      collectionResolver: (name: string) => [...(ctx.store.collection(db, name)?.all() ?? [])].map((e) => deepClone(e.doc)),
-    }).run(input) as Doc[]);
+    output =
+      stages.length === 0
+        ? input
+        : (new Aggregator(stages, {
+            processingMode: ProcessingMode.CLONE_OFF,
+            collectionResolver: (name: string) =>
+              [...(ctx.store.collection(db, name)?.all() ?? [])].map((e) => deepClone(e.doc)),
+          }).run(input) as Doc[]);
   } catch (err) {
     throw translateMingoError(err);
   }
@@ -464,7 +563,8 @@ function count(cmd: Doc, db: string, ctx: CommandContext): Doc {
 function distinct(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const name = collName(cmd, 'distinct');
   const key = cmd['key'];
-  if (typeof key !== 'string') throw new MongoCommandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
+  if (typeof key !== 'string')
+    throw new MongoCommandError('TypeMismatch', "BSON field 'distinct.key' is missing but a required field");
   const filterDoc = optionalDoc(cmd['query'], 'query');
   const seen = new Map<string, unknown>();
   for (const entry of matching(ctx.store.collection(db, name), filterDoc, compileFilter(filterDoc))) {
@@ -480,7 +580,8 @@ function distinct(cmd: Doc, db: string, ctx: CommandContext): Doc {
 
 function create(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const name = collName(cmd, 'create');
-  if (ctx.store.collection(db, name)) throw new MongoCommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
+  if (ctx.store.collection(db, name))
+    throw new MongoCommandError('NamespaceExists', `Collection ${db}.${name} already exists.`);
   ctx.store.ensureCollection(db, name);
   return { ok: 1 };
 }
@@ -537,7 +638,8 @@ function dropIndexes(cmd: Doc, db: string, ctx: CommandContext): Doc {
   } else throw new MongoCommandError('TypeMismatch', "BSON field 'index' is missing or of the wrong type");
   for (const n of names) {
     if (n === '_id_') throw new MongoCommandError('InvalidOptions', 'cannot drop _id index');
-    if (!coll.indexSpecs().some((s) => s['name'] === n)) throw new MongoCommandError('IndexNotFound', `index not found with name [${n}]`);
+    if (!coll.indexSpecs().some((s) => s['name'] === n))
+      throw new MongoCommandError('IndexNotFound', `index not found with name [${n}]`);
   }
   for (const n of names) coll.dropIndex(n);
   return { nIndexesWas, ok: 1 };
@@ -546,11 +648,19 @@ function dropIndexes(cmd: Doc, db: string, ctx: CommandContext): Doc {
 function listCollections(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const filterDoc = optionalDoc(cmd['filter'], 'filter');
   const nameOnly = cmd['nameOnly'] === true;
-  const infos: Doc[] = ctx.store.collections(db).map((c) =>
-    nameOnly
-      ? { name: c.name, type: 'collection' }
-      : { name: c.name, type: 'collection', options: {}, info: { readOnly: false }, idIndex: { v: 2, key: { _id: 1 }, name: '_id_' } },
-  );
+  const infos: Doc[] = ctx.store
+    .collections(db)
+    .map((c) =>
+      nameOnly
+        ? { name: c.name, type: 'collection' }
+        : {
+            name: c.name,
+            type: 'collection',
+            options: {},
+            info: { readOnly: false },
+            idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+          },
+    );
   let filtered = infos;
   if (filterDoc) {
     let q: Query;
@@ -585,7 +695,8 @@ function renameCollection(cmd: Doc, _db: string, ctx: CommandContext): Doc {
   };
   const [fromDb, from] = split(cmd['renameCollection']);
   const [toDb, to] = split(cmd['to']);
-  if (!ctx.store.collection(fromDb, from)) throw new MongoCommandError('NamespaceNotFound', 'Source collection does not exist');
+  if (!ctx.store.collection(fromDb, from))
+    throw new MongoCommandError('NamespaceNotFound', 'Source collection does not exist');
   if (ctx.store.collection(toDb, to)) {
     if (cmd['dropTarget'] !== true) throw new MongoCommandError('NamespaceExists', 'target namespace exists');
     ctx.store.dropCollection(toDb, to);

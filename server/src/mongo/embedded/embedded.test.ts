@@ -15,12 +15,15 @@ const commandsStarted: string[] = [];
 let modelCounter = 0;
 
 beforeAll(async () => {
-   
   const external = process.env['MONGODB_URI'];
   if (!external) mongo = await startEmbeddedMongo({ port: 0 });
   const uri = external ?? (mongo as EmbeddedMongo).uri;
   conn = await mongoose
-    .createConnection(uri, { dbName: `embedded_test_${randomBytes(6).toString('hex')}`, monitorCommands: true, autoIndex: true })
+    .createConnection(uri, {
+      dbName: `embedded_test_${randomBytes(6).toString('hex')}`,
+      monitorCommands: true,
+      autoIndex: true,
+    })
     .asPromise();
   conn.getClient().on('commandStarted', (event) => commandsStarted.push(event.commandName));
 });
@@ -50,7 +53,14 @@ interface Item {
 }
 
 const itemSchema = () =>
-  new Schema<Item>({ name: String, qty: Number, tags: [String], size: { h: Number, w: Number, uom: String }, status: String, note: Schema.Types.Mixed });
+  new Schema<Item>({
+    name: String,
+    qty: Number,
+    tags: [String],
+    size: { h: Number, w: Number, uom: String },
+    status: String,
+    note: Schema.Types.Mixed,
+  });
 
 async function seedItems(): Promise<Model<Item>> {
   const Items = await freshModel(itemSchema());
@@ -85,22 +95,48 @@ describe('filters', () => {
   it('supports $in, $nin, $regex, $exists and $size', async () => {
     expect(names(await Items.find({ qty: { $in: [25, 100] } }).lean())).toEqual(['journal', 'paper']);
     expect(names(await Items.find({ status: { $nin: ['A'] } }).lean())).toEqual(['paper', 'planner', 'sticker']);
-    expect(names(await Items.find({ name: { $regex: '^p', $options: 'i' } }).lean())).toEqual(['paper', 'planner', 'postcard']);
+    expect(names(await Items.find({ name: { $regex: '^p', $options: 'i' } }).lean())).toEqual([
+      'paper',
+      'planner',
+      'postcard',
+    ]);
     expect(names(await Items.find({ name: /card$/ }).lean())).toEqual(['postcard']);
     expect(names(await Items.find({ qty: { $exists: false } }).lean())).toEqual(['sticker']);
     expect(names(await Items.find({ tags: { $size: 3 } }).lean())).toEqual(['paper']);
   });
 
   it('supports logical operators and $elemMatch on arrays', async () => {
-    expect(names(await Items.find({ $or: [{ qty: 25 }, { status: 'D' }] }).lean())).toEqual(['journal', 'paper', 'planner']);
-    expect(names(await Items.find({ $and: [{ status: 'A' }, { qty: { $gt: 30 } }] }).lean())).toEqual(['notebook', 'postcard']);
-    expect(names(await Items.find({ $nor: [{ status: 'A' }, { qty: { $exists: false } }] }).lean())).toEqual(['paper', 'planner']);
+    expect(names(await Items.find({ $or: [{ qty: 25 }, { status: 'D' }] }).lean())).toEqual([
+      'journal',
+      'paper',
+      'planner',
+    ]);
+    expect(names(await Items.find({ $and: [{ status: 'A' }, { qty: { $gt: 30 } }] }).lean())).toEqual([
+      'notebook',
+      'postcard',
+    ]);
+    expect(names(await Items.find({ $nor: [{ status: 'A' }, { qty: { $exists: false } }] }).lean())).toEqual([
+      'paper',
+      'planner',
+    ]);
     expect(names(await Items.find({ qty: { $not: { $gt: 45 } } }).lean())).toEqual(['journal', 'postcard', 'sticker']);
     expect(names(await Items.find({ tags: 'plain' }).lean())).toEqual(['paper']);
     const Scores = await freshModel(new Schema({ name: String, results: [{ product: String, score: Number }] }));
     await Scores.insertMany([
-      { name: 'a', results: [{ product: 'abc', score: 10 }, { product: 'xyz', score: 5 }] },
-      { name: 'b', results: [{ product: 'abc', score: 8 }, { product: 'xyz', score: 7 }] },
+      {
+        name: 'a',
+        results: [
+          { product: 'abc', score: 10 },
+          { product: 'xyz', score: 5 },
+        ],
+      },
+      {
+        name: 'b',
+        results: [
+          { product: 'abc', score: 8 },
+          { product: 'xyz', score: 7 },
+        ],
+      },
     ]);
     const found = await Scores.find({ results: { $elemMatch: { product: 'xyz', score: { $gte: 6 } } } }).lean();
     expect(found.map((d) => d.name)).toEqual(['b']);
@@ -110,13 +146,24 @@ describe('filters', () => {
     expect(names(await Items.find({ 'size.uom': 'in' }).lean())).toEqual(['notebook', 'paper']);
     expect(names(await Items.find({ 'size.h': { $lt: 10 } }).lean())).toEqual(['notebook', 'paper']);
     // null matches both an explicit null and a missing field
-    expect(names(await Items.find({ note: null }).lean())).toEqual(['journal', 'notebook', 'paper', 'planner', 'postcard', 'sticker']);
+    expect(names(await Items.find({ note: null }).lean())).toEqual([
+      'journal',
+      'notebook',
+      'paper',
+      'planner',
+      'postcard',
+      'sticker',
+    ]);
     expect(names(await Items.find({ note: { $exists: true } }).lean())).toEqual(['postcard']);
     expect(names(await Items.find({ 'size.uom': null }).lean())).toEqual(['sticker']);
   });
 
   it('sorts (including mixed types), skips, limits and projects', async () => {
-    const sorted = await Items.find({ qty: { $exists: true } }).sort({ qty: -1 }).skip(1).limit(2).lean();
+    const sorted = await Items.find({ qty: { $exists: true } })
+      .sort({ qty: -1 })
+      .skip(1)
+      .limit(2)
+      .lean();
     expect(sorted.map((d) => d.name)).toEqual(['planner', 'notebook']);
     const bySize = await Items.find({}).sort({ 'size.h': 1, name: 1 }).lean();
     expect(bySize.map((d) => d.name)).toEqual(['sticker', 'notebook', 'paper', 'postcard', 'journal', 'planner']);
@@ -156,7 +203,9 @@ describe('indexes and duplicate keys', () => {
       keyPattern: { tenant: 1, phone: 1 },
       keyValue: { tenant: 't1', phone: '+100' },
     });
-    expect(String((err as Error).message)).toMatch(/E11000 duplicate key error collection: .* index: tenant_1_phone_1 dup key: \{ tenant: "t1", phone: "\+100" \}/);
+    expect(String((err as Error).message)).toMatch(
+      /E11000 duplicate key error collection: .* index: tenant_1_phone_1 dup key: \{ tenant: "t1", phone: "\+100" \}/,
+    );
     // updating into a duplicate fails too, and findOneAndUpdate reports the same code
     const upd = await Contacts.updateOne({ tenant: 't2' }, { $set: { tenant: 't1' } }).catch((e: unknown) => e);
     expect(upd).toMatchObject({ code: 11000 });
@@ -186,7 +235,9 @@ describe('indexes and duplicate keys', () => {
     schema.index({ key: 1 }, { unique: true });
     const Keys = await freshModel(schema);
     await Keys.create({ key: 'b' });
-    const err = (await Keys.insertMany([{ key: 'a' }, { key: 'b' }, { key: 'c' }], { ordered: false }).catch((e: unknown) => e)) as {
+    const err = (await Keys.insertMany([{ key: 'a' }, { key: 'b' }, { key: 'c' }], { ordered: false }).catch(
+      (e: unknown) => e,
+    )) as {
       code?: number;
       insertedDocs?: unknown[];
       writeErrors?: Array<{ index: number; code: number }>;
@@ -214,7 +265,10 @@ describe('indexes and duplicate keys', () => {
     await Indexed.syncIndexes();
     expect((await Indexed.listIndexes()).map((i) => i['name']).sort()).toEqual(['_id_', 'a_1', 'b_1_a_-1']);
 
-    const Never = conn.model(`never_${randomBytes(3).toString('hex')}`, new Schema({ a: Number }, { autoCreate: false, autoIndex: false }));
+    const Never = conn.model(
+      `never_${randomBytes(3).toString('hex')}`,
+      new Schema({ a: Number }, { autoCreate: false, autoIndex: false }),
+    );
     await expect(Never.listIndexes()).rejects.toMatchObject({ code: 26, codeName: 'NamespaceNotFound' });
   });
 });
@@ -222,10 +276,18 @@ describe('indexes and duplicate keys', () => {
 describe('updates', () => {
   it('upserts with $setOnInsert and $inc', async () => {
     const Counters = await freshModel(new Schema({ key: String, count: Number, createdBy: String }));
-    const first = await Counters.updateOne({ key: 'k' }, { $setOnInsert: { createdBy: 'first' }, $inc: { count: 1 } }, { upsert: true });
+    const first = await Counters.updateOne(
+      { key: 'k' },
+      { $setOnInsert: { createdBy: 'first' }, $inc: { count: 1 } },
+      { upsert: true },
+    );
     expect(first).toMatchObject({ matchedCount: 0, modifiedCount: 0, upsertedCount: 1 });
     expect(first.upsertedId).toBeTruthy();
-    const second = await Counters.updateOne({ key: 'k' }, { $setOnInsert: { createdBy: 'second' }, $inc: { count: 1 } }, { upsert: true });
+    const second = await Counters.updateOne(
+      { key: 'k' },
+      { $setOnInsert: { createdBy: 'second' }, $inc: { count: 1 } },
+      { upsert: true },
+    );
     expect(second).toMatchObject({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 });
     const doc = await Counters.findOne({ key: 'k' }).lean();
     expect(doc).toMatchObject({ key: 'k', count: 2, createdBy: 'first' });
@@ -237,7 +299,11 @@ describe('updates', () => {
     const call = await Calls.create({ status: 'QUEUED', attempts: 0 });
     const results = await Promise.all(
       Array.from({ length: 25 }, () =>
-        Calls.findOneAndUpdate({ _id: call._id, status: 'QUEUED' }, { $set: { status: 'CALLING' }, $inc: { attempts: 1 } }, { returnDocument: 'after' }).lean(),
+        Calls.findOneAndUpdate(
+          { _id: call._id, status: 'QUEUED' },
+          { $set: { status: 'CALLING' }, $inc: { attempts: 1 } },
+          { returnDocument: 'after' },
+        ).lean(),
       ),
     );
     expect(results.filter((r) => r !== null)).toHaveLength(1);
@@ -245,13 +311,47 @@ describe('updates', () => {
   });
 
   it('applies array and field operators', async () => {
-    const Docs = await freshModel(new Schema({ tags: [String], nums: [Number], profile: { name: String, city: String }, lo: Number, hi: Number, gone: String, at: Date }));
-    const doc = await Docs.create({ tags: ['a', 'b'], nums: [1, 2, 3, 2], profile: { name: 'x', city: 'y' }, lo: 5, hi: 5, gone: 'bye' });
+    const Docs = await freshModel(
+      new Schema({
+        tags: [String],
+        nums: [Number],
+        profile: { name: String, city: String },
+        lo: Number,
+        hi: Number,
+        gone: String,
+        at: Date,
+      }),
+    );
+    const doc = await Docs.create({
+      tags: ['a', 'b'],
+      nums: [1, 2, 3, 2],
+      profile: { name: 'x', city: 'y' },
+      lo: 5,
+      hi: 5,
+      gone: 'bye',
+    });
     const before = Date.now();
-    await Docs.updateOne({ _id: doc._id }, { $push: { tags: 'c' }, $pull: { nums: 2 }, $set: { 'profile.city': 'z' }, $unset: { gone: '' }, $min: { lo: 3 }, $max: { hi: 9 }, $currentDate: { at: true } });
+    await Docs.updateOne(
+      { _id: doc._id },
+      {
+        $push: { tags: 'c' },
+        $pull: { nums: 2 },
+        $set: { 'profile.city': 'z' },
+        $unset: { gone: '' },
+        $min: { lo: 3 },
+        $max: { hi: 9 },
+        $currentDate: { at: true },
+      },
+    );
     await Docs.updateOne({ _id: doc._id }, { $addToSet: { tags: { $each: ['a', 'd'] } } });
     const after = await Docs.findById(doc._id).lean();
-    expect(after).toMatchObject({ tags: ['a', 'b', 'c', 'd'], nums: [1, 3], profile: { name: 'x', city: 'z' }, lo: 3, hi: 9 });
+    expect(after).toMatchObject({
+      tags: ['a', 'b', 'c', 'd'],
+      nums: [1, 3],
+      profile: { name: 'x', city: 'z' },
+      lo: 3,
+      hi: 9,
+    });
     expect(after).not.toHaveProperty('gone');
     expect(after?.at).toBeInstanceOf(Date);
     expect((after?.at as Date).getTime()).toBeGreaterThanOrEqual(before - 1000);
@@ -277,8 +377,12 @@ describe('updates', () => {
   it('rejects changing _id', async () => {
     const Coll = conn.collection(`immutable_${randomBytes(3).toString('hex')}`);
     await Coll.insertOne({ _id: 'a' as never, v: 1 });
-    await expect(Coll.updateOne({ _id: 'a' as never }, { $set: { _id: 'b' as never } })).rejects.toMatchObject({ code: 66 });
-    await expect(Coll.replaceOne({ _id: 'a' as never }, { _id: 'c', v: 2 } as never)).rejects.toMatchObject({ code: 66 });
+    await expect(Coll.updateOne({ _id: 'a' as never }, { $set: { _id: 'b' as never } })).rejects.toMatchObject({
+      code: 66,
+    });
+    await expect(Coll.replaceOne({ _id: 'a' as never }, { _id: 'c', v: 2 } as never)).rejects.toMatchObject({
+      code: 66,
+    });
     await Coll.replaceOne({ _id: 'a' as never }, { v: 3 });
     expect(await Coll.findOne({ _id: 'a' as never })).toEqual({ _id: 'a', v: 3 });
   });
@@ -290,11 +394,23 @@ describe('updates', () => {
       { name: 'high', priority: 9, state: 'new' },
       { name: 'mid', priority: 5, state: 'new' },
     ]);
-    const oldDoc = await Jobs.findOneAndUpdate({ state: 'new' }, { $set: { state: 'taken' } }, { sort: { priority: -1 } }).lean();
+    const oldDoc = await Jobs.findOneAndUpdate(
+      { state: 'new' },
+      { $set: { state: 'taken' } },
+      { sort: { priority: -1 } },
+    ).lean();
     expect(oldDoc).toMatchObject({ name: 'high', state: 'new' });
-    const newDoc = await Jobs.findOneAndUpdate({ state: 'new' }, { $set: { state: 'taken' } }, { sort: { priority: -1 }, returnDocument: 'after' }).lean();
+    const newDoc = await Jobs.findOneAndUpdate(
+      { state: 'new' },
+      { $set: { state: 'taken' } },
+      { sort: { priority: -1 }, returnDocument: 'after' },
+    ).lean();
     expect(newDoc).toMatchObject({ name: 'mid', state: 'taken' });
-    const upserted = await Jobs.findOneAndUpdate({ name: 'fresh' }, { $set: { priority: 3 } }, { upsert: true, returnDocument: 'after' }).lean();
+    const upserted = await Jobs.findOneAndUpdate(
+      { name: 'fresh' },
+      { $set: { priority: 3 } },
+      { upsert: true, returnDocument: 'after' },
+    ).lean();
     expect(upserted).toMatchObject({ name: 'fresh', priority: 3 });
     const missing = await Jobs.findOneAndUpdate({ name: 'nope' }, { $set: { priority: 3 } }).lean();
     expect(missing).toBeNull();
@@ -307,19 +423,49 @@ describe('updates', () => {
 describe('aggregation and counting', () => {
   it('runs $match, $group, $sort, $project, $limit, $count and $facet', async () => {
     const Items = await seedItems();
-    const groups = await Items.aggregate<{ _id: string; total: number; avg: number; min: number; max: number; names: string[] }>([
+    const groups = await Items.aggregate<{
+      _id: string;
+      total: number;
+      avg: number;
+      min: number;
+      max: number;
+      names: string[];
+    }>([
       { $match: { qty: { $exists: true } } },
-      { $group: { _id: '$status', total: { $sum: '$qty' }, avg: { $avg: '$qty' }, min: { $min: '$qty' }, max: { $max: '$qty' }, names: { $push: '$name' } } },
+      {
+        $group: {
+          _id: '$status',
+          total: { $sum: '$qty' },
+          avg: { $avg: '$qty' },
+          min: { $min: '$qty' },
+          max: { $max: '$qty' },
+          names: { $push: '$name' },
+        },
+      },
       { $sort: { _id: 1 } },
     ]);
     expect(groups).toEqual([
       { _id: 'A', total: 120, avg: 40, min: 25, max: 50, names: ['journal', 'notebook', 'postcard'] },
       { _id: 'D', total: 175, avg: 87.5, min: 75, max: 100, names: ['paper', 'planner'] },
     ]);
-    const top = await Items.aggregate([{ $sort: { qty: -1 } }, { $limit: 2 }, { $project: { _id: 0, name: 1, double: { $multiply: ['$qty', 2] } } }]);
-    expect(top).toEqual([{ name: 'paper', double: 200 }, { name: 'planner', double: 150 }]);
+    const top = await Items.aggregate([
+      { $sort: { qty: -1 } },
+      { $limit: 2 },
+      { $project: { _id: 0, name: 1, double: { $multiply: ['$qty', 2] } } },
+    ]);
+    expect(top).toEqual([
+      { name: 'paper', double: 200 },
+      { name: 'planner', double: 150 },
+    ]);
     expect(await Items.aggregate([{ $match: { status: 'A' } }, { $count: 'n' }])).toEqual([{ n: 3 }]);
-    const [facets] = await Items.aggregate([{ $facet: { inches: [{ $match: { 'size.uom': 'in' } }, { $count: 'n' }], first: [{ $sort: { name: 1 } }, { $limit: 1 }, { $project: { _id: 0, name: 1 } }] } }]);
+    const [facets] = await Items.aggregate([
+      {
+        $facet: {
+          inches: [{ $match: { 'size.uom': 'in' } }, { $count: 'n' }],
+          first: [{ $sort: { name: 1 } }, { $limit: 1 }, { $project: { _id: 0, name: 1 } }],
+        },
+      },
+    ]);
     expect(facets).toEqual({ inches: [{ n: 2 }], first: [{ name: 'journal' }] });
   });
 
@@ -352,12 +498,24 @@ describe('cursors and types', () => {
 
   it('round-trips Dates, ObjectIds, nested values, Long and Decimal128', async () => {
     const Typed = await freshModel(
-      new Schema({ when: Date, ref: Schema.Types.ObjectId, nested: { list: [{ k: String, v: [Number] }] }, big: BigInt, price: Schema.Types.Decimal128 }),
+      new Schema({
+        when: Date,
+        ref: Schema.Types.ObjectId,
+        nested: { list: [{ k: String, v: [Number] }] },
+        big: BigInt,
+        price: Schema.Types.Decimal128,
+      }),
     );
     const ref = new mongoose.Types.ObjectId();
     const when = new Date('2024-02-29T12:34:56.789Z');
     const big = 2n ** 62n + 7n;
-    const created = await Typed.create({ when, ref, nested: { list: [{ k: 'a', v: [1, 2.5] }] }, big, price: mongoose.Types.Decimal128.fromString('19.99') });
+    const created = await Typed.create({
+      when,
+      ref,
+      nested: { list: [{ k: 'a', v: [1, 2.5] }] },
+      big,
+      price: mongoose.Types.Decimal128.fromString('19.99'),
+    });
     const doc = await Typed.findById(created._id).lean();
     expect(doc?.when).toEqual(when);
     expect(String(doc?.ref)).toBe(String(ref));
@@ -377,18 +535,28 @@ describe('strictness', () => {
   it('rejects an unknown query operator with code 2', async () => {
     const Coll = conn.collection(`strict_${randomBytes(3).toString('hex')}`);
     await Coll.insertOne({ a: 1 });
-    await expect(Coll.find({ a: { $foo: 1 } } as never).toArray()).rejects.toMatchObject({ code: 2, codeName: 'BadValue', message: expect.stringContaining('unknown operator: $foo') });
+    await expect(Coll.find({ a: { $foo: 1 } } as never).toArray()).rejects.toMatchObject({
+      code: 2,
+      codeName: 'BadValue',
+      message: expect.stringContaining('unknown operator: $foo'),
+    });
   });
 
   it('rejects an unknown update operator with code 9', async () => {
     const Coll = conn.collection(`strict_${randomBytes(3).toString('hex')}`);
     await Coll.insertOne({ a: 1 });
-    await expect(Coll.updateOne({ a: 1 }, { $foo: { a: 2 } } as never)).rejects.toMatchObject({ code: 9, message: expect.stringContaining('Unknown modifier: $foo') });
+    await expect(Coll.updateOne({ a: 1 }, { $foo: { a: 2 } } as never)).rejects.toMatchObject({
+      code: 9,
+      message: expect.stringContaining('Unknown modifier: $foo'),
+    });
   });
 
   it('rejects an unknown pipeline stage with code 40324', async () => {
     const Items = await seedItems();
-    await expect(Items.aggregate([{ $foo: {} } as never])).rejects.toMatchObject({ code: 40324, message: expect.stringContaining("Unrecognized pipeline stage name: '$foo'") });
+    await expect(Items.aggregate([{ $foo: {} } as never])).rejects.toMatchObject({
+      code: 40324,
+      message: expect.stringContaining("Unrecognized pipeline stage name: '$foo'"),
+    });
   });
 
   it('refuses transactions like a standalone mongod (code 20)', async () => {
@@ -399,7 +567,9 @@ describe('strictness', () => {
       session.startTransaction();
       // mongod answers code 20 "Transaction numbers are only allowed on a replica set member or
       // mongos"; the driver rewrites that into its retryable-writes advice.
-      await expect(Coll.insertOne({ a: 2 }, { session })).rejects.toThrow(/does not support retryable writes|Transaction numbers are only allowed/);
+      await expect(Coll.insertOne({ a: 2 }, { session })).rejects.toThrow(
+        /does not support retryable writes|Transaction numbers are only allowed/,
+      );
       await session.abortTransaction().catch(() => undefined);
     } finally {
       await session.endSession();
@@ -408,7 +578,11 @@ describe('strictness', () => {
   });
 
   it('rejects an unknown command with code 59', async () => {
-    await expect(conn.db!.command({ foo: 1 })).rejects.toMatchObject({ code: 59, codeName: 'CommandNotFound', message: expect.stringContaining("no such command: 'foo'") });
+    await expect(conn.db!.command({ foo: 1 })).rejects.toMatchObject({
+      code: 59,
+      codeName: 'CommandNotFound',
+      message: expect.stringContaining("no such command: 'foo'"),
+    });
   });
 });
 
@@ -429,7 +603,13 @@ describe('speed', () => {
     const Big = await freshModel(schema);
     const start = Date.now();
     for (let b = 0; b < 20; b++) {
-      await Big.insertMany(Array.from({ length: 1000 }, (_, k) => ({ phone: `+1555${String(b * 1000 + k).padStart(7, '0')}`, i: b * 1000 + k })), { lean: true });
+      await Big.insertMany(
+        Array.from({ length: 1000 }, (_, k) => ({
+          phone: `+1555${String(b * 1000 + k).padStart(7, '0')}`,
+          i: b * 1000 + k,
+        })),
+        { lean: true },
+      );
     }
     expect(Date.now() - start).toBeLessThan(20_000);
     // Timed against a lookup by the non-indexed field `i` in the same run, so the check holds on

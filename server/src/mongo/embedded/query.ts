@@ -34,7 +34,10 @@ export function sortDocs<T>(items: T[], spec: SortSpec, docOf: (item: T) => Doc)
   const fields = Object.entries(spec).map(([path, dir]) => {
     if (dir !== 1 && dir !== -1) {
       if (isPlainObject(dir) && dir['$meta'] !== undefined) {
-        throw new MongoCommandError('BadValue', `$meta sort by '${String(dir['$meta'])}' is not supported by the embedded server`);
+        throw new MongoCommandError(
+          'BadValue',
+          `$meta sort by '${String(dir['$meta'])}' is not supported by the embedded server`,
+        );
       }
       throw new MongoCommandError('BadValue', `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
     }
@@ -161,7 +164,8 @@ function excludeFields(doc: Doc, tree: PathTree): Doc {
     if (rule === true) continue;
     if (rule === undefined) out[key] = deepClone(value);
     else if (isPlainObject(value)) out[key] = excludeFields(value, rule);
-    else if (Array.isArray(value)) out[key] = value.map((el) => (isPlainObject(el) ? excludeFields(el, rule) : deepClone(el)));
+    else if (Array.isArray(value))
+      out[key] = value.map((el) => (isPlainObject(el) ? excludeFields(el, rule) : deepClone(el)));
     else out[key] = deepClone(value);
   }
   return out;

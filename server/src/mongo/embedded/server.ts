@@ -80,7 +80,9 @@ export async function startEmbeddedMongo(opts: EmbeddedMongoOptions = {}): Promi
     else db = typeof request.command['$db'] === 'string' ? request.command['$db'] : 'admin';
     const reply: Doc = runCommand(request.command, db, { store, connectionId });
     if (request.moreToCome) return undefined;
-    return request.kind === 'query' ? encodeReply(reply, nextRequestId++, header.requestId) : encodeMsg(reply, nextRequestId++, header.requestId);
+    return request.kind === 'query'
+      ? encodeReply(reply, nextRequestId++, header.requestId)
+      : encodeMsg(reply, nextRequestId++, header.requestId);
   }
 
   await new Promise<void>((resolve, reject) => {

@@ -19,8 +19,21 @@ export interface UpdateContext {
 }
 
 const MODIFIERS = new Set([
-  '$set', '$unset', '$inc', '$mul', '$min', '$max', '$rename', '$push', '$pull', '$pullAll',
-  '$addToSet', '$pop', '$currentDate', '$setOnInsert', '$bit',
+  '$set',
+  '$unset',
+  '$inc',
+  '$mul',
+  '$min',
+  '$max',
+  '$rename',
+  '$push',
+  '$pull',
+  '$pullAll',
+  '$addToSet',
+  '$pop',
+  '$currentDate',
+  '$setOnInsert',
+  '$bit',
 ]);
 
 /** Pipeline stages MongoDB allows in a pipeline-style update. */
@@ -49,7 +62,10 @@ export function validateUpdate(update: UpdateSpec): void {
   if (!isOperatorUpdate(update)) {
     for (const key of Object.keys(update)) {
       if (key.startsWith('$')) {
-        throw new MongoCommandError('BadValue', `The dollar ($) prefixed field '${key}' in '${key}' is not valid for storage.`);
+        throw new MongoCommandError(
+          'BadValue',
+          `The dollar ($) prefixed field '${key}' in '${key}' is not valid for storage.`,
+        );
       }
     }
     return;
@@ -57,16 +73,26 @@ export function validateUpdate(update: UpdateSpec): void {
   const seen: string[] = [];
   for (const [op, args] of Object.entries(update)) {
     if (!MODIFIERS.has(op)) {
-      throw new MongoCommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw new MongoCommandError(
+        'FailedToParse',
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
     }
     if (!isPlainObject(args)) {
-      throw new MongoCommandError('FailedToParse', `Modifiers operate on fields but we found type ${typeof args} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(args)}}`);
+      throw new MongoCommandError(
+        'FailedToParse',
+        `Modifiers operate on fields but we found type ${typeof args} instead. For example: {$mod: {<field>: ...}} not {${op}: ${String(args)}}`,
+      );
     }
-    const paths = op === '$rename' ? Object.entries(args).flatMap(([from, to]) => [from, String(to)]) : Object.keys(args);
+    const paths =
+      op === '$rename' ? Object.entries(args).flatMap(([from, to]) => [from, String(to)]) : Object.keys(args);
     for (const path of paths) {
       for (const other of seen) {
         if (other === path || other.startsWith(`${path}.`) || path.startsWith(`${other}.`)) {
-          throw new MongoCommandError('ConflictingUpdateOperators', `Updating the path '${path}' would create a conflict at '${other}'`);
+          throw new MongoCommandError(
+            'ConflictingUpdateOperators',
+            `Updating the path '${path}' would create a conflict at '${other}'`,
+          );
         }
       }
       seen.push(path);
@@ -97,7 +123,10 @@ export function applyUpdate(doc: Doc, update: UpdateSpec, ctx: UpdateContext): D
     if (doc['_id'] === undefined && update['_id'] === undefined) delete next['_id'];
   }
   if (!ctx.isInsert && !valuesEqual(doc['_id'], next['_id'])) {
-    throw new MongoCommandError('ImmutableField', "Performing an update on the path '_id' would modify the immutable field '_id'");
+    throw new MongoCommandError(
+      'ImmutableField',
+      "Performing an update on the path '_id' would modify the immutable field '_id'",
+    );
   }
   return next;
 }
@@ -158,14 +187,20 @@ function applyOne(doc: Doc, op: string, segs: string[], arg: unknown): void {
     case '$inc':
     case '$mul': {
       if (!isNumeric(arg)) {
-        throw new MongoCommandError('TypeMismatch', `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${String(arg)}}`);
+        throw new MongoCommandError(
+          'TypeMismatch',
+          `Cannot ${op === '$inc' ? 'increment' : 'multiply'} with non-numeric argument: {${path}: ${String(arg)}}`,
+        );
       }
       if (!exists) {
         setPath(doc, segs, op === '$inc' ? arg : 0);
         return;
       }
       if (!isNumeric(current)) {
-        throw new MongoCommandError('TypeMismatch', `Cannot apply ${op} to a value of non-numeric type. {_id: ${String(doc['_id'])}} has the field '${segs[segs.length - 1] ?? path}' of non-numeric type ${typeName(current)}`);
+        throw new MongoCommandError(
+          'TypeMismatch',
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${String(doc['_id'])}} has the field '${segs[segs.length - 1] ?? path}' of non-numeric type ${typeName(current)}`,
+        );
       }
       setPath(doc, segs, arithmetic(current, arg, op));
       return;
@@ -187,7 +222,8 @@ function applyOne(doc: Doc, op: string, segs: string[], arg: unknown): void {
       const arr = arrayAt(current, exists, op, path, doc);
       const hasEach = isPlainObject(arg) && '$each' in arg;
       const items = hasEach ? ((arg as Doc)['$each'] as unknown[]) : [arg];
-      if (!Array.isArray(items)) throw new MongoCommandError('BadValue', `The argument to $each in ${op} must be an array`);
+      if (!Array.isArray(items))
+        throw new MongoCommandError('BadValue', `The argument to $each in ${op} must be an array`);
       if (op === '$addToSet') {
         for (const item of items) if (!arr.some((el) => valuesEqual(el, item))) arr.push(deepClone(item));
       } else {
@@ -220,29 +256,45 @@ function applyOne(doc: Doc, op: string, segs: string[], arg: unknown): void {
       const arr = arrayAt(current, exists, op, path, doc);
       let matches: (el: unknown) => boolean;
       if (op === '$pullAll') {
-        if (!Array.isArray(arg)) throw new MongoCommandError('BadValue', `$pullAll requires an array argument but was given a ${typeName(arg)}`);
+        if (!Array.isArray(arg))
+          throw new MongoCommandError(
+            'BadValue',
+            `$pullAll requires an array argument but was given a ${typeName(arg)}`,
+          );
         matches = (el) => arg.some((v) => valuesEqual(el, v));
       } else {
         matches = pullMatcher(arg);
       }
-      setPath(doc, segs, arr.filter((el) => !matches(el)));
+      setPath(
+        doc,
+        segs,
+        arr.filter((el) => !matches(el)),
+      );
       return;
     }
     case '$bit': {
-      if (!isPlainObject(arg)) throw new MongoCommandError('BadValue', `The $bit modifier is not compatible with a ${typeName(arg)}`);
+      if (!isPlainObject(arg))
+        throw new MongoCommandError('BadValue', `The $bit modifier is not compatible with a ${typeName(arg)}`);
       let value = exists ? Number(current) : 0;
       for (const [how, operand] of Object.entries(arg)) {
         const n = Number(operand);
         if (how === 'and') value &= n;
         else if (how === 'or') value |= n;
         else if (how === 'xor') value ^= n;
-        else throw new MongoCommandError('BadValue', `The $bit modifier only supports 'and', 'or', and 'xor', not '${how}'`);
+        else
+          throw new MongoCommandError(
+            'BadValue',
+            `The $bit modifier only supports 'and', 'or', and 'xor', not '${how}'`,
+          );
       }
       setPath(doc, segs, value);
       return;
     }
     default:
-      throw new MongoCommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
+      throw new MongoCommandError(
+        'FailedToParse',
+        `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`,
+      );
   }
 }
 
@@ -278,7 +330,11 @@ function sortArray(arr: unknown[], spec: unknown): void {
     arr.sort((a, b) => compareValues(a, b) * spec);
     return;
   }
-  if (!isPlainObject(spec)) throw new MongoCommandError('BadValue', 'The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields');
+  if (!isPlainObject(spec))
+    throw new MongoCommandError(
+      'BadValue',
+      'The $sort is invalid: use 1/-1 to sort the whole element, or {field:1/-1} to sort embedded fields',
+    );
   const fields = Object.entries(spec);
   arr.sort((a, b) => {
     for (const [field, dir] of fields) {
@@ -292,7 +348,10 @@ function sortArray(arr: unknown[], spec: unknown): void {
 function arrayAt(current: unknown, exists: boolean, op: string, path: string, doc: Doc): unknown[] {
   if (!exists) return [];
   if (!Array.isArray(current)) {
-    throw new MongoCommandError('BadValue', `The field '${path}' must be an array but is of type ${typeName(current)} in document {_id: ${String(doc['_id'])}}`);
+    throw new MongoCommandError(
+      'BadValue',
+      `The field '${path}' must be an array but is of type ${typeName(current)} in document {_id: ${String(doc['_id'])}}`,
+    );
   }
   // The caller writes the result back with setPath, so work on a copy of the array.
   void op;
@@ -350,7 +409,10 @@ function setPath(doc: Doc, segs: string[], value: unknown): void {
     const last = i === segs.length - 1;
     if (Array.isArray(current)) {
       if (!/^\d+$/.test(seg)) {
-        throw new MongoCommandError('PathNotViable', `Cannot create field '${seg}' in element {${segs.slice(0, i).join('.')}: [...]}`);
+        throw new MongoCommandError(
+          'PathNotViable',
+          `Cannot create field '${seg}' in element {${segs.slice(0, i).join('.')}: [...]}`,
+        );
       }
       const idx = Number(seg);
       while (current.length < idx) current.push(null);
@@ -366,7 +428,10 @@ function setPath(doc: Doc, segs: string[], value: unknown): void {
         current = current[seg];
       }
     } else {
-      throw new MongoCommandError('PathNotViable', `Cannot create field '${seg}' in element {${segs.slice(0, i).join('.')}: ${String(current)}}`);
+      throw new MongoCommandError(
+        'PathNotViable',
+        `Cannot create field '${seg}' in element {${segs.slice(0, i).join('.')}: ${String(current)}}`,
+      );
     }
   }
 }
@@ -397,10 +462,16 @@ function expandPath(doc: Doc, path: string, ctx: UpdateContext): string[][] {
       const arr = getPath(doc, prefix.join('.'));
       if (!Array.isArray(arr)) {
         if (ctx.isInsert && seg === '$') {
-          throw new MongoCommandError('BadValue', 'The positional operator did not find the match needed from the query.');
+          throw new MongoCommandError(
+            'BadValue',
+            'The positional operator did not find the match needed from the query.',
+          );
         }
         if (arr === undefined && seg !== '$') continue;
-        throw new MongoCommandError('BadValue', `The path '${prefix.join('.')}' must exist in the document in order to apply array updates.`);
+        throw new MongoCommandError(
+          'BadValue',
+          `The path '${prefix.join('.')}' must exist in the document in order to apply array updates.`,
+        );
       }
       for (const idx of positionalIndexes(arr, seg, prefix.join('.'), ctx)) next.push([...prefix, String(idx)]);
     }
@@ -413,14 +484,21 @@ function positionalIndexes(arr: unknown[], seg: string, arrayPath: string, ctx: 
   if (seg === '$[]') return arr.map((_, i) => i);
   if (seg === '$') {
     const idx = arr.findIndex((el) => elementMatchesFilter(el, arrayPath, ctx.filter));
-    if (idx < 0) throw new MongoCommandError('BadValue', 'The positional operator did not find the match needed from the query.');
+    if (idx < 0)
+      throw new MongoCommandError('BadValue', 'The positional operator did not find the match needed from the query.');
     return [idx];
   }
   const m = /^\$\[(\w+)\]$/.exec(seg);
   if (!m) throw new MongoCommandError('BadValue', `Invalid positional operator: ${seg}`);
   const ident = m[1] as string;
-  const spec = (ctx.arrayFilters ?? []).find((f) => Object.keys(f).some((k) => k === ident || k.startsWith(`${ident}.`)));
-  if (!spec) throw new MongoCommandError('BadValue', `No array filter found for identifier '${ident}' in path '${arrayPath}.${seg}'`);
+  const spec = (ctx.arrayFilters ?? []).find((f) =>
+    Object.keys(f).some((k) => k === ident || k.startsWith(`${ident}.`)),
+  );
+  if (!spec)
+    throw new MongoCommandError(
+      'BadValue',
+      `No array filter found for identifier '${ident}' in path '${arrayPath}.${seg}'`,
+    );
   const conds: Doc = {};
   for (const [k, v] of Object.entries(spec)) conds[k === ident ? 'v' : `v${k.slice(ident.length)}`] = v;
   const q = new Query(conds, {});

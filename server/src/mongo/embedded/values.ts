@@ -220,7 +220,11 @@ export function deepClone<T>(value: T): T {
   if (value instanceof RegExp) return value;
   const type = bsonTypeOf(value);
   if (type === 'Binary') {
-    const bin = value as unknown as { sub_type: number; buffer: Uint8Array; constructor: new (b: Uint8Array, s: number) => T };
+    const bin = value as unknown as {
+      sub_type: number;
+      buffer: Uint8Array;
+      constructor: new (b: Uint8Array, s: number) => T;
+    };
     return new bin.constructor(Uint8Array.from(bin.buffer), bin.sub_type);
   }
   if (type !== undefined) return value;

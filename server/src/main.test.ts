@@ -1,0 +1,105 @@
+import { connect } from 'node:net';
+import { freePort } from './redis';
+import { startTestInfra } from './test/harness';
+import type { TestInfra } from './test/harness';
+import { startWorker } from './test/cluster';
+import { ensureServerBuilt, spawnDialwave, waitForHttp } from './test/processes';
+import type { DialwaveProcess } from './test/processes';
+
+/**
+ * `npm start` in embedded mode, stopped the way a person or an orchestrator stops it: the
+ * process exits 0 and leaves nothing running (its redis-server child runs in its own process
+ * group so Ctrl-C does not kill it before the graceful shutdown needs it).
+ */
+describe('main: embedded start and stop', () => {
+  let proc: DialwaveProcess | null = null;
+
+  beforeAll(() => {
+    ensureServerBuilt();
+  }, 120_000);
+
+  afterAll(async () => {
+    await proc?.stop('SIGKILL');
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops everything it started on %s and exits 0',
+    async (signal) => {
+      const port = await freePort();
+      proc = spawnDialwave({ PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false' });
+      await waitForHttp(`http://127.0.0.1:${port}/readyz`, proc);
+      const redisUrl = /"url":"(redis:\/\/[^"]+)"/.exec(proc.output())?.[1];
+      expect(redisUrl).toBeDefined();
+
+      expect(await proc.stop(signal)).toBe(0);
+      expect(proc.output()).toMatch(/"msg":"stopped"/);
+      // The redis-server child is gone: its port refuses connections.
+      const { port: redisPort } = new URL(redisUrl!);
+      const refused = await new Promise<string>((resolve) => {
+        const socket = connect(Number(redisPort), '127.0.0.1');
+        socket.once('connect', () => {
+          socket.destroy();
+          resolve('connected');
+        });
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+      });
+      expect(refused).toBe('ECONNREFUSED');
+    },
+    60_000,
+  );
+});
+
+/**
+ * A shutdown that cannot finish (its Redis hangs: the process is paused) is cut short by a
+ * second signal or by SHUTDOWN_TIMEOUT_MS, with exit code 1.
+ */
+describe('main: forced exit', () => {
+  let infra: TestInfra;
+  const procs: DialwaveProcess[] = [];
+  let paused = false;
+
+  beforeAll(async () => {
+    ensureServerBuilt();
+    infra = await startTestInfra();
+  }, 120_000);
+
+  afterEach(() => {
+    if (paused) process.kill(infra.redis.pid, 'SIGCONT');
+    paused = false;
+  });
+
+  afterAll(async () => {
+    await Promise.all(procs.map((p) => p.stop('SIGKILL')));
+    await infra?.stop();
+  });
+
+  const hungWorker = async (env: Record<string, string> = {}) => {
+    const { proc } = await startWorker(infra, procs, 'http://127.0.0.1:9', env);
+    process.kill(infra.redis.pid, 'SIGSTOP');
+    paused = true;
+    const exited = new Promise<number | null>((resolve) => proc.child.once('exit', (code) => resolve(code)));
+    return { proc, exited };
+  };
+
+  it('exits at once on a second signal', async () => {
+    const { proc, exited } = await hungWorker();
+    proc.child.kill('SIGTERM');
+    // The shutdown waits on Redis; a second signal (not the same Ctrl-C delivered twice) forces it.
+    await new Promise((r) => setTimeout(r, 700));
+    expect(proc.child.exitCode).toBeNull();
+    const secondAt = Date.now();
+    proc.child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(Date.now() - secondAt).toBeLessThan(2_000);
+    expect(proc.output()).toMatch(/second SIGTERM/);
+  }, 60_000);
+
+  it('exits after SHUTDOWN_TIMEOUT_MS when the shutdown cannot finish', async () => {
+    const { proc, exited } = await hungWorker({ SHUTDOWN_TIMEOUT_MS: '1000' });
+    const signalledAt = Date.now();
+    proc.child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    expect(proc.output()).toMatch(/shutdown took longer than 1000 ms/);
+  }, 60_000);
+});
