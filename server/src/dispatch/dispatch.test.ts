@@ -75,8 +75,10 @@ describe('dispatch: slot jobs', () => {
     const { stored } = await countersAndRecount(f.campaignId);
     expect(stored.completedCalls).toBe(30);
     expect(stored.totalAttempts).toBe(30);
-    // 30 calls of 100–300 ms on 5 lines: about 1.2 s of calls; no fixed-delay re-queue.
-    expect(Date.now() - t0).toBeLessThan(10_000);
+    // 30 calls of 100–300 ms on 5 lines: about 1.2 s of calls. A fixed 10 s re-queue when the
+    // campaign is full (the older design) would take over a minute; the bound is generous for
+    // a loaded CI machine (`npm run bench -- dispatch` measures refill latency itself).
+    expect(Date.now() - t0).toBeLessThan(30_000);
   });
 
   it.each([
@@ -374,8 +376,10 @@ describe('dispatch: slot jobs', () => {
       .ledger.filter((e) => e.campaignId === f.campaignId)
       .map((e) => e.placedAt)
       .sort((x, y) => x - y);
-    // Burst of 4, then one every 250 ms: the 8th call no sooner than ~1 s after the first.
-    expect(placed[7]! - placed[0]!).toBeGreaterThanOrEqual(900);
+    // Burst of 4, then one every 250 ms: the 8th call ~1 s after the first (without pacing, all
+    // eight would arrive within a few ms). Arrival times at the provider jitter on a loaded
+    // machine, hence the margin.
+    expect(placed[7]! - placed[0]!).toBeGreaterThanOrEqual(750);
     await expectInvariants(f, 8);
   });
 

@@ -295,6 +295,19 @@ export class DispatchEngine {
       await release(true);
       return 'skipped';
     }
+    // The fence against the sweeper (see Contact.placing): a slot slow enough to look dead has
+    // had its contact and lease taken back, and must not dial now.
+    const fenced = await ContactModel.updateOne(
+      { _id: claimed._id, status: 'CALLING', currentCallId: callId, placing: { $ne: true } },
+      { $set: { placing: true } },
+    );
+    checkAlive();
+    if (fenced.modifiedCount !== 1) {
+      logger.warn({ callId: String(callId) }, 'contact taken back before dialling; not placing the call');
+      await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
+      await release(true);
+      return 'skipped';
+    }
     // What recordOutcome would read back: the contact as the claim left it, the campaign as this loop saw it.
     const holding: ContactLean = {
       ...claimed,
@@ -347,12 +360,14 @@ export class DispatchEngine {
     to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string },
   ): Promise<void> {
     const res = await ContactModel.updateOne(
-      { _id: contact._id, status: 'CALLING', currentCallId: callId },
+      // Never take back a contact whose slot is placing its call (see Contact.placing).
+      { _id: contact._id, status: 'CALLING', currentCallId: callId, placing: { $ne: true } },
       {
         $set: {
           status: to.status,
           currentCallId: null,
           slotId: null,
+          placing: false,
           nextAttemptAt: to.nextAttemptAt ?? null,
           ...(to.skipReason ? { skipReason: to.skipReason } : {}),
         },
@@ -401,11 +416,14 @@ export class DispatchEngine {
           { callId: String(callId), contactId: String(contact._id), attempt },
           'a call for this attempt already exists; not dialling again',
         );
-        await ContactModel.updateOne(
+        const back = await ContactModel.updateOne(
           { _id: contact._id, status: 'CALLING', currentCallId: callId },
-          { $set: { status: 'QUEUED', currentCallId: null, slotId: null } },
+          { $set: { status: 'QUEUED', currentCallId: null, slotId: null, placing: false } },
         );
-        await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('CALLING', 'QUEUED') });
+        // Counters move only with the transition (the sweeper may have taken the contact back).
+        if (back.modifiedCount === 1) {
+          await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('CALLING', 'QUEUED') });
+        }
         return null;
       }
       throw error;
@@ -626,6 +644,7 @@ export class DispatchEngine {
           nextAttemptAt: outcome.nextAttemptAt ?? null,
           currentCallId: null,
           slotId: null,
+          placing: false,
           ...(outcome.skipReason ? { skipReason: outcome.skipReason } : {}),
         },
       },
@@ -844,6 +863,16 @@ export class DispatchEngine {
     void this.publishCampaign(campaign);
     const call = await this.createCall(campaign, phone, contact, callId, 'manual', contact.attempts + 1);
     if (!call) {
+      await give(false);
+      return { refused: 'contact' };
+    }
+    // The same fence as a slot's (see Contact.placing).
+    const fenced = await ContactModel.updateOne(
+      { _id: contact._id, status: 'CALLING', currentCallId: callId, placing: { $ne: true } },
+      { $set: { placing: true } },
+    );
+    if (fenced.modifiedCount !== 1) {
+      await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
       await give(false);
       return { refused: 'contact' };
     }
