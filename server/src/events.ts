@@ -88,7 +88,8 @@ export function progressPayload(doc: {
 }): ProgressPayload | undefined {
   if (typeof doc.revision !== 'number' || !doc.updatedAt) return undefined;
   const stats: Record<string, number> = {};
-  for (const [k, v] of Object.entries((doc.stats ?? {}) as Record<string, unknown>)) if (typeof v === 'number') stats[k] = v;
+  for (const [k, v] of Object.entries((doc.stats ?? {}) as Record<string, unknown>))
+    if (typeof v === 'number') stats[k] = v;
   return {
     revision: doc.revision,
     status: doc.status,

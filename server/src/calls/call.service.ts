@@ -19,7 +19,19 @@ export function statusesBelow(status: CallStatus): CallStatus[] {
 
 export const isFinalCallStatus = (status: string): boolean => FINAL_CALL_STATUSES.has(status as CallStatus);
 
-type CallLike = Pick<Call, 'campaignId' | 'contactId' | 'attempt' | 'status' | 'providerCallId' | 'startedAt' | 'answeredAt' | 'endedAt' | 'durationSeconds' | 'error'> & {
+type CallLike = Pick<
+  Call,
+  | 'campaignId'
+  | 'contactId'
+  | 'attempt'
+  | 'status'
+  | 'providerCallId'
+  | 'startedAt'
+  | 'answeredAt'
+  | 'endedAt'
+  | 'durationSeconds'
+  | 'error'
+> & {
   _id: Types.ObjectId;
 };
 
@@ -59,7 +71,8 @@ export async function advanceCall(callId: Types.ObjectId | string, change: CallS
   if (change.providerCallId) $set['providerCallId'] = change.providerCallId;
   if (change.answeredAt) $set['answeredAt'] = change.answeredAt;
   if (final) $set['endedAt'] = change.endedAt ?? new Date();
-  if (change.durationSeconds !== undefined && Number.isFinite(change.durationSeconds)) $set['durationSeconds'] = change.durationSeconds;
+  if (change.durationSeconds !== undefined && Number.isFinite(change.durationSeconds))
+    $set['durationSeconds'] = change.durationSeconds;
   if (change.error) $set['error'] = change.error;
   const updated = await CallModel.findOneAndUpdate(
     { _id: callId, status: { $in: statusesBelow(change.status) } },
@@ -75,5 +88,9 @@ export async function advanceCall(callId: Types.ObjectId | string, change: CallS
 
 /** Records the provider's id of a call once (the webhook may have brought it first). */
 export async function setProviderCallId(callId: Types.ObjectId | string, providerCallId: string) {
-  return CallModel.findOneAndUpdate({ _id: callId, providerCallId: null }, { $set: { providerCallId } }, { returnDocument: 'after', lean: true });
+  return CallModel.findOneAndUpdate(
+    { _id: callId, providerCallId: null },
+    { $set: { providerCallId } },
+    { returnDocument: 'after', lean: true },
+  );
 }

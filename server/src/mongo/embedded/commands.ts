@@ -648,19 +648,17 @@ function dropIndexes(cmd: Doc, db: string, ctx: CommandContext): Doc {
 function listCollections(cmd: Doc, db: string, ctx: CommandContext): Doc {
   const filterDoc = optionalDoc(cmd['filter'], 'filter');
   const nameOnly = cmd['nameOnly'] === true;
-  const infos: Doc[] = ctx.store
-    .collections(db)
-    .map((c) =>
-      nameOnly
-        ? { name: c.name, type: 'collection' }
-        : {
-            name: c.name,
-            type: 'collection',
-            options: {},
-            info: { readOnly: false },
-            idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
-          },
-    );
+  const infos: Doc[] = ctx.store.collections(db).map((c) =>
+    nameOnly
+      ? { name: c.name, type: 'collection' }
+      : {
+          name: c.name,
+          type: 'collection',
+          options: {},
+          info: { readOnly: false },
+          idIndex: { v: 2, key: { _id: 1 }, name: '_id_' },
+        },
+  );
   let filtered = infos;
   if (filterDoc) {
     let q: Query;
