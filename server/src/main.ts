@@ -64,6 +64,11 @@ async function main(): Promise<void> {
       process.exit(1);
     }
   };
+  // A rejection nobody handled (seen once from ioredis when Redis closed its connections
+  // mid-command) is a bug to find, not a reason to drop every live call of this process.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason }, 'unhandled promise rejection');
+  });
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 

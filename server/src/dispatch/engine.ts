@@ -358,7 +358,7 @@ export class DispatchEngine {
     contact: { _id: Types.ObjectId },
     callId: Types.ObjectId,
     to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string },
-  ): Promise<void> {
+  ): Promise<boolean> {
     const res = await ContactModel.updateOne(
       // Never take back a contact whose slot is placing its call (see Contact.placing).
       { _id: contact._id, status: 'CALLING', currentCallId: callId, placing: { $ne: true } },
@@ -380,7 +380,9 @@ export class DispatchEngine {
         { $inc: { ...transitionInc('CALLING', to.status), 'stats.totalAttempts': -1 } },
       );
       void this.publishCampaign(campaign);
+      return true;
     }
+    return false;
   }
 
   private async createCall(
@@ -746,24 +748,30 @@ export class DispatchEngine {
     checkAlive();
     if (!call) {
       // Died between claim and creating the call: nothing was dialled; the contact goes back.
-      const campaign = await CampaignModel.findById(contact.campaignId, { organizationId: 1, phoneId: 1 }).lean();
-      if (campaign && contact.currentCallId) {
-        await this.unclaim(
-          campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId },
-          contact,
-          contact.currentCallId,
-          { status: 'QUEUED' },
-        );
-        await this.deps.leases.release(
-          String(contact.campaignId),
-          String(campaign.phoneId),
-          String(contact.currentCallId),
-          true,
-        );
-      }
+      await this.giveBackUnplaced(contact);
       return;
     }
     await this.resumeCall(call);
+  }
+
+  /**
+   * Gives back a contact claimed for a call that was never created, and frees its line — only
+   * when the contact really came back: a slot that is placing the call right now keeps both
+   * (see Contact.placing), and releasing its lease would let another call over the limit.
+   */
+  private async giveBackUnplaced(contact: ContactLean): Promise<void> {
+    const callId = contact.currentCallId;
+    if (!callId) return;
+    const campaign = await CampaignModel.findById(contact.campaignId, { organizationId: 1, phoneId: 1 }).lean();
+    if (!campaign) return;
+    const back = await this.unclaim(
+      campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId },
+      contact,
+      callId,
+      { status: 'QUEUED' },
+    );
+    if (back)
+      await this.deps.leases.release(String(contact.campaignId), String(campaign.phoneId), String(callId), true);
   }
 
   async resumeCallById(callId: string): Promise<void> {
@@ -998,21 +1006,7 @@ export class DispatchEngine {
     for (const contact of stale) {
       const call = contact.currentCallId ? await CallModel.findById(contact.currentCallId).lean<CallLean>() : null;
       if (!call) {
-        const campaign = await CampaignModel.findById(contact.campaignId, { organizationId: 1, phoneId: 1 }).lean();
-        if (campaign && contact.currentCallId) {
-          await this.unclaim(
-            campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId },
-            contact,
-            contact.currentCallId,
-            { status: 'QUEUED' },
-          );
-          await this.deps.leases.release(
-            String(contact.campaignId),
-            String(campaign.phoneId),
-            String(contact.currentCallId),
-            true,
-          );
-        }
+        await this.giveBackUnplaced(contact);
         continue;
       }
       const endedAt = call.endedAt ? new Date(call.endedAt).getTime() : null;
