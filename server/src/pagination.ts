@@ -1,4 +1,6 @@
+import type { Model } from 'mongoose';
 import { badInput } from './errors';
+import { parseObjectId } from './object-id';
 
 /**
  * Opaque cursors: base64url of a small JSON array holding the sort key of the last node.
@@ -62,4 +64,37 @@ export function toPage<T>(rows: T[], first: number, totalCount: number, cursorOf
   const nodes = hasNextPage ? rows.slice(0, first) : rows;
   const last = nodes[nodes.length - 1];
   return { nodes, hasNextPage, endCursor: last === undefined ? null : cursorOf(last), totalCount };
+}
+
+/**
+ * A page of `model` matching `filter`, newest first by `timeField` then `_id` (the order of
+ * the `{…, timeField: -1, _id: -1}` indexes), after an opaque cursor of that key. One query
+ * for the rows and one count, run together; the extra row only says there is a next page.
+ */
+export async function pageNewestFirst<T extends { _id: unknown }>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any model whose documents are T
+  model: Model<any>,
+  filter: Record<string, unknown>,
+  timeField: string,
+  timeOf: (node: T) => Date,
+  first: number,
+  after: string | null | undefined,
+): Promise<Page<T>> {
+  const query: Record<string, unknown> = { ...filter };
+  if (after) {
+    const [ms, hex] = decodeCursor(after, ['number', 'string'] as const);
+    const afterId = parseObjectId(hex);
+    if (!afterId) throw badInput('after', 'is not a cursor this server issued');
+    const at = new Date(ms);
+    query['$or'] = [{ [timeField]: { $lt: at } }, { [timeField]: at, _id: { $lt: afterId } }];
+  }
+  const [rows, totalCount] = await Promise.all([
+    model
+      .find(query)
+      .sort({ [timeField]: -1, _id: -1 })
+      .limit(first + 1)
+      .exec() as Promise<T[]>,
+    model.countDocuments(filter).exec(),
+  ]);
+  return toPage(rows, first, totalCount, (node) => encodeCursor([timeOf(node).getTime(), String(node._id)]));
 }

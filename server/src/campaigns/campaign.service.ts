@@ -11,7 +11,7 @@ import { CallModel } from '../calls/call.model';
 import type { AppServices } from '../context';
 import { badInput, conflict, notFound } from '../errors';
 import { parseObjectId } from '../object-id';
-import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
+import { pageNewestFirst, pageSize } from '../pagination';
 import type { Page } from '../pagination';
 import { decimal, escapeRegExp, integer, optionalText, text } from '../validation';
 
@@ -280,22 +280,7 @@ export async function listCampaigns(organizationId: string, options: ListCampaig
   }
   const search = optionalText('search', options.search, 200);
   if (search) filter['name'] = new RegExp(escapeRegExp(search), 'i');
-  const query: Record<string, unknown> = { ...filter };
-  if (options.after) {
-    const [ms, hex] = decodeCursor(options.after, ['number', 'string'] as const);
-    const afterId = parseObjectId(hex);
-    if (!afterId) throw badInput('after', 'is not a cursor this server issued');
-    const at = new Date(ms);
-    query['$or'] = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: afterId } }];
-  }
-  const [rows, totalCount] = await Promise.all([
-    CampaignModel.find(query)
-      .sort({ createdAt: -1, _id: -1 })
-      .limit(first + 1)
-      .exec(),
-    CampaignModel.countDocuments(filter).exec(),
-  ]);
-  return toPage(rows, first, totalCount, (c) => encodeCursor([c.createdAt.getTime(), String(c._id)]));
+  return pageNewestFirst<CampaignDoc>(CampaignModel, filter, 'createdAt', (c) => c.createdAt, first, options.after);
 }
 
 /** The stored counters of a campaign as plain numbers (a mongoose subdocument cannot be spread). */

@@ -147,10 +147,6 @@ export class LiveHub {
       }
     })();
     // Wait until Redis confirms the subscription, so no event published after start() is missed.
-    await this.waitSubscribed();
-  }
-
-  private async waitSubscribed(): Promise<void> {
     await this.live.ready();
   }
 
