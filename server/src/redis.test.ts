@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { checkEvictionPolicy, RedisServerMissingError, startRedisServer } from './redis';
 
@@ -19,6 +20,43 @@ describe('redis-server child', () => {
     probe.on('error', () => undefined);
     await expect(probe.connect()).rejects.toThrow();
     probe.disconnect();
+  });
+
+  it('with persist, keeps its data across a stop and a start on the same port, and removes its directory', async () => {
+    const server = await startRedisServer({ persist: true });
+    const dir = server.dir!;
+    const firstPid = server.pid;
+    const client = new Redis(server.url, { maxRetriesPerRequest: null });
+    client.on('error', () => undefined);
+    try {
+      expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);
+      expect(await client.config('GET', 'appendfsync')).toEqual(['appendfsync', 'always']);
+      expect(await client.config('GET', 'save')).toEqual(['save', '']);
+      await client.set('k', 'v');
+      await server.stopProcess();
+      const probe = new Redis(server.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+      probe.on('error', () => undefined);
+      await expect(probe.connect()).rejects.toThrow();
+      probe.disconnect();
+      await server.startAgain();
+      expect(server.pid).not.toBe(firstPid);
+      // The same client reconnects by itself to the same port and finds the key.
+      expect(await client.get('k')).toBe('v');
+    } finally {
+      client.disconnect();
+      await server.stop();
+    }
+    expect(existsSync(dir)).toBe(false);
+  });
+
+  it('refuses stopProcess() without persist: the data would be lost', async () => {
+    const server = await startRedisServer();
+    try {
+      expect(server.dir).toBeNull();
+      await expect(server.stopProcess()).rejects.toThrow(/persist/);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('says how to fix a missing binary', async () => {

@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { RedisOptions } from 'ioredis';
 import { logger } from './logger';
@@ -22,10 +25,22 @@ export async function freePort(): Promise<number> {
 export interface RedisServerHandle {
   url: string;
   port: number;
-  /** The child's process id (tests pause it with SIGSTOP / SIGCONT to model an outage without data loss). */
-  pid: number;
-  /** Stops the child process; safe to call twice. */
+  /**
+   * The running child's process id (tests pause it with SIGSTOP / SIGCONT to model a network
+   * partition). Follows `startAgain()`.
+   */
+  readonly pid: number;
+  /** The AOF directory when started with `persist`, else null. */
+  readonly dir: string | null;
+  /** Stops the server for good (and removes a temporary `persist` directory); safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Stops the process (SIGTERM; resolves once it has exited, so the port is closed) and keeps
+   * its directory, for `startAgain()`: a Redis outage with a restart. Requires `persist`.
+   */
+  stopProcess(): Promise<void>;
+  /** Starts the server again on the same port and directory; resolves once it answers PING. */
+  startAgain(): Promise<void>;
   /** Kills the child at once (SIGKILL), synchronously: for a forced exit, where nothing can be awaited. */
   killNow(): void;
 }
@@ -37,39 +52,47 @@ export class RedisServerMissingError extends Error {
   }
 }
 
-/**
- * Starts `redis-server` from the PATH as a child process (embedded mode and tests).
- * Nothing is persisted (`--save "" --appendonly no`) and eviction is off
- * (`noeviction`: BullMQ loses jobs otherwise). Resolves once the server answers PING.
- * @param options.port default: a free port
- * @param options.binary the executable, looked up on the PATH. Default `redis-server`.
- * @param options.detached run it in its own process group. Default false. `npm start` sets it:
- *   Ctrl-C signals the terminal's whole foreground group, and a redis-server that dies with the
- *   first SIGINT would leave the graceful shutdown nothing to hand jobs back to. The caller then
- *   owns stopping it (including on a forced exit: `killNow`).
- */
-export async function startRedisServer(
-  options: { port?: number; binary?: string; detached?: boolean } = {},
-): Promise<RedisServerHandle> {
-  const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn(
-    options.binary ?? 'redis-server',
-    [
-      '--port',
-      String(port),
-      '--bind',
-      '127.0.0.1',
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--maxmemory-policy',
-      'noeviction',
-      '--protected-mode',
-      'no',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached ?? false },
-  );
+export interface RedisServerOptions {
+  /** Default: a free port. */
+  port?: number;
+  /** The executable, looked up on the PATH. Default `redis-server`. */
+  binary?: string;
+  /**
+   * Run it in its own process group. Default false. `npm start` sets it: Ctrl-C signals the
+   * terminal's whole foreground group, and a redis-server that dies with the first SIGINT would
+   * leave the graceful shutdown nothing to hand jobs back to. The caller then owns stopping it
+   * (including on a forced exit: `killNow`).
+   */
+  detached?: boolean;
+  /**
+   * Keep the data across a restart, like production's Redis: an append-only file fsynced on
+   * every write (`--appendonly yes --appendfsync always`) in this directory, or in a new
+   * temporary one (`true`) that the final `stop()` removes. Default: nothing is persisted.
+   */
+  persist?: string | true;
+}
+
+/** A spawned redis-server child, up to its answering PING. */
+interface Launched {
+  child: ChildProcess;
+  exited: Promise<void>;
+}
+
+const alive = (child: ChildProcess): boolean =>
+  child.pid !== undefined && child.exitCode === null && child.signalCode === null;
+
+/** SIGTERM (SIGKILL after 5 s), resolving once the child has exited. */
+async function terminate({ child, exited }: Launched): Promise<void> {
+  // A child that never spawned (ENOENT) has no pid and may never emit 'exit'.
+  if (!alive(child)) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function launch(binary: string, args: string[], port: number, detached: boolean): Promise<Launched> {
+  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'], detached });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     if (output.length < 10_000) output += chunk.toString();
@@ -77,7 +100,7 @@ export async function startRedisServer(
   child.stderr?.on('data', (chunk: Buffer) => {
     if (output.length < 10_000) output += chunk.toString();
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const launched: Launched = { child, exited: new Promise<void>((resolve) => child.once('exit', () => resolve())) };
   let failed = false;
   const spawnError = new Promise<never>((_, reject) =>
     child.once('error', (error: NodeJS.ErrnoException) => {
@@ -85,20 +108,6 @@ export async function startRedisServer(
       reject(error.code === 'ENOENT' ? new RedisServerMissingError() : error);
     }),
   );
-
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    // A child that never spawned (ENOENT) has no pid and may never emit 'exit'.
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-
   const url = `redis://127.0.0.1:${port}`;
   const ready = (async () => {
     const deadline = Date.now() + 10_000;
@@ -108,6 +117,7 @@ export async function startRedisServer(
       probe.on('error', () => undefined);
       try {
         await probe.connect();
+        // LOADING (replaying the AOF after a restart) rejects: not ready yet.
         if ((await probe.ping()) === 'PONG') return;
       } catch {
         // not up yet
@@ -121,14 +131,91 @@ export async function startRedisServer(
   try {
     await Promise.race([ready, spawnError]);
   } catch (error) {
-    await stop();
+    await terminate(launched);
     throw error;
   }
-  logger.debug({ port }, 'redis-server started');
-  const killNow = () => {
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  return launched;
+}
+
+/**
+ * Starts `redis-server` from the PATH as a child process (embedded mode and tests).
+ * Nothing is persisted (`--save "" --appendonly no`) unless `persist` is given, and eviction is
+ * off (`noeviction`: BullMQ loses jobs otherwise). Resolves once the server answers PING.
+ */
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
+  const port = options.port ?? (await freePort());
+  const binary = options.binary ?? 'redis-server';
+  const detached = options.detached ?? false;
+  const tempDir = options.persist === true ? await mkdtemp(join(tmpdir(), 'dialwave-redis-')) : null;
+  const dir = tempDir ?? (typeof options.persist === 'string' ? options.persist : null);
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    ...(dir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir] : ['--appendonly', 'no']),
+    '--maxmemory-policy',
+    'noeviction',
+    '--protected-mode',
+    'no',
+  ];
+  const removeTempDir = async () => {
+    if (tempDir) await rm(tempDir, { recursive: true, force: true });
   };
-  return { url, port, pid: child.pid!, stop, killNow };
+
+  let current: Launched;
+  try {
+    current = await launch(binary, args, port, detached);
+  } catch (error) {
+    await removeTempDir();
+    throw error;
+  }
+  logger.debug({ port, dir }, 'redis-server started');
+
+  let stopped = false;
+  let starting: Promise<void> | null = null;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await starting?.catch(() => undefined);
+    await terminate(current);
+    await removeTempDir();
+  };
+  const stopProcess = async (): Promise<void> => {
+    if (!dir) throw new Error('stopProcess() needs a redis-server started with `persist`: its data would be lost');
+    await terminate(current);
+    logger.debug({ port }, 'redis-server process stopped');
+  };
+  const startAgain = async (): Promise<void> => {
+    if (stopped) throw new Error('redis-server was stopped for good');
+    if (alive(current.child)) throw new Error('redis-server is still running');
+    starting = launch(binary, args, port, detached).then((launched) => {
+      current = launched;
+    });
+    try {
+      await starting;
+    } finally {
+      starting = null;
+    }
+    logger.debug({ port, pid: current.child.pid }, 'redis-server started again');
+  };
+  const killNow = () => {
+    if (alive(current.child)) current.child.kill('SIGKILL');
+  };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    get pid() {
+      return current.child.pid!;
+    },
+    dir,
+    stop,
+    stopProcess,
+    startAgain,
+    killNow,
+  };
 }
 
 /**

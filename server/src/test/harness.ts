@@ -3,7 +3,7 @@ import mongoose from 'mongoose';
 import { loadConfig } from '../config';
 import type { Config } from '../config';
 import { startRedisServer } from '../redis';
-import type { RedisServerHandle } from '../redis';
+import type { RedisServerHandle, RedisServerOptions } from '../redis';
 import { startEmbeddedMongo } from '../mongo/embedded';
 import { startApp } from '../app';
 import type { AppHandle } from '../app';
@@ -21,13 +21,22 @@ export interface TestInfra {
   stop(): Promise<void>;
 }
 
-export async function startTestInfra(): Promise<TestInfra> {
+export interface TestInfraOptions {
+  /**
+   * The test redis-server's options. `{ persist: true }` gives it an AOF in a temporary
+   * directory, so `redis.stopProcess()` / `redis.startAgain()` model a restart that keeps
+   * the data, as production's Redis does.
+   */
+  redis?: RedisServerOptions;
+}
+
+export async function startTestInfra(options: TestInfraOptions = {}): Promise<TestInfra> {
   const dbName = `dialwave_test_${randomBytes(6).toString('hex')}`;
   const external = process.env['MONGODB_URI'];
   const mongo = external ? null : await startEmbeddedMongo({ port: 0 });
   const base = external ?? mongo!.uri;
   const mongoUri = withDatabase(base, dbName);
-  const redis = await startRedisServer();
+  const redis = await startRedisServer(options.redis);
   let stopped = false;
   return {
     mongoUri,
@@ -86,8 +95,11 @@ export interface GraphQLResponse<T> {
 }
 
 /** Infra plus one Dialwave process (API and workers) on a free port. */
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
-  const infra = await startTestInfra();
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: TestInfraOptions = {},
+): Promise<TestStack> {
+  const infra = await startTestInfra(options);
   try {
     const app = await startApp({ config: testConfig(infra, env), mongoUri: infra.mongoUri, redisUrl: infra.redisUrl });
     return {
