@@ -103,6 +103,30 @@ export class DispatcherStoppedError extends Error {
 }
 
 const WAITING: ContactStatus[] = ['QUEUED', 'RETRY_SCHEDULED'];
+
+/**
+ * A slot's pending campaign event. A call's outcome and the slot's next claim follow each other
+ * within milliseconds; published apart, the second would wait out the live hub's pacing (at most
+ * 4 snapshots a second). So the outcome's event is held, and the next claim's counter update,
+ * which returns numbers that include the outcome's, publishes for both. Anything else the slot
+ * does first (waits, finds nothing, stops, fails) sends the held event at once.
+ */
+interface SlotEvents {
+  held: (() => void) | null;
+}
+
+function sendHeld(events: SlotEvents): void {
+  const send = events.held;
+  events.held = null;
+  send?.();
+}
+
+/** What a slot already knows when it records its call's outcome (saves reading them back). */
+interface KnownToSlot {
+  contact: ContactLean;
+  campaign: CampaignLean;
+  events?: SlotEvents;
+}
 const done = (reason: string): SlotResult => ({ kind: 'done', reason });
 
 export class DispatchEngine {
@@ -148,36 +172,45 @@ export class DispatchEngine {
     // The campaign as the last outcome's counter update returned it (a read of the same
     // document, just as current): saves a read per call. Null: read it.
     let known: CampaignLean | null = null;
-    for (;;) {
-      const campaign = known ?? (await CampaignModel.findById(campaignId).lean<CampaignLean>());
-      known = null;
-      checkAlive();
-      if (!campaign) return done('campaign deleted');
-      if (campaign.status !== 'ACTIVE') return done(`campaign ${campaign.status}`);
-      if (campaign.dispatchGeneration !== ref.generation) return done('superseded by a newer generation');
-      if (ref.index >= this.limitOf(campaign)) return done('above the concurrent call limit');
-      const phone = await this.phone(campaign.phoneId);
-      checkAlive();
-      if (!phone) {
-        logger.error({ campaignId: ref.campaignId }, "campaign's phone is missing: slot stops");
-        return done('phone missing');
-      }
-      // Lease first, then claim: a full campaign never takes a contact out of the queue.
-      const callId = new Types.ObjectId();
-      const lease = await this.deps.leases.acquire(this.leaseRequest(campaign, phone, callId));
-      checkAlive();
-      if (!lease.ok) {
-        await this.waitForCapacity(campaign, phone, lease);
+    // The last outcome's event waits for the next claim's, which carries its numbers too (see
+    // SlotEvents): unless something else comes first, then it goes out at once.
+    const events: SlotEvents = { held: null };
+    try {
+      for (;;) {
+        const campaign = known ?? (await CampaignModel.findById(campaignId).lean<CampaignLean>());
+        known = null;
         checkAlive();
-        continue;
-      }
-      const step = await this.dialNext(campaign, phone, callId, slotId);
-      if (typeof step === 'object') known = step.campaign;
-      else if (step === 'none') {
-        const idle = await this.idle(campaign);
+        if (!campaign) return done('campaign deleted');
+        if (campaign.status !== 'ACTIVE') return done(`campaign ${campaign.status}`);
+        if (campaign.dispatchGeneration !== ref.generation) return done('superseded by a newer generation');
+        if (ref.index >= this.limitOf(campaign)) return done('above the concurrent call limit');
+        const phone = await this.phone(campaign.phoneId);
         checkAlive();
-        if (idle) return idle;
+        if (!phone) {
+          logger.error({ campaignId: ref.campaignId }, "campaign's phone is missing: slot stops");
+          return done('phone missing');
+        }
+        // Lease first, then claim: a full campaign never takes a contact out of the queue.
+        const callId = new Types.ObjectId();
+        const lease = await this.deps.leases.acquire(this.leaseRequest(campaign, phone, callId));
+        checkAlive();
+        if (!lease.ok) {
+          sendHeld(events);
+          await this.waitForCapacity(campaign, phone, lease);
+          checkAlive();
+          continue;
+        }
+        const step = await this.dialNext(campaign, phone, callId, slotId, events);
+        if (typeof step === 'object') known = step.campaign;
+        else if (step === 'none') {
+          sendHeld(events);
+          const idle = await this.idle(campaign);
+          checkAlive();
+          if (idle) return idle;
+        }
       }
+    } finally {
+      sendHeld(events);
     }
   }
 
@@ -230,6 +263,7 @@ export class DispatchEngine {
     phone: PhoneLean,
     callId: Types.ObjectId,
     slotId: string,
+    events: SlotEvents,
   ): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'none'> {
     const { leases, checkAlive } = this.deps;
     const release = (announce: boolean) =>
@@ -248,7 +282,7 @@ export class DispatchEngine {
     }
     // Counters move beside the transition: sent straight after it (no await in between that
     // could die), and awaited together with the do-not-call look-up, which does not depend on them.
-    const counted = this.countClaim(campaign, claimed);
+    const counted = this.countClaim(campaign, claimed, events);
     const now = new Date();
     const window = campaign.settings?.callingWindow;
     if (window) {
@@ -316,7 +350,7 @@ export class DispatchEngine {
       slotId,
       attempts: claimed.attempts + 1,
     };
-    const after = await this.placeAndFinish(call, campaign, phone, holding);
+    const after = await this.placeAndFinish(call, campaign, phone, holding, events);
     return after ? { campaign: after } : 'dialled';
   }
 
@@ -339,16 +373,24 @@ export class DispatchEngine {
   }
 
   /** The counters of a claim (the caller sends this straight after the claim returns). */
-  private async countClaim(campaign: CampaignLean, before: ContactLean): Promise<void> {
+  private async countClaim(campaign: CampaignLean, before: ContactLean, events: SlotEvents): Promise<void> {
     // The updated numbers travel with the event (PROGRESS_FIELDS), so dashboards need no read.
-    const after = await CampaignModel.findOneAndUpdate(
-      { _id: campaign._id },
-      {
-        $inc: { ...transitionInc(before.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1, revision: 1 },
-        $set: { lastCallAt: new Date() },
-      },
-      { returnDocument: 'after', projection: PROGRESS_FIELDS, lean: true },
-    );
+    let after: Parameters<typeof progressPayload>[0] | null;
+    try {
+      after = await CampaignModel.findOneAndUpdate(
+        { _id: campaign._id },
+        {
+          $inc: { ...transitionInc(before.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1, revision: 1 },
+          $set: { lastCallAt: new Date() },
+        },
+        { returnDocument: 'after', projection: PROGRESS_FIELDS, lean: true },
+      );
+    } catch (error) {
+      sendHeld(events);
+      throw error;
+    }
+    // These numbers include the held outcome's (its update came first): one event for both.
+    events.held = null;
     void this.publishCampaign(campaign, after);
   }
 
@@ -438,6 +480,7 @@ export class DispatchEngine {
     campaign: CampaignLean,
     phone: PhoneLean,
     contact: ContactLean,
+    events: SlotEvents,
   ): Promise<CampaignLean | null> {
     const { checkAlive } = this.deps;
     // Register before placing: an instant call's webhook can beat the place-call answer.
@@ -455,7 +498,7 @@ export class DispatchEngine {
       waiter.cancel();
     }
     checkAlive();
-    return this.finish(call, status, { contact, campaign });
+    return this.finish(call, status, { contact, campaign, events });
   }
 
   private async place(call: CallLean, campaign: CampaignLean, phone: PhoneLean, contact: ContactLean): Promise<void> {
@@ -590,7 +633,7 @@ export class DispatchEngine {
   private async finish(
     call: CallLean,
     status: CallStatus | null = null,
-    known?: { contact: ContactLean; campaign: CampaignLean },
+    known?: KnownToSlot,
   ): Promise<CampaignLean | null> {
     const ended = status ? { ...call, status } : await CallModel.findById(call._id).lean<CallLean>();
     this.deps.checkAlive();
@@ -609,10 +652,7 @@ export class DispatchEngine {
    * VOICEMAIL (retry policy), with counters. Conditional on the contact still holding this call,
    * so the slot and the sweeper can both try and only one moves it.
    */
-  async recordOutcome(
-    call: CallLean,
-    known?: { contact: ContactLean; campaign: CampaignLean },
-  ): Promise<CampaignLean | null> {
+  async recordOutcome(call: CallLean, known?: KnownToSlot): Promise<CampaignLean | null> {
     if (!FINAL_CALL_STATUSES.has(call.status as CallStatus)) return null;
     // The slot knows both (it claimed the contact; the update below is conditional on the
     // contact still holding this call, so a stale copy changes nothing). Others read them.
@@ -660,7 +700,8 @@ export class DispatchEngine {
       { $inc: { ...transitionInc('CALLING', outcome.status), revision: 1 } },
       { returnDocument: 'after', lean: true },
     );
-    void this.publishCampaign(campaign, after);
+    if (known?.events) known.events.held = () => void this.publishCampaign(campaign, after);
+    else void this.publishCampaign(campaign, after);
     if (outcome.status === 'RETRY_SCHEDULED') {
       // Cancel may have skipped the waiting contacts between our read and our write: look again.
       const now = await CampaignModel.findById(campaign._id, { status: 1, dispatchGeneration: 1, settings: 1 }).lean();

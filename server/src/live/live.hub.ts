@@ -8,11 +8,39 @@ import { logger } from '../logger';
 
 export interface LiveHubOptions {
   /**
-   * Shortest gap between two snapshots of one campaign. Default 250 ms: at most 4 a second.
-   * The first change after a quiet period is sent at once; later ones are folded into the
-   * next snapshot, and the latest state is always sent.
+   * Most snapshots of one campaign in any window of `windowMs`. Default 4 (per 1,000 ms): at
+   * most 4 a second, strictly, over any second, not just on average.
    */
-  minIntervalMs?: number;
+  maxPerWindow?: number;
+  /** Default 1,000 ms. */
+  windowMs?: number;
+  /**
+   * For a campaign that has been changing all the time (nearly two full windows of sends), the
+   * gap kept before the last snapshot a window allows, so it gets evenly spaced snapshots
+   * rather than bursts followed by a long silence. Default 250 ms.
+   */
+  spacingMs?: number;
+}
+
+/**
+ * When the next snapshot of a campaign may be sent, given the times of its recent sends
+ * (oldest first, the last 2 × max are enough): a change is sent at once while the window has
+ * room, so a campaign that changes now and then never waits; a busy one is held to `max` per
+ * window, evenly spaced once it has been busy for two windows, and the latest state is always
+ * sent when the window allows.
+ */
+export function nextSendAt(
+  sent: readonly number[],
+  now: number,
+  o: { max: number; windowMs: number; spacingMs: number },
+): number {
+  const inWindow = sent.filter((t) => t > now - o.windowMs);
+  const inTwo = sent.filter((t) => t > now - 2 * o.windowMs).length;
+  let at = now;
+  if (inWindow.length >= o.max) at = Math.max(at, inWindow[inWindow.length - o.max]! + o.windowMs);
+  if (inWindow.length >= o.max - 1 && inWindow.length > 0 && inTwo >= 2 * o.max - 2)
+    at = Math.max(at, inWindow[inWindow.length - 1]! + o.spacingMs);
+  return at;
 }
 
 /** One subscriber's mailbox: an async iterable fed by the hub. */
@@ -85,10 +113,12 @@ class Channels<T> {
 
 interface CoalesceState {
   organizationId: string;
-  timer: NodeJS.Timeout | null;
+  /** Cancels the scheduled flush; null when none is scheduled. */
+  timer: (() => void) | null;
   computing: boolean;
   pending: boolean;
-  lastSentAt: number;
+  /** When the last snapshots were sent (the last 2 × `maxPerWindow`, oldest first). */
+  sentAt: number[];
   /** The newest numbers known (from an event or a read) and their revision. */
   latest: CampaignProgressView | null;
   revision: number;
@@ -118,7 +148,7 @@ export class LiveHub {
   private readonly calls = new Channels<CallEventPayload>();
   private readonly campaigns = new Channels<CampaignDoc>();
   private readonly coalesce = new Map<string, CoalesceState>();
-  private readonly minIntervalMs: number;
+  private readonly pacing: { max: number; windowMs: number; spacingMs: number };
   private loop: AsyncIterator<DialwaveEvent> | null = null;
   private closed = false;
   /** Campaign reads made to build snapshots; exposed for tests and benches. */
@@ -128,7 +158,11 @@ export class LiveHub {
     private readonly live: LivePubSub,
     options: LiveHubOptions = {},
   ) {
-    this.minIntervalMs = options.minIntervalMs ?? 250;
+    this.pacing = {
+      max: Math.max(1, options.maxPerWindow ?? 4),
+      windowMs: options.windowMs ?? 1_000,
+      spacingMs: options.spacingMs ?? 250,
+    };
   }
 
   /** Starts consuming the deployment's events. Resolves once the Redis subscription is live. */
@@ -185,7 +219,7 @@ export class LiveHub {
         timer: null,
         computing: false,
         pending: false,
-        lastSentAt: 0,
+        sentAt: [],
         latest: null,
         revision: -1,
         needsRead: false,
@@ -200,15 +234,24 @@ export class LiveHub {
     this.arm(campaignId, state);
   }
 
-  /** Schedules a flush (at once after a quiet period, else at the next 250 ms slot). */
+  /** Schedules a flush: at once while the campaign's window has room, else when it does (see nextSendAt). */
   private arm(campaignId: string, state: CoalesceState): void {
     if (state.timer || state.computing) {
       state.pending = true;
       return;
     }
-    const wait = Math.max(0, state.lastSentAt + this.minIntervalMs - Date.now());
+    const now = Date.now();
+    const wait = nextSendAt(state.sentAt, now, this.pacing) - now;
     const s = state;
-    s.timer = setTimeout(() => void this.flush(campaignId, s), wait);
+    // Sending now: after the rest of this batch of Redis messages (one snapshot for all of
+    // them), without a timer's extra millisecond.
+    if (wait <= 0) {
+      const immediate = setImmediate(() => void this.flush(campaignId, s));
+      s.timer = () => clearImmediate(immediate);
+    } else {
+      const timeout = setTimeout(() => void this.flush(campaignId, s), wait);
+      s.timer = () => clearTimeout(timeout);
+    }
   }
 
   private async flush(campaignId: string, state: CoalesceState): Promise<void> {
@@ -237,7 +280,8 @@ export class LiveHub {
       logger.warn({ err: error, campaignId }, 'could not compute a progress snapshot');
     } finally {
       state.computing = false;
-      state.lastSentAt = Date.now();
+      state.sentAt.push(Date.now());
+      if (state.sentAt.length > 2 * this.pacing.max) state.sentAt.shift();
     }
     if (state.pending && !this.closed) this.arm(campaignId, state);
   }
@@ -300,7 +344,7 @@ export class LiveHub {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const state of this.coalesce.values()) if (state.timer) clearTimeout(state.timer);
+    for (const state of this.coalesce.values()) state.timer?.();
     this.coalesce.clear();
     this.progress.closeAll();
     this.calls.closeAll();

@@ -15,6 +15,8 @@ export async function until(check: () => boolean, timeoutMs = 5_000): Promise<vo
 
 export interface Sub<T> {
   results: ExecutionResult<T>[];
+  /** When each result arrived (Date.now()), index for index. */
+  receivedAt: number[];
   next(): Promise<ExecutionResult<T>>;
   closed: Promise<{ code: number; reason: string }>;
   client: Client;
@@ -46,6 +48,7 @@ export function subscribe<T>(
     onNonLazyError: () => undefined,
   });
   const results: ExecutionResult<T>[] = [];
+  const receivedAt: number[] = [];
   const waiters: ((r: ExecutionResult<T>) => void)[] = [];
   let seen = 0;
   client.subscribe<T>(
@@ -53,6 +56,7 @@ export function subscribe<T>(
     {
       next: (value) => {
         results.push(value);
+        receivedAt.push(Date.now());
         waiters.shift()?.(value);
       },
       error: (error) => {
@@ -60,6 +64,7 @@ export function subscribe<T>(
           errors: Array.isArray(error) ? error : [{ message: String((error as Error).message ?? error) }],
         } as ExecutionResult<T>;
         results.push(value);
+        receivedAt.push(Date.now());
         waiters.shift()?.(value);
       },
       complete: () => undefined,
@@ -67,6 +72,7 @@ export function subscribe<T>(
   );
   return {
     results,
+    receivedAt,
     closed,
     client,
     next: () => {
