@@ -14,7 +14,7 @@ import type { CampaignDoc, CampaignStatus } from '../campaigns/campaign.model';
 import { transitionInc } from '../campaigns/campaign.stats';
 import { ContactModel } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
-import { isDoNotCall } from '../dnc/dnc.service';
+import { DoNotCallList } from '../dnc/dnc.list';
 import { createProviders } from '../providers/registry';
 import { Simulator } from '../providers/simulated/simulator';
 import { createDispatchQueue, slotJobId, startDispatchWorker } from './dispatch.queue';
@@ -85,6 +85,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     ...(options.directSimulator ? { directSimulator: options.directSimulator } : {}),
   });
   const leases = new Leases(redis, prefix);
+  const doNotCall = new DoNotCallList(redis, prefix);
   const signals = new Signals(prefix);
   const queue = createDispatchQueue(redis, prefix);
   let dead = false;
@@ -118,6 +119,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     providers,
     leases,
     signals,
+    doNotCall,
     publicBaseUrl,
     tuning,
     ensureSlots: addSlots,
@@ -193,6 +195,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     engine,
     queue,
     leases,
+    doNotCall,
     simulator,
 
     async startCampaign(organizationId, campaignId) {
@@ -324,7 +327,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
       if (contact.status === 'CALLING') throw conflict('This contact is already in a call');
       if (contact.status === 'SKIPPED')
         throw conflict(`This contact was skipped (${contact.skipReason ?? 'no reason'}) and cannot be called`);
-      if (await isDoNotCall(campaign.organizationId, contact.phoneNumber))
+      if (await doNotCall.has(campaign.organizationId, contact.phoneNumber))
         throw conflict('This number is on the do-not-call list');
       const phone = await engine.phone(campaign.phoneId);
       if (!phone) throw conflict("The campaign's phone no longer exists");

@@ -1,7 +1,6 @@
 import { CallModel } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { ContactModel } from '../contacts/contact.model';
-import { addDoNotCall } from '../dnc/dnc.service';
 import { AppError } from '../errors';
 import { signSimulatorWebhook } from '../providers/simulated/simulator';
 import { startTestStack } from '../test/harness';
@@ -298,7 +297,7 @@ describe('dispatch: slot jobs', () => {
     const numbers = (await ContactModel.find({ campaignId: f.campaignId }).sort({ _id: 1 }).lean()).map(
       (c) => c.phoneNumber,
     );
-    expect(await addDoNotCall(f.orgId, [numbers[1]!, numbers[3]!], 'US')).toBe(2);
+    expect(await dispatcher().doNotCall.add(f.orgId, [numbers[1]!, numbers[3]!], 'US')).toBe(2);
     await dispatcher().startCampaign(f.orgId, f.campaignId);
     await completed(f);
     const skipped = await ContactModel.find({ campaignId: f.campaignId, status: 'SKIPPED' }).lean();

@@ -2,6 +2,7 @@ import type { CampaignDoc } from '../campaigns/campaign.model';
 import type { CallDoc } from '../calls/call.model';
 import type { RawWebhook } from '../providers/provider';
 import type { Simulator } from '../providers/simulated/simulator';
+import type { DoNotCallList } from '../dnc/dnc.list';
 
 /**
  * What the API asks of the dialing engine. Services and resolvers call these; the
@@ -25,6 +26,8 @@ export interface Dispatcher {
    * signature (nothing changes), 200 otherwise (replays and stale statuses change nothing).
    */
   handleWebhook(provider: string, raw: RawWebhook): Promise<{ status: number; body: Record<string, unknown> }>;
+  /** The organization-wide do-not-call lists (checked at every dial). */
+  readonly doNotCall: DoNotCallList;
   /** The built-in simulated provider of this process (its API is mounted at /simulator). */
   readonly simulator: Simulator;
   /** Base URL at which providers reach our webhooks: PUBLIC_URL, else this process's API. */

@@ -16,7 +16,7 @@ import { recountCounters, transitionInc } from '../campaigns/campaign.stats';
 import type { StatsCounters } from '../campaigns/campaign.stats';
 import { ContactModel } from '../contacts/contact.model';
 import type { Contact, ContactStatus } from '../contacts/contact.model';
-import { isDoNotCall } from '../dnc/dnc.service';
+import type { DoNotCallList } from '../dnc/dnc.list';
 import { PhoneModel } from '../phones/phone.model';
 import type { Phone, ProviderName } from '../phones/phone.model';
 import { PROVIDERS } from '../phones/phone.model';
@@ -67,6 +67,7 @@ export interface EngineDeps {
   providers: ProviderSet;
   leases: Leases;
   signals: Signals;
+  doNotCall: DoNotCallList;
   /** Base URL at which providers reach our webhooks. */
   publicBaseUrl: () => string;
   tuning: EngineTuning;
@@ -305,7 +306,10 @@ export class DispatchEngine {
         return 'skipped';
       }
     }
-    const [, doNotCall] = await Promise.all([counted, isDoNotCall(campaign.organizationId, claimed.phoneNumber)]);
+    const [, doNotCall] = await Promise.all([
+      counted,
+      this.deps.doNotCall.has(campaign.organizationId, claimed.phoneNumber),
+    ]);
     checkAlive();
     if (doNotCall) {
       await this.unclaim(campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'do-not-call' });

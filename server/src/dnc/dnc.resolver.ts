@@ -1,14 +1,13 @@
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { requireUser } from '../context';
 import type { RequestContext } from '../context';
-import { addDoNotCall, listDoNotCall, removeDoNotCall } from './dnc.service';
 
 /** The organization's do-not-call list. Numbers on it are SKIPPED ("do-not-call") at dial time. */
 @Resolver()
 export class DoNotCallResolver {
   @Query(() => [String], { description: "The organization's do-not-call numbers (E.164)." })
   doNotCallList(@Ctx() ctx: RequestContext): Promise<string[]> {
-    return listDoNotCall(requireUser(ctx).organizationId);
+    return ctx.services.dispatcher.doNotCall.list(requireUser(ctx).organizationId);
   }
 
   @Mutation(() => Int, { description: 'Adds numbers to the do-not-call list; returns how many were new.' })
@@ -16,7 +15,11 @@ export class DoNotCallResolver {
     @Arg('phoneNumbers', () => [String]) phoneNumbers: string[],
     @Ctx() ctx: RequestContext,
   ): Promise<number> {
-    return addDoNotCall(requireUser(ctx, 'OPERATOR').organizationId, phoneNumbers, ctx.services.config.defaultCountry);
+    return ctx.services.dispatcher.doNotCall.add(
+      requireUser(ctx, 'OPERATOR').organizationId,
+      phoneNumbers,
+      ctx.services.config.defaultCountry,
+    );
   }
 
   @Mutation(() => Int, { description: 'Removes numbers from the do-not-call list; returns how many were on it.' })
@@ -24,7 +27,7 @@ export class DoNotCallResolver {
     @Arg('phoneNumbers', () => [String]) phoneNumbers: string[],
     @Ctx() ctx: RequestContext,
   ): Promise<number> {
-    return removeDoNotCall(
+    return ctx.services.dispatcher.doNotCall.remove(
       requireUser(ctx, 'OPERATOR').organizationId,
       phoneNumbers,
       ctx.services.config.defaultCountry,
