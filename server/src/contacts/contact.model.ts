@@ -33,13 +33,6 @@ const contactSchema = new Schema(
     lastOutcome: { type: String, enum: [...CALL_STATUSES, null], default: null },
     /** Why a contact was SKIPPED (do-not-call, cancelled, outside window…). */
     skipReason: { type: String, default: null },
-    /**
-     * Set by the slot right before it places the call, conditional on still holding the
-     * contact; the sweeper only takes back a contact that is not `placing`. Both are
-     * single-document conditional updates, so exactly one of them wins: a contact the sweeper
-     * took back is never dialled by a slot that was merely slow.
-     */
-    placing: { type: Boolean, default: false },
     /** The call in flight (status CALLING), so a restarted job finds it instead of redialling. */
     currentCallId: { type: Types.ObjectId, default: null },
     /** The dispatch slot (`<generation>-<index>` or `manual`) that holds a CALLING contact, so a re-run slot job finds its own call. */

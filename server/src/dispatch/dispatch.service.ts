@@ -167,6 +167,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
 
   /** Starts dialling: a new generation of slots (older slots finish their call and stop). */
   const activate = async (campaign: CampaignDoc): Promise<void> => {
+    await leases.unstop(String(campaign._id));
     await addSlots(campaign);
   };
 
@@ -229,8 +230,10 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     },
 
     async pauseCampaign(organizationId, campaignId) {
-      // Slots see PAUSED before their next dial (and re-check right before placing a call).
+      // Slots see PAUSED before their next round; a call between claim and dial is stopped by
+      // the mark (Leases.confirm), set before this returns.
       const updated = await transition(organizationId, campaignId, 'pause', ['ACTIVE'], { $set: { status: 'PAUSED' } });
+      await leases.stop(String(updated._id));
       void publish(updated);
       return updated;
     },
@@ -255,6 +258,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
           $set: { status: 'CANCELLED', completedAt: new Date() },
         },
       );
+      await leases.stop(String(updated._id));
       // Live calls end on their own; nothing waiting is dialled any more. Each updateMany moves
       // exactly the contacts it modified, so the counters move by its count.
       for (const from of ['QUEUED', 'RETRY_SCHEDULED'] as ContactStatus[]) {

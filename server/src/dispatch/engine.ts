@@ -322,27 +322,18 @@ export class DispatchEngine {
       await release(false);
       return 'skipped';
     }
-    // Pause and cancel take effect for the next dial at once: look again right before dialling,
-    // after the call exists, so a call placed after a pause returned was created before it.
-    const fresh = await CampaignModel.findById(campaign._id, { status: 1, dispatchGeneration: 1 }).lean();
+    // The fence, in one Redis round trip right before dialling (Leases.confirm): a pause or
+    // cancel that returned stops this call (it was created before and is never placed), and a
+    // slot slow enough to look dead, whose lease the sweeper took back, must not dial now.
+    const gate = await this.deps.leases.confirm(String(campaign._id), String(callId), true);
     checkAlive();
-    if (!fresh || fresh.status !== 'ACTIVE' || fresh.dispatchGeneration !== campaign.dispatchGeneration) {
-      // Never placed: the call goes, the contact goes back and its attempt is not counted.
+    if (gate !== 'ok') {
+      if (gate === 'lost')
+        logger.warn({ callId: String(callId) }, 'lease taken back before dialling; not placing the call');
+      // Never placed: the call goes, the contact goes back (unless the sweeper already took it)
+      // and its attempt is not counted.
       await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
       await this.unclaim(campaign, claimed, callId, { status: claimed.status as ContactStatus });
-      await release(true);
-      return 'skipped';
-    }
-    // The fence against the sweeper (see Contact.placing): a slot slow enough to look dead has
-    // had its contact and lease taken back, and must not dial now.
-    const fenced = await ContactModel.updateOne(
-      { _id: claimed._id, status: 'CALLING', currentCallId: callId, placing: { $ne: true } },
-      { $set: { placing: true } },
-    );
-    checkAlive();
-    if (fenced.modifiedCount !== 1) {
-      logger.warn({ callId: String(callId) }, 'contact taken back before dialling; not placing the call');
-      await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
       await release(true);
       return 'skipped';
     }
@@ -406,14 +397,13 @@ export class DispatchEngine {
     to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string },
   ): Promise<boolean> {
     const res = await ContactModel.updateOne(
-      // Never take back a contact whose slot is placing its call (see Contact.placing).
-      { _id: contact._id, status: 'CALLING', currentCallId: callId, placing: { $ne: true } },
+      // Only while it still holds this call: the slot and the sweeper may both try.
+      { _id: contact._id, status: 'CALLING', currentCallId: callId },
       {
         $set: {
           status: to.status,
           currentCallId: null,
           slotId: null,
-          placing: false,
           nextAttemptAt: to.nextAttemptAt ?? null,
           ...(to.skipReason ? { skipReason: to.skipReason } : {}),
         },
@@ -466,7 +456,7 @@ export class DispatchEngine {
         );
         const back = await ContactModel.updateOne(
           { _id: contact._id, status: 'CALLING', currentCallId: callId },
-          { $set: { status: 'QUEUED', currentCallId: null, slotId: null, placing: false } },
+          { $set: { status: 'QUEUED', currentCallId: null, slotId: null } },
         );
         // Counters move only with the transition (the sweeper may have taken the contact back).
         if (back.modifiedCount === 1) {
@@ -690,7 +680,6 @@ export class DispatchEngine {
           nextAttemptAt: outcome.nextAttemptAt ?? null,
           currentCallId: null,
           slotId: null,
-          placing: false,
           ...(outcome.skipReason ? { skipReason: outcome.skipReason } : {}),
         },
       },
@@ -800,23 +789,24 @@ export class DispatchEngine {
   }
 
   /**
-   * Gives back a contact claimed for a call that was never created, and frees its line — only
-   * when the contact really came back: a slot that is placing the call right now keeps both
-   * (see Contact.placing), and releasing its lease would let another call over the limit.
+   * Gives back a contact claimed for a call that was never created, and frees its line — unless
+   * its slot is alive and placing the call right now (it confirmed the lease, see
+   * Leases.confirm): then the slot keeps both, since taking its line would let another call
+   * over the limit. Revoking first means the slot can no longer confirm, so it never dials a
+   * contact given back here.
    */
   private async giveBackUnplaced(contact: ContactLean): Promise<void> {
     const callId = contact.currentCallId;
     if (!callId) return;
     const campaign = await CampaignModel.findById(contact.campaignId, { organizationId: 1, phoneId: 1 }).lean();
     if (!campaign) return;
-    const back = await this.unclaim(
-      campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId },
-      contact,
-      callId,
-      { status: 'QUEUED' },
-    );
-    if (back)
-      await this.deps.leases.release(String(contact.campaignId), String(campaign.phoneId), String(callId), true);
+    const ids = [String(contact.campaignId), String(campaign.phoneId), String(callId)] as const;
+    if (!(await this.deps.leases.revoke(...ids))) return;
+    await this.unclaim(campaign as { _id: Types.ObjectId; organizationId: Types.ObjectId }, contact, callId, {
+      status: 'QUEUED',
+    });
+    // The line is free either way now: wake the slots waiting for it.
+    await this.deps.leases.release(...ids, true);
   }
 
   async resumeCallById(callId: string): Promise<void> {
@@ -919,13 +909,10 @@ export class DispatchEngine {
       await give(false);
       return { refused: 'contact' };
     }
-    // The same fence as a slot's (see Contact.placing).
-    const fenced = await ContactModel.updateOne(
-      { _id: contact._id, status: 'CALLING', currentCallId: callId, placing: { $ne: true } },
-      { $set: { placing: true } },
-    );
-    if (fenced.modifiedCount !== 1) {
+    // The same fence as a slot's, except that a manual call may be made on a paused campaign.
+    if ((await this.deps.leases.confirm(String(campaign._id), String(callId), false)) !== 'ok') {
       await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
+      await this.unclaim(campaign, contact, callId, { status: contact.status as ContactStatus });
       await give(false);
       return { refused: 'contact' };
     }

@@ -57,8 +57,30 @@ const RELEASE = `
 local n = redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
+redis.call('SREM', KEYS[4], ARGV[1])
 if ARGV[3] == '1' then redis.call('PUBLISH', ARGV[2], ARGV[4]) end
 return n
+`;
+
+// Right before a call is placed: the campaign must not be stopped (pause, cancel), and the
+// lease must still be this call's (not taken back by the sweeper, not lapsed). Then the call
+// is marked as placing, which REVOKE respects.
+const CONFIRM = `
+if ARGV[2] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 'stopped' end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if not expiry or tonumber(expiry) <= now then return 'lost' end
+redis.call('SADD', KEYS[2], ARGV[1])
+return 'ok'
+`;
+
+// Takes back the lease of a call that may never have been placed (its holder looks dead),
+// unless the holder confirmed it: exactly one of CONFIRM and REVOKE wins.
+const REVOKE = `
+if redis.call('SISMEMBER', KEYS[4], ARGV[1]) == 1 then return 0 end
+for i = 1, 3 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+return 1
 `;
 
 // A re-run job re-takes the lease of its own live call whatever the counts: the call is live.
@@ -93,7 +115,12 @@ type LeaseRedis = Redis & {
   dwAcquire(...args: (string | number)[]): Promise<[number, string, number]>;
   dwRelease(...args: (string | number)[]): Promise<number>;
   dwRenew(...args: (string | number)[]): Promise<number>;
+  dwConfirm(...args: (string | number)[]): Promise<'ok' | 'stopped' | 'lost'>;
+  dwRevoke(...args: (string | number)[]): Promise<number>;
 };
+
+/** What `confirm` found: go ahead, the campaign was stopped, or the lease is no longer this call's. */
+export type Confirmation = 'ok' | 'stopped' | 'lost';
 
 /** The channel on which released lines are announced: message `<campaignId>|<phoneId>`. */
 export const releasedChannel = (prefix: string): string => `${prefix}:lease-released`;
@@ -108,8 +135,10 @@ export class Leases {
     this.redis = redis as LeaseRedis;
     if (!('dwAcquire' in redis)) {
       redis.defineCommand('dwAcquire', { numberOfKeys: 5, lua: ACQUIRE });
-      redis.defineCommand('dwRelease', { numberOfKeys: 3, lua: RELEASE });
+      redis.defineCommand('dwRelease', { numberOfKeys: 4, lua: RELEASE });
       redis.defineCommand('dwRenew', { numberOfKeys: 3, lua: RENEW });
+      redis.defineCommand('dwConfirm', { numberOfKeys: 3, lua: CONFIRM });
+      redis.defineCommand('dwRevoke', { numberOfKeys: 4, lua: REVOKE });
     }
   }
 
@@ -119,6 +148,54 @@ export class Leases {
 
   private keys(campaignId: string, phoneId: string): [string, string, string] {
     return [this.campaignKey(campaignId), `${this.prefix}:lease:phone:${phoneId}`, `${this.prefix}:lease:global`];
+  }
+
+  /** The calls of a campaign whose slot confirmed them for placing (members until released). */
+  private placingKey(campaignId: string): string {
+    return `${this.prefix}:lease:placing:${campaignId}`;
+  }
+
+  /** Set while a campaign is paused or cancelled: slots confirm no new call. */
+  private stopKey(campaignId: string): string {
+    return `${this.prefix}:stop:${campaignId}`;
+  }
+
+  /**
+   * Marks a campaign stopped (pause, cancel) before the transition returns: from then on no
+   * slot confirms a new call, so nothing is dialled after the operator's pause. Expires after
+   * a day: by then no slot of that time is left, and the campaign's status keeps them idle.
+   */
+  async stop(campaignId: string): Promise<void> {
+    await this.redis.set(this.stopKey(campaignId), '1', 'EX', 86_400);
+  }
+
+  /** Clears the stop mark (start, resume, reopen), before the new slots are added. */
+  async unstop(campaignId: string): Promise<void> {
+    await this.redis.del(this.stopKey(campaignId));
+  }
+
+  /**
+   * The fence right before a call is placed (one round trip): 'stopped' when the campaign was
+   * paused or cancelled (only when `honourStop`: a manual call may be made on a paused
+   * campaign), 'lost' when the lease was taken back or lapsed; else the call is marked as
+   * placing and `revoke` can no longer take its lease.
+   */
+  async confirm(campaignId: string, callId: string, honourStop: boolean): Promise<Confirmation> {
+    return this.redis.dwConfirm(
+      this.campaignKey(campaignId),
+      this.placingKey(campaignId),
+      this.stopKey(campaignId),
+      callId,
+      honourStop ? '1' : '0',
+    );
+  }
+
+  /**
+   * Takes back the lease of a call its holder may not have placed (the sweeper, a re-run slot):
+   * false when the holder confirmed it (it is placing or placed the call, and keeps the line).
+   */
+  async revoke(campaignId: string, phoneId: string, callId: string): Promise<boolean> {
+    return (await this.redis.dwRevoke(...this.keys(campaignId, phoneId), this.placingKey(campaignId), callId)) === 1;
   }
 
   async acquire(r: LeaseRequest): Promise<LeaseResult> {
@@ -141,6 +218,7 @@ export class Leases {
   async release(campaignId: string, phoneId: string, callId: string, announce = true): Promise<void> {
     await this.redis.dwRelease(
       ...this.keys(campaignId, phoneId),
+      this.placingKey(campaignId),
       callId,
       releasedChannel(this.prefix),
       announce ? '1' : '0',
