@@ -65,7 +65,15 @@ export interface CallStatusChange {
  * Moves a call forward to `change.status` if it is still at a lower rank. Returns the updated
  * call, or null when the change is stale (a replay, or a status that arrived out of order).
  */
-export async function advanceCall(callId: Types.ObjectId | string, change: CallStatusChange) {
+export async function advanceCall(
+  callId: Types.ObjectId | string,
+  change: CallStatusChange,
+  /**
+   * Further conditions a webhook checks in the same write (no read first): the call is this
+   * provider's, and its provider id is unknown yet or the one the webhook names.
+   */
+  guard?: { provider: string; providerCallId: string | null },
+) {
   const final = FINAL_CALL_STATUSES.has(change.status);
   const $set: Record<string, unknown> = { status: change.status };
   if (change.providerCallId) $set['providerCallId'] = change.providerCallId;
@@ -74,14 +82,18 @@ export async function advanceCall(callId: Types.ObjectId | string, change: CallS
   if (change.durationSeconds !== undefined && Number.isFinite(change.durationSeconds))
     $set['durationSeconds'] = change.durationSeconds;
   if (change.error) $set['error'] = change.error;
-  const updated = await CallModel.findOneAndUpdate(
-    { _id: callId, status: { $in: statusesBelow(change.status) } },
-    { $set },
-    { returnDocument: 'after', lean: true },
-  );
+  const filter: Record<string, unknown> = { _id: callId, status: { $in: statusesBelow(change.status) } };
+  if (guard) {
+    filter['provider'] = guard.provider;
+    if (guard.providerCallId) filter['providerCallId'] = { $in: [null, guard.providerCallId] };
+  }
+  const updated = await CallModel.findOneAndUpdate(filter, { $set }, { returnDocument: 'after', lean: true });
   if (!updated && change.answeredAt && change.status === 'IN_PROGRESS') {
     // An "answered" that arrived after the final status still tells us when the call was answered.
-    await CallModel.updateOne({ _id: callId, answeredAt: null }, { $set: { answeredAt: change.answeredAt } });
+    await CallModel.updateOne(
+      { _id: callId, answeredAt: null, ...(guard ? { provider: guard.provider } : {}) },
+      { $set: { answeredAt: change.answeredAt } },
+    );
   }
   return updated;
 }

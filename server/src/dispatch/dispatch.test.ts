@@ -472,5 +472,25 @@ describe('dispatch: slot jobs', () => {
     expect(late.status).toBe(200);
     expect(await late.json()).toEqual({ ok: true, applied: false });
     expect((await CallModel.findById(call._id).lean())!.status).toBe('COMPLETED');
+
+    // Signed and with the token of its call id, but no such call: 404; another provider call: 403.
+    const signedPost = (id: string, payload: Record<string, unknown>) => {
+      const text = JSON.stringify(payload);
+      return fetch(
+        `${stack.url}/webhooks/simulated?call=${id}&token=${encodeURIComponent(dispatcher().engine.callbackTokenFor(id))}`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-simulator-signature': signSimulatorWebhook(sim().signingKey, text),
+          },
+          body: text,
+        },
+      );
+    };
+    expect((await signedPost(String(new CallModel()._id), body)).status).toBe(404);
+    const before = await CallModel.findById(call._id).lean();
+    expect((await signedPost(String(call._id), { ...body, CallSid: 'SIManother' })).status).toBe(403);
+    expect(await CallModel.findById(call._id).lean()).toEqual(before);
   });
 });

@@ -1,4 +1,4 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Types, isValidObjectId } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
@@ -104,6 +104,13 @@ export class DispatcherStoppedError extends Error {
 }
 
 const WAITING: ContactStatus[] = ['QUEUED', 'RETRY_SCHEDULED'];
+
+/** Constant-time comparison of a secret with what a request brought. */
+function sameSecret(expected: string, given: string): boolean {
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /**
  * A slot's pending campaign event. A call's outcome and the slot's next claim follow each other
@@ -440,7 +447,7 @@ export class DispatchEngine {
         attempt,
         provider: phone.provider,
         status: 'INITIATED',
-        callbackToken: randomBytes(24).toString('base64url'),
+        callbackToken: this.callbackTokenFor(callId),
         startedAt: now,
         leaseExpiresAt: new Date(now.getTime() + this.leaseMs),
         slotId,
@@ -925,8 +932,9 @@ export class DispatchEngine {
 
   /** Applies a provider's status to a call (forward only) and tells the waiting slot when final. */
   async applyStatus(
-    call: { _id: Types.ObjectId; organizationId: Types.ObjectId },
+    call: { _id: Types.ObjectId },
     update: ProviderStatusUpdate,
+    guard?: Parameters<typeof advanceCall>[2],
   ): Promise<boolean> {
     const change: CallStatusChange = {
       status: update.status,
@@ -935,18 +943,41 @@ export class DispatchEngine {
       ...(update.durationSeconds !== undefined ? { durationSeconds: update.durationSeconds } : {}),
       ...(update.error ? { error: update.error } : {}),
     };
-    const updated = await advanceCall(call._id, change);
+    const updated = await advanceCall(call._id, change, guard);
+    // A guarded write that changed nothing may be for no call of ours at all: the caller reads.
+    if (!updated && guard) return false;
     if (updated) void this.publishCall(updated as CallLean);
+    await this.announceEnded(call._id, update.status, updated);
+    return updated !== null;
+  }
+
+  /** Tells the waiting slot that a call ended (see applyStatus). */
+  private async announceEnded(
+    callId: Types.ObjectId,
+    status: CallStatus,
+    updated: { status: string } | null,
+  ): Promise<void> {
     // Replays of a final status re-announce it: harmless, and covers a publish lost to a crash.
     // The status rides along only when this write set it, so the slot can trust it without a read.
-    if (FINAL_CALL_STATUSES.has(update.status)) {
+    if (FINAL_CALL_STATUSES.has(status)) {
       const message =
         updated && FINAL_CALL_STATUSES.has(updated.status as CallStatus)
-          ? `${String(call._id)}|${updated.status}`
-          : String(call._id);
+          ? `${String(callId)}|${updated.status}`
+          : String(callId);
       await this.deps.redis.publish(callEndedChannel(this.deps.config.redisPrefix), message);
     }
-    return updated !== null;
+  }
+
+  /**
+   * A call's webhook token: an HMAC of its id, so a webhook is checked without reading the call
+   * (constant-time against the recomputed value). Calls are stored with it too (provider
+   * look-ups by token), and a token that does not match the HMAC is still checked against the
+   * stored one (say, calls made under a previous secret).
+   */
+  callbackTokenFor(callId: Types.ObjectId | string): string {
+    return createHmac('sha256', this.deps.config.jwt.secret)
+      .update(`callback:${String(callId)}`)
+      .digest('base64url');
   }
 
   /** Closes a live call with a final status of our own (place-call refused, no final status). */
@@ -972,14 +1003,41 @@ export class DispatchEngine {
       logger.warn({ provider: name, callId }, 'webhook without a valid call id');
       return { status: 404, body: { error: 'unknown call' } };
     }
+    // Token-checked providers (Twilio's signature needs the phone's credentials, so the call is
+    // read for it): one guarded write, and a read only when it changed nothing.
+    if (name !== 'TWILIO' && sameSecret(this.callbackTokenFor(callId), token)) {
+      if (!provider.verifyWebhook(raw, {})) {
+        logger.warn({ provider: name, callId }, 'webhook with a bad signature');
+        return { status: 403, body: { error: 'forbidden' } };
+      }
+      const update = provider.parseWebhook(raw);
+      if (!update) return { status: 200, body: { ok: true, ignored: true } };
+      webhookReceived(name, update.eventAt);
+      const _id = new Types.ObjectId(callId);
+      if (await this.applyStatus({ _id }, update, { provider: name, providerCallId: update.providerCallId }))
+        return { status: 200, body: { ok: true, applied: true } };
+      const call = await CallModel.findById(_id, { provider: 1, providerCallId: 1, status: 1 }).lean();
+      if (!call || call.provider !== name) {
+        logger.warn({ provider: name, callId }, 'webhook for an unknown call');
+        return { status: 404, body: { error: 'unknown call' } };
+      }
+      if (update.providerCallId && call.providerCallId && update.providerCallId !== call.providerCallId) {
+        logger.warn(
+          { provider: name, callId, providerCallId: update.providerCallId },
+          'webhook names another provider call',
+        );
+        return { status: 403, body: { error: 'forbidden' } };
+      }
+      // A replay or a status that arrived late: nothing changes, a final one is announced again.
+      await this.announceEnded(_id, update.status, null);
+      return { status: 200, body: { ok: true, applied: false } };
+    }
     const call = await CallModel.findById(callId).lean<CallLean>();
     if (!call || call.provider !== name) {
       logger.warn({ provider: name, callId }, 'webhook for an unknown call');
       return { status: 404, body: { error: 'unknown call' } };
     }
-    const expected = Buffer.from(call.callbackToken);
-    const given = Buffer.from(token);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    if (!sameSecret(call.callbackToken, token)) {
       logger.warn({ provider: name, callId }, 'webhook with a wrong token');
       return { status: 403, body: { error: 'forbidden' } };
     }
