@@ -233,7 +233,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
       // Slots see PAUSED before their next round; a call between claim and dial is stopped by
       // the mark (Leases.confirm), set before this returns.
       const updated = await transition(organizationId, campaignId, 'pause', ['ACTIVE'], { $set: { status: 'PAUSED' } });
-      await leases.stop(String(updated._id));
+      await leases.stop(String(updated._id), updated.dispatchGeneration);
       void publish(updated);
       return updated;
     },
@@ -258,7 +258,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
           $set: { status: 'CANCELLED', completedAt: new Date() },
         },
       );
-      await leases.stop(String(updated._id));
+      await leases.stop(String(updated._id), updated.dispatchGeneration);
       // Live calls end on their own; nothing waiting is dialled any more. Each updateMany moves
       // exactly the contacts it modified, so the counters move by its count.
       for (const from of ['QUEUED', 'RETRY_SCHEDULED'] as ContactStatus[]) {

@@ -210,7 +210,13 @@ export class DispatchEngine {
         }
         const step = await this.dialNext(campaign, phone, callId, slotId, events);
         if (typeof step === 'object') known = step.campaign;
-        else if (step === 'none') {
+        else if (step === 'stopped') {
+          // Paused or cancelled: the next round reads the campaign and ends. Should it still
+          // read ACTIVE (a mark that outlived its pause), look again no faster than once a second.
+          sendHeld(events);
+          await new Promise((r) => setTimeout(r, this.deps.tuning.capacityWaitMs));
+          checkAlive();
+        } else if (step === 'none') {
           sendHeld(events);
           const idle = await this.idle(campaign);
           checkAlive();
@@ -272,7 +278,7 @@ export class DispatchEngine {
     callId: Types.ObjectId,
     slotId: string,
     events: SlotEvents,
-  ): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'none'> {
+  ): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'stopped' | 'none'> {
     const { leases, checkAlive } = this.deps;
     const release = (announce: boolean) =>
       leases.release(String(campaign._id), String(phone._id), String(callId), announce);
@@ -332,7 +338,7 @@ export class DispatchEngine {
     // The fence, in one Redis round trip right before dialling (Leases.confirm): a pause or
     // cancel that returned stops this call (it was created before and is never placed), and a
     // slot slow enough to look dead, whose lease the sweeper took back, must not dial now.
-    const gate = await this.deps.leases.confirm(String(campaign._id), String(callId), true);
+    const gate = await this.deps.leases.confirm(String(campaign._id), String(callId), campaign.dispatchGeneration);
     checkAlive();
     if (gate !== 'ok') {
       if (gate === 'lost')
@@ -342,7 +348,7 @@ export class DispatchEngine {
       await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
       await this.unclaim(campaign, claimed, callId, { status: claimed.status as ContactStatus });
       await release(true);
-      return 'skipped';
+      return gate === 'stopped' ? 'stopped' : 'skipped';
     }
     // What recordOutcome would read back: the contact as the claim left it, the campaign as this loop saw it.
     const holding: ContactLean = {
@@ -917,7 +923,7 @@ export class DispatchEngine {
       return { refused: 'contact' };
     }
     // The same fence as a slot's, except that a manual call may be made on a paused campaign.
-    if ((await this.deps.leases.confirm(String(campaign._id), String(callId), false)) !== 'ok') {
+    if ((await this.deps.leases.confirm(String(campaign._id), String(callId), null)) !== 'ok') {
       await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
       await this.unclaim(campaign, contact, callId, { status: contact.status as ContactStatus });
       await give(false);

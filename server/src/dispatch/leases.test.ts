@@ -40,7 +40,7 @@ describe('Leases: confirm and revoke', () => {
 
   it('a confirmed call keeps its line: revoke refuses', async () => {
     const { campaignId, phoneId, callId } = await take();
-    expect(await leases.confirm(campaignId, callId, true)).toBe('ok');
+    expect(await leases.confirm(campaignId, callId, 1)).toBe('ok');
     expect(await leases.revoke(campaignId, phoneId, callId)).toBe(false);
     expect(await leases.count(campaignId)).toBe(1);
   });
@@ -49,25 +49,34 @@ describe('Leases: confirm and revoke', () => {
     const { campaignId, phoneId, callId } = await take();
     expect(await leases.revoke(campaignId, phoneId, callId)).toBe(true);
     expect(await leases.count(campaignId)).toBe(0);
-    expect(await leases.confirm(campaignId, callId, true)).toBe('lost');
+    expect(await leases.confirm(campaignId, callId, 1)).toBe('lost');
   });
 
-  it('a stopped campaign confirms no slot call, still a manual one, and again once unstopped', async () => {
+  it('a stopped campaign confirms no call of its generation or older, still a manual one, and again once unstopped', async () => {
     const { campaignId, callId } = await take();
-    await leases.stop(campaignId);
-    expect(await leases.confirm(campaignId, callId, true)).toBe('stopped');
-    expect(await leases.confirm(campaignId, callId, false)).toBe('ok');
+    await leases.stop(campaignId, 3);
+    expect(await leases.confirm(campaignId, callId, 3)).toBe('stopped');
+    expect(await leases.confirm(campaignId, callId, 2)).toBe('stopped');
+    expect(await leases.confirm(campaignId, callId, null)).toBe('ok');
     await leases.unstop(campaignId);
     const again = await take();
-    expect(await leases.confirm(again.campaignId, again.callId, true)).toBe('ok');
+    expect(await leases.confirm(again.campaignId, again.callId, 3)).toBe('ok');
+  });
+
+  it('a mark that lands after the resume that followed its pause stops nothing of the new generation', async () => {
+    const { campaignId, callId } = await take();
+    // resume (generation 5) cleared the mark, then the slow pause of generation 4 set it
+    await leases.unstop(campaignId);
+    await leases.stop(campaignId, 4);
+    expect(await leases.confirm(campaignId, callId, 5)).toBe('ok');
   });
 
   it('release forgets the placing mark with the lease', async () => {
     const { campaignId, phoneId, callId } = await take();
-    expect(await leases.confirm(campaignId, callId, true)).toBe('ok');
+    expect(await leases.confirm(campaignId, callId, 1)).toBe('ok');
     await leases.release(campaignId, phoneId, callId, false);
     expect(await leases.count(campaignId)).toBe(0);
     expect(await redis.scard(`lt:lease:placing:${campaignId}`)).toBe(0);
-    expect(await leases.confirm(campaignId, callId, true)).toBe('lost');
+    expect(await leases.confirm(campaignId, callId, 1)).toBe('lost');
   });
 });

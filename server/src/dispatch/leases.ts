@@ -62,11 +62,14 @@ if ARGV[3] == '1' then redis.call('PUBLISH', ARGV[2], ARGV[4]) end
 return n
 `;
 
-// Right before a call is placed: the campaign must not be stopped (pause, cancel), and the
-// lease must still be this call's (not taken back by the sweeper, not lapsed). Then the call
-// is marked as placing, which REVOKE respects.
+// Right before a call is placed: the campaign must not be stopped (pause, cancel) at this
+// slot's generation or later, and the lease must still be this call's (not taken back by the
+// sweeper, not lapsed). Then the call is marked as placing, which REVOKE respects.
 const CONFIRM = `
-if ARGV[2] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 'stopped' end
+if ARGV[2] ~= '' then
+  local stopped = redis.call('GET', KEYS[3])
+  if stopped and tonumber(stopped) >= tonumber(ARGV[2]) then return 'stopped' end
+end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
@@ -162,11 +165,13 @@ export class Leases {
 
   /**
    * Marks a campaign stopped (pause, cancel) before the transition returns: from then on no
-   * slot confirms a new call, so nothing is dialled after the operator's pause. Expires after
-   * a day: by then no slot of that time is left, and the campaign's status keeps them idle.
+   * slot of `generation` or older confirms a new call, so nothing is dialled after the
+   * operator's pause. Resume starts a newer generation, so a mark that lands late (a pause
+   * slower than the resume after it) stops nothing of it. Expires after a day: by then no slot
+   * of that time is left, and the campaign's status keeps them idle.
    */
-  async stop(campaignId: string): Promise<void> {
-    await this.redis.set(this.stopKey(campaignId), '1', 'EX', 86_400);
+  async stop(campaignId: string, generation: number): Promise<void> {
+    await this.redis.set(this.stopKey(campaignId), String(generation), 'EX', 86_400);
   }
 
   /** Clears the stop mark (start, resume, reopen), before the new slots are added. */
@@ -176,17 +181,17 @@ export class Leases {
 
   /**
    * The fence right before a call is placed (one round trip): 'stopped' when the campaign was
-   * paused or cancelled (only when `honourStop`: a manual call may be made on a paused
-   * campaign), 'lost' when the lease was taken back or lapsed; else the call is marked as
-   * placing and `revoke` can no longer take its lease.
+   * paused or cancelled at the slot's `generation` or later (null: a manual call, which may be
+   * made on a paused campaign), 'lost' when the lease was taken back or lapsed; else the call
+   * is marked as placing and `revoke` can no longer take its lease.
    */
-  async confirm(campaignId: string, callId: string, honourStop: boolean): Promise<Confirmation> {
+  async confirm(campaignId: string, callId: string, generation: number | null): Promise<Confirmation> {
     return this.redis.dwConfirm(
       this.campaignKey(campaignId),
       this.placingKey(campaignId),
       this.stopKey(campaignId),
       callId,
-      honourStop ? '1' : '0',
+      generation === null ? '' : String(generation),
     );
   }
 
