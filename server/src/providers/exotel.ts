@@ -1,5 +1,5 @@
 import type { CallStatus } from '../calls/call.model';
-import { fetchWithTimeout, field, placeCallFailure, placeCallHttpError, PlaceCallError } from './provider';
+import { basicAuth, field, getProviderCall, PlaceCallError, postPlaceCallForm } from './provider';
 import type {
   PlaceCallRequest,
   ProviderCredentials,
@@ -65,8 +65,7 @@ function credentialsOf(credentials: ProviderCredentials): { sid: string; apiKey:
 
 export function createExotelProvider(options: ExotelOptions): TelephonyProvider {
   const base = options.apiBase.replace(/\/$/, '');
-  const basic = (c: { apiKey: string; apiToken: string }) =>
-    `Basic ${Buffer.from(`${c.apiKey}:${c.apiToken}`).toString('base64')}`;
+  const basic = (c: { apiKey: string; apiToken: string }) => basicAuth(c.apiKey, c.apiToken);
 
   return {
     name: 'EXOTEL',
@@ -82,22 +81,13 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
       form.append('StatusCallbackEvents[1]', 'answered');
       form.set('TimeLimit', String(Math.min(14_400, request.timeLimitSeconds)));
       form.set('CustomField', request.callId);
-      let response: Response;
-      try {
-        response = await fetchWithTimeout(
-          `${base}/v1/Accounts/${encodeURIComponent(creds.sid)}/Calls/connect.json`,
-          {
-            method: 'POST',
-            headers: { authorization: basic(creds), 'content-type': 'application/x-www-form-urlencoded' },
-            body: form.toString(),
-          },
-          request.timeoutMs,
-        );
-      } catch (error) {
-        throw placeCallFailure(error, 'EXOTEL');
-      }
-      if (!response.ok) throw await placeCallHttpError(response, 'EXOTEL');
-      const json = (await response.json()) as { Call?: { Sid?: string } };
+      const json = await postPlaceCallForm<{ Call?: { Sid?: string } }>(
+        'EXOTEL',
+        `${base}/v1/Accounts/${encodeURIComponent(creds.sid)}/Calls/connect.json`,
+        basic(creds),
+        form,
+        request.timeoutMs,
+      );
       const sid = json.Call?.Sid;
       if (!sid) throw new PlaceCallError('EXOTEL: the connect API answered without Call.Sid', true);
       return { providerCallId: sid };
@@ -122,17 +112,14 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
     async lookupCall(query, credentials) {
       if (!query.providerCallId) throw new Error('EXOTEL: cannot look a call up without its sid');
       const creds = credentialsOf(credentials);
-      const response = await fetchWithTimeout(
-        `${base}/v1/Accounts/${encodeURIComponent(creds.sid)}/Calls/${encodeURIComponent(query.providerCallId)}.json`,
-        { headers: { authorization: basic(creds) } },
-        10_000,
-      );
-      if (response.status === 404) return null;
-      if (!response.ok) throw new Error(`EXOTEL: look-up answered ${response.status}`);
-      const json = (await response.json()) as {
+      const json = await getProviderCall<{
         Call?: { Sid: string; Status?: string; Duration?: string | number | null };
-      };
-      if (!json.Call) return null;
+      }>(
+        'EXOTEL',
+        `${base}/v1/Accounts/${encodeURIComponent(creds.sid)}/Calls/${encodeURIComponent(query.providerCallId)}.json`,
+        basic(creds),
+      );
+      if (!json?.Call) return null;
       return {
         providerCallId: json.Call.Sid,
         status: mapExotelStatus(json.Call.Status, undefined) ?? 'IN_PROGRESS',

@@ -134,6 +134,49 @@ export async function placeCallHttpError(response: Response, provider: string): 
   );
 }
 
+/** An HTTP Basic `authorization` header value. */
+export function basicAuth(user: string, password: string): string {
+  return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+}
+
+/**
+ * Place-call over a provider's REST API (Twilio, Exotel): POSTs a form and returns the JSON
+ * answer. Transport failures and HTTP errors become PlaceCallErrors that say whether the call
+ * may have been created (placeCallFailure, placeCallHttpError).
+ */
+export async function postPlaceCallForm<T>(
+  provider: string,
+  url: string,
+  authorization: string,
+  form: URLSearchParams,
+  timeoutMs: number,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetchWithTimeout(
+      url,
+      {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      },
+      timeoutMs,
+    );
+  } catch (error) {
+    throw placeCallFailure(error, provider);
+  }
+  if (!response.ok) throw await placeCallHttpError(response, provider);
+  return (await response.json()) as T;
+}
+
+/** Looks a call up over a provider's REST API: its JSON, or null when the provider does not know it (404). */
+export async function getProviderCall<T>(provider: string, url: string, authorization: string): Promise<T | null> {
+  const response = await fetchWithTimeout(url, { headers: { authorization } }, 10_000);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`${provider}: look-up answered ${response.status}`);
+  return (await response.json()) as T;
+}
+
 /** The first value of a header. */
 export function header(raw: RawWebhook, name: string): string | undefined {
   const value = raw.headers[name.toLowerCase()];

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
-import { fetchWithTimeout, field, header, placeCallFailure, placeCallHttpError, PlaceCallError } from './provider';
+import { basicAuth, field, getProviderCall, header, PlaceCallError, postPlaceCallForm } from './provider';
 import type {
   PlaceCallRequest,
   ProviderCredentials,
@@ -93,8 +93,7 @@ function credentialsOf(credentials: ProviderCredentials): { accountSid: string; 
 
 export function createTwilioProvider(options: TwilioOptions): TelephonyProvider {
   const base = options.apiBase.replace(/\/$/, '');
-  const basic = (c: { accountSid: string; authToken: string }) =>
-    `Basic ${Buffer.from(`${c.accountSid}:${c.authToken}`).toString('base64')}`;
+  const basic = (c: { accountSid: string; authToken: string }) => basicAuth(c.accountSid, c.authToken);
 
   return {
     name: 'TWILIO',
@@ -111,22 +110,13 @@ export function createTwilioProvider(options: TwilioOptions): TelephonyProvider 
       form.set('MachineDetection', 'Enable');
       // Twilio hangs up at the time limit, so a call never outlives our lease.
       form.set('TimeLimit', String(request.timeLimitSeconds));
-      let response: Response;
-      try {
-        response = await fetchWithTimeout(
-          `${base}/2010-04-01/Accounts/${encodeURIComponent(creds.accountSid)}/Calls.json`,
-          {
-            method: 'POST',
-            headers: { authorization: basic(creds), 'content-type': 'application/x-www-form-urlencoded' },
-            body: form.toString(),
-          },
-          request.timeoutMs,
-        );
-      } catch (error) {
-        throw placeCallFailure(error, 'TWILIO');
-      }
-      if (!response.ok) throw await placeCallHttpError(response, 'TWILIO');
-      const json = (await response.json()) as { sid?: string };
+      const json = await postPlaceCallForm<{ sid?: string }>(
+        'TWILIO',
+        `${base}/2010-04-01/Accounts/${encodeURIComponent(creds.accountSid)}/Calls.json`,
+        basic(creds),
+        form,
+        request.timeoutMs,
+      );
       if (!json.sid) throw new PlaceCallError('TWILIO: the Calls API answered without a sid', true);
       return { providerCallId: json.sid };
     },
@@ -159,19 +149,17 @@ export function createTwilioProvider(options: TwilioOptions): TelephonyProvider 
       // Twilio cannot find a call by our token: without its sid we can only wait for webhooks.
       if (!query.providerCallId) throw new Error('TWILIO: cannot look a call up without its sid');
       const creds = credentialsOf(credentials);
-      const response = await fetchWithTimeout(
-        `${base}/2010-04-01/Accounts/${encodeURIComponent(creds.accountSid)}/Calls/${encodeURIComponent(query.providerCallId)}.json`,
-        { headers: { authorization: basic(creds) } },
-        10_000,
-      );
-      if (response.status === 404) return null;
-      if (!response.ok) throw new Error(`TWILIO: look-up answered ${response.status}`);
-      const json = (await response.json()) as {
+      const json = await getProviderCall<{
         sid: string;
         status?: string;
         answered_by?: string | null;
         duration?: string | null;
-      };
+      }>(
+        'TWILIO',
+        `${base}/2010-04-01/Accounts/${encodeURIComponent(creds.accountSid)}/Calls/${encodeURIComponent(query.providerCallId)}.json`,
+        basic(creds),
+      );
+      if (!json) return null;
       return {
         providerCallId: json.sid,
         status: mapTwilioStatus(json.status, json.answered_by ?? undefined) ?? 'IN_PROGRESS',
