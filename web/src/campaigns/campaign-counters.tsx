@@ -3,22 +3,32 @@ import type { CampaignCounters_CampaignFragment } from '../gql/graphql';
 import { formatCount, formatPercent } from '../shell/format';
 import { ProgressBar } from '../shell/progress-bar';
 
+/**
+ * Every counter of a campaign: the one selection of them that the counters, the live progress
+ * subscription and the mutations that move them (so the cache stays whole) all spread.
+ */
+export const CampaignStatsFragment = graphql(`
+  fragment CampaignStats_stats on CampaignStats {
+    totalContacts
+    queuedCalls
+    activeCalls
+    retryScheduled
+    completedCalls
+    failedCalls
+    voicemailCalls
+    skippedContacts
+    totalAttempts
+    progress
+    successRate
+  }
+`);
+
 export const CampaignCountersFragment = graphql(`
   fragment CampaignCounters_campaign on Campaign {
     id
     name
     stats {
-      totalContacts
-      queuedCalls
-      activeCalls
-      retryScheduled
-      completedCalls
-      failedCalls
-      voicemailCalls
-      skippedContacts
-      totalAttempts
-      progress
-      successRate
+      ...CampaignStats_stats
     }
   }
 `);

@@ -47,17 +47,7 @@ const CampaignProgressSubscription = graphql(`
       updatedAt
       lastCallAt
       stats {
-        totalContacts
-        queuedCalls
-        activeCalls
-        retryScheduled
-        completedCalls
-        failedCalls
-        voicemailCalls
-        skippedContacts
-        totalAttempts
-        progress
-        successRate
+        ...CampaignStats_stats
       }
     }
   }

@@ -49,17 +49,7 @@ const RetryFailedContactsMutation = graphql(`
       id
       ...CampaignActions_campaign
       stats {
-        totalContacts
-        queuedCalls
-        activeCalls
-        retryScheduled
-        completedCalls
-        failedCalls
-        voicemailCalls
-        skippedContacts
-        totalAttempts
-        progress
-        successRate
+        ...CampaignStats_stats
       }
     }
   }
