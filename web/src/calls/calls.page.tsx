@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { useParams, useSearchParams } from 'react-router-dom';
+import { useParams } from 'react-router-dom';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql';
 import type { CallStatus } from '../gql/graphql';
@@ -7,6 +7,7 @@ import { downloadText, slug } from '../shell/csv';
 import { errorMessage } from '../shell/errors';
 import { formatDateTime, formatDuration, humanize } from '../shell/format';
 import { EmptyState, ErrorState, Loading } from '../shell/states';
+import { StatusSelect, useStatusParam } from '../shell/status-filter';
 import { StatusBadge } from '../shell/status-badge';
 import { CALL_STATUSES } from './call-status';
 import { callsToCsv } from './calls-csv';
@@ -61,9 +62,7 @@ function isCallStatus(value: string | null): value is CallStatus {
 export function CallsPage() {
   const id = useId();
   const { campaignId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
-  const param = params.get('status');
-  const status = isCallStatus(param) ? param : null;
+  const [status, setStatus] = useStatusParam(isCallStatus);
   const { data, error, loading, refetch, fetchMore, subscribeToMore } = useQuery(CampaignCallsPageQuery, {
     variables: { id: campaignId, status, first: PAGE_SIZE },
   });
@@ -115,28 +114,14 @@ export function CallsPage() {
       <div className="card-header">
         <h2 id={`${id}-title`}>Calls {campaign && <span className="muted count">{campaign.calls.totalCount}</span>}</h2>
         <div className="card-header-tools">
-          <label htmlFor={`${id}-status`} className="visually-hidden">
-            Call status
-          </label>
-          <select
+          <StatusSelect
             id={`${id}-status`}
-            value={status ?? ''}
-            onChange={(event) =>
-              setParams((prev) => {
-                const next = new URLSearchParams(prev);
-                if (event.target.value) next.set('status', event.target.value);
-                else next.delete('status');
-                return next;
-              })
-            }
-          >
-            <option value="">All statuses</option>
-            {CALL_STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {humanize(value)}
-              </option>
-            ))}
-          </select>
+            label="Call status"
+            hideLabel
+            statuses={CALL_STATUSES}
+            value={status}
+            onChange={setStatus}
+          />
           <button
             type="button"
             className="button"

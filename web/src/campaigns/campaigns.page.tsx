@@ -3,8 +3,8 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql';
 import type { CampaignStatus } from '../gql/graphql';
-import { humanize } from '../shell/format';
 import { EmptyState, ErrorState, Loading } from '../shell/states';
+import { StatusSelect, useStatusParam } from '../shell/status-filter';
 import { CampaignRow } from './campaign-row';
 import { CAMPAIGN_STATUSES } from './campaign-status';
 
@@ -43,8 +43,7 @@ function isStatus(value: string | null): value is CampaignStatus {
 export function CampaignsPage() {
   const id = useId();
   const [params, setParams] = useSearchParams();
-  const statusParam = params.get('status');
-  const status = isStatus(statusParam) ? statusParam : null;
+  const [status, setStatus] = useStatusParam(isStatus);
   const search = params.get('q') ?? '';
   const [searchInput, setSearchInput] = useState(search);
 
@@ -93,15 +92,6 @@ export function CampaignsPage() {
     [subscribeToMore, status, search],
   );
 
-  const setStatus = (value: string) => {
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      if (value) next.set('status', value);
-      else next.delete('status');
-      return next;
-    });
-  };
-
   const campaigns = data?.campaigns;
   const filtered = Boolean(status || search);
 
@@ -133,15 +123,13 @@ export function CampaignsPage() {
           />
         </div>
         <div className="field field-inline">
-          <label htmlFor={`${id}-status`}>Status</label>
-          <select id={`${id}-status`} value={status ?? ''} onChange={(event) => setStatus(event.target.value)}>
-            <option value="">All statuses</option>
-            {CAMPAIGN_STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {humanize(value)}
-              </option>
-            ))}
-          </select>
+          <StatusSelect
+            id={`${id}-status`}
+            label="Status"
+            statuses={CAMPAIGN_STATUSES}
+            value={status}
+            onChange={setStatus}
+          />
         </div>
       </div>
 

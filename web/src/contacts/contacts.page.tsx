@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router-dom';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql';
 import type { ContactStatus } from '../gql/graphql';
@@ -7,6 +7,7 @@ import { useCallContact } from '../calls/use-call-contact';
 import { errorMessage } from '../shell/errors';
 import { humanize } from '../shell/format';
 import { EmptyState, ErrorState, Loading } from '../shell/states';
+import { StatusSelect, useStatusParam } from '../shell/status-filter';
 import { ContactRow } from './contact-row';
 import { CONTACT_STATUSES } from './contact-status';
 
@@ -54,9 +55,7 @@ function isContactStatus(value: string | null): value is ContactStatus {
 export function ContactsPage() {
   const id = useId();
   const { campaignId = '' } = useParams();
-  const [params, setParams] = useSearchParams();
-  const param = params.get('status');
-  const status = isContactStatus(param) ? param : null;
+  const [status, setStatus] = useStatusParam(isContactStatus);
   const { data, error, loading, refetch, fetchMore, subscribeToMore } = useQuery(CampaignContactsPageQuery, {
     variables: { id: campaignId, status, first: PAGE_SIZE },
   });
@@ -91,28 +90,14 @@ export function ContactsPage() {
           Contacts {campaign && <span className="muted count">{campaign.contacts.totalCount}</span>}
         </h2>
         <div className="card-header-tools">
-          <label htmlFor={`${id}-status`} className="visually-hidden">
-            Contact status
-          </label>
-          <select
+          <StatusSelect
             id={`${id}-status`}
-            value={status ?? ''}
-            onChange={(event) =>
-              setParams((prev) => {
-                const next = new URLSearchParams(prev);
-                if (event.target.value) next.set('status', event.target.value);
-                else next.delete('status');
-                return next;
-              })
-            }
-          >
-            <option value="">All statuses</option>
-            {CONTACT_STATUSES.map((value) => (
-              <option key={value} value={value}>
-                {humanize(value)}
-              </option>
-            ))}
-          </select>
+            label="Contact status"
+            hideLabel
+            statuses={CONTACT_STATUSES}
+            value={status}
+            onChange={setStatus}
+          />
           <button type="button" className="button button-ghost" onClick={() => void refetch()} disabled={loading}>
             Refresh
           </button>
