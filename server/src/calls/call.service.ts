@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import type { CallEventPayload } from '../events';
 import { CALL_STATUSES, CALL_STATUS_RANK, CallModel, FINAL_CALL_STATUSES } from './call.model';
 import type { Call, CallStatus } from './call.model';
+import { callFindAndUpdate } from '../dispatch/direct-writes';
 
 /**
  * Call state changes. Every one is a conditional update whose filter names the statuses a
@@ -87,7 +88,7 @@ export async function advanceCall(
     filter['provider'] = guard.provider;
     if (guard.providerCallId) filter['providerCallId'] = { $in: [null, guard.providerCallId] };
   }
-  const updated = await CallModel.findOneAndUpdate(filter, { $set }, { returnDocument: 'after', lean: true });
+  const updated = await callFindAndUpdate(filter, { $set });
   if (!updated && change.answeredAt && change.status === 'IN_PROGRESS') {
     // An "answered" that arrived after the final status still tells us when the call was answered.
     await CallModel.updateOne(
@@ -100,9 +101,5 @@ export async function advanceCall(
 
 /** Records the provider's id of a call once (the webhook may have brought it first). */
 export async function setProviderCallId(callId: Types.ObjectId | string, providerCallId: string) {
-  return CallModel.findOneAndUpdate(
-    { _id: callId, providerCallId: null },
-    { $set: { providerCallId } },
-    { returnDocument: 'after', lean: true },
-  );
+  return callFindAndUpdate({ _id: callId, providerCallId: null }, { $set: { providerCallId } });
 }

@@ -26,6 +26,7 @@ import { credentialsFor, defaultCallsPerSecond } from '../providers/registry';
 import type { ProviderSet } from '../providers/registry';
 import { isWithinWindow, nextWindowOpening, windowZone } from './calling-window';
 import type { Leases, LeaseResult } from './leases';
+import { campaignUpdate, contactFindAndUpdate, contactUpdate, insertCall } from './direct-writes';
 import { contactOutcome } from './retry-policy';
 import { callEndedChannel } from './signals';
 import type { Signals, Waiter } from './signals';
@@ -41,7 +42,7 @@ import type { Signals, Waiter } from './signals';
  */
 
 /** What a counter update returns for the event that carries its numbers. */
-const PROGRESS_FIELDS = {
+const PROGRESS_FIELDS: Record<string, 1> = {
   revision: 1,
   status: 1,
   stats: 1,
@@ -368,16 +369,15 @@ export class DispatchEngine {
     const sort: Record<string, 1 | -1> =
       mode === 'LIFO' ? { _id: -1 } : mode === 'PRIORITY' ? { priority: -1, _id: 1 } : { _id: 1 };
     const now = new Date();
-    const before = await ContactModel.findOneAndUpdate(
+    return contactFindAndUpdate(
       {
         campaignId: campaign._id,
         status: { $in: WAITING },
         $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }],
       },
       { $set: { status: 'CALLING', currentCallId: callId, slotId, nextAttemptAt: null }, $inc: { attempts: 1 } },
-      { sort, returnDocument: 'before', lean: true },
+      { sort, returnDocument: 'before' },
     );
-    return (before as ContactLean | null) ?? null;
   }
 
   /** The counters of a claim (the caller sends this straight after the claim returns). */
@@ -385,13 +385,13 @@ export class DispatchEngine {
     // The updated numbers travel with the event (PROGRESS_FIELDS), so dashboards need no read.
     let after: Parameters<typeof progressPayload>[0] | null;
     try {
-      after = await CampaignModel.findOneAndUpdate(
-        { _id: campaign._id },
+      after = await campaignUpdate<Parameters<typeof progressPayload>[0]>(
+        campaign._id,
         {
           $inc: { ...transitionInc(before.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1, revision: 1 },
           $set: { lastCallAt: new Date() },
         },
-        { returnDocument: 'after', projection: PROGRESS_FIELDS, lean: true },
+        PROGRESS_FIELDS,
       );
     } catch (error) {
       sendHeld(events);
@@ -444,7 +444,7 @@ export class DispatchEngine {
   ): Promise<CallLean | null> {
     const now = new Date();
     try {
-      const doc = await CallModel.create({
+      return await insertCall({
         _id: callId,
         organizationId: campaign.organizationId,
         campaignId: campaign._id,
@@ -452,13 +452,11 @@ export class DispatchEngine {
         phoneId: phone._id,
         attempt,
         provider: phone.provider,
-        status: 'INITIATED',
         callbackToken: this.callbackTokenFor(callId),
         startedAt: now,
         leaseExpiresAt: new Date(now.getTime() + this.leaseMs),
         slotId,
       });
-      return doc.toObject() as CallLean;
     } catch (error) {
       if ((error as { code?: number }).code === 11000) {
         // The unique (campaign, contact, attempt) index refused a second call for this attempt:
@@ -684,7 +682,7 @@ export class DispatchEngine {
     );
     if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED')
       outcome = { status: 'SKIPPED', skipReason: 'campaign cancelled' };
-    const res = await ContactModel.updateOne(
+    const moved = await contactUpdate(
       { _id: contact._id, status: 'CALLING', currentCallId: call._id },
       {
         $set: {
@@ -697,15 +695,13 @@ export class DispatchEngine {
         },
       },
     );
-    if (res.modifiedCount !== 1) return null;
+    if (!moved) return null;
     // Counted here, where exactly one of slot and sweeper moves the contact.
     callOutcome(String(call.status));
     // Returns the campaign as it is now: the slot's next round needs it anyway.
-    const after = await CampaignModel.findOneAndUpdate(
-      { _id: campaign._id },
-      { $inc: { ...transitionInc('CALLING', outcome.status), revision: 1 } },
-      { returnDocument: 'after', lean: true },
-    );
+    const after = await campaignUpdate<CampaignLean>(campaign._id, {
+      $inc: { ...transitionInc('CALLING', outcome.status), revision: 1 },
+    });
     if (known?.events) known.events.held = () => void this.publishCampaign(campaign, after);
     else void this.publishCampaign(campaign, after);
     if (outcome.status === 'RETRY_SCHEDULED') {
