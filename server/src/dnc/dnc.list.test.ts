@@ -59,4 +59,30 @@ describe('DoNotCallList', () => {
     expect(await small.has(org, '+14155550203')).toBe(false);
     expect(queries).toBeGreaterThanOrEqual(before + 3); // the load, then one query per check
   });
+
+  it('shares one version read among checks made at once, and still sees an add made before a check', async () => {
+    const org = String(new Types.ObjectId());
+    const api = new DoNotCallList(redis, 'dnc3');
+    const worker = new DoNotCallList(redis, 'dnc3');
+    await worker.has(org, '+14155550300');
+    let gets = 0;
+    const counter = new Redis(infra.redisUrl);
+    await counter.monitor().then((monitor) =>
+      monitor.on('monitor', (_time: string, args: string[]) => {
+        if (args[0]?.toLowerCase() === 'get' && args[1] === `dnc3:dnc:version:${org}`) gets += 1;
+      }),
+    );
+    const checks = Array.from({ length: 50 }, (_, i) => worker.has(org, `+1415555${String(400 + i).padStart(4, '0')}`));
+    expect(await Promise.all(checks)).toEqual(Array.from({ length: 50 }, () => false));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(gets).toBe(1);
+
+    // An add that returned before a check began is seen by that check, even while an earlier
+    // check's read is on its way.
+    const early = worker.has(org, '+14155550501');
+    await api.add(org, ['+14155550501'], 'US');
+    expect(await worker.has(org, '+14155550501')).toBe(true);
+    await early;
+    counter.disconnect();
+  });
 });
