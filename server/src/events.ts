@@ -42,9 +42,28 @@ export type DialwaveEvent =
 /** The Redis pub/sub channel carrying every event of one deployment (one prefix). */
 export const eventsChannel = (prefix: string): string => `${prefix}:events`;
 
-/** Publishes events on the deployment's channel. Needs a connection not in subscriber mode. */
+/**
+ * What travels on the channel: one event, or several published in the same turn of the event
+ * loop (see EventPublisher).
+ */
+export type EventMessage = DialwaveEvent | { type: 'batch'; events: DialwaveEvent[] };
+
+/** Most events in one batch message (keeps messages well under a few hundred kB). */
+const MAX_BATCH = 200;
+
+/**
+ * Publishes events on the deployment's channel. Needs a connection not in subscriber mode.
+ *
+ * Events published in the same turn of the event loop go out as one PUBLISH of a batch: a dial
+ * makes four or five events within milliseconds, and across a thousand lines one message each
+ * was a fifth of the engine's Redis commands. Order is kept (one connection, one channel); the
+ * cost is at most one turn of the loop of latency. A single event is sent as itself.
+ */
 export class EventPublisher {
   private readonly channel: string;
+  /** The batch of this turn of the event loop, until it is sent (or full). */
+  private batch: { messages: string[]; sent: Promise<void> } | null = null;
+
   constructor(
     private readonly redis: Redis,
     prefix: string,
@@ -52,8 +71,27 @@ export class EventPublisher {
     this.channel = eventsChannel(prefix);
   }
 
-  async publish(event: DialwaveEvent): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify(event));
+  /** Resolves once the message holding the event was published; rejects if that failed. */
+  publish(event: DialwaveEvent): Promise<void> {
+    let batch = this.batch;
+    if (!batch) {
+      const messages: string[] = [];
+      const sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send(messages));
+      batch = { messages, sent };
+      this.batch = batch;
+    }
+    batch.messages.push(JSON.stringify(event));
+    // Full: it still goes out on this turn, and the next event starts another (order is kept).
+    if (batch.messages.length >= MAX_BATCH) this.batch = null;
+    return batch.sent;
+  }
+
+  private async send(messages: string[]): Promise<void> {
+    if (this.batch?.messages === messages) this.batch = null;
+    await this.redis.publish(
+      this.channel,
+      messages.length === 1 ? messages[0]! : `{"type":"batch","events":[${messages.join(',')}]}`,
+    );
   }
 
   campaignChanged(organizationId: string, campaignId: string, progress?: ProgressPayload): Promise<void> {

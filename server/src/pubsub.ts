@@ -3,7 +3,7 @@ import type { PubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import { eventsChannel } from './events';
-import type { DialwaveEvent } from './events';
+import type { EventMessage } from './events';
 
 /**
  * The subscribing side of Dialwave's events, over Redis (the publishing side is
@@ -18,7 +18,7 @@ import type { DialwaveEvent } from './events';
  */
 export type Topics = {
   /** Every event of one deployment (one REDIS_PREFIX). */
-  [topic: string]: [DialwaveEvent];
+  [topic: string]: [EventMessage];
 };
 
 export interface LivePubSub {

@@ -2,7 +2,7 @@ import { CampaignModel } from '../campaigns/campaign.model';
 import type { CampaignDoc } from '../campaigns/campaign.model';
 import { campaignProgress } from '../campaigns/campaign.service';
 import type { CampaignProgressView } from '../campaigns/campaign.service';
-import type { CallEventPayload, DialwaveEvent, ProgressPayload } from '../events';
+import type { CallEventPayload, DialwaveEvent, EventMessage, ProgressPayload } from '../events';
 import type { LivePubSub } from '../pubsub';
 import { logger } from '../logger';
 
@@ -149,7 +149,7 @@ export class LiveHub {
   private readonly campaigns = new Channels<CampaignDoc>();
   private readonly coalesce = new Map<string, CoalesceState>();
   private readonly pacing: { max: number; windowMs: number; spacingMs: number };
-  private loop: AsyncIterator<DialwaveEvent> | null = null;
+  private loop: AsyncIterator<EventMessage> | null = null;
   private closed = false;
   /** Campaign reads made to build snapshots; exposed for tests and benches. */
   computed = 0;
@@ -173,10 +173,13 @@ export class LiveHub {
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        try {
-          this.onEvent(next.value);
-        } catch (error) {
-          logger.error({ err: error }, 'live event handling failed');
+        const events = next.value.type === 'batch' ? next.value.events : [next.value];
+        for (const event of events) {
+          try {
+            this.onEvent(event);
+          } catch (error) {
+            logger.error({ err: error }, 'live event handling failed');
+          }
         }
       }
     })();

@@ -1,0 +1,67 @@
+import { Redis } from 'ioredis';
+import { startRedisServer } from './redis';
+import type { RedisServerHandle } from './redis';
+import { EventPublisher, eventsChannel } from './events';
+import type { CallEventPayload, EventMessage } from './events';
+
+// Events of one turn of the event loop travel as one message, in order.
+describe('EventPublisher', () => {
+  let server: RedisServerHandle;
+  let publisher: Redis;
+  let subscriber: Redis;
+  const received: EventMessage[] = [];
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    publisher = new Redis(server.url);
+    subscriber = new Redis(server.url);
+    subscriber.on('message', (_channel: string, message: string) => received.push(JSON.parse(message) as EventMessage));
+    await subscriber.subscribe(eventsChannel('ev'));
+  });
+
+  afterAll(async () => {
+    publisher?.disconnect();
+    subscriber?.disconnect();
+    await server?.stop();
+  });
+
+  const call = (id: string): CallEventPayload => ({
+    id,
+    campaignId: 'c1',
+    contactId: 'k1',
+    attempt: 1,
+    status: 'INITIATED',
+    providerCallId: null,
+    startedAt: new Date(0).toISOString(),
+    answeredAt: null,
+    endedAt: null,
+    durationSeconds: null,
+    error: null,
+  });
+
+  const settle = async (count: number) => {
+    for (let i = 0; i < 100 && received.length < count; i++) await new Promise((r) => setTimeout(r, 10));
+  };
+
+  it('sends the events of one turn as one batch, a lone event as itself, in order', async () => {
+    received.length = 0;
+    const events = new EventPublisher(publisher, 'ev');
+    await Promise.all(Array.from({ length: 250 }, (_, i) => events.callChanged('o1', call(`a${i}`))));
+    await events.campaignChanged('o1', 'c1');
+    await settle(3);
+    // 250 events: a full batch of 200, then the other 50; then the lone campaign event.
+    expect(received.map((m) => (m.type === 'batch' ? m.events.length : m.type))).toEqual([200, 50, 'campaign.changed']);
+    const ids = received
+      .flatMap((m) => (m.type === 'batch' ? m.events : [m]))
+      .map((e) => e.type === 'call.changed' && e.call.id);
+    expect(ids.slice(0, 250)).toEqual(Array.from({ length: 250 }, (_, i) => `a${i}`));
+  });
+
+  it('rejects the publishers of a batch that could not be sent', async () => {
+    const broken = new Redis(server.url, { lazyConnect: true, enableOfflineQueue: false });
+    const events = new EventPublisher(broken, 'ev');
+    const results = await Promise.allSettled([events.campaignChanged('o1', 'c1'), events.campaignChanged('o1', 'c2')]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    broken.disconnect();
+  });
+});
