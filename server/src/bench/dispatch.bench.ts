@@ -162,6 +162,13 @@ async function runCampaigns(env: Env, ids: Types.ObjectId[], timeoutMs: number):
   return clients;
 }
 
+/** CPU seconds the redis-server process has used (INFO cpu), in ms. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? 0);
+  return (field('used_cpu_sys') + field('used_cpu_user')) * 1000;
+}
+
 async function commandCount(redis: Redis): Promise<number> {
   return [...(await commandStats(redis)).values()].reduce((a, b) => a + b, 0);
 }
@@ -468,16 +475,19 @@ export async function runDispatchBench(): Promise<void> {
       const t1 = Date.now();
       const cpu0 = process.cpuUsage();
       const mongoCpu0 = await mongo?.cpuMs();
+      const redisCpu0 = await redisCpuMs(redis);
       await runCampaigns(env, ids, 300_000);
       const seconds = (Date.now() - t1) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const mongoCpu = mongoCpu0 === undefined ? undefined : (await mongo!.cpuMs())! - mongoCpu0;
+      const redisCpu = (await redisCpuMs(redis)) - redisCpu0;
       const after = await commandCount(redis);
       const calls = sim.ledger.length;
       // CPU time per call does not depend on what else the machine runs; calls/s does.
       out(
         `  CPU per call: ${((cpu.user + cpu.system) / 1000 / calls).toFixed(2)} ms in the bench process (engine, webhooks, drivers)` +
-          (mongoCpu === undefined ? '' : `, ${(mongoCpu / calls).toFixed(2)} ms in the MongoDB process`),
+          (mongoCpu === undefined ? '' : `, ${(mongoCpu / calls).toFixed(2)} ms in the MongoDB process`) +
+          `, ${(redisCpu / calls).toFixed(2)} ms in redis-server`,
       );
       if (process.env['BENCH_DISPATCH_TRACE']) {
         const statsAfter = await commandStats(redis);
