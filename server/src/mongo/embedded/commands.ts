@@ -110,23 +110,9 @@ function num(value: unknown, fallback: number): number {
 /** Entries matching `filter`, in natural order, through an index when one fits. */
 function matching(coll: Collection | undefined, filterDoc: Doc | undefined, filter: Filter, limit = Infinity): Entry[] {
   if (!coll) return [];
-  const out: Entry[] = [];
   const found = coll.lookup(filterDoc);
-  const source = found?.entries ?? coll.all();
-  if (found && filterDoc && found.covered.length > 0) {
-    // The lookup already decided these conditions for every candidate: test only the rest.
-    // (`filter` is the full filter, compiled by the caller, which also validated it.)
-    const rest: Doc = {};
-    for (const [k, v] of Object.entries(filterDoc)) if (!found.covered.includes(k)) rest[k] = v;
-    filter = compileFilter(rest);
-  }
-  for (const entry of source) {
-    if (filter.test(entry.doc)) {
-      out.push(entry);
-      if (out.length >= limit) break;
-    }
-  }
-  return out;
+  if (!found) return firstMatches(coll.all(), filter, limit);
+  return firstMatches(found.entries, restFilter(filterDoc, found.covered, filter), limit);
 }
 
 /** Entries matching a filter with an optional sort, of which the caller wants the first `limit`. */
@@ -138,9 +124,38 @@ function select(
 ): Entry[] {
   const filter = compileFilter(filterDoc);
   const hasSort = sort !== undefined && Object.keys(sort).length > 0;
-  const entries = matching(coll, filterDoc, filter, hasSort ? Infinity : limit);
-  if (hasSort) sortDocs(entries, sort, (e) => e.doc);
+  if (!hasSort) return matching(coll, filterDoc, filter, limit);
+  // Walking an index in sort order stops after `limit` matches: a claim reads a few contacts of
+  // its bucket instead of testing and sorting all of them (130 ms among 100,000).
+  const ordered = coll?.ordered(filterDoc, sort);
+  if (ordered) return firstMatches(ordered.entries, restFilter(filterDoc, ordered.covered, filter), limit);
+  const entries = matching(coll, filterDoc, filter);
+  sortDocs(entries, sort, (e) => e.doc);
   return entries.length > limit ? entries.slice(0, limit) : entries;
+}
+
+/**
+ * `filter` without the conditions an index already decided for every candidate it gives
+ * (`filter` is the full filter, compiled by the caller, which also validated it). It matters for
+ * `{_id: {$in: [...1,000 ids]}}`, which mingo tests by hashing the whole list per document.
+ */
+function restFilter(filterDoc: Doc | undefined, covered: string[], filter: Filter): Filter {
+  if (!filterDoc || covered.length === 0) return filter;
+  const rest: Doc = {};
+  for (const [k, v] of Object.entries(filterDoc)) if (!covered.includes(k)) rest[k] = v;
+  return compileFilter(rest);
+}
+
+/** The first `limit` entries of `source` that pass `filter`, in its order. */
+function firstMatches(source: Iterable<Entry>, filter: Filter, limit: number): Entry[] {
+  const out: Entry[] = [];
+  for (const entry of source) {
+    if (filter.test(entry.doc)) {
+      out.push(entry);
+      if (out.length >= limit) break;
+    }
+  }
+  return out;
 }
 
 /** Builds a `cursor` reply: a first batch now, the rest kept for getMore. */
