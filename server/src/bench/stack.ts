@@ -98,7 +98,8 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
       JWT_SECRET: jwtSecret,
       ...env,
     });
-    const app = await startApp({ config, mongoUri, redisUrl: redis.url });
+    // The live bench counts the API's MongoDB commands.
+    const app = await startApp({ config, mongoUri, redisUrl: redis.url, monitorCommands: true });
     return {
       url: app.url,
       app,

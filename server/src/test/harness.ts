@@ -101,7 +101,13 @@ export async function startTestStack(
 ): Promise<TestStack> {
   const infra = await startTestInfra(options);
   try {
-    const app = await startApp({ config: testConfig(infra, env), mongoUri: infra.mongoUri, redisUrl: infra.redisUrl });
+    const app = await startApp({
+      config: testConfig(infra, env),
+      mongoUri: infra.mongoUri,
+      redisUrl: infra.redisUrl,
+      // Tests count the commands a request sends (DataLoader checks).
+      monitorCommands: true,
+    });
     return {
       ...infra,
       app,

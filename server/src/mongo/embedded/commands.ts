@@ -20,6 +20,8 @@ import type { Doc } from './values';
 
 /** The wire version of MongoDB 7.0; the driver (7.x) accepts 9–29. */
 const MAX_WIRE_VERSION = 21;
+/** The MongoDB version this server answers as (buildInfo, serverStatus). */
+const SERVER_VERSION = '7.0.0';
 const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 const MAX_MESSAGE_SIZE = 48_000_000;
 const MAX_WRITE_BATCH_SIZE = 100_000;
@@ -38,6 +40,7 @@ type Handler = (cmd: Doc, db: string, ctx: CommandContext) => Doc;
 export function runCommand(cmd: Doc, db: string, ctx: CommandContext): Doc {
   ctx.store.counters.commands++;
   const name = Object.keys(cmd)[0] ?? '';
+  countOp(ctx.store.opcounters, name, cmd);
   const handler = Object.prototype.hasOwnProperty.call(HANDLERS, name) ? HANDLERS[name] : undefined;
   try {
     if (!handler) {
@@ -57,6 +60,27 @@ export function runCommand(cmd: Doc, db: string, ctx: CommandContext): Doc {
     if (err instanceof MongoCommandError) return err.toReply();
     return translateMingoError(err).toReply();
   }
+}
+
+/** Counts a command as mongod's opcounters do (writes by document or statement). */
+function countOp(op: Store['opcounters'], name: string, cmd: Doc): void {
+  const many = (field: string) => (Array.isArray(cmd[field]) ? (cmd[field] as unknown[]).length : 0);
+  if (name === 'insert') op.insert += many('documents');
+  else if (name === 'update') op.update += many('updates');
+  else if (name === 'delete') op.delete += many('deletes');
+  else if (name === 'find') op.query++;
+  else if (name === 'getMore') op.getmore++;
+  else op.command++;
+}
+
+/** The part of mongod's serverStatus that tools read most: operation counters and connections. */
+function serverStatus(_cmd: Doc, _db: string, ctx: CommandContext): Doc {
+  return {
+    process: 'mongod',
+    version: SERVER_VERSION,
+    opcounters: { ...ctx.store.opcounters },
+    ok: 1,
+  };
 }
 
 function hello(cmd: Doc, _db: string, ctx: CommandContext): Doc {
@@ -731,7 +755,7 @@ function ok(): Doc {
 
 function buildInfo(): Doc {
   return {
-    version: '7.0.0',
+    version: SERVER_VERSION,
     gitVersion: 'embedded',
     versionArray: [7, 0, 0, 0],
     bits: 64,
@@ -758,6 +782,7 @@ const HANDLERS: Record<string, Handler> = {
   ping: ok,
   buildInfo,
   buildinfo: buildInfo,
+  serverStatus,
   getParameter,
   insert,
   find,

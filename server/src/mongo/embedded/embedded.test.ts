@@ -586,6 +586,26 @@ describe('strictness', () => {
   });
 });
 
+describe('serverStatus', () => {
+  it('counts operations as mongod does: documents inserted, statements updated, finds, other commands', async () => {
+    const Coll = await freshModel(itemSchema());
+    const ops = async () =>
+      ((await conn.db!.admin().command({ serverStatus: 1 })) as { opcounters: Record<string, number> }).opcounters;
+    const before = await ops();
+    await Coll.insertMany([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
+    await Coll.updateOne({ name: 'a' }, { $set: { qty: 1 } });
+    await Coll.find({ name: 'b' }).lean();
+    await Coll.findOneAndUpdate({ name: 'c' }, { $set: { qty: 2 } }).lean();
+    const after = await ops();
+    // At least: a real MongoDB may count other clients' operations meanwhile.
+    expect(after['insert']! - before['insert']!).toBeGreaterThanOrEqual(3);
+    expect(after['update']! - before['update']!).toBeGreaterThanOrEqual(1);
+    expect(after['query']! - before['query']!).toBeGreaterThanOrEqual(1);
+    // findAndModify and the serverStatus itself are commands.
+    expect(after['command']! - before['command']!).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('databases', () => {
   it('drops a database', async () => {
     const other = conn.useDb(`embedded_drop_${randomBytes(4).toString('hex')}`, { useCache: false });

@@ -27,6 +27,8 @@ export class Store {
   private readonly cursors = new Map<number, Cursor>();
   /** Counters for tests and benchmarks (e.g. to prove a cursor used getMore). */
   readonly counters = { commands: 0, getMores: 0, cursorsOpened: 0 };
+  /** mongod's `serverStatus.opcounters`: documents inserted, statements updated/deleted, finds, getMores, other commands. */
+  readonly opcounters = { insert: 0, query: 0, update: 0, delete: 0, getmore: 0, command: 0 };
 
   collection(db: string, name: string): Collection | undefined {
     return this.databases.get(db)?.get(name);
