@@ -183,6 +183,22 @@ class Index {
     }
   }
 
+  /**
+   * Whether every indexed field of `next` holds what it held in `prev` (the same primitives,
+   * the same shared BSON instances, equal Dates), so the keys are the same without computing
+   * them. A partial index's membership depends on other fields too: never skipped.
+   */
+  fieldsUnchanged(prev: Doc, next: Doc): boolean {
+    if (this.partial) return false;
+    for (const field of this.fields) {
+      const a = getPathValues(prev, field);
+      const b = getPathValues(next, field);
+      if (a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) if (!sameScalar(a[i], b[i])) return false;
+    }
+    return true;
+  }
+
   /** Whether keys `a` and `b` (one document's, before and after an update) index it alike. */
   sameKeys(a: IndexKey[], b: IndexKey[]): boolean {
     if (a.length !== b.length) return false;
@@ -195,6 +211,12 @@ class Index {
       return !this.tree || k.values.every((v, f) => compareValues(v, other.values[f]) === 0);
     });
   }
+}
+
+/** Identical as index key values: the same primitive or instance, or Dates of one instant. */
+function sameScalar(a: unknown, b: unknown): boolean {
+  if (Object.is(a, b)) return true;
+  return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
 }
 
 /**
@@ -348,14 +370,23 @@ export class Collection {
   /** Swaps in `next` for the document of `entry` (same `_id`); throws DuplicateKey. */
   replace(entry: Entry, next: Doc): void {
     const id = this.idKeyOf(entry.doc);
-    const newKeys = this.checkUnique(next, id);
-    for (const [index, k] of newKeys) {
+    const moves: Array<[Index, IndexKey[], IndexKey[]]> = [];
+    // Checked for every index before any moves, so a clash changes nothing.
+    for (const index of this.indexes.values()) {
+      // Most updates leave most indexes' fields as they were (a status change touches two of a
+      // contact's six indexes): then its keys cannot have changed, and none are computed.
+      if (index.fieldsUnchanged(entry.doc, next)) continue;
+      const keys = index.keysOf(next);
+      if (index.unique) {
+        const clash = index.conflict(keys, id);
+        if (clash) throw this.duplicate(index.name, index.fields, clash.values);
+      }
       const old = index.keysOf(entry.doc);
-      // Most updates leave most indexes' keys as they were (a status change moves two of a
-      // contact's six): nothing to move then.
-      if (index.sameKeys(old, k)) continue;
+      if (!index.sameKeys(old, keys)) moves.push([index, old, keys]);
+    }
+    for (const [index, old, keys] of moves) {
       index.remove(old, id, entry);
-      index.add(k, id, entry);
+      index.add(keys, id, entry);
     }
     entry.doc = next;
   }

@@ -360,6 +360,22 @@ describe('updates', () => {
     expect(noop).toMatchObject({ matchedCount: 1, modifiedCount: 0 });
   });
 
+  it('counts a document modified only when its BSON changes', async () => {
+    const coll = conn.db!.collection(`bson_${randomBytes(3).toString('hex')}`);
+    const at = new Date(1_700_000_000_000);
+    const { insertedId } = await coll.insertOne({ n: 1.5, at, sub: { a: 1, b: [1, 2] }, nil: null, z: 0 });
+    const modified = async (update: Record<string, unknown>) =>
+      (await coll.updateOne({ _id: insertedId }, update)).modifiedCount;
+    expect(await modified({ $set: { n: 1.5, at: new Date(at.getTime()), sub: { a: 1, b: [1, 2] }, nil: null } })).toBe(
+      0,
+    );
+    expect(await modified({ $set: { 'sub.b': [1, 2, 3] } })).toBe(1);
+    expect(await modified({ $set: { sub: { b: [1, 2, 3], a: 1 } } })).toBe(1); // field order is BSON too
+    expect(await modified({ $set: { nil: 0 } })).toBe(1);
+    expect(await modified({ $set: { at: new Date(at.getTime() + 1) } })).toBe(1);
+    expect(await coll.findOne({ at: new Date(at.getTime() + 1) })).toMatchObject({ nil: 0, n: 1.5 });
+  });
+
   it('reports matched, modified and deleted counts', async () => {
     const Items = await seedItems();
     const many = await Items.updateMany({ status: 'A' }, { $set: { status: 'B' } });
