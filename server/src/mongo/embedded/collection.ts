@@ -10,7 +10,7 @@ import { Query } from 'mingo';
 import BTree from 'sorted-btree';
 import { MongoCommandError, translateMingoError } from './errors';
 import type { SortSpec } from './query';
-import { canonicalKey, compareValues, getPathValues, isPlainObject } from './values';
+import { canonicalKey, compareValues, getPathValues, isPlainObject, quickSame } from './values';
 import type { Doc } from './values';
 
 /** A stored document and its insertion sequence (natural order). */
@@ -25,11 +25,6 @@ const SEP = '\u0000';
 const MAX_LOOKUP_KEYS = 10_000;
 /** Cap on the buckets an ordered walk merges (one cursor each); beyond it, collect and sort. */
 const MAX_MERGED_BUCKETS = 1_000;
-
-interface IndexKey {
-  key: string;
-  values: unknown[];
-}
 
 /** A key in an index tree: the indexed values, then the entry's natural order. */
 interface TreeKey {
@@ -46,6 +41,9 @@ interface Bucket {
   /** The parts joined: a key of the unique map when the bucket covers every field. */
   key: string;
 }
+
+/** A document's key in one index: the bucket of every field's values. */
+type IndexKey = Bucket;
 
 /** A secondary index: its keys in index order, plus canonical key → ids for unique checks. */
 class Index {
@@ -122,23 +120,8 @@ class Index {
     if (this.partial && !this.partial.test(doc)) return [];
     const perField = this.fields.map((f) => getPathValues(doc, f));
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return [];
-    let combos: IndexKey[] = [{ key: '', values: [] }];
-    for (const vals of perField) {
-      const seen = new Set<string>();
-      const next: IndexKey[] = [];
-      for (const v of vals) {
-        const k = canonicalKey(v);
-        if (seen.has(k)) continue;
-        seen.add(k);
-        for (const c of combos)
-          next.push({
-            key: c.values.length === 0 ? k : `${c.key}${SEP}${k}`,
-            values: [...c.values, v],
-          });
-      }
-      combos = next;
-    }
-    return combos;
+    // Every combination of the fields' values (several only for arrays): no cap, a document has them all.
+    return bucketsOf(perField, Infinity)!;
   }
 
   add(keys: IndexKey[], id: string, entry: Entry): void {
@@ -185,7 +168,7 @@ class Index {
 
   /**
    * Whether every indexed field of `next` holds what it held in `prev` (the same primitives,
-   * the same shared BSON instances, equal Dates), so the keys are the same without computing
+   * the same shared BSON instances, equal Dates and subdocuments: `quickSame`), so the keys are the same without computing
    * them. A partial index's membership depends on other fields too: never skipped.
    */
   fieldsUnchanged(prev: Doc, next: Doc): boolean {
@@ -194,7 +177,7 @@ class Index {
       const a = getPathValues(prev, field);
       const b = getPathValues(next, field);
       if (a.length !== b.length) return false;
-      for (let i = 0; i < a.length; i++) if (!sameScalar(a[i], b[i])) return false;
+      for (let i = 0; i < a.length; i++) if (quickSame(a[i], b[i]) !== true) return false;
     }
     return true;
   }
@@ -211,12 +194,6 @@ class Index {
       return !this.tree || k.values.every((v, f) => compareValues(v, other.values[f]) === 0);
     });
   }
-}
-
-/** Identical as index key values: the same primitive or instance, or Dates of one instant. */
-function sameScalar(a: unknown, b: unknown): boolean {
-  if (Object.is(a, b)) return true;
-  return a instanceof Date && b instanceof Date && Object.is(a.getTime(), b.getTime());
 }
 
 /**

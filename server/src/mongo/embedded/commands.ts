@@ -15,7 +15,7 @@ import { DEFAULT_FIRST_BATCH } from './store';
 import type { Store } from './store';
 import { applyUpdate, isOperatorUpdate, upsertBase, validateUpdate } from './update';
 import type { UpdateSpec } from './update';
-import { canonicalKey, compareValues, deepClone, getPathValues, isPlainObject } from './values';
+import { canonicalKey, compareValues, deepClone, getPathValues, isPlainObject, quickSame } from './values';
 import type { Doc } from './values';
 
 /** The wire version of MongoDB 7.0; the driver (7.x) accepts 9–29. */
@@ -294,43 +294,6 @@ function sameBson(a: Doc, b: Doc): boolean {
   // documents only settles what it cannot (other BSON classes, e.g. Int32 vs a number).
   const quick = quickSame(a, b);
   return quick === 'unknown' ? Buffer.from(serialize(a)).equals(Buffer.from(serialize(b))) : quick;
-}
-
-/** Same BSON, as far as a structural walk can tell: plain objects, arrays, primitives, Dates, shared instances. */
-function quickSame(a: unknown, b: unknown): boolean | 'unknown' {
-  if (Object.is(a, b)) return true;
-  // undefined serializes as null.
-  if (a == null || b == null) return a == null && b == null ? 'unknown' : false;
-  if (typeof a !== 'object' || typeof b !== 'object') {
-    // Distinct primitives (or a primitive and an object): different bytes, unless a number
-    // meets a BSON number class.
-    return typeof a === 'object' || typeof b === 'object' ? 'unknown' : false;
-  }
-  if (a instanceof Date || b instanceof Date)
-    return a instanceof Date && b instanceof Date ? Object.is(a.getTime(), b.getTime()) : 'unknown';
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b)) return 'unknown';
-    if (a.length !== b.length) return false;
-    let result: boolean | 'unknown' = true;
-    for (let i = 0; i < a.length; i++) {
-      const r = quickSame(a[i], b[i]);
-      if (r === false) return false;
-      if (r === 'unknown') result = 'unknown';
-    }
-    return result;
-  }
-  if (!isPlainObject(a) || !isPlainObject(b)) return 'unknown';
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  // Field order is part of BSON.
-  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
-  let result: boolean | 'unknown' = true;
-  for (const k of ka) {
-    const r = quickSame(a[k], b[k]);
-    if (r === false) return false;
-    if (r === 'unknown') result = 'unknown';
-  }
-  return result;
 }
 
 /** Builds and inserts the document of an upsert that matched nothing. */
