@@ -1,6 +1,6 @@
 /**
  * Filters, sort and projection for `find`-like commands. Filters are compiled once per
- * command with mingo; sort uses MongoDB's cross-type order (mingo's differs); projection is
+ * command (common shapes by fast-filter.ts, the rest with mingo); sort uses MongoDB's cross-type order (mingo's differs); projection is
  * done here so stored documents are never touched (operator projections go through mingo on a
  * copy).
  */
@@ -9,6 +9,7 @@ import { Context } from 'mingo/core';
 import * as queryOperators from 'mingo/operators/query';
 import { Query as QueryWithOperators } from 'mingo/query';
 import { MongoCommandError, translateMingoError } from './errors';
+import { compileFast } from './fast-filter';
 import { compareValues, deepClone, getPathValues, isPlainObject } from './values';
 import type { Doc } from './values';
 
@@ -35,9 +36,29 @@ function needsExpressions(value: unknown): boolean {
   return false;
 }
 
-/** Compiles a filter, turning mingo's unknown-operator errors into mongod's (code 2). */
+/**
+ * Compiles a filter: the common shapes without mingo (fast-filter.ts), mingo for the rest and
+ * for the documents the fast matcher leaves undecided, turning mingo's unknown-operator errors
+ * into mongod's (code 2).
+ */
 export function compileFilter(filter: Doc | undefined): Filter {
   if (filter === undefined || Object.keys(filter).length === 0) return MATCH_ALL;
+  const fast = compileFast(filter);
+  if (fast) {
+    let full: Filter | null = null;
+    return {
+      test: (doc) => {
+        const decided = fast(doc);
+        if (decided !== undefined) return decided;
+        full ??= compileWithMingo(filter);
+        return full.test(doc);
+      },
+    };
+  }
+  return compileWithMingo(filter);
+}
+
+function compileWithMingo(filter: Doc): Filter {
   try {
     return needsExpressions(filter) ? new Query(filter, {}) : new QueryWithOperators(filter, { context: QUERY_ONLY });
   } catch (err) {
