@@ -389,7 +389,7 @@ export async function runDispatchBench(): Promise<void> {
   };
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child)`,
+    `Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child; node flags: ${process.execArgv.join(' ') || 'none'})`,
   );
 
   const meanCallMs = (REFILL_CALL_MS[0] + REFILL_CALL_MS[1]) / 2;
