@@ -74,7 +74,7 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/--omit=dev/);
-    expect(dockerfile).toMatch(/CMD \["node", "server\/dist\/main.js"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", "--max-semi-space-size=64", "server\/dist\/main.js"\]/);
     // Every path the image copies exists in the repository.
     for (const match of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
       for (const source of match[1]!.split(' ')) expect(existsSync(path.join(root, source))).toBe(true);
