@@ -73,12 +73,14 @@ function countOp(op: Store['opcounters'], name: string, cmd: Doc): void {
   else op.command++;
 }
 
-/** The part of mongod's serverStatus that tools read most: operation counters and connections. */
+/** The part of mongod's serverStatus that tools read most: operation counters and requests received. */
 function serverStatus(_cmd: Doc, _db: string, ctx: CommandContext): Doc {
   return {
     process: 'mongod',
     version: SERVER_VERSION,
     opcounters: { ...ctx.store.opcounters },
+    // mongod: "the total number of distinct requests that the server has received" (round trips).
+    network: { numRequests: ctx.store.counters.commands },
     ok: 1,
   };
 }

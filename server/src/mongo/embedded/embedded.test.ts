@@ -605,8 +605,10 @@ describe('strictness', () => {
 describe('serverStatus', () => {
   it('counts operations as mongod does: documents inserted, statements updated, finds, other commands', async () => {
     const Coll = await freshModel(itemSchema());
-    const ops = async () =>
-      ((await conn.db!.admin().command({ serverStatus: 1 })) as { opcounters: Record<string, number> }).opcounters;
+    type Status = { opcounters: Record<string, number>; network: { numRequests: number } };
+    const status = async () => (await conn.db!.admin().command({ serverStatus: 1 })) as Status;
+    const ops = async () => (await status()).opcounters;
+    const requestsBefore = (await status()).network.numRequests;
     const before = await ops();
     await Coll.insertMany([{ name: 'a' }, { name: 'b' }, { name: 'c' }]);
     await Coll.updateOne({ name: 'a' }, { $set: { qty: 1 } });
@@ -619,6 +621,8 @@ describe('serverStatus', () => {
     expect(after['query']! - before['query']!).toBeGreaterThanOrEqual(1);
     // findAndModify and the serverStatus itself are commands.
     expect(after['command']! - before['command']!).toBeGreaterThanOrEqual(2);
+    // Round trips: the insertMany is one, with the three other operations and two serverStatus.
+    expect((await status()).network.numRequests - requestsBefore).toBeGreaterThanOrEqual(6);
   });
 });
 
