@@ -13,7 +13,8 @@ describe('direct writes', () => {
 
   beforeAll(async () => {
     infra = await startTestInfra();
-    await mongoose.connect(infra.mongoUri);
+    // Command events: the batching tests count what reaches the server.
+    await mongoose.connect(infra.mongoUri, { monitorCommands: true });
     await CallModel.createIndexes();
   });
 
@@ -96,5 +97,97 @@ describe('direct writes', () => {
     expect(after?.revision).toBe(1);
     expect(after?.name).toBeUndefined();
     expect(after!.updatedAt.getTime()).toBeGreaterThanOrEqual(campaign.updatedAt.getTime());
+  });
+
+  it('sends the calls of one turn as one insert, each keeping its own duplicate error', async () => {
+    const first = fields();
+    await insertCall(first);
+    const client = mongoose.connection.getClient();
+    const inserts: number[] = [];
+    const onStart = (e: { commandName: string; command: { documents?: unknown[] } }) => {
+      if (e.commandName === 'insert') inserts.push(e.command.documents?.length ?? 0);
+    };
+    client.on('commandStarted', onStart);
+    try {
+      const fresh = [fields(), fields(), fields()];
+      const results = await Promise.allSettled([
+        insertCall(fresh[0]!),
+        insertCall({ ...first, _id: new Types.ObjectId() }),
+        insertCall(fresh[1]!),
+        insertCall(fresh[2]!),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ code: 11000 });
+      expect(inserts).toEqual([4]);
+      expect(await CallModel.countDocuments({ _id: { $in: fresh.map((f) => f._id) } })).toBe(3);
+    } finally {
+      client.off('commandStarted', onStart);
+    }
+  });
+
+  it('merges the counter updates of one campaign made in one turn, and answers each with the sum', async () => {
+    const campaign = await CampaignModel.create({
+      organizationId: new Types.ObjectId(),
+      name: 'merged',
+      agentId: new Types.ObjectId(),
+      phoneId: new Types.ObjectId(),
+    });
+    const other = await CampaignModel.create({
+      organizationId: new Types.ObjectId(),
+      name: 'other',
+      agentId: new Types.ObjectId(),
+      phoneId: new Types.ObjectId(),
+    });
+    const client = mongoose.connection.getClient();
+    let writes = 0;
+    const onStart = (e: { commandName: string }) => {
+      if (e.commandName === 'findAndModify') writes += 1;
+    };
+    client.on('commandStarted', onStart);
+    type Numbers = { revision: number; name?: string; stats: { queuedCalls: number; activeCalls: number } };
+    try {
+      const lastCallAt = new Date('2026-11-22T00:00:00Z');
+      const answers = await Promise.all([
+        campaignUpdate<Numbers>(
+          campaign._id,
+          { $inc: { 'stats.queuedCalls': -1, 'stats.activeCalls': 1, revision: 1 } },
+          {
+            revision: 1,
+            stats: 1,
+          },
+        ),
+        campaignUpdate<Numbers>(campaign._id, {
+          $inc: { 'stats.activeCalls': -1, revision: 1 },
+          $set: { lastCallAt },
+        }),
+        campaignUpdate<Numbers>(other._id, { $inc: { revision: 1 } }),
+        // Touches a path another write increments: MongoDB would refuse both in one update.
+        campaignUpdate<Numbers>(campaign._id, { $set: { revision: 100 } }),
+      ]);
+      // One write for the two mergeable updates, one for the other campaign, one for the conflict.
+      expect(writes).toBe(3);
+      expect(answers[0]).toBe(answers[1]);
+      expect(answers[0]).toMatchObject({ revision: 2, name: 'merged', stats: { queuedCalls: -1, activeCalls: 0 } });
+      expect(answers[2]).toMatchObject({ revision: 1, name: 'other' });
+      expect(answers[3]).toMatchObject({ revision: 100 });
+      const stored = await CampaignModel.findById(campaign._id).lean();
+      expect(stored?.lastCallAt?.getTime()).toBe(lastCallAt.getTime());
+    } finally {
+      client.off('commandStarted', onStart);
+    }
+  });
+
+  it('leaves a COMPLETED campaign alone: its numbers were rebuilt from the contacts', async () => {
+    const campaign = await CampaignModel.create({
+      organizationId: new Types.ObjectId(),
+      name: 'done',
+      agentId: new Types.ObjectId(),
+      phoneId: new Types.ObjectId(),
+      status: 'COMPLETED',
+    });
+    expect(await campaignUpdate(campaign._id, { $inc: { 'stats.completedCalls': 1, revision: 1 } })).toBeNull();
+    const stored = await CampaignModel.findById(campaign._id).lean();
+    expect(stored?.revision ?? 0).toBe(campaign.revision ?? 0);
+    expect(stored?.stats?.completedCalls ?? 0).toBe(campaign.stats?.completedCalls ?? 0);
   });
 });

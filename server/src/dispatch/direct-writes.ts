@@ -3,6 +3,7 @@ import type { Call } from '../calls/call.model';
 import { CallModel } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { ContactModel } from '../contacts/contact.model';
+import { TurnBatch } from '../turn-batch';
 import type { Contact } from '../contacts/contact.model';
 
 /**
@@ -43,17 +44,80 @@ export async function contactUpdate(filter: Doc, update: Update): Promise<boolea
   return res.modifiedCount === 1;
 }
 
-/** findOneAndUpdate on a campaign by id, returning it after the update (optionally projected). */
+/** A campaign counter update: `$inc` and `$set` only (merged with others of the same turn). */
+interface CampaignWrite {
+  update: Update;
+  projection?: Record<string, 1>;
+}
+
+/** Top-level and dotted paths a write touches, with the operator touching each. */
+function pathsOf(update: Update): [string, '$set' | '$inc'][] {
+  return [
+    ...Object.keys(update.$set ?? {}).map((p) => [p, '$set'] as [string, '$set']),
+    ...Object.keys(update.$inc ?? {}).map((p) => [p, '$inc'] as [string, '$inc']),
+  ];
+}
+
+/** MongoDB refuses one update touching a path twice through different operators, or a path and its parent. */
+function conflicts(a: Update, b: Update): boolean {
+  const mine = pathsOf(a);
+  for (const [p, op] of pathsOf(b))
+    for (const [q, opq] of mine) {
+      if (p === q ? op !== opq : p.startsWith(`${q}.`) || q.startsWith(`${p}.`)) return true;
+    }
+  return false;
+}
+
+/** The writes of one group as one update: increments summed, later `$set` values winning. */
+function mergeWrites(writes: CampaignWrite[]): { update: Update; projection?: Record<string, 1> } {
+  const $inc: Record<string, number> = {};
+  const $set: Doc = {};
+  let projection: Record<string, 1> | undefined = {};
+  for (const w of writes) {
+    for (const [k, v] of Object.entries(w.update.$inc ?? {})) $inc[k] = ($inc[k] ?? 0) + v;
+    Object.assign($set, w.update.$set);
+    projection = w.projection && projection ? { ...projection, ...w.projection } : undefined;
+  }
+  const update: Update = { $set };
+  if (Object.keys($inc).length > 0) update.$inc = $inc;
+  return projection ? { update, projection } : { update };
+}
+
+/**
+ * Counter updates of one campaign made in the same turn of the event loop go out as one
+ * findOneAndUpdate (TurnBatch): under load a burst of replies wakes dozens of its slots at once,
+ * each with a claim's or an outcome's `$inc`. Every caller gets the campaign after all of them
+ * (numbers that include its own), the union of the fields they asked for. The write leaves at
+ * the next check phase of the loop, as the claim's or outcome's own write would have a moment
+ * later; a process that dies in between loses it as it would lose a write in flight, and the
+ * recount at completion rebuilds the numbers.
+ */
+const campaignWrites = new TurnBatch<CampaignWrite, Doc | null>(
+  async (key, writes) => {
+    const { update, projection } = mergeWrites(writes);
+    const after = await CampaignModel.collection.findOneAndUpdate(
+      // Not once COMPLETED: completion rebuilt the numbers from the contacts, whose transitions
+      // these increments follow, so one landing after that recount would count twice.
+      { _id: new Types.ObjectId(key), status: { $ne: 'COMPLETED' } },
+      withUpdatedAt(update, new Date()),
+      projection ? { returnDocument: 'after', projection } : { returnDocument: 'after' },
+    );
+    return writes.map(() => after);
+  },
+  { canJoin: (writes, w) => writes.every((o) => !conflicts(o.update, w.update)) },
+);
+
+/**
+ * A campaign counter update (`$inc`, `$set`), returning the campaign after it, with at least the
+ * projected fields (all when no projection); null, and nothing changed, when it does not exist or
+ * is COMPLETED. Callers share the returned object: read it, never change it.
+ */
 export function campaignUpdate<T = Doc>(
   campaignId: Types.ObjectId,
   update: Update,
   projection?: Record<string, 1>,
 ): Promise<T | null> {
-  return CampaignModel.collection.findOneAndUpdate(
-    { _id: campaignId },
-    withUpdatedAt(update, new Date()),
-    projection ? { returnDocument: 'after', projection } : { returnDocument: 'after' },
-  ) as Promise<T | null>;
+  return campaignWrites.add(String(campaignId), projection ? { update, projection } : { update }) as Promise<T | null>;
 }
 
 /** findOneAndUpdate on calls, returning the call after the update, or null. */
@@ -95,10 +159,44 @@ export function newCallDoc(fields: NewCall, now = new Date()): Call & { _id: Typ
   } as Call & { _id: Types.ObjectId };
 }
 
-/** Inserts a new call; a duplicate (campaign, contact, attempt) throws the driver's E11000 error. */
+/** A write error of an unordered insertMany (the driver's WriteError). */
+interface InsertWriteError {
+  index: number;
+  code?: number;
+  errmsg?: string;
+}
+
+/**
+ * New calls of one turn of the event loop go out as one unordered insertMany (TurnBatch): the
+ * driver's per-command cost was the largest part of the engine's CPU per call, and under load
+ * dozens of slots create their calls in the same turn. Each document keeps its own fate: a
+ * duplicate (campaign, contact, attempt) fails that insert alone with E11000, as insertOne would.
+ */
+const callInserts = new TurnBatch<Call & { _id: Types.ObjectId }, true>(
+  async (_key, docs) => {
+    try {
+      await CallModel.collection.insertMany(docs, { ordered: false });
+      return docs.map(() => true as const);
+    } catch (error) {
+      const raw = (error as { writeErrors?: InsertWriteError | InsertWriteError[] }).writeErrors;
+      const writeErrors = raw === undefined ? [] : Array.isArray(raw) ? raw : [raw];
+      // A failure that is not per document (network, write concern): every insert reports it.
+      if (writeErrors.length === 0 || (error as { writeConcernErrors?: unknown[] }).writeConcernErrors?.length)
+        throw error;
+      const byIndex = new Map(writeErrors.map((e) => [e.index, e]));
+      return docs.map((_doc, i) => {
+        const e = byIndex.get(i);
+        return e ? Object.assign(new Error(e.errmsg ?? 'insert failed'), { code: e.code }) : (true as const);
+      });
+    }
+  },
+  { maxItems: 1000 },
+);
+
+/** Inserts a new call; a duplicate (campaign, contact, attempt) throws an error with code 11000 (E11000). */
 export async function insertCall(fields: NewCall): Promise<Call & { _id: Types.ObjectId }> {
   const doc = newCallDoc(fields);
   // The driver would add an _id to the object it is given; ours has one already.
-  await CallModel.collection.insertOne(doc);
+  await callInserts.add('calls', doc);
   return doc;
 }
