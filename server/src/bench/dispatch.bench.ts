@@ -153,10 +153,14 @@ async function runCampaigns(env: Env, ids: Types.ObjectId[], timeoutMs: number):
   let clients = 0;
   for (;;) {
     clients = Math.max(clients, await redisClients(env.redis));
-    const left = await CampaignModel.countDocuments({ _id: { $in: ids }, status: { $ne: 'COMPLETED' } });
-    if (left === 0) break;
-    if (Date.now() - t0 > timeoutMs)
-      throw new Error(`campaigns did not complete within ${timeoutMs} ms (${left} left)`);
+    // One indexed find that stops at the first match: a count (an aggregate) of 500 campaigns
+    // cost the embedded server ~3.5 ms every 100 ms, inside the figures measured.
+    const left = await CampaignModel.exists({ _id: { $in: ids }, status: { $ne: 'COMPLETED' } });
+    if (!left) break;
+    if (Date.now() - t0 > timeoutMs) {
+      const n = await CampaignModel.countDocuments({ _id: { $in: ids }, status: { $ne: 'COMPLETED' } });
+      throw new Error(`campaigns did not complete within ${timeoutMs} ms (${n} left)`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return clients;
