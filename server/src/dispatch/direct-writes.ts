@@ -96,9 +96,7 @@ const campaignWrites = new TurnBatch<CampaignWrite, Doc | null>(
   async (key, writes) => {
     const { update, projection } = mergeWrites(writes);
     const after = await CampaignModel.collection.findOneAndUpdate(
-      // Not once COMPLETED: completion rebuilt the numbers from the contacts, whose transitions
-      // these increments follow, so one landing after that recount would count twice.
-      { _id: new Types.ObjectId(key), status: { $ne: 'COMPLETED' } },
+      { _id: new Types.ObjectId(key) },
       withUpdatedAt(update, new Date()),
       projection ? { returnDocument: 'after', projection } : { returnDocument: 'after' },
     );
@@ -109,8 +107,8 @@ const campaignWrites = new TurnBatch<CampaignWrite, Doc | null>(
 
 /**
  * A campaign counter update (`$inc`, `$set`), returning the campaign after it, with at least the
- * projected fields (all when no projection); null, and nothing changed, when it does not exist or
- * is COMPLETED. Callers share the returned object: read it, never change it.
+ * projected fields (all when no projection), or null when it does not exist. Callers share the
+ * returned object: read it, never change it.
  */
 export function campaignUpdate<T = Doc>(
   campaignId: Types.ObjectId,

@@ -406,6 +406,25 @@ describe('dispatch: slot jobs', () => {
     await expect(dispatcher().callContact(f.orgId, f.campaignId, String(f.contactIds[2]))).resolves.toBeTruthy();
   });
 
+  it('calls a contact of a COMPLETED campaign now, its counters still equal to the recount', async () => {
+    const f = await createFixture({
+      contacts: 2,
+      settings: { concurrentCallsLimit: 2, retryFailedCalls: false },
+      simulation: { minDurationMs: 200, maxDurationMs: 200, failRate: 1 },
+    });
+    await dispatcher().startCampaign(f.orgId, f.campaignId);
+    await completed(f);
+    const call = await dispatcher().callContact(f.orgId, f.campaignId, String(f.contactIds[0]));
+    expect(call.attempt).toBe(2);
+    await waitFor('manual call recorded', async () => {
+      const contact = await ContactModel.findById(f.contactIds[0]).lean();
+      return contact?.status === 'FAILED' && contact.currentCallId === null && contact.attempts === 2;
+    });
+    await waitFor('lease released', async () => (await dispatcher().leases.count(f.campaignId)) === 0);
+    const c = await countersAndRecount(f.campaignId);
+    expect(c.stored).toEqual(c.recount);
+  });
+
   it('wakes a running campaign when contacts are added', async () => {
     const f = await createFixture({ contacts: 2, settings: { concurrentCallsLimit: 2 } });
     await dispatcher().startCampaign(f.orgId, f.campaignId);
