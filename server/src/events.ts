@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { TurnBatch } from './turn-batch';
 
 /**
  * Events that every state change publishes on Redis. API instances turn them into
@@ -61,8 +62,17 @@ const MAX_BATCH = 200;
  */
 export class EventPublisher {
   private readonly channel: string;
-  /** The batch of this turn of the event loop, until it is sent (or full). */
-  private batch: { messages: string[]; sent: Promise<void> } | null = null;
+  /** This turn's messages; a full batch still goes out on this turn and the next event starts another. */
+  private readonly batches = new TurnBatch<string, void>(
+    async (_key, messages) => {
+      await this.redis.publish(
+        this.channel,
+        messages.length === 1 ? messages[0]! : `{"type":"batch","events":[${messages.join(',')}]}`,
+      );
+      return messages.map(() => undefined);
+    },
+    { maxItems: MAX_BATCH },
+  );
 
   constructor(
     private readonly redis: Redis,
@@ -73,25 +83,7 @@ export class EventPublisher {
 
   /** Resolves once the message holding the event was published; rejects if that failed. */
   publish(event: DialwaveEvent): Promise<void> {
-    let batch = this.batch;
-    if (!batch) {
-      const messages: string[] = [];
-      const sent = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.send(messages));
-      batch = { messages, sent };
-      this.batch = batch;
-    }
-    batch.messages.push(JSON.stringify(event));
-    // Full: it still goes out on this turn, and the next event starts another (order is kept).
-    if (batch.messages.length >= MAX_BATCH) this.batch = null;
-    return batch.sent;
-  }
-
-  private async send(messages: string[]): Promise<void> {
-    if (this.batch?.messages === messages) this.batch = null;
-    await this.redis.publish(
-      this.channel,
-      messages.length === 1 ? messages[0]! : `{"type":"batch","events":[${messages.join(',')}]}`,
-    );
+    return this.batches.add(this.channel, JSON.stringify(event));
   }
 
   campaignChanged(organizationId: string, campaignId: string, progress?: ProgressPayload): Promise<void> {

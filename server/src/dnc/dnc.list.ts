@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
+import { TurnBatch } from '../turn-batch';
 import { DoNotCallModel } from './dnc.model';
 import { addDoNotCall, isDoNotCall, listDoNotCall, removeDoNotCall } from './dnc.service';
 
@@ -21,8 +22,15 @@ interface Cached {
 export class DoNotCallList {
   private readonly cache = new Map<string, Cached>();
   private readonly loading = new Map<string, Promise<Cached>>();
-  /** Version reads not sent yet, per organization, shared by the checks that ask meanwhile. */
-  private readonly versionReads = new Map<string, Promise<string>>();
+  /**
+   * The list's version, per organization. Slots dialling at once share one GET, sent on the next
+   * turn of the event loop: after every check that joined it began, so each still sees any change
+   * made before it (hundreds of dials a second of one organization cost a few GETs, not one each).
+   */
+  private readonly versionReads = new TurnBatch<null, string>(async (org, checks) => {
+    const version = (await this.redis.get(this.versionKey(org))) ?? '0';
+    return checks.map(() => version);
+  });
 
   constructor(
     private readonly redis: Redis,
@@ -55,28 +63,10 @@ export class DoNotCallList {
   /** Whether a number may not be called (checked at dial time). */
   async has(organizationId: Types.ObjectId | string, phoneNumber: string): Promise<boolean> {
     const org = String(organizationId);
-    const version = await this.readVersion(org);
+    const version = await this.versionReads.add(org, null);
     let cached = this.cache.get(org);
     if (cached?.version !== version) cached = await this.load(org, version);
     return cached.numbers ? cached.numbers.has(phoneNumber) : isDoNotCall(org, phoneNumber);
-  }
-
-  /**
-   * The list's version. Slots dialling at once share one GET, sent on the next turn of the
-   * event loop: after every check that joined it began, so each still sees any change made
-   * before it (hundreds of dials a second of one organization cost a few GETs, not one each).
-   */
-  private readVersion(org: string): Promise<string> {
-    let read = this.versionReads.get(org);
-    if (!read) {
-      read = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        // Sent now: checks from here on wait for the next read.
-        this.versionReads.delete(org);
-        return (await this.redis.get(this.versionKey(org))) ?? '0';
-      });
-      this.versionReads.set(org, read);
-    }
-    return read;
   }
 
   /** One load per organization and version, shared by the slots that ask meanwhile. */

@@ -7,14 +7,7 @@ export const OutcomeChartFragment = graphql(`
   fragment OutcomeChart_campaign on Campaign {
     id
     stats {
-      totalContacts
-      queuedCalls
-      activeCalls
-      retryScheduled
-      completedCalls
-      failedCalls
-      voicemailCalls
-      skippedContacts
+      ...CampaignStats_stats
     }
   }
 `);

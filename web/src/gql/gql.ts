@@ -35,7 +35,7 @@ type Documents = {
     "\n  subscription CampaignPageProgress($campaignId: ID!) {\n    campaignProgress(campaignId: $campaignId) {\n      campaignId\n      status\n      updatedAt\n      lastCallAt\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": typeof types.CampaignPageProgressDocument,
     "\n  query CampaignsPage($status: CampaignStatus, $search: String, $first: Int, $after: String) {\n    campaigns(status: $status, search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...CampaignRow_campaign\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.CampaignsPageDocument,
     "\n  subscription CampaignsPageUpdated {\n    campaignUpdated {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": typeof types.CampaignsPageUpdatedDocument,
-    "\n  fragment OutcomeChart_campaign on Campaign {\n    id\n    stats {\n      totalContacts\n      queuedCalls\n      activeCalls\n      retryScheduled\n      completedCalls\n      failedCalls\n      voicemailCalls\n      skippedContacts\n    }\n  }\n": typeof types.OutcomeChart_CampaignFragmentDoc,
+    "\n  fragment OutcomeChart_campaign on Campaign {\n    id\n    stats {\n      ...CampaignStats_stats\n    }\n  }\n": typeof types.OutcomeChart_CampaignFragmentDoc,
     "\n  mutation StartCampaign($id: ID!) {\n    startCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.StartCampaignDocument,
     "\n  mutation PauseCampaign($id: ID!) {\n    pauseCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.PauseCampaignDocument,
     "\n  mutation ResumeCampaign($id: ID!) {\n    resumeCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.ResumeCampaignDocument,
@@ -77,7 +77,7 @@ const documents: Documents = {
     "\n  subscription CampaignPageProgress($campaignId: ID!) {\n    campaignProgress(campaignId: $campaignId) {\n      campaignId\n      status\n      updatedAt\n      lastCallAt\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": types.CampaignPageProgressDocument,
     "\n  query CampaignsPage($status: CampaignStatus, $search: String, $first: Int, $after: String) {\n    campaigns(status: $status, search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...CampaignRow_campaign\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.CampaignsPageDocument,
     "\n  subscription CampaignsPageUpdated {\n    campaignUpdated {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": types.CampaignsPageUpdatedDocument,
-    "\n  fragment OutcomeChart_campaign on Campaign {\n    id\n    stats {\n      totalContacts\n      queuedCalls\n      activeCalls\n      retryScheduled\n      completedCalls\n      failedCalls\n      voicemailCalls\n      skippedContacts\n    }\n  }\n": types.OutcomeChart_CampaignFragmentDoc,
+    "\n  fragment OutcomeChart_campaign on Campaign {\n    id\n    stats {\n      ...CampaignStats_stats\n    }\n  }\n": types.OutcomeChart_CampaignFragmentDoc,
     "\n  mutation StartCampaign($id: ID!) {\n    startCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.StartCampaignDocument,
     "\n  mutation PauseCampaign($id: ID!) {\n    pauseCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.PauseCampaignDocument,
     "\n  mutation ResumeCampaign($id: ID!) {\n    resumeCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.ResumeCampaignDocument,
@@ -199,7 +199,7 @@ export function graphql(source: "\n  subscription CampaignsPageUpdated {\n    ca
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment OutcomeChart_campaign on Campaign {\n    id\n    stats {\n      totalContacts\n      queuedCalls\n      activeCalls\n      retryScheduled\n      completedCalls\n      failedCalls\n      voicemailCalls\n      skippedContacts\n    }\n  }\n"): (typeof documents)["\n  fragment OutcomeChart_campaign on Campaign {\n    id\n    stats {\n      totalContacts\n      queuedCalls\n      activeCalls\n      retryScheduled\n      completedCalls\n      failedCalls\n      voicemailCalls\n      skippedContacts\n    }\n  }\n"];
+export function graphql(source: "\n  fragment OutcomeChart_campaign on Campaign {\n    id\n    stats {\n      ...CampaignStats_stats\n    }\n  }\n"): (typeof documents)["\n  fragment OutcomeChart_campaign on Campaign {\n    id\n    stats {\n      ...CampaignStats_stats\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

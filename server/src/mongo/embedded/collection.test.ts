@@ -3,6 +3,7 @@ import { Collection } from './collection';
 import { runCommand } from './commands';
 import { Store } from './store';
 import type { Doc } from './values';
+import { seededRandom } from '../../test/seeded-random';
 
 // Index planning of the embedded server alone (no wire): which entries a filter reads.
 describe('Collection.candidates', () => {
@@ -301,15 +302,8 @@ describe('ordered index walks', () => {
   });
 
   it('agrees with a scan and sort over random inserts, updates, claims and removals', () => {
-    // A seeded generator (mulberry32): a failure replays.
-    let seed = 20_240_601;
-    const random = (): number => {
-      seed = (seed + 0x6d2b79f5) | 0;
-      let r = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-      r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-      return ((r ^ (r >>> 14)) >>> 0) / 4_294_967_296;
-    };
-    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    // Seeded: a failure replays.
+    const { random, pick } = seededRandom(20_240_601);
     const campaigns = ['c0', 'c1', 'c2'];
     const statuses = ['QUEUED', 'RETRY_SCHEDULED', 'CALLING', 'DONE'];
     const days = [new Date(NOW.getTime() - 86_400_000), NOW, new Date(NOW.getTime() + 86_400_000)];

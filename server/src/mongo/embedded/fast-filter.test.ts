@@ -2,6 +2,7 @@ import { Decimal128, Long, ObjectId } from 'bson';
 import { Query } from 'mingo';
 import { compileFast } from './fast-filter';
 import { compileFilter } from './query';
+import { seededRandom } from '../../test/seeded-random';
 import type { Doc } from './values';
 
 const ids = [new ObjectId('000000000000000000000001'), new ObjectId('000000000000000000000002')];
@@ -25,15 +26,8 @@ const stored: unknown[] = [
 ];
 
 describe('fast filter', () => {
-  // A seeded generator (mulberry32): a failure replays.
-  let seed = 20261122;
-  const random = (): number => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+  // Seeded: a failure replays.
+  const { random, pick } = seededRandom(20261122);
   const paths = ['x', 'y', 'n.x'];
 
   const condition = (): unknown => {

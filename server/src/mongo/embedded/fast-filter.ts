@@ -10,7 +10,7 @@
  * caller falls back to mingo for that document. A filter outside this grammar is not compiled
  * here at all (`null`), so mingo also keeps reporting invalid filters with mongod's errors.
  */
-import { compareValues, isPlainObject, typeRank } from './values';
+import { bsonTypeOf, compareValues, isPlainObject, typeRank } from './values';
 import type { Doc } from './values';
 
 /** true / false: matched or not; undefined: this document needs the full matcher. */
@@ -19,11 +19,8 @@ export type FastTest = (doc: Doc) => boolean | undefined;
 type Scalar = string | number | boolean | null | Date | { _bsontype: 'ObjectId' };
 
 const UNDECIDED = Symbol('undecided');
-type Value = unknown;
 
-function isObjectId(value: unknown): boolean {
-  return value !== null && typeof value === 'object' && (value as { _bsontype?: unknown })._bsontype === 'ObjectId';
-}
+const isObjectId = (value: unknown): boolean => bsonTypeOf(value) === 'ObjectId';
 
 /** A query operand this matcher understands. */
 function isScalar(value: unknown): value is Scalar {
@@ -47,7 +44,7 @@ function isScalar(value: unknown): value is Scalar {
  * scalar or null on the way also means missing, as in MongoDB), UNDECIDED when the walk meets
  * an array or the value is one whose equality or order this matcher does not handle.
  */
-function read(doc: Doc, parts: string[]): Value | typeof UNDECIDED {
+function read(doc: Doc, parts: string[]): unknown | typeof UNDECIDED {
   let current: unknown = doc;
   for (const part of parts) {
     if (Array.isArray(current)) return UNDECIDED;
@@ -70,7 +67,7 @@ function read(doc: Doc, parts: string[]): Value | typeof UNDECIDED {
 }
 
 /** MongoDB equality of a decided stored value and a scalar operand. */
-function equals(value: Value, q: Scalar): boolean {
+function equals(value: unknown, q: Scalar): boolean {
   if (q === null) return value === null || value === undefined;
   if (typeof q !== 'object') return value === q;
   if (q instanceof Date) return value instanceof Date && value.getTime() === q.getTime();
@@ -78,7 +75,7 @@ function equals(value: Value, q: Scalar): boolean {
 }
 
 /** `$lt` and friends: only values of the operand's canonical type compare (type bracketing). */
-function compares(value: Value, q: Scalar, accept: (c: number) => boolean): boolean {
+function compares(value: unknown, q: Scalar, accept: (c: number) => boolean): boolean {
   if (value === undefined || value === null || isPlainObject(value)) return false;
   if (typeRank(value) !== typeRank(q)) return false;
   return accept(compareValues(value, q));
@@ -91,7 +88,7 @@ const COMPARISONS: Record<string, (c: number) => boolean> = {
   $gte: (c) => c >= 0,
 };
 
-type ValueTest = (value: Value) => boolean;
+type ValueTest = (value: unknown) => boolean;
 
 /** One operator of `{field: {$op: operand}}`, or null when outside the grammar. */
 function operatorTest(op: string, operand: unknown): ValueTest | null {
@@ -104,7 +101,7 @@ function operatorTest(op: string, operand: unknown): ValueTest | null {
     case '$nin': {
       if (!Array.isArray(operand) || !operand.every(isScalar)) return null;
       const list = operand as Scalar[];
-      const any = (v: Value) => list.some((q) => equals(v, q));
+      const any = (v: unknown) => list.some((q) => equals(v, q));
       return op === '$in' ? any : (v) => !any(v);
     }
     case '$exists':

@@ -15,7 +15,8 @@ interface BsonTagged {
   toString(): string;
 }
 
-function bsonTypeOf(value: unknown): string | undefined {
+/** The BSON class name of a bson value (`ObjectId`, `Long`, …), undefined for anything else. */
+export function bsonTypeOf(value: unknown): string | undefined {
   if (value !== null && typeof value === 'object' && '_bsontype' in value) {
     return (value as BsonTagged)._bsontype;
   }
