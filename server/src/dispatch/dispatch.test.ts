@@ -211,6 +211,17 @@ describe('dispatch: slot jobs', () => {
     expect(contacts.every((c) => c.status === 'COMPLETED')).toBe(true);
   });
 
+  it('holds the line when the provider creates a call after our place-call timed out', async () => {
+    // Created 200 ms after the 500 ms timeout: a first look-up finds nothing, a second one finds it.
+    sim().faults.placeCallHangs = { count: 1, createCall: true, createAfterMs: 700 };
+    const f = await createFixture({ contacts: 2, settings: { concurrentCallsLimit: 1 } });
+    await dispatcher().startCampaign(f.orgId, f.campaignId);
+    await completed(f);
+    await expectInvariants(f, 1);
+    const calls = await CallModel.find({ campaignId: f.campaignId }).lean();
+    expect(calls.map((c) => c.status)).toEqual(['COMPLETED', 'COMPLETED']);
+  });
+
   it('pause stops new dials at once, resume continues; cancel skips the waiting contacts', async () => {
     const f = await createFixture({
       contacts: 40,

@@ -540,7 +540,16 @@ export class DispatchEngine {
         'place-call failed ambiguously; looking the call up',
       );
       // The provider may have created the call: never dial again; find it, or wait for its webhooks.
-      await this.lookUp(call, phone, { failIfUnknown: `place-call failed: ${(error as Error).message}` });
+      // A request we gave up on may still be in the provider's hands (seen in CI: the simulator
+      // created a call 150 ms after our timeout, after a look-up had answered "unknown", and the
+      // freed line let a fifth call start under a limit of 4). So "unknown" is asked again, after
+      // as long as the request itself was given, before the call is closed and its line freed.
+      const reason = `place-call failed: ${(error as Error).message}`;
+      if ((await this.lookUp(call, phone)) === null) {
+        await new Promise((r) => setTimeout(r, this.deps.config.dispatch.placeCallTimeoutMs));
+        this.deps.checkAlive();
+        await this.lookUp(call, phone, { failIfUnknown: reason });
+      }
     }
   }
 
@@ -552,13 +561,14 @@ export class DispatchEngine {
   /**
    * Asks the provider about a call whose status we do not know. Applies what it says; a call
    * the provider does not know is closed FAILED (`failIfUnknown`); a look-up that fails or is
-   * unsupported changes nothing (the lease deadline still bounds the wait).
+   * unsupported changes nothing (the lease deadline still bounds the wait). Returns the provider's
+   * answer: null when it does not know the call, undefined when it could not be asked.
    */
   private async lookUp(
     call: CallLean,
     phone: PhoneLean,
     options: { failIfUnknown?: string; forceFinal?: string } = {},
-  ): Promise<void> {
+  ): Promise<ProviderStatusUpdate | null | undefined> {
     const provider = this.deps.providers[phone.provider as ProviderName];
     let found: ProviderStatusUpdate | null | undefined;
     if (provider.lookupCall) {
@@ -574,20 +584,21 @@ export class DispatchEngine {
     }
     if (found === null && options.failIfUnknown) {
       await this.closeCall(call, 'FAILED', options.failIfUnknown);
-      return;
+      return found;
     }
     if (found) {
       if (found.providerCallId) await setProviderCallId(call._id, found.providerCallId);
       if (FINAL_CALL_STATUSES.has(found.status)) {
         await this.applyStatus(call, found);
-        return;
+        return found;
       }
       if (!options.forceFinal) {
         await this.applyStatus(call, found);
-        return;
+        return found;
       }
     }
     if (options.forceFinal) await this.closeCall(call, 'FAILED', options.forceFinal);
+    return found;
   }
 
   /**

@@ -22,8 +22,11 @@ import type { SimulationSettings } from '../provider';
 export interface SimulatorFaults {
   /** The next `count` place-calls answer `status`; with `createCall` the call is created (and rings) anyway. */
   placeCallErrors: { count: number; status: number; createCall: boolean } | null;
-  /** The next `count` place-calls never answer (the client times out); with `createCall` the call goes on. */
-  placeCallHangs: { count: number; createCall: boolean } | null;
+  /**
+   * The next `count` place-calls never answer (the client times out); with `createCall` the call
+   * goes on, created `createAfterMs` after the request arrived (default at once).
+   */
+  placeCallHangs: { count: number; createCall: boolean; createAfterMs?: number } | null;
   /** Probability that any one webhook is never sent. */
   dropWebhookRate: number;
   /** Probability that a call's final webhook is never sent. */
@@ -173,7 +176,9 @@ export class Simulator {
     const hang = this.faults.placeCallHangs;
     if (hang && hang.count > 0) {
       hang.count -= 1;
-      if (hang.createCall) this.start(body, false);
+      if (hang.createCall && hang.createAfterMs)
+        setTimeout(() => !this.closed && this.start(body, false), hang.createAfterMs);
+      else if (hang.createCall) this.start(body, false);
       return 'hang';
     }
     const failure = this.faults.placeCallErrors;
