@@ -154,6 +154,9 @@ async function run() {
 
     step('create an agent');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Agents' }).click();
+    // Both pages have a "Name" field: wait for this one before filling it, or the fill can land
+    // on the page being left (seen in a CI run as an empty phone name).
+    await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
     await page.getByLabel('Name').fill('Ava, renewals agent');
     await page.getByLabel('Description').fill('Friendly reminder calls for plan renewals');
     await page.getByRole('button', { name: 'Create agent' }).click();
@@ -161,6 +164,7 @@ async function run() {
 
     step('create a fast simulated phone');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Phones' }).click();
+    await page.getByRole('heading', { name: 'Phones', level: 1 }).waitFor();
     await page.getByLabel('Name').fill('Fast test line');
     await page.getByLabel('Number').fill('+14155550100');
     await page.getByLabel('Provider').selectOption('SIMULATED');
