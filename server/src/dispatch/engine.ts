@@ -424,10 +424,10 @@ export class DispatchEngine {
       },
     );
     if (res.modifiedCount === 1) {
-      await CampaignModel.updateOne(
-        { _id: campaign._id },
-        { $inc: { ...transitionInc('CALLING', to.status), 'stats.totalAttempts': -1 } },
-      );
+      const after = await campaignUpdate<CampaignLean>(campaign._id, {
+        $inc: { ...transitionInc('CALLING', to.status), 'stats.totalAttempts': -1 },
+      });
+      await this.recountIfRacedCompletion(after);
       void this.publishCampaign(campaign);
       return true;
     }
@@ -710,9 +710,10 @@ export class DispatchEngine {
     // Counted here, where exactly one of slot and sweeper moves the contact.
     callOutcome(String(call.status));
     // Returns the campaign as it is now: the slot's next round needs it anyway.
-    const after = await campaignUpdate<CampaignLean>(campaign._id, {
+    let after = await campaignUpdate<CampaignLean>(campaign._id, {
       $inc: { ...transitionInc('CALLING', outcome.status), revision: 1 },
     });
+    after = (await this.recountIfRacedCompletion(after)) ?? after;
     if (known?.events) known.events.held = () => void this.publishCampaign(campaign, after);
     else void this.publishCampaign(campaign, after);
     if (outcome.status === 'RETRY_SCHEDULED') {
@@ -791,6 +792,29 @@ export class DispatchEngine {
     }
     return counters;
   }
+
+  /**
+   * The contact leaves CALLING before its counters move (the contact update is the guard that
+   * makes the transition happen once). If another slot saw that contact final, completed the
+   * campaign and recounted between the two writes, the recount already counts the transition
+   * and this `$inc` counts it again: a COMPLETED campaign with a negative counter (activeCalls
+   * -1). Every contact of a COMPLETED campaign is final, and this `$inc` has landed, so a
+   * recount now is exact. Returns the campaign with the rebuilt numbers, or null if it did not run.
+   */
+  private async recountIfRacedCompletion(after: CampaignLean | null): Promise<CampaignLean | null> {
+    const stats = after?.stats as Partial<StatsCounters> | undefined;
+    if (!after || after.status !== 'COMPLETED' || !stats || !Object.values(stats).some((v) => v < 0)) return null;
+    logger.info(
+      { campaignId: String(after._id) },
+      "a counter update landed after the completion's recount: recounting",
+    );
+    this.completionRaces += 1;
+    const counters = await this.recount(after._id);
+    return { ...after, stats: { ...after.stats, ...counters } } as CampaignLean;
+  }
+
+  /** How many times recountIfRacedCompletion recounted (tests read it). */
+  completionRaces = 0;
 
   /** How many recounts found counters that had drifted (tests assert zero). */
   driftCorrections = 0;
