@@ -2,6 +2,7 @@ import { graphql } from '../gql';
 import type { CampaignCounters_CampaignFragment } from '../gql/graphql';
 import { formatCount, formatPercent } from '../shell/format';
 import { ProgressBar } from '../shell/progress-bar';
+import { finishedContacts, OUTCOMES } from './outcomes';
 
 /**
  * Every counter of a campaign: the one selection of them that the counters, the live progress
@@ -36,15 +37,12 @@ export const CampaignCountersFragment = graphql(`
 /** The campaign's live numbers: where every contact is, and how far along it is. */
 export function CampaignCounters({ campaign }: { campaign: CampaignCounters_CampaignFragment }) {
   const { stats } = campaign;
-  const final = stats.completedCalls + stats.failedCalls + stats.voicemailCalls + stats.skippedContacts;
+  const final = finishedContacts(stats);
   const counters: { key: string; label: string; value: number; tone?: string; title?: string }[] = [
     { key: 'queued', label: 'Queued', value: stats.queuedCalls },
     { key: 'active', label: 'Active', value: stats.activeCalls, tone: 'accent' },
     { key: 'retry', label: 'Retrying', value: stats.retryScheduled, title: 'Waiting for their retry time' },
-    { key: 'completed', label: 'Completed', value: stats.completedCalls, tone: 'success' },
-    { key: 'failed', label: 'Failed', value: stats.failedCalls, tone: 'danger' },
-    { key: 'voicemail', label: 'Voicemail', value: stats.voicemailCalls, tone: 'warning' },
-    { key: 'skipped', label: 'Skipped', value: stats.skippedContacts },
+    ...OUTCOMES.map(({ key, label, tone, stat }) => ({ key, label, tone, value: stats[stat] })),
     { key: 'attempts', label: 'Attempts', value: stats.totalAttempts },
   ];
   return (

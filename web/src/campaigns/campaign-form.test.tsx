@@ -66,6 +66,7 @@ describe('campaign form', () => {
               completedCalls: 0,
               failedCalls: 0,
               voicemailCalls: 0,
+              skippedContacts: 0,
               progress: 0,
               successRate: 0,
             },

@@ -4,6 +4,7 @@ import type { CampaignRow_CampaignFragment } from '../gql/graphql';
 import { formatCount, formatPercent } from '../shell/format';
 import { ProgressBar } from '../shell/progress-bar';
 import { StatusBadge } from '../shell/status-badge';
+import { finishedContacts } from './outcomes';
 
 export const CampaignRowFragment = graphql(`
   fragment CampaignRow_campaign on Campaign {
@@ -21,6 +22,7 @@ export const CampaignRowFragment = graphql(`
       completedCalls
       failedCalls
       voicemailCalls
+      skippedContacts
       progress
       successRate
     }
@@ -57,7 +59,7 @@ export function CampaignRow({ campaign }: { campaign: CampaignRow_CampaignFragme
         {formatCount(stats.failedCalls)}
       </td>
       <td data-label="Success" className="num">
-        {stats.completedCalls + stats.failedCalls + stats.voicemailCalls > 0 ? formatPercent(stats.successRate) : '—'}
+        {finishedContacts(stats) > 0 ? formatPercent(stats.successRate) : '—'}
       </td>
     </tr>
   );

@@ -2,6 +2,7 @@ import { Cell, Pie, PieChart, ResponsiveContainer, Tooltip } from 'recharts';
 import { graphql } from '../gql';
 import type { OutcomeChart_CampaignFragment } from '../gql/graphql';
 import { formatCount } from '../shell/format';
+import { OUTCOMES } from './outcomes';
 
 export const OutcomeChartFragment = graphql(`
   fragment OutcomeChart_campaign on Campaign {
@@ -12,26 +13,13 @@ export const OutcomeChartFragment = graphql(`
   }
 `);
 
-/** Colors match the counters and badges (see styles.css). */
-const SLICES = [
-  { key: 'completedCalls', label: 'Completed', color: '#16a34a' },
-  { key: 'failedCalls', label: 'Failed', color: '#dc2626' },
-  { key: 'voicemailCalls', label: 'Voicemail', color: '#d97706' },
-  { key: 'skippedContacts', label: 'Skipped', color: '#94a3b8' },
-  { key: 'pending', label: 'Not finished', color: '#e2e8f0' },
-] as const;
-
 /** Where every contact ended up, as a donut with its numbers beside it. */
 export function OutcomeChart({ campaign }: { campaign: OutcomeChart_CampaignFragment }) {
   const { stats } = campaign;
-  const values: Record<(typeof SLICES)[number]['key'], number> = {
-    completedCalls: stats.completedCalls,
-    failedCalls: stats.failedCalls,
-    voicemailCalls: stats.voicemailCalls,
-    skippedContacts: stats.skippedContacts,
-    pending: stats.queuedCalls + stats.activeCalls + stats.retryScheduled,
-  };
-  const data = SLICES.map((slice) => ({ name: slice.label, value: values[slice.key], color: slice.color }));
+  const data = [
+    ...OUTCOMES.map((outcome) => ({ name: outcome.label, value: stats[outcome.stat], color: outcome.color })),
+    { name: 'Not finished', value: stats.queuedCalls + stats.activeCalls + stats.retryScheduled, color: '#e2e8f0' },
+  ];
   const total = stats.totalContacts;
 
   return (
