@@ -59,6 +59,9 @@ describe('EventPublisher', () => {
 
   it('rejects the publishers of a batch that could not be sent', async () => {
     const broken = new Redis(server.url, { lazyConnect: true, enableOfflineQueue: false });
+    // The refused command also starts a connection, whose ready check fails once we disconnect:
+    // without a listener ioredis prints that error after the test.
+    broken.on('error', () => undefined);
     const events = new EventPublisher(broken, 'ev');
     const results = await Promise.allSettled([events.campaignChanged('o1', 'c1'), events.campaignChanged('o1', 'c2')]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);

@@ -122,7 +122,9 @@ async function launch(binary: string, args: string[], port: number, detached: bo
       } catch {
         // not up yet
       } finally {
-        probe.disconnect();
+        // Not after a refused connection (status 'end'): ioredis would then arm a 2 s timer to
+        // destroy a stream that has closed already, and that timer keeps the process alive.
+        if (probe.status !== 'end') probe.disconnect();
       }
       await new Promise((r) => setTimeout(r, 25));
     }

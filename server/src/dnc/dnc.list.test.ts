@@ -67,11 +67,12 @@ describe('DoNotCallList', () => {
     await worker.has(org, '+14155550300');
     let gets = 0;
     const counter = new Redis(infra.redisUrl);
-    await counter.monitor().then((monitor) =>
-      monitor.on('monitor', (_time: string, args: string[]) => {
-        if (args[0]?.toLowerCase() === 'get' && args[1] === `dnc3:dnc:version:${org}`) gets += 1;
-      }),
-    );
+    // MONITOR runs on a connection of its own, which must be closed too (else it reconnects
+    // forever once the test's redis-server is gone, and jest never exits).
+    const monitor = await counter.monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'get' && args[1] === `dnc3:dnc:version:${org}`) gets += 1;
+    });
     const checks = Array.from({ length: 50 }, (_, i) => worker.has(org, `+1415555${String(400 + i).padStart(4, '0')}`));
     expect(await Promise.all(checks)).toEqual(Array.from({ length: 50 }, () => false));
     await new Promise((r) => setTimeout(r, 100));
@@ -83,6 +84,7 @@ describe('DoNotCallList', () => {
     await api.add(org, ['+14155550501'], 'US');
     expect(await worker.has(org, '+14155550501')).toBe(true);
     await early;
+    monitor.disconnect();
     counter.disconnect();
   });
 });
