@@ -13,6 +13,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from './config';
 import { logger } from './logger';
 import { checkEvictionPolicy, createRedis } from './redis';
+import type { Redis } from 'ioredis';
 import { EventPublisher } from './events';
 import { buildAppSchema } from './schema/schema';
 import { createApolloServer } from './http/graphql';
@@ -74,6 +75,30 @@ const MODELS = [
   DoNotCallModel,
 ];
 
+/** What every shutdown step is told. */
+interface StopContext {
+  /** Whether Redis answered a PING within a second when the stop began. */
+  redisAnswers: boolean;
+}
+
+/** Whether `redis` answers a PING within `ms` (a stopped or partitioned Redis does not). */
+async function answersWithin(redis: Redis, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      redis.ping().then(
+        () => true,
+        () => false,
+      ),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Longest one shutdown step may take before it is cut short. */
 const SHUTDOWN_STEP_MS = 10_000;
 
@@ -87,11 +112,19 @@ export async function startApp({
   redisUrl,
   monitorCommands = false,
 }: StartAppOptions): Promise<AppHandle> {
-  /** Shutdown steps; `force` cuts a step short when it overruns (e.g. a Redis quit stuck reconnecting). */
-  const steps: { name: string; run: () => Promise<unknown>; force?: () => void }[] = [];
+  /**
+   * Shutdown steps; `force` cuts a step short when it overruns (e.g. a Redis quit stuck
+   * reconnecting). `run` learns whether Redis answered when the stop began.
+   */
+  const steps: { name: string; run: (at: StopContext) => Promise<unknown>; force?: () => void }[] = [];
   let draining = false;
+  let sharedRedis: Redis | null = null;
   const stop = async () => {
     draining = true;
+    // Asked once, up front: with Redis gone (stopped, or a partition), the steps that would wait
+    // for it (a graceful BullMQ close, QUIT) let go at once instead of each running out its bound.
+    const at: StopContext = { redisAnswers: sharedRedis ? await answersWithin(sharedRedis, 1_000) : true };
+    if (!at.redisAnswers) logger.warn('Redis does not answer: stopping without handing work back through it');
     // Reverse order of start; each step guarded on its own so one failure does not leak the rest.
     while (steps.length > 0) {
       const step = steps.pop()!;
@@ -99,7 +132,7 @@ export async function startApp({
       try {
         // Bounded, so a stop never hangs on a dependency that went away mid-shutdown.
         await Promise.race([
-          step.run(),
+          step.run(at),
           new Promise((_, reject) => {
             timer = setTimeout(
               () => reject(new Error(`did not finish within ${SHUTDOWN_STEP_MS} ms`)),
@@ -122,12 +155,17 @@ export async function startApp({
     await Promise.all(MODELS.map((m) => m.createIndexes()));
 
     const redis = createRedis(redisUrl);
-    steps.push({ name: 'redis', run: () => redis.quit(), force: () => redis.disconnect() });
+    sharedRedis = redis;
+    steps.push({
+      name: 'redis',
+      run: async (at) => (at.redisAnswers ? redis.quit() : redis.disconnect()),
+      force: () => redis.disconnect(),
+    });
     await checkEvictionPolicy(redis, config.redisAllowEviction);
 
     const events = new EventPublisher(redis, config.redisPrefix);
     const dispatcher = createDispatcher({ config, redis, redisUrl, events });
-    steps.push({ name: 'dispatcher', run: () => dispatcher.close() });
+    steps.push({ name: 'dispatcher', run: (at) => dispatcher.close({ force: !at.redisAnswers }) });
     const services: AppServices = { config, redis, events, dispatcher, live: null };
     // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a
     // queue that cannot reach Redis shows even when the shared connection still answers.
@@ -141,7 +179,7 @@ export async function startApp({
     let port = 0;
     if (config.role !== 'worker') {
       const http = await startHttp(services, redisUrl, health);
-      steps.push({ name: 'http', run: () => http.stop() });
+      steps.push({ name: 'http', run: (at) => http.stop(at) });
       url = http.url;
       // Webhook and simulator URLs point at this API unless PUBLIC_URL / SIMULATOR_URL say otherwise.
       dispatcher.setApiUrl(url);
@@ -166,7 +204,7 @@ async function startHttp(
   services: AppServices,
   redisUrl: string,
   health: ReadinessSources,
-): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+): Promise<{ url: string; port: number; stop(at: StopContext): Promise<void> }> {
   const { config } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -270,9 +308,11 @@ async function startHttp(
   return {
     url: `http://${host}:${port}`,
     port,
-    stop: async () => {
+    stop: async (at) => {
       // apollo.stop() closes WebSockets, then drains the HTTP server (ApolloServerPluginDrainHttpServer).
       await apollo.stop();
+      // Without Redis, drop its connections first: the hub's unsubscribe then fails at once.
+      if (!at.redisAnswers) await livePubSub.close({ force: true });
       await hub.close();
       await livePubSub.close();
     },

@@ -3,6 +3,7 @@ import type { PubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import { eventsChannel } from './events';
+import { logger } from './logger';
 import type { EventMessage } from './events';
 
 /**
@@ -30,8 +31,8 @@ export interface LivePubSub {
    * connection's commands in order, so this SUBSCRIBE's reply comes after the event target's.
    */
   ready(): Promise<void>;
-  /** Closes both Redis connections; safe to call twice. */
-  close(): Promise<void>;
+  /** Closes both Redis connections (`force`: drops them, for a Redis that does not answer); safe to call twice. */
+  close(options?: { force?: boolean }): Promise<void>;
 }
 
 /**
@@ -39,7 +40,10 @@ export interface LivePubSub {
  * mode cannot publish or run commands, so it is never shared).
  */
 export function createLivePubSub(publishClient: Redis, subscribeClient: Redis, prefix: string): LivePubSub {
-  const eventTarget = createRedisEventTarget<CustomEvent>({ publishClient, subscribeClient });
+  const eventTarget = createRedisEventTarget<CustomEvent>({
+    publishClient: handled(publishClient, 'publish'),
+    subscribeClient: handled(subscribeClient, 'subscribe', 'unsubscribe'),
+  });
   const pubSub = createPubSub<Topics>({ eventTarget });
   let closed = false;
   const eventsTopic = eventsChannel(prefix);
@@ -49,10 +53,35 @@ export function createLivePubSub(publishClient: Redis, subscribeClient: Redis, p
     ready: async () => {
       await subscribeClient.subscribe(eventsTopic);
     },
-    async close() {
+    async close({ force = false } = {}) {
       if (closed) return;
       closed = true;
+      if (force) {
+        subscribeClient.disconnect();
+        publishClient.disconnect();
+        return;
+      }
       await Promise.allSettled([subscribeClient.quit(), publishClient.quit()]);
     },
   };
+}
+
+/**
+ * The event target drops the promises of its PUBLISH, SUBSCRIBE and UNSUBSCRIBE. One that fails
+ * (its connection closed while Redis was away, say at shutdown) would be an unhandled rejection,
+ * which ends a Node process. This view of `client` logs such a failure instead.
+ */
+function handled(client: Redis, ...methods: ('publish' | 'subscribe' | 'unsubscribe')[]): Redis {
+  return new Proxy(client, {
+    get(target, prop) {
+      const value: unknown = Reflect.get(target, prop, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (!(methods as (string | symbol)[]).includes(prop)) return (...args: unknown[]) => method.apply(target, args);
+      return (...args: unknown[]) =>
+        (method.apply(target, args) as Promise<unknown>).catch((error: Error) =>
+          logger.warn({ err: error.message, command: prop }, 'live pub/sub command failed'),
+        );
+    },
+  });
 }

@@ -464,12 +464,15 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
       workerConnection = null;
     },
 
-    close() {
+    close({ force = false } = {}) {
       closing ??= (async () => {
         // Running slots stop at their next step and go back to the queue (delayed, not failed);
         // waking their waiters first lets the worker's graceful close finish at once.
         stopping = true;
         for (const timer of timers.splice(0)) clearInterval(timer);
+        // Handing slots back needs Redis: without it, stop as a crash would (the steps below
+        // then find nothing left to close gracefully).
+        if (force) await service.kill();
         const steps: [string, () => Promise<unknown>][] = [
           ['signals', () => signals.close()],
           ['worker', async () => worker?.close()],

@@ -36,6 +36,9 @@ export interface Dispatcher {
   setApiUrl(url: string): void;
   /** Starts the BullMQ workers of this process (ROLE=worker or all). */
   startWorkers(): Promise<void>;
-  /** Stops workers and queues; safe to call twice. */
-  close(): Promise<void>;
+  /**
+   * Stops workers and queues; safe to call twice. `force` (Redis unreachable): let go at once,
+   * as a dying process would; the jobs stay active in Redis for another worker's stall check.
+   */
+  close(options?: { force?: boolean }): Promise<void>;
 }
