@@ -27,6 +27,9 @@ describe.each([
         // stopped, not paused
       }
       await stack.stop();
+      // ioredis arms a 2 s timer to destroy the stream of every client disconnected after its
+      // connection had closed (Redis stopped): let those run out, so the jest worker exits cleanly.
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
     }
   });
 
