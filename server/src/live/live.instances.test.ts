@@ -1,7 +1,7 @@
-import { freePort } from '../redis';
-import { postGraphQL, startTestInfra } from '../test/harness';
+import { startTestInfra } from '../test/harness';
 import type { TestInfra } from '../test/harness';
-import { ensureServerBuilt, spawnDialwave, waitForHttp } from '../test/processes';
+import { createCampaignWithContacts, gql, signUpWithSimulation, startApi, startWorker } from '../test/cluster';
+import { ensureServerBuilt } from '../test/processes';
 import type { DialwaveProcess } from '../test/processes';
 import { subscribe, until } from '../test/ws';
 import type { Sub } from '../test/ws';
@@ -21,25 +21,9 @@ describe('live updates across processes', () => {
   beforeAll(async () => {
     ensureServerBuilt();
     infra = await startTestInfra();
-    const [port1, port2] = [await freePort(), await freePort()];
-    api1 = `http://127.0.0.1:${port1}`;
-    api2 = `http://127.0.0.1:${port2}`;
-    const common = {
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      HOST: '127.0.0.1',
-      MONGODB_URI: infra.mongoUri,
-      REDIS_URL: infra.redisUrl,
-      REDIS_PREFIX: infra.prefix,
-      JWT_SECRET: 'multi-instance-secret-multi-instance-0123',
-      ENCRYPTION_KEY: '1'.repeat(64),
-      // Providers (the simulator here) call back the API that placed… any API will do.
-      PUBLIC_URL: api1,
-    };
-    procs.push(spawnDialwave({ ...common, ROLE: 'api', PORT: String(port1) }));
-    procs.push(spawnDialwave({ ...common, ROLE: 'api', PORT: String(port2) }));
-    procs.push(spawnDialwave({ ...common, ROLE: 'worker', PORT: '0' }));
-    await Promise.all([waitForHttp(`${api1}/healthz`, procs[0]!), waitForHttp(`${api2}/healthz`, procs[1]!)]);
+    [api1, api2] = await Promise.all([startApi(infra, procs), startApi(infra, procs)]);
+    // Providers (the simulator of API 1 here) call back the API that placed… any API will do.
+    await startWorker(infra, procs, api1);
   }, 180_000);
 
   afterAll(async () => {
@@ -49,60 +33,14 @@ describe('live updates across processes', () => {
   });
 
   it('fans a campaign dialled by the worker out to a subscriber on the other API', async () => {
-    const gql = async <T>(
-      url: string,
-      query: string,
-      variables: Record<string, unknown>,
-      token?: string,
-    ): Promise<T> => {
-      const res = await postGraphQL<T>(url, query, variables, token);
-      if (res.errors || !res.data) throw new Error(JSON.stringify(res.errors));
-      return res.data;
-    };
-    const { signUp } = await gql<{ signUp: { token: string } }>(
-      api1,
-      `mutation ($i: SignUpInput!) { signUp(input: $i) { token } }`,
-      { i: { email: 'fanout@example.com', password: 'correct horse battery', organizationName: 'Fan-out' } },
-    );
-    const token = signUp.token;
-    const { agents, phones } = await gql<{ agents: { id: string }[]; phones: { id: string }[] }>(
-      api1,
-      `{ agents { id } phones { id } }`,
-      {},
-      token,
-    );
-    await gql(
-      api1,
-      `mutation ($id: ID!, $i: UpdatePhoneInput!) { updatePhone(id: $id, input: $i) { id } }`,
-      {
-        id: phones[0]!.id,
-        i: {
-          simulation: {
-            busyRate: 0,
-            noAnswerRate: 0,
-            failRate: 0,
-            voicemailRate: 0,
-            minDurationMs: 100,
-            maxDurationMs: 300,
-          },
-        },
-      },
-      token,
-    );
-    const { createCampaign } = await gql<{ createCampaign: { id: string } }>(
-      api1,
-      `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
-      { i: { name: 'Across processes', agentId: agents[0]!.id, settings: { concurrentCallsLimit: 4 } } },
-      token,
-    );
-    const campaignId = createCampaign.id;
-    const contacts = Array.from({ length: 12 }, (_, i) => ({ phoneNumber: `+1415555${String(2000 + i)}` }));
-    await gql(
-      api1,
-      `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
-      { id: campaignId, c: contacts },
-      token,
-    );
+    const { token, agentId } = await signUpWithSimulation(api1, 'fanout', { minDurationMs: 100, maxDurationMs: 300 });
+    const campaignId = await createCampaignWithContacts(api1, token, {
+      agentId,
+      name: 'Across processes',
+      limit: 4,
+      contacts: 12,
+      seed: 20,
+    });
 
     const progress = subscribe<{
       campaignProgress: { status: string; stats: { progress: number; completedCalls: number } };
