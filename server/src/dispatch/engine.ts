@@ -798,8 +798,10 @@ export class DispatchEngine {
    * makes the transition happen once). If another slot saw that contact final, completed the
    * campaign and recounted between the two writes, the recount already counts the transition
    * and this `$inc` counts it again: a COMPLETED campaign with a negative counter (activeCalls
-   * -1). Every contact of a COMPLETED campaign is final, and this `$inc` has landed, so a
-   * recount now is exact. Returns the campaign with the rebuilt numbers, or null if it did not run.
+   * -1). This `$inc` has landed and the contacts of a COMPLETED campaign are final (a
+   * `callContact` call is counted as it stands, CALLING), so a recount now is exact, unless
+   * such a call's own claim is in flight at this moment. Returns the campaign with the rebuilt
+   * numbers, or null if it did not run.
    */
   private async recountIfRacedCompletion(after: CampaignLean | null): Promise<CampaignLean | null> {
     const stats = after?.stats as Partial<StatsCounters> | undefined;
