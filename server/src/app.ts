@@ -11,6 +11,7 @@ import type { Request, Response, NextFunction } from 'express';
 import mongoose from 'mongoose';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from './config';
+import { within } from './deadline';
 import { logger } from './logger';
 import { checkEvictionPolicy, createRedis } from './redis';
 import type { Redis } from 'ioredis';
@@ -81,24 +82,6 @@ interface StopContext {
   redisAnswers: boolean;
 }
 
-/** Whether `redis` answers a PING within `ms` (a stopped or partitioned Redis does not). */
-async function answersWithin(redis: Redis, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      redis.ping().then(
-        () => true,
-        () => false,
-      ),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Longest one shutdown step may take before it is cut short. */
 const SHUTDOWN_STEP_MS = 10_000;
 
@@ -123,28 +106,24 @@ export async function startApp({
     draining = true;
     // Asked once, up front: with Redis gone (stopped, or a partition), the steps that would wait
     // for it (a graceful BullMQ close, QUIT) let go at once instead of each running out its bound.
-    const at: StopContext = { redisAnswers: sharedRedis ? await answersWithin(sharedRedis, 1_000) : true };
+    const redis = sharedRedis;
+    const redisAnswers = redis
+      ? await within(1_000, () => redis.ping()).then(
+          () => true,
+          () => false,
+        )
+      : true;
+    const at: StopContext = { redisAnswers };
     if (!at.redisAnswers) logger.warn('Redis does not answer: stopping without handing work back through it');
     // Reverse order of start; each step guarded on its own so one failure does not leak the rest.
     while (steps.length > 0) {
       const step = steps.pop()!;
-      let timer: NodeJS.Timeout | undefined;
       try {
         // Bounded, so a stop never hangs on a dependency that went away mid-shutdown.
-        await Promise.race([
-          step.run(at),
-          new Promise((_, reject) => {
-            timer = setTimeout(
-              () => reject(new Error(`did not finish within ${SHUTDOWN_STEP_MS} ms`)),
-              SHUTDOWN_STEP_MS,
-            );
-          }),
-        ]);
+        await within(SHUTDOWN_STEP_MS, () => step.run(at), `did not finish within ${SHUTDOWN_STEP_MS} ms`);
       } catch (error) {
         logger.warn({ err: error, step: step.name }, 'shutdown step failed');
         step.force?.();
-      } finally {
-        clearTimeout(timer);
       }
     }
   };

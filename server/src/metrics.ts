@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { within } from './deadline';
 
 /**
  * Prometheus metrics of this process: one registry per process, defined here, moved by small
@@ -158,7 +159,7 @@ export function createAppRegistry(sources: MetricSources): Registry {
       async collect() {
         // A Redis outage must not hang the scrape: no sample rather than a stale one.
         this.reset();
-        const counts = await withTimeout(1_000, read()).catch(() => null);
+        const counts = await within(1_000, read).catch(() => null);
         if (counts) for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
       },
     });
@@ -170,16 +171,4 @@ export function createAppRegistry(sources: MetricSources): Registry {
 export async function renderMetrics(app: Registry): Promise<{ contentType: string; body: string }> {
   const merged = Registry.merge([registry, app]);
   return { contentType: merged.contentType, body: await merged.metrics() };
-}
-
-async function withTimeout<T>(ms: number, promise: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

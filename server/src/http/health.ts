@@ -4,21 +4,9 @@ import express from 'express';
 import type { Express } from 'express';
 import mongoose from 'mongoose';
 import type { Redis } from 'ioredis';
+import { within } from '../deadline';
 import { createAppRegistry, renderMetrics } from '../metrics';
 import type { MetricSources, QueueCounts } from '../metrics';
-
-/** Resolves `check` or rejects after `ms`, so a hung dependency fails readiness quickly. */
-async function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      check(),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** What readiness asks: the shared Redis connection, and the dispatch queue on its own connection. */
 export interface ReadinessSources {
