@@ -56,7 +56,7 @@ export interface DispatchService extends Dispatcher {
   readonly queue: Queue<DispatchJobData>;
   readonly leases: Leases;
   /**
-   * Tests: this process's worker dies on the spot. Its BullMQ worker is force-closed (locks no
+   * This process's worker dies on the spot (tests; and `close({ force })` when Redis does not answer). Its BullMQ worker is force-closed (locks no
    * longer renewed, jobs left active for another worker's stall check) and every running slot
    * stops at its next step without writing anything. The webhook handler keeps working: it
    * belongs to the API side of the process.

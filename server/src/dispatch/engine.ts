@@ -713,7 +713,7 @@ export class DispatchEngine {
     let after = await campaignUpdate<CampaignLean>(campaign._id, {
       $inc: { ...transitionInc('CALLING', outcome.status), revision: 1 },
     });
-    after = (await this.recountIfRacedCompletion(after)) ?? after;
+    after = await this.recountIfRacedCompletion(after);
     if (known?.events) known.events.held = () => void this.publishCampaign(campaign, after);
     else void this.publishCampaign(campaign, after);
     if (outcome.status === 'RETRY_SCHEDULED') {
@@ -800,12 +800,12 @@ export class DispatchEngine {
    * and this `$inc` counts it again: a COMPLETED campaign with a negative counter (activeCalls
    * -1). This `$inc` has landed and the contacts of a COMPLETED campaign are final (a
    * `callContact` call is counted as it stands, CALLING), so a recount now is exact, unless
-   * such a call's own claim is in flight at this moment. Returns the campaign with the rebuilt
-   * numbers, or null if it did not run.
+   * such a call's own claim is in flight at this moment. Returns the campaign, with the rebuilt
+   * numbers when it recounted.
    */
   private async recountIfRacedCompletion(after: CampaignLean | null): Promise<CampaignLean | null> {
     const stats = after?.stats as Partial<StatsCounters> | undefined;
-    if (!after || after.status !== 'COMPLETED' || !stats || !Object.values(stats).some((v) => v < 0)) return null;
+    if (!after || after.status !== 'COMPLETED' || !stats || !Object.values(stats).some((v) => v < 0)) return after;
     logger.info(
       { campaignId: String(after._id) },
       "a counter update landed after the completion's recount: recounting",

@@ -117,8 +117,8 @@ function operatorTest(op: string, operand: unknown): ValueTest | null {
 }
 
 function fieldTest(path: string, condition: unknown): FastTest | null {
-  if (path === '' || path.split('.').some((p) => p === '' || p.startsWith('$'))) return null;
   const parts = path.split('.');
+  if (parts.some((p) => p === '' || p.startsWith('$'))) return null;
   let test: ValueTest;
   if (isScalar(condition)) {
     test = (v) => equals(v, condition);

@@ -137,6 +137,8 @@ export class Simulator {
   private readonly keys: { signing: Buffer; api: string };
   private readonly calls = new Map<string, LiveCall>();
   private readonly byToken = new Map<string, string>();
+  /** Calls a hung place-call creates later (`placeCallHangs.createAfterMs`), until they start. */
+  private readonly lateCreates = new Set<NodeJS.Timeout>();
   private closed = false;
   private random: () => number = Math.random;
 
@@ -176,9 +178,13 @@ export class Simulator {
     const hang = this.faults.placeCallHangs;
     if (hang && hang.count > 0) {
       hang.count -= 1;
-      if (hang.createCall && hang.createAfterMs)
-        setTimeout(() => !this.closed && this.start(body, false), hang.createAfterMs);
-      else if (hang.createCall) this.start(body, false);
+      if (hang.createCall && hang.createAfterMs) {
+        const timer = setTimeout(() => {
+          this.lateCreates.delete(timer);
+          this.start(body, false);
+        }, hang.createAfterMs);
+        this.lateCreates.add(timer);
+      } else if (hang.createCall) this.start(body, false);
       return 'hang';
     }
     const failure = this.faults.placeCallErrors;
@@ -285,6 +291,8 @@ export class Simulator {
   /** Stops every pending webhook; safe to call twice. */
   close(): void {
     this.closed = true;
+    for (const timer of this.lateCreates) clearTimeout(timer);
+    this.lateCreates.clear();
     for (const call of this.calls.values()) for (const timer of call.timers) clearTimeout(timer);
     this.calls.clear();
   }
