@@ -1,5 +1,5 @@
 import { lazy, Suspense } from 'react';
-import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router-dom';
+import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { CallsPage } from './calls/calls.page';
 import { AgentsPage } from './agents/agents.page';
 import { CampaignActivityPage } from './campaigns/campaign-activity.page';

@@ -1,6 +1,6 @@
 import { useId, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
-import { Link } from 'react-router-dom';
+import { Link } from 'react-router';
 import { graphql } from '../gql';
 import type { CampaignForm_AgentFragment, CampaignForm_PhoneFragment, PriorityMode } from '../gql/graphql';
 import type { FormErrors } from '../shell/errors';

@@ -1,4 +1,4 @@
-import { Link } from 'react-router-dom';
+import { Link } from 'react-router';
 import { graphql } from '../gql';
 import type { CampaignRow_CampaignFragment } from '../gql/graphql';
 import { formatCount, formatPercent } from '../shell/format';

@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import type { ChangeEvent } from 'react';
-import { Link, useParams } from 'react-router-dom';
+import { Link, useParams } from 'react-router';
 import { downloadText, toCsv } from '../shell/csv';
 import { formatCount } from '../shell/format';
 import { ProgressBar } from '../shell/progress-bar';

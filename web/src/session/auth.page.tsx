@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
-import { Link } from 'react-router-dom';
+import { Link } from 'react-router';
 import { toFormErrors } from '../shell/errors';
 import type { FormErrors } from '../shell/errors';
 import { useSignIn } from './use-sign-in';

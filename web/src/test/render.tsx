@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { ReactNode } from 'react';
 import { render } from '@testing-library/react';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { MemoryRouter, Route, Routes } from 'react-router';
 import { createDialwaveClient } from '../session/apollo.client';
 import { SessionProvider } from '../session/session.context';
 import { createTokenStore } from '../session/token.store';
