@@ -3,7 +3,7 @@ import type { FieldPolicy, Reference } from '@apollo/client';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
-import { createClient } from 'graphql-ws';
+import { CloseCode, createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 import { createConnectionStore } from './connection.store';
 import type { ConnectionStore } from './connection.store';
@@ -73,8 +73,39 @@ export interface DialwaveClientOptions {
   httpUrl?: string;
   /** GraphQL over WebSocket endpoint. Default: ws(s)://<this host>/graphql. */
   wsUrl?: string;
-  /** Called when the API rejects the stored token (expired, revoked). */
-  onUnauthenticated?: () => void;
+  /**
+   * Called when the API rejects the stored token: an HTTP `UNAUTHENTICATED` error, or the
+   * live-updates socket closed with 4401 (token expired) or 4403 (forbidden). `message` says
+   * why, for the sign-in page. The app signs the user out.
+   */
+  onUnauthenticated?: (message: string) => void;
+  /** graphql-ws's `WebSocket` implementation (tests pass one); default: the global WebSocket. */
+  webSocketImpl?: unknown;
+}
+
+/** What the sign-in page says after a sign-out the user did not ask for. */
+export const SIGNED_OUT_MESSAGES = {
+  expired: 'Your session expired. Sign in again to continue.',
+  forbidden: 'The server no longer accepts your session. Sign in again to continue.',
+} as const;
+
+/** The server's "service restart" close (shutdown, deploy): reconnect, to this or another instance. */
+const SERVICE_RESTART = 1012;
+
+/**
+ * The sign-out message for a close code, or null when the close is not about the session.
+ * graphql-ws treats 4401 as fatal (the client stops, never reconnects) and retries 4403
+ * forever; both mean the token no longer works, so the user signs in again.
+ * Codes: https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md
+ */
+export function signOutMessageFor(code: number | undefined, reason = ''): string | null {
+  if (code === CloseCode.Unauthorized) return SIGNED_OUT_MESSAGES.expired;
+  if (code === CloseCode.Forbidden) {
+    // The server puts its reason after "Forbidden: " (ws.server.ts): show it when there is one.
+    const detail = reason.replace(/^Forbidden:?\s*/, '').trim();
+    return detail ? `${SIGNED_OUT_MESSAGES.forbidden} (${detail})` : SIGNED_OUT_MESSAGES.forbidden;
+  }
+  return null;
 }
 
 export interface DialwaveClient {
@@ -96,22 +127,48 @@ export function defaultWsUrl(): string {
 
 /**
  * Creates the Apollo Client: queries and mutations over HTTP, subscriptions over one lazy
- * graphql-ws socket that retries forever. The token is read on every request and on every
- * (re)connection, so a sign-in needs no new client.
+ * graphql-ws socket that retries every drop (1012, network) forever, except a refused
+ * session (4401, 4403), which signs the user out. The token is read on every request and on
+ * every (re)connection, so a sign-in needs no new client.
  */
 export function createDialwaveClient({
   tokens,
   httpUrl = '/graphql',
   wsUrl = defaultWsUrl(),
   onUnauthenticated,
+  webSocketImpl,
 }: DialwaveClientOptions): DialwaveClient {
   const connection = createConnectionStore();
   let stopTracking = () => {};
+  /**
+   * Only while signed in: several subscriptions and requests fail together when a token lapses,
+   * and the first call's sign-out clears the token, so the user is signed out once.
+   */
+  const unauthenticated = (message: string) => {
+    if (tokens.get()) onUnauthenticated?.(message);
+  };
   const makeSocket = () => {
     const client = createClient({
       url: wsUrl,
       lazy: true,
       retryAttempts: Infinity,
+      ...(webSocketImpl ? { webSocketImpl } : {}),
+      // graphql-ws asks this for every close it does not itself treat as fatal (so 4403, 1012,
+      // 1006, ...; 4401 never gets here): a refused session is not retried, the rest are.
+      // 1012 (our server's shutdown) is retried like any drop, to whichever instance answers.
+      shouldRetry: (errOrCloseEvent) => {
+        const code = (errOrCloseEvent as { code?: unknown } | null)?.code;
+        return typeof code === 'number' && (code === SERVICE_RESTART || code !== CloseCode.Forbidden);
+      },
+      on: {
+        closed: (event) => {
+          const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
+          const message = signOutMessageFor(code, reason);
+          // After graphql-ws has finished with this close (failed the subscriptions, updated
+          // the indicator): signing out disposes this very client.
+          if (message) setTimeout(() => unauthenticated(message), 0);
+        },
+      },
       connectionParams: () => {
         const token = tokens.get();
         return token ? { authorization: `Bearer ${token}` } : {};
@@ -132,13 +189,10 @@ export function createDialwaveClient({
     return forward(operation);
   });
 
+  // An HTTP UNAUTHENTICATED (expired or revoked token) ends the session like a 4401 close.
   const errorLink = new ErrorLink(({ error }) => {
-    if (
-      CombinedGraphQLErrors.is(error) &&
-      tokens.get() &&
-      error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')
-    ) {
-      onUnauthenticated?.();
+    if (CombinedGraphQLErrors.is(error) && error.errors.some((e) => e.extensions?.['code'] === 'UNAUTHENTICATED')) {
+      unauthenticated(SIGNED_OUT_MESSAGES.expired);
     }
   });
 

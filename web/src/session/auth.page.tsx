@@ -3,6 +3,7 @@ import type { FormEvent } from 'react';
 import { Link } from 'react-router';
 import { toFormErrors } from '../shell/errors';
 import type { FormErrors } from '../shell/errors';
+import { useSession } from './session.context';
 import { useSignIn } from './use-sign-in';
 import { useSignUp } from './use-sign-up';
 
@@ -11,6 +12,7 @@ const NO_ERRORS: FormErrors = { fields: {}, form: null };
 /** Sign in, or create an organization (mode `sign-up`). */
 export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
   const id = useId();
+  const { notice } = useSession();
   const [signIn, signInState] = useSignIn();
   const [signUp, signUpState] = useSignUp();
   const [errors, setErrors] = useState<FormErrors>(NO_ERRORS);
@@ -74,6 +76,11 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
         <p className="muted">
           {isSignUp ? 'Run outbound call campaigns and watch them live.' : 'Welcome back. Your campaigns are waiting.'}
         </p>
+        {notice && !isSignUp && (
+          <p className="notice notice-warning" role="status">
+            {notice}
+          </p>
+        )}
         <form onSubmit={onSubmit} noValidate>
           {isSignUp && field('organizationName', 'Organization', 'text', 'organization')}
           {field('email', 'Email', 'email', 'email')}
