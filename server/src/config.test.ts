@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config';
+import { CONFIG_VARIABLES, ConfigError, loadConfig, withEnvFile } from './config';
+
+const SECRET = 'a-secret-of-at-least-32-characters-0123';
 
 describe('loadConfig', () => {
   it('defaults to embedded mode with no MONGODB_URI and no REDIS_URL', () => {
@@ -12,7 +15,11 @@ describe('loadConfig', () => {
   });
 
   it('is not embedded when either connection is given, and then seeds no demo data', () => {
-    const config = loadConfig({ MONGODB_URI: 'mongodb://db:27017/x', REDIS_URL: 'redis://cache:6379' });
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://db:27017/x',
+      REDIS_URL: 'redis://cache:6379',
+      JWT_SECRET: SECRET,
+    });
     expect(config.embedded).toBe(false);
     expect(config.demoData).toBe(false);
   });
@@ -35,6 +42,33 @@ describe('loadConfig', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', MONGODB_URI: 'mongodb://db/x', REDIS_URL: 'redis://cache' }),
     ).toThrow(/JWT_SECRET: required when NODE_ENV=production[\s\S]*ENCRYPTION_KEY/);
+  });
+
+  it('requires JWT_SECRET outside embedded mode, in development too, and not in embedded mode', () => {
+    for (const env of [{ MONGODB_URI: 'mongodb://db/x' }, { REDIS_URL: 'redis://cache' }]) {
+      expect(() => loadConfig(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env)).toThrow(/JWT_SECRET: required outside embedded mode/);
+      expect(loadConfig({ ...env, JWT_SECRET: SECRET }).jwt.secret).toEqual(new TextEncoder().encode(SECRET));
+    }
+    // Embedded: one process, so a random secret per process loses nothing.
+    expect(loadConfig({}).jwt.secret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads a .env file beneath the environment: the environment wins, a missing file adds nothing', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dialwave-env-'));
+    try {
+      const file = path.join(dir, '.env');
+      writeFileSync(file, `# comment\nPORT=5000\nREDIS_PREFIX=fromfile\nJWT_SECRET="${SECRET}"\nHOST=\n`);
+      const env = withEnvFile({ PORT: '6000', HOST: '127.0.0.1' }, file);
+      expect(env).toMatchObject({ PORT: '6000', REDIS_PREFIX: 'fromfile', JWT_SECRET: SECRET, HOST: '127.0.0.1' });
+      const config = loadConfig(env);
+      expect([config.port, config.redisPrefix, config.host]).toEqual([6000, 'fromfile', '127.0.0.1']);
+      expect(withEnvFile({ PORT: '1' }, path.join(dir, 'missing.env'))).toEqual({ PORT: '1' });
+      // A directory where the file should be is an error naming the path, not a silent default.
+      expect(() => withEnvFile({}, dir)).toThrow(ConfigError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a split role in embedded mode, where nothing is shared', () => {

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 /**
@@ -47,7 +49,10 @@ const envSchema = z.object({
     .default('dialwave'),
   /** Start anyway when Redis's maxmemory-policy is not `noeviction` (loud warning). */
   REDIS_ALLOW_EVICTION: bool(false),
-  /** HMAC secret for JWTs, at least 32 characters. Unset (embedded only): random per process. */
+  /**
+   * HMAC secret for JWTs and webhook tokens, at least 32 characters. Required outside embedded
+   * mode (every API and worker must share it); unset in embedded mode: random per process.
+   */
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_ISSUER: z.string().min(1).default('dialwave'),
   JWT_AUDIENCE: z.string().min(1).default('dialwave-api'),
@@ -148,6 +153,30 @@ export class ConfigError extends Error {
 export const CONFIG_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
 
 /**
+ * The environment with a `.env` file's variables added beneath it: a variable set in the
+ * environment wins over the file, as with `node --env-file` and dotenv. A missing file adds
+ * nothing. Parsed with Node's own `.env` parser (`util.parseEnv`, the one behind
+ * `process.loadEnvFile`: https://nodejs.org/api/util.html#utilparseenvcontent); not
+ * `process.loadEnvFile` itself, whose docs do not say which side wins (nodejs/node#63027:
+ * the environment does).
+ */
+export function withEnvFile(
+  env: Record<string, string | undefined> = process.env,
+  file = '.env',
+): Record<string, string | undefined> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return env;
+    throw new ConfigError(`Could not read ${file}: ${(error as Error).message}`);
+  }
+  const merged: Record<string, string | undefined> = { ...parseEnv(text) };
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) merged[key] = value;
+  return merged;
+}
+
+/**
  * Parses and validates an environment. Throws `ConfigError` naming each bad variable.
  * @param env defaults to `process.env`
  */
@@ -166,6 +195,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const e = parsed.data;
   const embedded = e.MONGODB_URI === undefined && e.REDIS_URL === undefined;
   const production = e.NODE_ENV === 'production';
+  // A per-process random secret splits a deployment: a worker's webhook tokens and an API's
+  // JWTs would be refused by every other process. Only embedded mode is one process.
+  if (!embedded && !production && e.JWT_SECRET === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  JWT_SECRET: required outside embedded mode (MONGODB_URI or REDIS_URL is set): every API and worker process must share it; generate one with `openssl rand -hex 32`',
+    );
+  }
   if (production && !embedded) {
     const missing = (['JWT_SECRET', 'ENCRYPTION_KEY'] as const).filter((k) => e[k] === undefined);
     if (missing.length > 0) {

@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { freePort } from './redis';
 import { startTestInfra } from './test/harness';
 import type { TestInfra } from './test/harness';
@@ -47,6 +50,29 @@ describe('main: embedded start and stop', () => {
     },
     60_000,
   );
+});
+
+describe('main: configuration', () => {
+  beforeAll(() => {
+    ensureServerBuilt();
+  }, 120_000);
+
+  it('reads .env from its working directory and refuses a non-embedded start without JWT_SECRET', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'dialwave-main-'));
+    try {
+      // Only the file says MONGODB_URI: the process must have read it to leave embedded mode.
+      writeFileSync(path.join(dir, '.env'), 'MONGODB_URI=mongodb://127.0.0.1:1/x\nREDIS_URL=redis://127.0.0.1:1\n');
+      const proc = spawnDialwave({}, dir);
+      const code = await new Promise<number | null>((resolve) => {
+        if (proc.child.exitCode !== null) resolve(proc.child.exitCode);
+        else proc.child.once('exit', (c) => resolve(c));
+      });
+      expect(code).toBe(2);
+      expect(proc.output()).toMatch(/JWT_SECRET: required outside embedded mode/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
 
 /**

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, withEnvFile } from './config';
 import type { Config } from './config';
 import { logger } from './logger';
 import { startRedisServer } from './redis';
@@ -9,14 +9,15 @@ import { startEmbeddedMongo } from './mongo/embedded';
 import { seedDemoData } from './demo/demo.seed';
 
 /**
- * `npm start`. Embedded mode (no MONGODB_URI, no REDIS_URL): an in-process MongoDB-compatible
+ * `npm start`. Reads `.env` (the environment wins), then: embedded mode (no MONGODB_URI, no REDIS_URL): an in-process MongoDB-compatible
  * server, a redis-server child and demo data. Otherwise it connects to the given servers.
  * Ctrl-C (SIGINT) or SIGTERM stops everything it started, in order.
  */
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig();
+    // `.env` in the working directory (the repository root under `npm start`), beneath the environment.
+    config = loadConfig(withEnvFile());
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

@@ -42,9 +42,9 @@ export interface DialwaveProcess {
 }
 
 /** Starts `node server/dist/main.js` with `env` added to a clean environment. */
-export function spawnDialwave(env: Record<string, string>): DialwaveProcess {
+export function spawnDialwave(env: Record<string, string>, cwd = serverDir): DialwaveProcess {
   const child = spawn(process.execPath, [mainJs], {
-    cwd: serverDir,
+    cwd,
     env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
