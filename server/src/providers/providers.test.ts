@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -75,6 +76,86 @@ describe('Twilio', () => {
     expect(verifyTwilioSignature('12345', expected, url, { ...params, Digits: '1235' })).toBe(false);
     expect(verifyTwilioSignature('12345', expected, `${url}&baz=3`, params)).toBe(false);
     expect(verifyTwilioSignature('54321', expected, url, params)).toBe(false);
+  });
+
+  // twilio-node's validateRequest (src/webhooks/webhooks.ts) accepts a signature of the URL
+  // with its port written out or without it; expected signatures here are computed by hand
+  // from Twilio's documented recipe, not by the code under test.
+  const hmac = (token: string, data: string) => createHmac('sha1', token).update(data, 'utf8').digest('base64');
+
+  it('accepts a signature over the URL with or without its port, as twilio-node does', () => {
+    const params = { CallSid: 'CA1', CallStatus: 'ringing' };
+    const tail = '/webhooks/twilio?call=c1&token=t';
+    const signed = (url: string) => hmac('tok', `${url}CallSidCA1CallStatusringing`);
+    // Twilio signed with the standard port; we received (and rebuild) the URL without it.
+    expect(
+      verifyTwilioSignature(
+        'tok',
+        signed(`https://dialwave.example:443${tail}`),
+        `https://dialwave.example${tail}`,
+        params,
+      ),
+    ).toBe(true);
+    expect(
+      verifyTwilioSignature(
+        'tok',
+        signed(`http://dialwave.example:80${tail}`),
+        `http://dialwave.example${tail}`,
+        params,
+      ),
+    ).toBe(true);
+    // Twilio signed without the port; our public URL names a non-standard one.
+    expect(
+      verifyTwilioSignature(
+        'tok',
+        signed(`https://dialwave.example${tail}`),
+        `https://dialwave.example:8443${tail}`,
+        params,
+      ),
+    ).toBe(true);
+    // And a signature over the URL as received still passes.
+    expect(
+      verifyTwilioSignature(
+        'tok',
+        signed(`https://dialwave.example:8443${tail}`),
+        `https://dialwave.example:8443${tail}`,
+        params,
+      ),
+    ).toBe(true);
+    // Another port, host or token does not.
+    expect(
+      verifyTwilioSignature(
+        'tok',
+        signed(`https://dialwave.example:444${tail}`),
+        `https://dialwave.example${tail}`,
+        params,
+      ),
+    ).toBe(false);
+    expect(
+      verifyTwilioSignature('tok', signed(`https://other.example${tail}`), `https://dialwave.example${tail}`, params),
+    ).toBe(false);
+    expect(
+      verifyTwilioSignature(
+        'other',
+        signed(`https://dialwave.example${tail}`),
+        `https://dialwave.example${tail}`,
+        params,
+      ),
+    ).toBe(false);
+    expect(verifyTwilioSignature('tok', undefined, `https://dialwave.example${tail}`, params)).toBe(false);
+    expect(verifyTwilioSignature('tok', signed('x'), 'not a url', params)).toBe(false);
+  });
+
+  it('signs a repeated parameter once per distinct value, values sorted, as twilio-node does', () => {
+    const url = 'https://dialwave.example/webhooks/twilio?call=c1&token=t';
+    // What express.urlencoded makes of To=...&Event=ringing&Event=initiated&Event=ringing.
+    const params = { To: '+14155550100', Event: ['ringing', 'initiated', 'ringing'] };
+    const expected = hmac('tok', `${url}EventinitiatedEventringingTo+14155550100`);
+    expect(twilioSignature('tok', url, params)).toBe(expected);
+    expect(verifyTwilioSignature('tok', expected, url, params)).toBe(true);
+    // In received order, duplicates kept (the previous check): not what Twilio signs.
+    const inOrder = hmac('tok', `${url}EventringingEventinitiatedEventringingTo+14155550100`);
+    expect(verifyTwilioSignature('tok', inOrder, url, params)).toBe(false);
   });
 
   it('places a call with the documented Calls API form and parses status callbacks', async () => {

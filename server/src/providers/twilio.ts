@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import querystring from 'node:querystring';
 import type { CallStatus } from '../calls/call.model';
 import { basicAuth, field, getProviderCall, header, PlaceCallError, postPlaceCallForm } from './provider';
 import type {
@@ -27,20 +28,72 @@ export interface TwilioOptions {
 const DEFAULT_TWIML = '<Response><Say>Hello from Dialwave.</Say></Response>';
 
 /**
- * Twilio's documented signature: HMAC-SHA1, keyed by the auth token, of the full URL followed
- * by every POST parameter sorted by name, each as name then value; base64.
+ * Twilio's signature: HMAC-SHA1, keyed by the auth token, of the full URL followed by every
+ * POST parameter sorted by name, each as name then value; base64
+ * (https://www.twilio.com/docs/usage/webhooks/webhooks-security). A repeated parameter (an
+ * array once parsed) contributes each distinct value once, values sorted, as twilio-node's
+ * `toFormUrlEncodedParam` does. The URL is signed exactly as given.
  */
 export function twilioSignature(authToken: string, url: string, params: Record<string, unknown>): string {
   let data = url;
   for (const key of Object.keys(params).sort()) {
     const value = params[key];
-    // Repeated parameters (arrays) are signed once per value, in order.
-    for (const v of Array.isArray(value) ? value : [value]) data += key + String(v ?? '');
+    const values = Array.isArray(value) ? [...new Set(value.map((v) => String(v ?? '')))].sort() : [value];
+    for (const v of values) data += key + String(v ?? '');
   }
   return createHmac('sha1', authToken).update(Buffer.from(data, 'utf8')).digest('base64');
 }
 
-/** Timing-safe comparison of a received X-Twilio-Signature. */
+/** A URL's parts, split without normalising it (WHATWG `URL` would re-encode `'` as `%27`). */
+function splitUrl(url: string): { scheme: string; userInfo: string; host: string; port: string; rest: string } | null {
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)/i.exec(url);
+  if (!match) return null;
+  const [prefix, scheme, authority] = match as unknown as [string, string, string];
+  const userInfoEnd = authority.lastIndexOf('@');
+  const hostAndPort = authority.slice(userInfoEnd + 1);
+  // In an IPv6 literal only a colon after the closing bracket starts the port.
+  const portStart = hostAndPort.indexOf(':', hostAndPort.lastIndexOf(']') + 1);
+  return {
+    scheme,
+    userInfo: authority.slice(0, userInfoEnd + 1),
+    host: portStart === -1 ? hostAndPort : hostAndPort.slice(0, portStart),
+    port: portStart === -1 ? '' : hostAndPort.slice(portStart),
+    rest: url.slice(prefix.length),
+  };
+}
+
+/** The URL with the scheme's standard port written out, when it names none. */
+function addPort(url: string): string {
+  const parts = splitUrl(url);
+  if (!parts || parts.port) return url;
+  const port = parts.scheme.toLowerCase() === 'https://' ? ':443' : ':80';
+  return parts.scheme + parts.userInfo + parts.host + port + parts.rest;
+}
+
+/** The URL without its port. */
+function removePort(url: string): string {
+  const parts = splitUrl(url);
+  return parts ? parts.scheme + parts.userInfo + parts.host + parts.rest : url;
+}
+
+/** The query string re-encoded as Node's legacy `querystring` does (some Twilio back ends signed that form). */
+function withLegacyQuerystring(url: string): string {
+  const queryStart = url.indexOf('?');
+  if (queryStart === -1 || queryStart === url.length - 1) return url;
+  return `${url.slice(0, queryStart)}?${querystring.stringify(querystring.parse(url.slice(queryStart + 1)))}`;
+}
+
+/**
+ * Checks a received X-Twilio-Signature as the `twilio` package's `validateRequest` does
+ * (twilio-node src/webhooks/webhooks.ts; read in twilio 6.3.1, lib/webhooks/webhooks.js): the URL
+ * as received without and with its port (Twilio signs one or the other depending on how the
+ * callback URL was written), then the URL as `new URL()` normalises it, without and with its
+ * port, each also with a legacy-querystring query. Every comparison is constant-time.
+ *
+ * Hand-written rather than depending on `twilio` for these 60 lines: the package brings axios,
+ * jsonwebtoken, dayjs and a REST client we do not use. Only HMAC-SHA1 (auth-token signatures):
+ * we do not configure Twilio's shared-key (HMAC-SHA256) signing.
+ */
 export function verifyTwilioSignature(
   authToken: string,
   signature: string | undefined,
@@ -48,9 +101,21 @@ export function verifyTwilioSignature(
   params: Record<string, unknown>,
 ): boolean {
   if (!signature) return false;
-  const expected = Buffer.from(twilioSignature(authToken, url, params));
   const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  const matches = (candidate: string) => {
+    const expected = Buffer.from(twilioSignature(authToken, candidate, params));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  };
+  if ([removePort(url), addPort(url)].some(matches)) return true;
+  let normalized: string;
+  try {
+    normalized = new URL(url).toString();
+  } catch {
+    return false; // not a URL: nothing Twilio could have signed
+  }
+  const without = removePort(normalized);
+  const withPort = addPort(normalized);
+  return [without, withPort, withLegacyQuerystring(without), withLegacyQuerystring(withPort)].some(matches);
 }
 
 /** Twilio CallStatus (+ AnsweredBy) in our terms. */
