@@ -6,6 +6,7 @@ import {
   registry,
   renderMetrics,
   webhookReceived,
+  webhookResultOf,
 } from './metrics';
 
 /** The engine's metric hooks, on the process registry (values read back as prom-client reports them). */
@@ -91,5 +92,14 @@ describe('metrics', () => {
     expect(body).toMatch(/^# TYPE dialwave_queue_jobs gauge$/m);
     expect(body).not.toMatch(/^dialwave_queue_jobs\{/m);
     expect(body).toMatch(/^dialwave_calls_placed_total/m);
+  });
+
+  it('classifies a webhook by the answer the dispatcher chose', () => {
+    expect(webhookResultOf(200, { ok: true, applied: true })).toBe('applied');
+    expect(webhookResultOf(200, { ok: true, applied: false })).toBe('stale');
+    expect(webhookResultOf(200, { ok: true, ignored: true })).toBe('ignored');
+    expect(webhookResultOf(403, { error: 'forbidden' })).toBe('forbidden');
+    expect(webhookResultOf(404, { error: 'unknown call' })).toBe('unknown');
+    expect(webhookResultOf(500, {})).toBe('error');
   });
 });

@@ -108,6 +108,40 @@ export function webhookReceived(provider: string, eventAt: Date | undefined, now
   webhookDelay.observe({ provider: provider.toLowerCase() }, Math.max(0, now - at) / 1000);
 }
 
+/**
+ * What became of a provider status callback: `applied` (it moved the call), `stale` (a replay or
+ * a late status that changed nothing), `ignored` (a status we do not track), `forbidden` (bad
+ * token or signature, or it names another provider call), `unknown` (no such call or provider),
+ * `error` (we failed to handle it: the provider retries).
+ */
+export type WebhookResult = 'applied' | 'stale' | 'ignored' | 'forbidden' | 'unknown' | 'error';
+
+const webhooks = new Counter({
+  name: 'dialwave_webhooks_total',
+  help: 'Provider status callbacks by provider and result (applied, stale, ignored, forbidden, unknown, error)',
+  labelNames: ['provider', 'result'] as const,
+  registers: [registry],
+});
+
+/** The result of a webhook from the HTTP answer the dispatcher chose for it. */
+export function webhookResultOf(status: number, body: Record<string, unknown>): WebhookResult {
+  if (status === 404) return 'unknown';
+  if (status === 401 || status === 403) return 'forbidden';
+  if (status >= 200 && status < 300) {
+    if (body['ignored'] === true) return 'ignored';
+    return body['applied'] === true ? 'applied' : 'stale';
+  }
+  return 'error';
+}
+
+/**
+ * Webhook route hook: one callback handled. `provider` is lower-cased; pass 'other' for a name
+ * we do not serve, so a scanner posting to /webhooks/<random> cannot grow the label set.
+ */
+export function webhookHandled(provider: string, result: WebhookResult): void {
+  webhooks.inc({ provider: provider.toLowerCase(), result });
+}
+
 /** Counts of the dispatch queue, by BullMQ state. */
 export type QueueCounts = Record<string, number>;
 

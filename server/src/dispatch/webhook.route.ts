@@ -1,6 +1,8 @@
 import express from 'express';
 import type { Request } from 'express';
 import type { HttpRoute } from '../http/routes';
+import { webhookHandled, webhookResultOf } from '../metrics';
+import { PROVIDERS } from '../phones/phone.model';
 
 type WithRawBody = Request & { rawBody?: Buffer };
 
@@ -19,6 +21,8 @@ export const webhookRoute: HttpRoute = (app, services) => {
     express.urlencoded({ extended: false, limit: '256kb', verify: keepRawBody }),
     express.json({ limit: '256kb', verify: keepRawBody }),
     async (req, res, next) => {
+      const name = String(req.params['provider']).toUpperCase();
+      const provider = (PROVIDERS as readonly string[]).includes(name) ? name : 'other';
       try {
         const { dispatcher } = services;
         // Providers sign the URL they called: our public base plus the path and query we gave them.
@@ -30,8 +34,10 @@ export const webhookRoute: HttpRoute = (app, services) => {
           body: (req.body ?? {}) as Record<string, unknown>,
           rawBody: (req as WithRawBody).rawBody ?? Buffer.alloc(0),
         });
+        webhookHandled(provider, webhookResultOf(result.status, result.body));
         res.status(result.status).json(result.body);
       } catch (error) {
+        webhookHandled(provider, 'error');
         next(error);
       }
     },
