@@ -34,6 +34,7 @@ import { CallModel } from './calls/call.model';
 import { DoNotCallModel } from './dnc/dnc.model';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
+import { noteOrganization, requestLogger } from './http/request-log';
 import type { ReadinessSources } from './http/health';
 import type { QueueCounts } from './metrics';
 import { createLivePubSub } from './pubsub';
@@ -187,6 +188,7 @@ async function startHttp(
   const { config } = services;
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogger());
   const httpServer: Server = createServer(app);
 
   // Subscriptions: one publishing and one subscribing Redis connection per API process.
@@ -222,8 +224,9 @@ async function startHttp(
     // 6 MB: importContactsCsv takes files up to 5 MB inline (bigger ones stream to the CSV route).
     express.json({ limit: '6mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+      context: async ({ req, res }) => {
+        // The request log's id (the caller's X-Request-Id when it sent a sane one).
+        const requestId = typeof req.id === 'string' ? req.id : randomUUID();
         const log = logger.child({ requestId });
         const token = bearerToken(req.headers.authorization);
         let user: AuthUser | null = null;
@@ -232,6 +235,7 @@ async function startHttp(
         if (token) {
           try {
             user = await verifyToken(config.jwt, token);
+            noteOrganization(res, user.organizationId);
           } catch (error) {
             // Apollo masks errors thrown while building the context unless they are GraphQLErrors.
             if (error instanceof AppError) throw withHttpStatus(toGraphQLError(error), 401);

@@ -7,6 +7,7 @@ import {
   renderMetrics,
   webhookReceived,
   webhookResultOf,
+  graphqlOperationObserved,
 } from './metrics';
 
 /** The engine's metric hooks, on the process registry (values read back as prom-client reports them). */
@@ -101,5 +102,21 @@ describe('metrics', () => {
     expect(webhookResultOf(403, { error: 'forbidden' })).toBe('forbidden');
     expect(webhookResultOf(404, { error: 'unknown call' })).toBe('unknown');
     expect(webhookResultOf(500, {})).toBe('error');
+  });
+
+  it('caps the operation names it labels, so clients cannot grow the series without bound', async () => {
+    for (let i = 0; i < 400; i++) graphqlOperationObserved({ name: `Op${i}`, type: 'query' }, 0.001, null);
+    graphqlOperationObserved({ name: null, type: 'mutation' }, 0.001, 'BAD_USER_INPUT');
+    graphqlOperationObserved({ name: 'Op1', type: 'query' }, 0.001, 'not a code');
+    const counts = (await values('dialwave_graphql_operation_duration_seconds')).filter(
+      (v) => v.metricName === 'dialwave_graphql_operation_duration_seconds_count',
+    );
+    const names = new Set(counts.map((v) => v.labels['operation']));
+    expect(names.size).toBeLessThanOrEqual(302);
+    expect(names.has('(other)')).toBe(true);
+    expect(names.has('(anonymous)')).toBe(true);
+    expect(names.has('Op399')).toBe(false);
+    const errors = await values('dialwave_graphql_operation_errors_total');
+    expect(errors.map((v) => v.labels['code']).sort()).toEqual(['BAD_USER_INPUT', 'OTHER']);
   });
 });

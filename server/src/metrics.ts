@@ -142,6 +142,57 @@ export function webhookHandled(provider: string, result: WebhookResult): void {
   webhooks.inc({ provider: provider.toLowerCase(), result });
 }
 
+const graphqlDuration = new Histogram({
+  name: 'dialwave_graphql_operation_duration_seconds',
+  help: 'GraphQL operations over HTTP, by operation name and type: rate from _count, duration from the buckets',
+  labelNames: ['operation', 'type'] as const,
+  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  registers: [registry],
+});
+
+const graphqlErrors = new Counter({
+  name: 'dialwave_graphql_operation_errors_total',
+  help: 'GraphQL operations over HTTP answered with errors, by operation name, type and first error code',
+  labelNames: ['operation', 'type', 'code'] as const,
+  registers: [registry],
+});
+
+/**
+ * Operation names are chosen by clients: past this many distinct ones a new name is counted as
+ * `(other)`, so a client inventing names cannot grow the series without bound.
+ */
+const MAX_OPERATION_NAMES = 300;
+const operationNames = new Set<string>();
+
+function operationLabel(name: string | null): string {
+  if (name === null) return '(anonymous)';
+  if (operationNames.has(name)) return name;
+  if (operationNames.size >= MAX_OPERATION_NAMES) return '(other)';
+  operationNames.add(name);
+  return name;
+}
+
+/**
+ * Apollo hook: one GraphQL operation answered. `operation` is its resolved name (null when
+ * anonymous); `type` query, mutation or subscription, or `invalid` when it never resolved to
+ * an operation (parse or validation failure; its name is then not trusted: `(invalid)`).
+ * `errorCode` is the first error's `extensions.code`, or null for a clean answer.
+ */
+export function graphqlOperationObserved(
+  operation: { name: string | null; type: string } | null,
+  seconds: number,
+  errorCode: string | null,
+): void {
+  const labels = operation
+    ? { operation: operationLabel(operation.name), type: operation.type }
+    : { operation: '(invalid)', type: 'invalid' };
+  graphqlDuration.observe(labels, seconds);
+  if (errorCode !== null) {
+    // Codes come from our enum and Apollo's; anything else (a hand-thrown oddity) is OTHER.
+    graphqlErrors.inc({ ...labels, code: /^[A-Z_]{1,40}$/.test(errorCode) ? errorCode : 'OTHER' });
+  }
+}
+
 /** Counts of the dispatch queue, by BullMQ state. */
 export type QueueCounts = Record<string, number>;
 

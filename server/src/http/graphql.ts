@@ -1,5 +1,5 @@
 import { ApolloServer } from '@apollo/server';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import { AppError, toGraphQLError } from '../errors';
 import type { RequestContext } from '../context';
 import { logger } from '../logger';
+import { graphqlOperationObserved } from '../metrics';
 import { operationLimitsPlugin } from '../schema/limits';
 
 /**
@@ -36,6 +37,34 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   };
 }
 
+/**
+ * RED metrics per operation name (rate, errors, duration) for GraphQL over HTTP: timed from
+ * `requestDidStart` to `willSendResponse`, errors read from the response body Apollo is about
+ * to send (https://www.apollographql.com/docs/apollo-server/integrations/plugins: request
+ * lifecycle events). Subscriptions over WebSocket are not requests and are not counted here.
+ */
+export function operationMetricsPlugin<TContext extends BaseContext>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ operation, operationName, response }) {
+          const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+          const body = response.body;
+          // An incremental (@defer) answer has no single error list here; we serve none.
+          const errors = body.kind === 'single' ? body.singleResult.errors : undefined;
+          const first = errors?.[0]?.extensions?.['code'];
+          graphqlOperationObserved(
+            operation ? { name: operationName ?? null, type: operation.operation } : null,
+            seconds,
+            errors && errors.length > 0 ? (typeof first === 'string' ? first : 'OTHER') : null,
+          );
+        },
+      };
+    },
+  };
+}
+
 export function createApolloServer(
   config: Config,
   schema: GraphQLSchema,
@@ -54,6 +83,7 @@ export function createApolloServer(
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       operationLimitsPlugin<RequestContext>(),
+      operationMetricsPlugin<RequestContext>(),
       ...extraPlugins,
     ],
   });

@@ -37,6 +37,41 @@ describe('HTTP safety in production mode', () => {
     expect(await res.text()).toMatch(/Cross-Site Request Forgery/);
   });
 
+  it('serves RED metrics per GraphQL operation name: rate, errors by code, duration', async () => {
+    const scrape = async () => (await fetch(`${stack.url}/metrics`)).text();
+    const value = (text: string, series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line ? Number(line.slice(series.length + 1)) : 0;
+    };
+    const count = (op: string, type: string) =>
+      `dialwave_graphql_operation_duration_seconds_count{operation="${op}",type="${type}"}`;
+    const errors = (op: string, type: string, code: string) =>
+      `dialwave_graphql_operation_errors_total{operation="${op}",type="${type}",code="${code}"}`;
+    const before = await scrape();
+    await stack.graphql(`query RedVersion { version }`);
+    await stack.graphql(`query RedVersion { version }`);
+    const denied = await stack.graphql(`query RedCampaigns { campaigns(first: 5) { totalCount } }`);
+    expect(denied.errors?.[0]?.extensions?.['code']).toBe('UNAUTHENTICATED');
+    await stack.graphql(`query RedBroken { version`);
+    const after = await scrape();
+    expect(value(after, count('RedVersion', 'query')) - value(before, count('RedVersion', 'query'))).toBe(2);
+    expect(value(after, errors('RedVersion', 'query', 'UNAUTHENTICATED'))).toBe(0);
+    expect(value(after, count('RedCampaigns', 'query')) - value(before, count('RedCampaigns', 'query'))).toBe(1);
+    expect(
+      value(after, errors('RedCampaigns', 'query', 'UNAUTHENTICATED')) -
+        value(before, errors('RedCampaigns', 'query', 'UNAUTHENTICATED')),
+    ).toBe(1);
+    // A document that does not parse has no trusted name.
+    expect(
+      value(after, errors('(invalid)', 'invalid', 'GRAPHQL_PARSE_FAILED')) -
+        value(before, errors('(invalid)', 'invalid', 'GRAPHQL_PARSE_FAILED')),
+    ).toBe(1);
+    expect(after).not.toMatch(/RedBroken/);
+    expect(after).toMatch(
+      /^dialwave_graphql_operation_duration_seconds_bucket\{le="0\.005",operation="RedVersion",type="query"\} \d+$/m,
+    );
+  });
+
   it('sends no stack traces with errors', async () => {
     const res = await stack.graphql(`{ campaigns(first: 500) { totalCount } }`);
     expect(res.errors?.[0]?.extensions?.['code']).toBeDefined();

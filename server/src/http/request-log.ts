@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import { logger as processLogger } from '../logger';
+import type { Logger } from '../logger';
+
+/** Probes and scrapes: polled every few seconds by orchestrators and Prometheus, never logged. */
+const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** Where handlers leave the caller's organization for the request log (`noteOrganization`). */
+const ORGANIZATION = 'organizationId';
+
+/** Records the caller's organization on the response, for its request-log line. */
+export function noteOrganization(res: Response, organizationId: string): void {
+  res.locals[ORGANIZATION] = organizationId;
+}
+
+/**
+ * The route that served a request, never its query string (webhook URLs carry tokens): the
+ * matched route pattern (`/webhooks/:provider`) or, for mounted middleware such as `/graphql`,
+ * its mount path; else the path itself (static files, 404s).
+ */
+function routeOf(req: Request): string {
+  const pattern = (req.route as { path?: unknown } | undefined)?.path;
+  if (typeof pattern === 'string') return `${req.baseUrl ?? ''}${pattern}`;
+  if (req.baseUrl) return req.baseUrl;
+  return (req.originalUrl ?? req.url).split('?')[0] ?? '/';
+}
+
+/**
+ * One structured line per HTTP request when its response ends: method, route, status,
+ * duration (ms), organization (when a handler noted it) and request id. Health probes and
+ * metric scrapes are not logged. Server errors log at `error`, client errors at `warn`.
+ * pino-http (https://github.com/pinojs/pino-http#api) with our own line instead of its default
+ * req/res serializers, which would log every header, the bearer token included.
+ * Quiet in tests because the process logger is silent there (logger.ts).
+ */
+export function requestLogger(log: Logger = processLogger): RequestHandler {
+  const line = (req: IncomingMessage, res: ServerResponse, responseTime: number) => {
+    const request = req as Request;
+    const organizationId = (res as Response).locals?.[ORGANIZATION] as string | undefined;
+    return {
+      requestId: request.id,
+      method: request.method,
+      route: routeOf(request),
+      status: res.statusCode,
+      durationMs: responseTime,
+      ...(organizationId ? { organizationId } : {}),
+    };
+  };
+  return pinoHttp({
+    logger: log,
+    // The bindings of req.log / res.log: the request id only (not the whole request).
+    quietReqLogger: true,
+    quietResLogger: true,
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', id);
+      return id;
+    },
+    autoLogging: { ignore: (req) => QUIET_PATHS.has((req.url ?? '').split('?')[0] ?? '') },
+    customLogLevel: (_req, res, error) =>
+      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    customSuccessMessage: () => 'request completed',
+    customErrorMessage: () => 'request failed',
+    customSuccessObject: (req, res, val: { responseTime: number }) => line(req, res, val.responseTime),
+    customErrorObject: (req, res, error: Error, val: { responseTime: number }) => ({
+      ...line(req, res, val.responseTime),
+      err: error,
+    }),
+  }) as unknown as RequestHandler;
+}
