@@ -1,9 +1,14 @@
+import { parsePhoneNumberFromString as parseMin } from 'libphonenumber-js';
+import { parsePhoneNumberFromString as parseMax } from 'libphonenumber-js/max';
+import { parsePhoneNumber } from '../phones/phone.number';
 import { benchGraphQL, percentile, startBenchStack } from './stack';
 
 /**
  * CSV import and list-query bench, over HTTP against a whole process:
  * - a generated 100,000-row CSV through POST /api/campaigns/:id/contacts.csv: rows/s and the
  *   peak RSS and heap (sampled every 50 ms) — flat memory is the point of the streaming import;
+ * - phone-number validation alone, per number: the full ("max") metadata the import uses against
+ *   the default ("min") one, on the import's numbers and on random international ones;
  * - a 50-campaign list with agent, phone and stats (DataLoader-batched) over 200 runs, against
  *   a trivial `{ version }` query in the same run as the baseline.
  */
@@ -11,15 +16,38 @@ const ROWS = 100_000;
 const RUNS = 200;
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
+const CSV_AREAS = ['212', '312', '415', '617', '646', '718', '202', '305', '404', '512'];
+
 function csv(rows: number): Buffer {
   const lines = ['phone,name,email,segment'];
-  const areas = ['212', '312', '415', '617', '646', '718', '202', '305', '404', '512'];
   for (let i = 0; i < rows; i++) {
     lines.push(
-      `+1${areas[Math.floor(i / 10_000) % areas.length]}555${String(i % 10_000).padStart(4, '0')},Person ${i},p${i}@example.com,${i % 4}`,
+      `+1${CSV_AREAS[Math.floor(i / 10_000) % CSV_AREAS.length]}555${String(i % 10_000).padStart(4, '0')},Person ${i},p${i}@example.com,${i % 4}`,
     );
   }
   return Buffer.from(lines.join('\n') + '\n', 'utf8');
+}
+
+/** Random numbers of several countries, about half of them invalid (seeded: the same every run). */
+function internationalNumbers(count: number): string[] {
+  let seed = 12345;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+  const codes = ['1', '44', '49', '33', '91', '65', '61', '55', '81', '234'];
+  const numbers: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let digits = '';
+    for (let j = 0, n = 7 + (next() % 6); j < n; j++) digits += String(next() % 10);
+    numbers.push(`+${codes[next() % codes.length]}${digits}`);
+  }
+  return numbers;
+}
+
+/** Mean microseconds per call of `check` over `numbers` (after one warm-up pass). */
+function microsPerNumber(numbers: string[], check: (n: string) => unknown): number {
+  for (const n of numbers) check(n);
+  const t0 = process.hrtime.bigint();
+  for (const n of numbers) check(n);
+  return Number(process.hrtime.bigint() - t0) / 1e3 / numbers.length;
 }
 
 async function timeRuns(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
@@ -79,6 +107,26 @@ export async function runImportBench(): Promise<void> {
       `import: ${ROWS.toLocaleString('en-US')} rows (${mb(body.length)} MB) in ${seconds.toFixed(2)} s = ${Math.round(ROWS / seconds).toLocaleString('en-US')} rows/s`,
     );
     out(`import: accepted ${report.accepted}, duplicates ${report.duplicates}, rejected ${report.rejectedCount}`);
+
+    // 1b. What validating with the full metadata costs per number, beside the import's time per row.
+    const rowMicros = (seconds * 1e6) / ROWS;
+    const importNumbers = Array.from(
+      { length: ROWS },
+      (_, i) => `+1${CSV_AREAS[Math.floor(i / 10_000) % CSV_AREAS.length]}555${String(i % 10_000).padStart(4, '0')}`,
+    );
+    for (const [label, numbers] of [
+      ['import numbers', importNumbers],
+      ['random international', internationalNumbers(ROWS)],
+    ] as const) {
+      const min = microsPerNumber(numbers, (n) => parseMin(n, 'US')?.isValid());
+      const max = microsPerNumber(numbers, (n) => parseMax(n, 'US')?.isValid());
+      const rejectedByMaxOnly = numbers.filter(
+        (n) => parseMin(n, 'US')?.isValid() && !parsePhoneNumber(n, 'US').ok,
+      ).length;
+      out(
+        `phone validation (${label}): max metadata ${max.toFixed(2)} µs/number, min ${min.toFixed(2)} µs/number (+${(max - min).toFixed(2)} µs, ${((100 * (max - min)) / rowMicros).toFixed(1)}% of the import's ${rowMicros.toFixed(0)} µs per row); ${rejectedByMaxOnly} of ${numbers.length.toLocaleString('en-US')} pass min but not max`,
+      );
+    }
     out(
       `import: RSS ${mb(base.rss)} -> peak ${mb(peakRss)} MB (+${mb(peakRss - base.rss)}); heap ${mb(base.heapUsed)} -> peak ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)}) [the API process; MongoDB runs in its own process; includes the ${mb(body.length)} MB body the bench itself holds]`,
     );

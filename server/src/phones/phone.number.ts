@@ -1,13 +1,16 @@
-import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { CountryCode } from 'libphonenumber-js';
+// The full ("max") metadata: the default ("min") one checks only a number's length, so its
+// isValid() passes numbers whose digits no carrier assigns (libphonenumber-js README, "isValid()":
+// https://github.com/catamphetamine/libphonenumber-js#isvalid-boolean). Cost: `npm run bench -- import`.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { CountryCode } from 'libphonenumber-js/max';
 
 export type ParsedNumber = { ok: true; e164: string; country: string | null } | { ok: false; reason: string };
 
 /**
  * Normalises a number to E.164. Numbers written without a country code are read as
- * numbers of `defaultCountry` (the organization's). Only numbers libphonenumber considers
- * valid (right length and prefix for their country) pass: dialling the rest costs money
- * and always fails.
+ * numbers of `defaultCountry` (the organization's). Only numbers libphonenumber's full metadata
+ * considers valid (length and digit patterns of a number type of their country) pass: dialling
+ * the rest costs money and always fails.
  */
 export function parsePhoneNumber(raw: unknown, defaultCountry: string): ParsedNumber {
   if (typeof raw !== 'string' || raw.trim() === '') return { ok: false, reason: 'is empty' };
