@@ -1,6 +1,7 @@
 # One image for the API and the workers (ROLE=api or ROLE=worker), with the dashboard built in.
 # syntax=docker/dockerfile:1
-FROM node:20-bookworm-slim AS build
+# Node 24: the active LTS line (Node 20 reached end of life in April 2026).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY server/package.json server/
@@ -12,7 +13,7 @@ COPY server server
 COPY web web
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

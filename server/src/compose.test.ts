@@ -55,6 +55,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('starts the worker once the API is ready (its healthcheck asks /readyz), not merely alive', () => {
+    expect(services['api']!.healthcheck!.test.join(' ')).toContain('127.0.0.1:4000/readyz');
+    expect(services['worker']!.depends_on!['api']!.condition).toBe('service_healthy');
+  });
+
   it('gives a graceful shutdown more time than SHUTDOWN_TIMEOUT_MS before SIGKILL', () => {
     const shutdownMs = loadConfig({}).shutdownTimeoutMs;
     for (const name of ['api', 'worker']) {
@@ -75,6 +80,17 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
     expect(dockerfile).toMatch(/--omit=dev/);
     expect(dockerfile).toMatch(/CMD \["node", "--max-semi-space-size=64", "server\/dist\/main.js"\]/);
+    // Both stages on one Node LTS line (even major) that package.json's engines admits.
+    const majors = [...dockerfile.matchAll(/^FROM node:(\d+)-/gm)].map((m) => Number(m[1]));
+    expect(majors.length).toBe(2);
+    expect(new Set(majors).size).toBe(1);
+    expect(majors[0]! % 2).toBe(0);
+    expect(majors[0]!).toBeGreaterThanOrEqual(24);
+    const engines = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { engines: { node: string } })
+      .engines.node;
+    const minimum = /^>=(\d+)/.exec(engines);
+    expect(minimum).not.toBeNull();
+    expect(majors[0]!).toBeGreaterThanOrEqual(Number(minimum![1]));
     // Every path the image copies exists in the repository.
     for (const match of dockerfile.matchAll(/^COPY (?!--from)(.+) \S+$/gm)) {
       for (const source of match[1]!.split(' ')) expect(existsSync(path.join(root, source))).toBe(true);
