@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     ['ENCRYPTION_KEY', 'xyz', /ENCRYPTION_KEY: must be 64 hexadecimal characters/],
     ['ALLOW_SIGNUP', 'maybe', /ALLOW_SIGNUP: must be one of/],
     ['DEFAULT_COUNTRY', 'usa', /DEFAULT_COUNTRY/],
+    ['EXOTEL_TIME_ZONE', 'India/Mumbai', /EXOTEL_TIME_ZONE: must be an IANA time zone/],
   ])('names the variable and the rule when %s=%s', (name, value, message) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(message);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
 /**
@@ -106,6 +107,11 @@ const envSchema = z.object({
   EXOTEL_API_TOKEN: z.string().optional(),
   /** Exotel REST base URL (region); tests point it at a local server. */
   EXOTEL_API_BASE: z.url().default('https://api.exotel.com'),
+  /** IANA zone of the zone-less times in Exotel's callbacks (DateUpdated). Default Asia/Kolkata. */
+  EXOTEL_TIME_ZONE: z
+    .string()
+    .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone, like Asia/Kolkata')
+    .default('Asia/Kolkata'),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -140,7 +146,7 @@ export interface Config {
   dispatch: { lockMs: number; stalledIntervalMs: number; sweepIntervalMs: number; placeCallTimeoutMs: number };
   simulatorUrl: string | undefined;
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
-  exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string };
+  exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string };
   logLevel: string | undefined;
 }
 
@@ -250,7 +256,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     simulatorUrl: e.SIMULATOR_URL,
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBase: e.TWILIO_API_BASE },
-    exotel: { sid: e.EXOTEL_SID, apiKey: e.EXOTEL_API_KEY, apiToken: e.EXOTEL_API_TOKEN, apiBase: e.EXOTEL_API_BASE },
+    exotel: {
+      sid: e.EXOTEL_SID,
+      apiKey: e.EXOTEL_API_KEY,
+      apiToken: e.EXOTEL_API_TOKEN,
+      apiBase: e.EXOTEL_API_BASE,
+      timeZone: e.EXOTEL_TIME_ZONE,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

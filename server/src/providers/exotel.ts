@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import type { CallStatus } from '../calls/call.model';
 import { basicAuth, field, getProviderCall, PlaceCallError, postPlaceCallForm } from './provider';
 import type {
@@ -23,6 +24,23 @@ export interface ExotelOptions {
   apiBase: string;
   /** Number the answered contact is connected to (the voice agent's line). Default: the caller id. */
   agentNumber?: string;
+  /**
+   * IANA zone of the times in Exotel's callbacks (EXOTEL_TIME_ZONE). Default `Asia/Kolkata`.
+   * `DateUpdated` is written `YYYY-MM-DD HH:mm:ss` with no zone
+   * (https://developer.exotel.com/api/statuscallback), and the docs name none: India time is
+   * assumed (Exotel's home market, and its Mumbai cluster) unless the account says otherwise.
+   */
+  timeZone?: string;
+}
+
+/**
+ * When Exotel says a call's status changed: its `DateUpdated` read in `zone`. Undefined when
+ * absent or not in the documented format (the webhook-delay metric then skips it).
+ */
+export function exotelEventTime(value: string | undefined, zone: string): Date | undefined {
+  if (!value) return undefined;
+  const at = DateTime.fromFormat(value.trim(), 'yyyy-MM-dd HH:mm:ss', { zone });
+  return at.isValid ? at.toJSDate() : undefined;
 }
 
 /** Exotel Status (terminal or answered event) in our terms. */
@@ -66,6 +84,7 @@ function credentialsOf(credentials: ProviderCredentials): { sid: string; apiKey:
 export function createExotelProvider(options: ExotelOptions): TelephonyProvider {
   const base = options.apiBase.replace(/\/$/, '');
   const basic = (c: { apiKey: string; apiToken: string }) => basicAuth(c.apiKey, c.apiToken);
+  const timeZone = options.timeZone ?? 'Asia/Kolkata';
 
   return {
     name: 'EXOTEL',
@@ -100,10 +119,14 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
       const status = mapExotelStatus(field(raw, 'Status'), field(raw, 'EventType'));
       if (!status) return null;
       const duration = field(raw, 'ConversationDuration');
+      // Ordering needs no time: statuses are applied by rank (CALL_STATUS_RANK), and Exotel sends
+      // at most an `answered` and a `terminal` event, whose ranks already order them.
+      const eventAt = exotelEventTime(field(raw, 'DateUpdated'), timeZone);
       return {
         providerCallId: field(raw, 'CallSid') ?? null,
         status,
-        ...(status === 'IN_PROGRESS' ? { answeredAt: new Date() } : {}),
+        ...(status === 'IN_PROGRESS' ? { answeredAt: eventAt ?? new Date() } : {}),
+        ...(eventAt ? { eventAt } : {}),
         ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
         ...(status === 'FAILED' ? { error: 'Exotel reported the call failed' } : {}),
       };

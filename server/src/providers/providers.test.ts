@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createExotelProvider } from './exotel';
+import { createExotelProvider, exotelEventTime } from './exotel';
 import { PlaceCallError } from './provider';
 import type { PlaceCallRequest, RawWebhook } from './provider';
 import { createTwilioProvider, mapTwilioStatus, twilioSignature, verifyTwilioSignature } from './twilio';
@@ -261,7 +261,22 @@ describe('Exotel', () => {
         providerCallId: 'b6cfaf0f0a6a',
         status: 'NO_ANSWER',
         durationSeconds: 0,
+        // DateUpdated has no zone: India time unless the options say otherwise (IST is UTC+5:30).
+        eventAt: new Date('2026-01-15T09:00:45Z'),
       });
+      const answered = raw('x', {
+        CallSid: 'b',
+        Status: 'in-progress',
+        EventType: 'answered',
+        DateUpdated: '2026-01-15 14:30:45',
+      });
+      expect(createExotelProvider({ apiBase: api.url, timeZone: 'UTC' }).parseWebhook(answered)).toMatchObject({
+        status: 'IN_PROGRESS',
+        answeredAt: new Date('2026-01-15T14:30:45Z'),
+        eventAt: new Date('2026-01-15T14:30:45Z'),
+      });
+      expect(exotelEventTime('15/01/2026 14:30', 'Asia/Kolkata')).toBeUndefined();
+      expect(exotelEventTime(undefined, 'Asia/Kolkata')).toBeUndefined();
       expect(exotel.parseWebhook(raw('x', { CallSid: 'b', Status: 'completed', EventType: 'answered' }))?.status).toBe(
         'IN_PROGRESS',
       );

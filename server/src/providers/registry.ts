@@ -28,7 +28,7 @@ export function createProviders(options: {
       ...(options.directSimulator ? { direct: options.directSimulator } : {}),
     }),
     TWILIO: createTwilioProvider({ apiBase: config.twilio.apiBase }),
-    EXOTEL: createExotelProvider({ apiBase: config.exotel.apiBase }),
+    EXOTEL: createExotelProvider({ apiBase: config.exotel.apiBase, timeZone: config.exotel.timeZone }),
   };
 }
 
