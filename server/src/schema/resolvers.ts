@@ -6,6 +6,7 @@ import { PhoneResolver } from '../phones/phone.resolver';
 import { CampaignResolver } from '../campaigns/campaign.resolver';
 import { ContactResolver } from '../contacts/contact.resolver';
 import { CallResolver } from '../calls/call.resolver';
+import { CallActivityResolver } from '../calls/call.activity.resolver';
 import { DoNotCallResolver } from '../dnc/dnc.resolver';
 import { LiveResolver } from '../live/live.resolver';
 
@@ -21,6 +22,7 @@ export const resolvers: NonEmptyArray<Function> = [
   CampaignResolver,
   ContactResolver,
   CallResolver,
+  CallActivityResolver,
   LiveResolver,
   DoNotCallResolver,
 ];

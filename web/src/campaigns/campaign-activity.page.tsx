@@ -3,20 +3,29 @@ import { useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql';
 import { ActiveCalls, CallFeed } from '../calls/call-feed';
-import { bucketCallsByMinute } from '../calls/calls-per-minute';
+import { countLiveCall, minuteWindow } from '../calls/calls-per-minute';
 import { CallsPerMinuteChart } from '../calls/calls-per-minute-chart';
 import { prependCall } from '../calls/prepend-call';
 import { ErrorState, Loading } from '../shell/states';
 import { OutcomeChart } from './outcome-chart';
 
-/** Calls kept for the feed and the chart: the first page, then every live one. */
+/** Calls kept for the feed: the first page, then every live one. */
 const RECENT_CALLS = 50;
+/** Minutes the calls-per-minute chart shows (counted by the server, then kept live here). */
+const CHART_MINUTES = 15;
 
 const CampaignActivityPageQuery = graphql(`
-  query CampaignActivityPage($id: ID!, $first: Int) {
+  query CampaignActivityPage($id: ID!, $first: Int, $minutes: Int) {
     campaign(id: $id) {
       id
       ...OutcomeChart_campaign
+      callsPerMinute(minutes: $minutes) {
+        asOf
+        buckets {
+          minute
+          calls
+        }
+      }
       calls(first: $first) {
         nodes {
           id
@@ -55,7 +64,7 @@ function useNow(ms: number): number {
 export function CampaignActivityPage() {
   const { campaignId = '' } = useParams();
   const { data, error, refetch, subscribeToMore } = useQuery(CampaignActivityPageQuery, {
-    variables: { id: campaignId, first: RECENT_CALLS },
+    variables: { id: campaignId, first: RECENT_CALLS, minutes: CHART_MINUTES },
   });
   const now = useNow(15_000);
 
@@ -66,8 +75,20 @@ export function CampaignActivityPage() {
         variables: { campaignId },
         updateQuery: (_, { subscriptionData, previousData, complete }) => {
           if (!complete || !previousData.campaign) return undefined;
-          const calls = prependCall(previousData.campaign.calls, subscriptionData.data.callUpdated);
-          return calls ? { ...previousData, campaign: { ...previousData.campaign, calls } } : undefined;
+          const call = subscriptionData.data.callUpdated;
+          const calls = prependCall(previousData.campaign.calls, call);
+          if (!calls) return undefined;
+          // A call not in the list yet is new to this page: count it in its minute, unless the
+          // server's counts (taken at asOf) already hold it.
+          const callsPerMinute = countLiveCall(previousData.campaign.callsPerMinute, call);
+          return {
+            ...previousData,
+            campaign: {
+              ...previousData.campaign,
+              calls,
+              ...(callsPerMinute ? { callsPerMinute } : {}),
+            },
+          };
         },
       }),
     [subscribeToMore, campaignId],
@@ -86,9 +107,7 @@ export function CampaignActivityPage() {
       </section>
       <section className="card" aria-labelledby="cpm-title">
         <h2 id="cpm-title">Calls per minute</h2>
-        <CallsPerMinuteChart
-          buckets={bucketCallsByMinute(calls, Math.max(now, ...calls.map((c) => Date.parse(c.startedAt) || 0)))}
-        />
+        <CallsPerMinuteChart buckets={minuteWindow(campaign.callsPerMinute, now, CHART_MINUTES)} />
       </section>
       <section className="card" aria-labelledby="active-title">
         <h2 id="active-title">On the line</h2>
