@@ -3,14 +3,17 @@ import { useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql';
 import type { CallStatus } from '../gql/graphql';
-import { downloadText, slug } from '../shell/csv';
+import { downloadBlob, slug } from '../shell/csv';
 import { errorMessage } from '../shell/errors';
 import { formatDateTime, formatDuration, humanize } from '../shell/format';
 import { EmptyState, ErrorState, Loading } from '../shell/states';
 import { StatusSelect, useStatusParam } from '../shell/status-filter';
 import { StatusBadge } from '../shell/status-badge';
 import { CALL_STATUSES } from './call-status';
-import { callsToCsv } from './calls-csv';
+import { downloadCsv } from './download-calls-csv';
+import type { ExportProgress } from './download-calls-csv';
+import { ProgressBar } from '../shell/progress-bar';
+import { useSession } from '../session/session.context';
 import { prependCall } from './prepend-call';
 
 const PAGE_SIZE = 50;
@@ -24,10 +27,6 @@ const CampaignCallsPageQuery = graphql(`
         nodes {
           id
           providerCallId
-          contact {
-            id
-            email
-          }
           ...CallFeed_call
         }
         pageInfo {
@@ -45,10 +44,6 @@ const CampaignCallsSubscription = graphql(`
     callUpdated(campaignId: $campaignId) {
       id
       providerCallId
-      contact {
-        id
-        email
-      }
       ...CallFeed_call
     }
   }
@@ -68,6 +63,8 @@ export function CallsPage() {
   });
   const [busy, setBusy] = useState<'more' | 'export' | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<ExportProgress | null>(null);
+  const { token } = useSession();
 
   useEffect(
     () =>
@@ -85,27 +82,29 @@ export function CallsPage() {
 
   const campaign = data?.campaign;
 
-  /** Loads the remaining pages, then downloads everything loaded. */
+  /**
+   * Downloads every call (of the chosen status) as the server streams it, showing progress:
+   * the server reads its database in batches, so the size of the campaign does not matter.
+   */
   const exportCsv = async () => {
     if (!campaign) return;
     setBusy('export');
     setExportError(null);
+    setProgress(null);
     try {
-      let calls = campaign.calls;
-      while (calls.pageInfo.hasNextPage) {
-        const { data: more } = await fetchMore({ variables: { after: calls.pageInfo.endCursor } });
-        if (!more?.campaign) break;
-        calls = {
-          ...more.campaign.calls,
-          nodes: [...calls.nodes, ...more.campaign.calls.nodes],
-        };
-      }
+      const query = status ? `?status=${encodeURIComponent(status)}` : '';
+      const blob = await downloadCsv({
+        url: `/api/campaigns/${encodeURIComponent(campaign.id)}/calls.csv${query}`,
+        token,
+        onProgress: setProgress,
+      });
       const suffix = status ? `-${status.toLowerCase()}` : '';
-      downloadText(`${slug(campaign.name)}-calls${suffix}.csv`, callsToCsv(calls.nodes));
+      downloadBlob(`${slug(campaign.name)}-calls${suffix}.csv`, blob);
     } catch (e) {
       setExportError(errorMessage(e));
     } finally {
       setBusy(null);
+      setProgress(null);
     }
   };
 
@@ -132,6 +131,16 @@ export function CallsPage() {
           </button>
         </div>
       </div>
+      {busy === 'export' && progress && (
+        <div className="export-progress">
+          {progress.total ? (
+            <ProgressBar value={(100 * progress.rows) / progress.total} label="Export progress" />
+          ) : null}
+          <p className="muted" role="status">
+            {progress.rows.toLocaleString()} of {progress.total?.toLocaleString() ?? '?'} calls downloaded
+          </p>
+        </div>
+      )}
       {exportError && (
         <p className="form-error" role="alert">
           {exportError}
