@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       MONGODB_URI: 'mongodb://db:27017/x',
       REDIS_URL: 'redis://cache:6379',
       JWT_SECRET: SECRET,
+      ENCRYPTION_KEY: '1'.repeat(64),
     });
     expect(config.embedded).toBe(false);
     expect(config.demoData).toBe(false);
@@ -45,11 +46,18 @@ describe('loadConfig', () => {
     ).toThrow(/JWT_SECRET: required when NODE_ENV=production[\s\S]*ENCRYPTION_KEY/);
   });
 
-  it('requires JWT_SECRET outside embedded mode, in development too, and not in embedded mode', () => {
+  it('requires JWT_SECRET and ENCRYPTION_KEY outside embedded mode, in development too, and not in embedded mode', () => {
+    const KEY = 'ab'.repeat(32);
     for (const env of [{ MONGODB_URI: 'mongodb://db/x' }, { REDIS_URL: 'redis://cache' }]) {
       expect(() => loadConfig(env)).toThrow(ConfigError);
       expect(() => loadConfig(env)).toThrow(/JWT_SECRET: required outside embedded mode/);
-      expect(loadConfig({ ...env, JWT_SECRET: SECRET }).jwt.secret).toEqual(new TextEncoder().encode(SECRET));
+      expect(() => loadConfig({ ...env, JWT_SECRET: SECRET })).toThrow(
+        /ENCRYPTION_KEY: required outside embedded mode/,
+      );
+      expect(() => loadConfig({ ...env, ENCRYPTION_KEY: KEY })).not.toThrow(/ENCRYPTION_KEY/);
+      const config = loadConfig({ ...env, JWT_SECRET: SECRET, ENCRYPTION_KEY: KEY });
+      expect(config.jwt.secret).toEqual(new TextEncoder().encode(SECRET));
+      expect(config.encryptionKey.toString('hex')).toBe(KEY);
     }
     // Embedded: one process, so a random secret per process loses nothing.
     expect(loadConfig({}).jwt.secret.length).toBeGreaterThanOrEqual(32);

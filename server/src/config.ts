@@ -202,17 +202,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const embedded = e.MONGODB_URI === undefined && e.REDIS_URL === undefined;
   const production = e.NODE_ENV === 'production';
   // A per-process random secret splits a deployment: a worker's webhook tokens and an API's
-  // JWTs would be refused by every other process. Only embedded mode is one process.
-  if (!embedded && !production && e.JWT_SECRET === undefined) {
-    throw new ConfigError(
-      'Invalid configuration:\n  JWT_SECRET: required outside embedded mode (MONGODB_URI or REDIS_URL is set): every API and worker process must share it; generate one with `openssl rand -hex 32`',
-    );
-  }
-  if (production && !embedded) {
+  // JWTs would be refused by every other process, and credentials one process encrypted could
+  // not be read by another. Only embedded mode is one process.
+  if (!embedded) {
     const missing = (['JWT_SECRET', 'ENCRYPTION_KEY'] as const).filter((k) => e[k] === undefined);
     if (missing.length > 0) {
+      const why = production
+        ? 'required when NODE_ENV=production'
+        : 'required outside embedded mode (MONGODB_URI or REDIS_URL is set): every API and worker process must share it';
       throw new ConfigError(
-        `Invalid configuration:\n${missing.map((k) => `  ${k}: required when NODE_ENV=production`).join('\n')}`,
+        `Invalid configuration:\n${missing.map((k) => `  ${k}: ${why}; generate one with \`openssl rand -hex 32\``).join('\n')}`,
       );
     }
   }
