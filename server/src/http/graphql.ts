@@ -46,6 +46,9 @@ export function createApolloServer(
   return new ApolloServer<RequestContext>({
     schema,
     introspection: !production,
+    // "Did you mean …?" in validation errors would name the fields introspection hides.
+    // https://www.apollographql.com/docs/apollo-server/api/apollo-server (hideSchemaDetailsFromClientErrors)
+    hideSchemaDetailsFromClientErrors: production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,

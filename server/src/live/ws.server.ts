@@ -5,7 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
-import { GraphQLError, execute, parse, specifiedRules, validate } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, execute, parse, specifiedRules, validate } from 'graphql';
 import { subscribeShared } from './shared-execution';
 import type { DocumentNode, ExecutionResult, GraphQLSchema, ValidationRule } from 'graphql';
 import { SubscriptionServer } from 'subscriptions-transport-ws';
@@ -52,6 +52,28 @@ type SocketExtra = {
   requestId?: string;
 };
 
+/**
+ * graphql-js's validation messages end with "Did you mean …?" suggestions that name schema
+ * fields: in production they would hand out the schema that introspection keeps back. The same
+ * expression as Apollo's `hideSchemaDetailsFromClientErrors` (ApolloServerPluginDisableSuggestions;
+ * https://www.apollographql.com/docs/apollo-server/api/apollo-server), so both paths read alike.
+ */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/**
+ * Validation errors as a client may see them: with Apollo's code (so formatError lets them
+ * through instead of masking them as internal) and, in production, without schema suggestions.
+ */
+function clientValidationErrors(errors: readonly GraphQLError[], production: boolean): GraphQLError[] {
+  return errors.map(
+    (error) =>
+      new GraphQLError(production ? error.message.replace(SUGGESTION, '') : error.message, {
+        ...(error.nodes ? { nodes: error.nodes } : {}),
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions },
+      }),
+  );
+}
+
 /** Maps thrown errors to what a client may see: client errors keep their message, the rest is masked. */
 function formatErrors(result: ExecutionResult): ExecutionResult {
   if (!result.errors) return result;
@@ -61,6 +83,31 @@ function formatErrors(result: ExecutionResult): ExecutionResult {
       const formatted = formatError(error.toJSON(), error);
       return new GraphQLError(formatted.message, { path: formatted.path, extensions: formatted.extensions });
     }),
+  };
+}
+
+/** Messages the legacy library itself sends that say what the client did wrong, not how we failed. */
+const LEGACY_CLIENT_MESSAGES: ReadonlySet<string> = new Set(['Invalid message type!', 'Prohibited connection!']);
+
+/**
+ * subscriptions-transport-ws sends the raw `message` of anything thrown while it handles a
+ * message (a `start` without payload answered "Cannot read properties of undefined (reading
+ * 'query')"). Its `sendError` is the one way out for those, so it is wrapped: client messages
+ * pass, the rest is logged and masked as HTTP masks it (http/graphql.ts formatError).
+ */
+function maskLegacyErrors(server: SubscriptionServer, clientMessages: ReadonlySet<string>): void {
+  const target = server as unknown as {
+    sendError: (context: unknown, opId: unknown, payload: Record<string, unknown>, type?: unknown) => void;
+  };
+  const send = target.sendError.bind(server);
+  target.sendError = (context, opId, payload, type) => {
+    const message = typeof payload?.message === 'string' ? payload.message : '';
+    if (LEGACY_CLIENT_MESSAGES.has(message) || clientMessages.has(message)) {
+      send(context, opId, { message }, type);
+      return;
+    }
+    logger.warn({ err: message }, 'legacy websocket error; masked for the client');
+    send(context, opId, { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, type);
   };
 }
 
@@ -90,10 +137,15 @@ export function startWsServer(
     connectionInitWaitTimeout = 5_000,
     validationRules = () => [],
   } = options;
+  // Same rules as HTTP (http/graphql.ts): no introspection and no schema hints in production.
+  const production = services.config.nodeEnv === 'production';
   const rulesFor = (variables: Record<string, unknown> | undefined) => [
     ...specifiedRules,
+    ...(production ? [NoSchemaIntrospectionCustomRule] : []),
     ...validationRules(variables),
   ];
+  const check = (document: DocumentNode, variables: Record<string, unknown> | undefined) =>
+    clientValidationErrors(validate(schema, document, rulesFor(variables)), production);
   const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
   const closeAtExpiry = (socket: WebSocket, user: AuthUser) => {
     const ms = user.expiresAt * 1000 - Date.now();
@@ -154,7 +206,7 @@ export function startWsServer(
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation')];
         }
-        const errors = validate(schema, document, rulesFor(payload.variables ?? undefined));
+        const errors = check(document, payload.variables ?? undefined);
         if (errors.length > 0) return errors;
         return undefined;
       },
@@ -167,6 +219,7 @@ export function startWsServer(
   // --- subscriptions-transport-ws (legacy `graphql-ws` subprotocol) --------------------------
   const legacy = new WebSocketServer({ noServer: true, maxPayload });
   legacy.on('connection', quietErrors);
+  const legacyClientMessages = new Set<string>();
   const legacyServer = SubscriptionServer.create(
     {
       schema,
@@ -175,17 +228,38 @@ export function startWsServer(
       validationRules: rulesFor(undefined),
       keepAlive: 15_000,
       onConnect: async (params: Record<string, unknown> | undefined, socket: WebSocket) => {
-        const user = await authenticate(services, params);
+        let user: AuthUser;
+        try {
+          user = await authenticate(services, params);
+        } catch (error) {
+          // The library keeps only the message of what is thrown here: recorded as a client
+          // message so maskLegacyErrors lets it through (a handful of fixed auth texts).
+          const message = error instanceof AppError ? error.message : 'Authentication failed';
+          if (legacyClientMessages.size > 100) legacyClientMessages.clear();
+          legacyClientMessages.add(message);
+          throw new Error(message, { cause: error });
+        }
         closeAtExpiry(socket, user);
         return { user, requestId: randomUUID() };
       },
-      onOperation: (
+      // Async, so what it throws reaches the library as a rejection: one with `errors` is then sent
+      // as a data message carrying them (a synchronous throw would go out as a bare error text).
+      onOperation: async (
         message: { payload?: { variables?: Record<string, unknown> } },
         params: { context: { user: AuthUser; requestId: string } } & Record<string, unknown>,
       ) => {
-        const document =
-          typeof params['query'] === 'string' ? parse(params['query']) : (params['query'] as DocumentNode);
-        const errors = validate(schema, document, rulesFor(message.payload?.variables));
+        const query = params['query'];
+        let document: DocumentNode;
+        try {
+          if (typeof query !== 'string' && (typeof query !== 'object' || query === null))
+            throw new GraphQLError('Send the operation in payload.query', { extensions: { code: 'BAD_REQUEST' } });
+          document = typeof query === 'string' ? parse(query) : (query as DocumentNode);
+        } catch (error) {
+          const parsed = error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation');
+          // `errors` makes the library answer with a data message carrying them, unmasked.
+          throw Object.assign(new Error('Invalid operation'), { errors: [parsed] });
+        }
+        const errors = check(document, message.payload?.variables);
         if (errors.length > 0) throw Object.assign(new Error('Invalid operation'), { errors });
         return {
           ...params,
@@ -196,6 +270,7 @@ export function startWsServer(
     },
     legacy,
   );
+  maskLegacyErrors(legacyServer, legacyClientMessages);
   legacy.on('connection', (socket: WebSocket) => {
     // The legacy library has no connection-init timeout of its own.
     const timer = setTimeout(() => {
