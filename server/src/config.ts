@@ -82,6 +82,11 @@ const envSchema = z.object({
   MAX_CONCURRENT_OUTBOUND_CALLS: int(1000, 1, 100000),
   /** Longest a call may last before its lease expires and it is closed as FAILED. Default 3600 s. */
   MAX_CALL_DURATION_SECONDS: int(3600, 1, 24 * 3600),
+  /**
+   * A live call that has had no webhook for this long is looked up with its provider (lost
+   * webhooks would otherwise hold its line until MAX_CALL_DURATION_SECONDS). Default 60 s.
+   */
+  CALL_RECONCILE_SECONDS: int(60, 1, 24 * 3600),
   /** BullMQ lock of a dispatch job; a dead worker's slots are re-run after it lapses. Default 30000 ms. */
   DISPATCH_LOCK_MS: int(30_000, 200, 600_000),
   /** How often workers look for dispatch jobs whose lock lapsed (stalled). Default 30000 ms. */
@@ -131,6 +136,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   maxConcurrentOutboundCalls: number;
   maxCallDurationSeconds: number;
+  /** Silence after which a live call is looked up with its provider (CALL_RECONCILE_SECONDS). */
+  callReconcileSeconds: number;
   /** Dispatch timings (see DISPATCH_* and PLACE_CALL_TIMEOUT_MS). */
   dispatch: { lockMs: number; stalledIntervalMs: number; sweepIntervalMs: number; placeCallTimeoutMs: number };
   simulatorUrl: string | undefined;
@@ -206,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     maxConcurrentOutboundCalls: e.MAX_CONCURRENT_OUTBOUND_CALLS,
     maxCallDurationSeconds: e.MAX_CALL_DURATION_SECONDS,
+    callReconcileSeconds: e.CALL_RECONCILE_SECONDS,
     dispatch: {
       lockMs: e.DISPATCH_LOCK_MS,
       stalledIntervalMs: e.DISPATCH_STALLED_INTERVAL_MS,
