@@ -82,6 +82,12 @@ const envSchema = z.object({
   MAX_CONCURRENT_OUTBOUND_CALLS: int(1000, 1, 100000),
   /** Longest a call may last before its lease expires and it is closed as FAILED. Default 3600 s. */
   MAX_CALL_DURATION_SECONDS: int(3600, 1, 24 * 3600),
+  /** Failed logins of one account (by email) per 15 minutes before RATE_LIMITED; a success clears them. Default 10. */
+  LOGIN_FAILURES_PER_ACCOUNT: int(10, 1, 10_000),
+  /** Failed logins from one client IP per hour, whatever the account, before RATE_LIMITED. Default 100. */
+  LOGIN_FAILURES_PER_IP: int(100, 1, 1_000_000),
+  /** Sign-ups from one client IP per hour before RATE_LIMITED. Default 20. */
+  SIGNUPS_PER_IP: int(20, 1, 1_000_000),
   /**
    * A live call that has had no webhook for this long is looked up with its provider (lost
    * webhooks would otherwise hold its line until MAX_CALL_DURATION_SECONDS). Default 60 s.
@@ -136,6 +142,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   maxConcurrentOutboundCalls: number;
   maxCallDurationSeconds: number;
+  /** Login and sign-up throttling (users/login.limiter.ts). */
+  authLimits: { loginFailuresPerAccount: number; loginFailuresPerIp: number; signUpsPerIp: number };
   /** Silence after which a live call is looked up with its provider (CALL_RECONCILE_SECONDS). */
   callReconcileSeconds: number;
   /** Dispatch timings (see DISPATCH_* and PLACE_CALL_TIMEOUT_MS). */
@@ -214,6 +222,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConcurrentOutboundCalls: e.MAX_CONCURRENT_OUTBOUND_CALLS,
     maxCallDurationSeconds: e.MAX_CALL_DURATION_SECONDS,
     callReconcileSeconds: e.CALL_RECONCILE_SECONDS,
+    authLimits: {
+      loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
+      loginFailuresPerIp: e.LOGIN_FAILURES_PER_IP,
+      signUpsPerIp: e.SIGNUPS_PER_IP,
+    },
     dispatch: {
       lockMs: e.DISPATCH_LOCK_MS,
       stalledIntervalMs: e.DISPATCH_STALLED_INTERVAL_MS,

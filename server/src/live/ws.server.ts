@@ -184,7 +184,12 @@ export function startWsServer(
       schema,
       subscribe: subscribeShared,
       connectionInitWaitTimeout,
-      context: (ctx) => contextFor(ctx.extra.user ?? null, ctx.extra.requestId ?? randomUUID()),
+      context: (ctx) =>
+        contextFor(
+          ctx.extra.user ?? null,
+          ctx.extra.requestId ?? randomUUID(),
+          ctx.extra.request.socket.remoteAddress ?? null,
+        ),
       onConnect: async (ctx) => {
         try {
           const user = await authenticate(services, ctx.connectionParams);
@@ -227,7 +232,11 @@ export function startWsServer(
       subscribe: subscribeShared as never,
       validationRules: rulesFor(undefined),
       keepAlive: 15_000,
-      onConnect: async (params: Record<string, unknown> | undefined, socket: WebSocket) => {
+      onConnect: async (
+        params: Record<string, unknown> | undefined,
+        socket: WebSocket,
+        connection: { request?: IncomingMessage },
+      ) => {
         let user: AuthUser;
         try {
           user = await authenticate(services, params);
@@ -240,13 +249,13 @@ export function startWsServer(
           throw new Error(message, { cause: error });
         }
         closeAtExpiry(socket, user);
-        return { user, requestId: randomUUID() };
+        return { user, requestId: randomUUID(), clientIp: connection.request?.socket.remoteAddress ?? null };
       },
       // Async, so what it throws reaches the library as a rejection: one with `errors` is then sent
       // as a data message carrying them (a synchronous throw would go out as a bare error text).
       onOperation: async (
         message: { payload?: { variables?: Record<string, unknown> } },
-        params: { context: { user: AuthUser; requestId: string } } & Record<string, unknown>,
+        params: { context: { user: AuthUser; requestId: string; clientIp: string | null } } & Record<string, unknown>,
       ) => {
         const query = params['query'];
         let document: DocumentNode;
@@ -263,7 +272,7 @@ export function startWsServer(
         if (errors.length > 0) throw Object.assign(new Error('Invalid operation'), { errors });
         return {
           ...params,
-          context: contextFor(params.context.user, params.context.requestId),
+          context: contextFor(params.context.user, params.context.requestId, params.context.clientIp),
           formatResponse: (value: ExecutionResult) => formatErrors(value),
         };
       },
@@ -280,8 +289,8 @@ export function startWsServer(
     socket.once('close', () => clearTimeout(timer));
   });
 
-  function contextFor(user: AuthUser | null, requestId: string): RequestContext {
-    return createRequestContext(services, user, requestId, logger.child({ requestId, transport: 'ws' }));
+  function contextFor(user: AuthUser | null, requestId: string, clientIp: string | null = null): RequestContext {
+    return createRequestContext(services, user, requestId, logger.child({ requestId, transport: 'ws' }), clientIp);
   }
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
