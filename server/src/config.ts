@@ -82,6 +82,12 @@ const envSchema = z.object({
   MAX_CONCURRENT_OUTBOUND_CALLS: int(1000, 1, 100000),
   /** Longest a call may last before its lease expires and it is closed as FAILED. Default 3600 s. */
   MAX_CALL_DURATION_SECONDS: int(3600, 1, 24 * 3600),
+  /** Operations one WebSocket may run at once (subscriptions, and queries while they run). Default 100. */
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(100, 1, 100_000),
+  /** Operations one organization's WebSockets may run at once, per API process. Default 1000. */
+  WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION: int(1000, 1, 1_000_000),
+  /** Bytes queued for one WebSocket that the client has not read; past it the socket is closed with 1013. Default 4 MiB. */
+  WS_MAX_BUFFERED_BYTES: int(4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
   /** Failed logins of one account (by email) per 15 minutes before RATE_LIMITED; a success clears them. Default 10. */
   LOGIN_FAILURES_PER_ACCOUNT: int(10, 1, 10_000),
   /** Failed logins from one client IP per hour, whatever the account, before RATE_LIMITED. Default 100. */
@@ -142,6 +148,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   maxConcurrentOutboundCalls: number;
   maxCallDurationSeconds: number;
+  /** WebSocket bounds (live/ws.server.ts; WS_MAX_*). */
+  ws: { maxSubscriptionsPerSocket: number; maxSubscriptionsPerOrganization: number; maxBufferedBytes: number };
   /** Login and sign-up throttling (users/login.limiter.ts). */
   authLimits: { loginFailuresPerAccount: number; loginFailuresPerIp: number; signUpsPerIp: number };
   /** Silence after which a live call is looked up with its provider (CALL_RECONCILE_SECONDS). */
@@ -222,6 +230,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxConcurrentOutboundCalls: e.MAX_CONCURRENT_OUTBOUND_CALLS,
     maxCallDurationSeconds: e.MAX_CALL_DURATION_SECONDS,
     callReconcileSeconds: e.CALL_RECONCILE_SECONDS,
+    ws: {
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSubscriptionsPerOrganization: e.WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    },
     authLimits: {
       loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
       loginFailuresPerIp: e.LOGIN_FAILURES_PER_IP,

@@ -38,6 +38,9 @@ export interface WsServerHandle {
   close(): Promise<void>;
 }
 
+/** How long a slow consumer gets to take its close frame before its socket is dropped. */
+const SLOW_CONSUMER_GRACE_MS = 5_000;
+
 /** Close codes sent to clients, named (graphql-ws's own codes are reused where they fit). */
 export const WsCloseCode = {
   Unauthorized: CloseCode.Unauthorized, // 4401
@@ -45,6 +48,12 @@ export const WsCloseCode = {
   ConnectionInitTimeout: CloseCode.ConnectionInitialisationTimeout, // 4408
   TokenExpired: 4401,
   ServiceRestart: 1012,
+  /**
+   * 1013 "Try Again Later" (RFC 6455's registry): the client left more than WS_MAX_BUFFERED_BYTES
+   * unread. graphql-ws clients retry this code, and a reconnected subscription starts with a
+   * fresh snapshot, so nothing is lost but the backlog.
+   */
+  SlowConsumer: 1013,
 } as const;
 
 type SocketExtra = {
@@ -161,6 +170,80 @@ export function startWsServer(
     });
   };
 
+  const bounds = services.config.ws;
+  /** Each organization's open sockets in this process, as counters of their running operations. */
+  const organizations = new Map<string, Set<() => number>>();
+  /** Which organization a socket serves and how many operations it runs (the current one included). */
+  const sockets = new WeakMap<WebSocket, { organizationId: string; active: () => number }>();
+  const track = (socket: WebSocket, organizationId: string, active: () => number) => {
+    let counters = organizations.get(organizationId);
+    if (!counters) organizations.set(organizationId, (counters = new Set()));
+    counters.add(active);
+    sockets.set(socket, { organizationId, active });
+    socket.once('close', () => {
+      counters.delete(active);
+      if (counters.size === 0) organizations.delete(organizationId);
+    });
+  };
+  /**
+   * Refuses an operation past the per-socket or per-organization cap: one socket held 5,000
+   * `callUpdated` streams, and each costs memory and a send per event. Called once the operation
+   * is registered, so the counts include it.
+   */
+  const capError = (socket: WebSocket): GraphQLError | null => {
+    const info = sockets.get(socket);
+    if (!info) return null;
+    const onSocket = info.active();
+    if (onSocket > bounds.maxSubscriptionsPerSocket)
+      return new GraphQLError(
+        `This connection runs ${bounds.maxSubscriptionsPerSocket} operations already, the most one may: end some first`,
+        {
+          extensions: { code: 'RATE_LIMITED', limit: 'subscriptionsPerSocket', max: bounds.maxSubscriptionsPerSocket },
+        },
+      );
+    let inOrganization = 0;
+    for (const active of organizations.get(info.organizationId) ?? []) inOrganization += active();
+    if (inOrganization > bounds.maxSubscriptionsPerOrganization)
+      return new GraphQLError(
+        `Your organization runs ${bounds.maxSubscriptionsPerOrganization} live operations on this server already, the most it may: end some first`,
+        {
+          extensions: {
+            code: 'RATE_LIMITED',
+            limit: 'subscriptionsPerOrganization',
+            max: bounds.maxSubscriptionsPerOrganization,
+          },
+        },
+      );
+    return null;
+  };
+
+  /**
+   * Bounds what waits in memory for a client that does not read: past WS_MAX_BUFFERED_BYTES
+   * (ws's `bufferedAmount`: bytes sent but not yet handed to the kernel) the socket is closed
+   * with 1013, and, as a client that reads nothing never takes the close frame either,
+   * dropped after a grace. Without it one such client grew the heap by 500 MB in 24 s.
+   */
+  const boundBuffer = (socket: WebSocket) => {
+    const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+    socket.send = ((...args: unknown[]) => {
+      send(...args);
+      if (socket.bufferedAmount > bounds.maxBufferedBytes && socket.readyState === socket.OPEN) {
+        logger.info(
+          { bufferedBytes: socket.bufferedAmount, max: bounds.maxBufferedBytes },
+          'websocket closed: the client does not read what it subscribed to',
+        );
+        socket.close(WsCloseCode.SlowConsumer, 'Slow consumer: reconnect for a fresh snapshot');
+        const timer = setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS);
+        timer.unref();
+        socket.once('close', () => clearTimeout(timer));
+      }
+    }) as typeof socket.send;
+    // One line per disconnect, at debug: a mass disconnect must not flood the log.
+    socket.once('close', (code: number, reason: Buffer) =>
+      logger.debug({ code, reason: String(reason), protocol: socket.protocol }, 'websocket closed'),
+    );
+  };
+
   // ws closes a socket itself after any socket error (1009 for an oversized message); the
   // protocol libraries would also print the error to the console (graphql-ws) or crash on an
   // unhandled 'error' event (subscriptions-transport-ws). So errors stop here, logged.
@@ -179,6 +262,7 @@ export function startWsServer(
   // --- graphql-ws (graphql-transport-ws) ---------------------------------------------------
   const modern = new WebSocketServer({ noServer: true, maxPayload });
   modern.on('connection', quietErrors);
+  modern.on('connection', boundBuffer);
   const modernCleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
@@ -196,6 +280,8 @@ export function startWsServer(
           ctx.extra.user = user;
           ctx.extra.requestId = randomUUID();
           closeAtExpiry(ctx.extra.socket, user);
+          // graphql-ws registers an operation in ctx.subscriptions before onSubscribe and removes it when it ends.
+          track(ctx.extra.socket, user.organizationId, () => Object.keys(ctx.subscriptions).length);
           return true;
         } catch (error) {
           const message = error instanceof AppError ? error.message : 'Authentication failed';
@@ -204,7 +290,9 @@ export function startWsServer(
           return false;
         }
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
+        const capped = capError(ctx.extra.socket);
+        if (capped) return [capped];
         let document: DocumentNode;
         try {
           document = parse(payload.query);
@@ -216,7 +304,10 @@ export function startWsServer(
         return undefined;
       },
       onNext: (_ctx, _id, _payload, _args, result) => formatErrors(result),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      // An operation that fails because its socket closed (sends rejected) has no one to tell:
+      // without this, closing a socket with 5,000 streams logged 9,000 error lines.
+      onError: (ctx, _id, _payload, errors) =>
+        ctx.extra.socket.readyState !== ctx.extra.socket.OPEN ? [] : errors.map((e) => formatError(e.toJSON(), e)),
     },
     modern,
   );
@@ -224,6 +315,7 @@ export function startWsServer(
   // --- subscriptions-transport-ws (legacy `graphql-ws` subprotocol) --------------------------
   const legacy = new WebSocketServer({ noServer: true, maxPayload });
   legacy.on('connection', quietErrors);
+  legacy.on('connection', boundBuffer);
   const legacyClientMessages = new Set<string>();
   const legacyServer = SubscriptionServer.create(
     {
@@ -235,7 +327,7 @@ export function startWsServer(
       onConnect: async (
         params: Record<string, unknown> | undefined,
         socket: WebSocket,
-        connection: { request?: IncomingMessage },
+        connection: { request?: IncomingMessage; operations?: Record<string, unknown> },
       ) => {
         let user: AuthUser;
         try {
@@ -249,6 +341,8 @@ export function startWsServer(
           throw new Error(message, { cause: error });
         }
         closeAtExpiry(socket, user);
+        // The library registers an operation in `operations` before onOperation, and removes it at its stop.
+        track(socket, user.organizationId, () => Object.keys(connection.operations ?? {}).length);
         return { user, requestId: randomUUID(), clientIp: connection.request?.socket.remoteAddress ?? null };
       },
       // Async, so what it throws reaches the library as a rejection: one with `errors` is then sent
@@ -256,7 +350,10 @@ export function startWsServer(
       onOperation: async (
         message: { payload?: { variables?: Record<string, unknown> } },
         params: { context: { user: AuthUser; requestId: string; clientIp: string | null } } & Record<string, unknown>,
+        socket: WebSocket,
       ) => {
+        const capped = capError(socket);
+        if (capped) throw Object.assign(new Error('Too many operations'), { errors: [capped] });
         const query = params['query'];
         let document: DocumentNode;
         try {
