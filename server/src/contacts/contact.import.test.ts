@@ -89,10 +89,12 @@ describe('CSV import: awkward files', () => {
     );
     // The server refuses at the header (no phone column) with most of the body unsent, and
     // closes: a keep-alive connection would leave the client's next request stuck behind it.
+    let timer: NodeJS.Timeout | undefined;
     const closedInTime = await Promise.race([
       ended.then(() => true),
-      new Promise<boolean>((r) => setTimeout(() => r(false), 5_000)),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(false), 5_000))),
     ]);
+    clearTimeout(timer);
     socket.destroy();
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply.toLowerCase()).toContain('connection: close');
