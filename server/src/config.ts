@@ -88,6 +88,8 @@ const envSchema = z.object({
   WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION: int(1000, 1, 1_000_000),
   /** Bytes queued for one WebSocket that the client has not read; past it the socket is closed with 1013. Default 4 MiB. */
   WS_MAX_BUFFERED_BYTES: int(4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  /** How long one message to a WebSocket may wait to reach the network before the socket is closed with 1013. Default 10000 ms. */
+  WS_MAX_STALL_MS: int(10_000, 100, 600_000),
   /** Failed logins of one account (by email) per 15 minutes before RATE_LIMITED; a success clears them. Default 10. */
   LOGIN_FAILURES_PER_ACCOUNT: int(10, 1, 10_000),
   /** Failed logins from one client IP per hour, whatever the account, before RATE_LIMITED. Default 100. */
@@ -149,7 +151,12 @@ export interface Config {
   maxConcurrentOutboundCalls: number;
   maxCallDurationSeconds: number;
   /** WebSocket bounds (live/ws.server.ts; WS_MAX_*). */
-  ws: { maxSubscriptionsPerSocket: number; maxSubscriptionsPerOrganization: number; maxBufferedBytes: number };
+  ws: {
+    maxSubscriptionsPerSocket: number;
+    maxSubscriptionsPerOrganization: number;
+    maxBufferedBytes: number;
+    maxStallMs: number;
+  };
   /** Login and sign-up throttling (users/login.limiter.ts). */
   authLimits: { loginFailuresPerAccount: number; loginFailuresPerIp: number; signUpsPerIp: number };
   /** Silence after which a live call is looked up with its provider (CALL_RECONCILE_SECONDS). */
@@ -234,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
       maxSubscriptionsPerOrganization: e.WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION,
       maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      maxStallMs: e.WS_MAX_STALL_MS,
     },
     authLimits: {
       loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,

@@ -16,6 +16,7 @@ const ENV = {
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '5',
   WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION: '8',
   WS_MAX_BUFFERED_BYTES: String(64 * 1024),
+  WS_MAX_STALL_MS: '2000',
 };
 
 describe('WebSocket bounds', () => {
@@ -118,7 +119,8 @@ describe('WebSocket bounds', () => {
     await until(() => stack.app.services.live!.subscriberCount() === 5);
   });
 
-  it('closes a socket that stops reading with 1013 once its backlog passes the bound, quietly', async () => {
+  /** A raw graphql-ws client with 5 callUpdated streams that stops reading; returns its close code. */
+  async function stopReading(errorBytes: number): Promise<{ code: number; logged: Record<string, unknown> }> {
     const socket = new WebSocket(wsUrl(), 'graphql-transport-ws');
     clients.push({ dispose: () => socket.terminate() });
     let acked = false;
@@ -139,12 +141,12 @@ describe('WebSocket bounds', () => {
     const warn = jest.spyOn(logger, 'warn');
     const error = jest.spyOn(logger, 'error');
     const debug = jest.spyOn(logger, 'debug');
-    // The client stops reading; the server keeps getting events for it (20 KB each, × 5 streams).
     socket.pause();
     const slow = () =>
-      info.mock.calls.some((c) => c[1] === 'websocket closed: the client does not read what it subscribed to');
-    const fat = 'x'.repeat(20_000);
-    for (let i = 0; i < 400 && !slow(); i++) {
+      info.mock.calls.find((c) => c[1] === 'websocket closed: the client does not read what it subscribed to');
+    const payload = 'x'.repeat(errorBytes);
+    // Events keep coming for a client that reads nothing, until the server lets it go.
+    for (let i = 0; i < 5_000 && !slow(); i++) {
       await stack.app.services.events.callChanged(acme.organizationId, {
         id: `call${i}`,
         campaignId,
@@ -156,19 +158,37 @@ describe('WebSocket bounds', () => {
         answeredAt: null,
         endedAt: null,
         durationSeconds: null,
-        error: fat,
+        error: payload,
       });
       if (i % 20 === 19) await new Promise((r) => setTimeout(r, 20));
     }
-    await until(slow, 10_000);
+    await until(() => slow() !== undefined, 10_000);
     // The client reads again: it finds the backlog, then the documented close code.
     socket.resume();
-    expect(await closed).toBe(1013);
+    const code = await closed;
     await until(() => stack.app.services.live!.subscriberCount() === 0);
     // One quiet line for the disconnect; no warnings or errors for the subscriptions it ended.
     await until(() => debug.mock.calls.some((c) => c[1] === 'websocket closed'));
     expect(debug.mock.calls.filter((c) => c[1] === 'websocket closed')).toHaveLength(1);
     expect(warn).not.toHaveBeenCalled();
     expect(error).not.toHaveBeenCalled();
+    return { code, logged: slow()![0] as Record<string, unknown> };
+  }
+
+  it('closes a socket whose unread backlog passes the byte bound with 1013, quietly', async () => {
+    // 20 KB per event and stream: five streams in flight pass 64 KiB at once.
+    const { code, logged } = await stopReading(20_000);
+    expect(code).toBe(1013);
+    expect(logged).toMatchObject({ max: 64 * 1024 });
+    expect(logged['bufferedBytes']).toBeGreaterThan(64 * 1024);
+  }, 30_000);
+
+  it('closes a socket whose messages stop reaching it with 1013, though each is small', async () => {
+    // 8 KB per event and stream: in flight at most 40 KB, under the byte bound; the rest would
+    // wait in the hub's mailboxes. The stall bound (2 s here) catches it.
+    const { code, logged } = await stopReading(8_000);
+    expect(code).toBe(1013);
+    expect(logged).toMatchObject({ max: 2000 });
+    expect(logged['stalledMs']).toBeGreaterThanOrEqual(2000);
   }, 30_000);
 });

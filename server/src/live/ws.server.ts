@@ -218,30 +218,53 @@ export function startWsServer(
   };
 
   /**
-   * Bounds what waits in memory for a client that does not read: past WS_MAX_BUFFERED_BYTES
-   * (ws's `bufferedAmount`: bytes sent but not yet handed to the kernel) the socket is closed
-   * with 1013, and, as a client that reads nothing never takes the close frame either,
-   * dropped after a grace. Without it one such client grew the heap by 500 MB in 24 s.
+   * Bounds what waits in memory for a client that does not read. Two signs, either closes the
+   * socket with 1013 (and, as a client that reads nothing never takes the close frame either,
+   * drops it after a grace); without them one such client grew the heap by 500 MB in 24 s:
+   * - more than WS_MAX_BUFFERED_BYTES queued in ws (`bufferedAmount`: sent, not yet handed to
+   *   the kernel), which large messages reach at once;
+   * - a send not handed to the kernel for WS_MAX_STALL_MS. graphql-ws waits for each send of a
+   *   subscription before taking its next event, so small messages never pile up in ws: they
+   *   pile up in the hub's mailboxes, out of sight of `bufferedAmount`, while the first waits.
    */
   const boundBuffer = (socket: WebSocket) => {
     const send = socket.send.bind(socket) as (...args: unknown[]) => void;
-    socket.send = ((...args: unknown[]) => {
-      send(...args);
-      if (socket.bufferedAmount > bounds.maxBufferedBytes && socket.readyState === socket.OPEN) {
-        logger.info(
-          { bufferedBytes: socket.bufferedAmount, max: bounds.maxBufferedBytes },
-          'websocket closed: the client does not read what it subscribed to',
-        );
-        socket.close(WsCloseCode.SlowConsumer, 'Slow consumer: reconnect for a fresh snapshot');
-        const timer = setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS);
-        timer.unref();
-        socket.once('close', () => clearTimeout(timer));
-      }
+    /** Start times of the sends ws has not finished, oldest first (ws finishes them in order). */
+    const unfinished: number[] = [];
+    let stallCheck: NodeJS.Timeout | null = null;
+    const closeSlow = (why: Record<string, number>) => {
+      if (socket.readyState !== socket.OPEN) return;
+      logger.info(why, 'websocket closed: the client does not read what it subscribed to');
+      socket.close(WsCloseCode.SlowConsumer, 'Slow consumer: reconnect for a fresh snapshot');
+      const timer = setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+    };
+    const checkStall = () => {
+      stallCheck = null;
+      const oldest = unfinished[0];
+      if (oldest === undefined) return;
+      const waited = Date.now() - oldest;
+      if (waited >= bounds.maxStallMs) closeSlow({ stalledMs: waited, max: bounds.maxStallMs });
+      else stallCheck = setTimeout(checkStall, bounds.maxStallMs - waited).unref();
+    };
+    socket.send = ((data: unknown, ...rest: unknown[]) => {
+      const options = typeof rest[0] === 'function' ? {} : (rest[0] ?? {});
+      const callback = (typeof rest[0] === 'function' ? rest[0] : rest[1]) as ((error?: Error) => void) | undefined;
+      unfinished.push(Date.now());
+      send(data, options, (error?: Error) => {
+        unfinished.shift();
+        callback?.(error);
+      });
+      stallCheck ??= setTimeout(checkStall, bounds.maxStallMs).unref();
+      if (socket.bufferedAmount > bounds.maxBufferedBytes)
+        closeSlow({ bufferedBytes: socket.bufferedAmount, max: bounds.maxBufferedBytes });
     }) as typeof socket.send;
-    // One line per disconnect, at debug: a mass disconnect must not flood the log.
-    socket.once('close', (code: number, reason: Buffer) =>
-      logger.debug({ code, reason: String(reason), protocol: socket.protocol }, 'websocket closed'),
-    );
+    socket.once('close', (code: number, reason: Buffer) => {
+      if (stallCheck) clearTimeout(stallCheck);
+      // One line per disconnect, at debug: a mass disconnect must not flood the log.
+      logger.debug({ code, reason: String(reason), protocol: socket.protocol }, 'websocket closed');
+    });
   };
 
   // ws closes a socket itself after any socket error (1009 for an oversized message); the
