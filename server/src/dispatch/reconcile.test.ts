@@ -1,4 +1,5 @@
 import { CallModel } from '../calls/call.model';
+import { signSimulatorWebhook } from '../providers/simulated/simulator';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from './dispatch.service';
@@ -58,8 +59,31 @@ describe('reconciliation of calls whose webhooks never come', () => {
     expect(stored.activeCalls).toBe(0);
     expect(stored.completedCalls + stored.voicemailCalls).toBe(6);
 
-    // Another pass changes nothing (applied once, never downgraded).
+    // Another pass, and the lost webhooks arriving late after all, change nothing: applied
+    // once, never downgraded.
     await dispatcher().sweep();
+    const call = calls[0]!;
+    for (const CallStatus of ['ringing', 'completed']) {
+      const json = JSON.stringify({
+        CallSid: call.providerCallId,
+        CallStatus,
+        Timestamp: Date.now(),
+        SequenceNumber: 0,
+      });
+      const late = await fetch(
+        `${stack.url}/webhooks/simulated?call=${String(call._id)}&token=${encodeURIComponent(call.callbackToken)}`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-simulator-signature': signSimulatorWebhook(sim().signingKey, json),
+          },
+          body: json,
+        },
+      );
+      expect(await late.json()).toEqual({ ok: true, applied: false });
+    }
+    expect((await CallModel.findById(call._id).lean())?.status).toBe(call.status);
     expect((await countersAndRecount(f.campaignId)).stored).toEqual(stored);
   });
 
