@@ -8,7 +8,7 @@ import type { Config } from '../config';
 import { AppError, toGraphQLError } from '../errors';
 import type { RequestContext } from '../context';
 import { logger } from '../logger';
-import { operationLimitsPlugin } from '../schema/limits';
+import { operationLimitsPlugin, PARSE_OPTIONS } from '../schema/limits';
 
 /**
  * Masks everything that is not a client error: the client sees "Internal server error"
@@ -49,6 +49,8 @@ export function createApolloServer(
     // "Did you mean …?" in validation errors would name the fields introspection hides.
     // https://www.apollographql.com/docs/apollo-server/api/apollo-server (hideSchemaDetailsFromClientErrors)
     hideSchemaDetailsFromClientErrors: production,
+    // A token budget before parsing (schema/limits.ts): a huge document is refused before it costs much.
+    parseOptions: PARSE_OPTIONS,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,

@@ -13,6 +13,7 @@ import type { AppServices, RequestContext } from '../context';
 import { createRequestContext } from '../context';
 import { AppError, unauthenticated } from '../errors';
 import { formatError } from '../http/graphql';
+import { PARSE_OPTIONS } from '../schema/limits';
 import { logger } from '../logger';
 import { bearerToken, verifyToken } from '../users/auth.token';
 import type { AuthUser } from '../users/auth.token';
@@ -81,6 +82,12 @@ function clientValidationErrors(errors: readonly GraphQLError[], production: boo
         extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions },
       }),
   );
+}
+
+/** A document that does not parse (or is over the token budget), with Apollo's code for it. */
+function parseFailure(error: unknown): GraphQLError {
+  const message = error instanceof GraphQLError ? error.message : 'Could not parse the operation';
+  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
 }
 
 /** Maps thrown errors to what a client may see: client errors keep their message, the rest is masked. */
@@ -318,9 +325,9 @@ export function startWsServer(
         if (capped) return [capped];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, PARSE_OPTIONS);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation')];
+          return [parseFailure(error)];
         }
         const errors = check(document, payload.variables ?? undefined);
         if (errors.length > 0) return errors;
@@ -382,9 +389,9 @@ export function startWsServer(
         try {
           if (typeof query !== 'string' && (typeof query !== 'object' || query === null))
             throw new GraphQLError('Send the operation in payload.query', { extensions: { code: 'BAD_REQUEST' } });
-          document = typeof query === 'string' ? parse(query) : (query as DocumentNode);
+          document = typeof query === 'string' ? parse(query, PARSE_OPTIONS) : (query as DocumentNode);
         } catch (error) {
-          const parsed = error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation');
+          const parsed = parseFailure(error);
           // `errors` makes the library answer with a data message carrying them, unmasked.
           throw Object.assign(new Error('Invalid operation'), { errors: [parsed] });
         }
