@@ -242,7 +242,8 @@ async function startHttp(
             throw error;
           }
         }
-        return createRequestContext(services, user, requestId, log);
+        // req.ip: the socket's address, or the proxy's forwarded one when Express trusts it.
+        return createRequestContext(services, user, requestId, log, req.ip ?? null);
       },
     }),
   );

@@ -28,6 +28,8 @@ export interface RequestContext {
   loaders: Loaders;
   services: AppServices;
   log: Logger;
+  /** The client's address (login and sign-up throttling); null when unknown. */
+  clientIp: string | null;
 }
 
 export function createRequestContext(
@@ -35,8 +37,9 @@ export function createRequestContext(
   user: AuthUser | null,
   requestId: string,
   log: Logger,
+  clientIp: string | null = null,
 ): RequestContext {
-  return { requestId, user, loaders: createLoaders(), services, log };
+  return { requestId, user, loaders: createLoaders(), services, log, clientIp };
 }
 
 const RANK: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };

@@ -62,7 +62,8 @@ export interface ContactScope {
 function customData(value: unknown): { ok: true; value: NewContact['customData'] } | { ok: false; reason: string } {
   if (value === undefined || value === null) return { ok: true, value: null };
   if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'customData must be an object' };
-  const out: Record<string, string | number | boolean | null> = {};
+  // Null prototype: a "__proto__" key (a CSV column, say) is data, not this object's prototype.
+  const out = Object.create(null) as Record<string, string | number | boolean | null>;
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     // `$` and `.` in field names are operators and paths to MongoDB.
     if (key === '' || key.length > 100 || key.startsWith('$') || key.includes('.')) {

@@ -170,6 +170,7 @@ export function newCallDoc(fields: NewCall, now = new Date()): Call & { _id: Typ
     endedAt: null,
     durationSeconds: null,
     error: null,
+    reconciledAt: null,
     ...fields,
     createdAt: now,
     updatedAt: now,

@@ -28,6 +28,7 @@ import { isWithinWindow, nextWindowOpening, windowZone } from './calling-window'
 import type { Leases, LeaseResult } from './leases';
 import { campaignUpdate, contactFindAndUpdate, contactUpdate, insertCall } from './direct-writes';
 import { contactOutcome } from './retry-policy';
+import { reconcileSilentCalls } from './reconcile';
 import { callEndedChannel } from './signals';
 import type { Signals, Waiter } from './signals';
 
@@ -1113,6 +1114,7 @@ export class DispatchEngine {
    * was left to record it. Safe to run in every worker at once.
    */
   async sweep(): Promise<void> {
+    await reconcileSilentCalls(this, this.deps); // live calls whose webhooks stopped (dispatch/reconcile.ts)
     const now = Date.now();
     const expired = await CallModel.find({
       status: { $in: LIVE_CALL_STATUSES },

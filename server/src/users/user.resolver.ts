@@ -3,6 +3,7 @@ import { AuthPayloadType, UserType } from './user.type';
 import { CreateUserInput, SignUpInput } from './user.input';
 import type { UserDoc } from './user.model';
 import { createUser, getUser, login, signUp } from './user.service';
+import { authLimiterFor } from './login.limiter';
 import type { AuthResult } from './user.service';
 import { OrganizationType } from '../organizations/organization.type';
 import type { OrganizationDoc } from '../organizations/organization.model';
@@ -18,7 +19,8 @@ export class UserResolver {
   }
 
   @Mutation(() => AuthPayloadType)
-  signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: RequestContext): Promise<AuthResult> {
+  async signUp(@Arg('input', () => SignUpInput) input: SignUpInput, @Ctx() ctx: RequestContext): Promise<AuthResult> {
+    await authLimiterFor(ctx.services.redis, ctx.services.config).signUp(ctx.clientIp);
     return signUp(ctx.services.config, input);
   }
 
@@ -28,7 +30,9 @@ export class UserResolver {
     @Arg('password') password: string,
     @Ctx() ctx: RequestContext,
   ): Promise<AuthResult> {
-    return login(ctx.services.config, email, password);
+    return authLimiterFor(ctx.services.redis, ctx.services.config).login(ctx.clientIp, email, () =>
+      login(ctx.services.config, email, password),
+    );
   }
 
   @Mutation(() => UserType, { description: 'Adds a user to your organization (ADMIN).' })

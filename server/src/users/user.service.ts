@@ -1,6 +1,6 @@
 import { UserModel, ROLES } from './user.model';
 import type { Role, UserDoc } from './user.model';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { signToken } from './auth.token';
 import { OrganizationModel } from '../organizations/organization.model';
 import { AgentModel } from '../agents/agent.model';
@@ -111,6 +111,14 @@ export async function login(config: Config, rawEmail: string, secret: string): P
   const user = email ? await UserModel.findOne({ email }).exec() : null;
   const ok = await verifyPassword(String(secret), user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) throw unauthenticated('Invalid email or password');
+  if (needsRehash(user.passwordHash)) {
+    // Made with an older, cheaper cost: replace it now that we hold the password. Conditional
+    // on the old hash, so a password changed meanwhile is not overwritten.
+    await UserModel.updateOne(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash: await hashPassword(String(secret)) } },
+    );
+  }
   return issue(config, user);
 }
 
