@@ -3,6 +3,7 @@ import type { HttpRoute } from '../http/routes';
 import { importContactsCsv } from './contact.import';
 import { createRequestContext, requireUser } from '../context';
 import { AppError, ErrorCode } from '../errors';
+import { noteOrganization } from '../http/request-log';
 import { logger } from '../logger';
 import { bearerToken, verifyToken } from '../users/auth.token';
 
@@ -29,7 +30,8 @@ export const contactImportRoute: HttpRoute = (app, services) => {
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
     const user = await verifyToken(services.config.jwt, token);
-    const requestId = String(req.headers['x-request-id'] ?? '');
+    noteOrganization(res, user.organizationId);
+    const requestId = typeof req.id === 'string' ? req.id : String(req.headers['x-request-id'] ?? '');
     const ctx = createRequestContext(services, user, requestId, logger.child({ requestId }));
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
