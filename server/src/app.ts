@@ -20,7 +20,8 @@ import { buildAppSchema } from './schema/schema';
 import { createApolloServer } from './http/graphql';
 import { createRequestContext } from './context';
 import type { AppServices } from './context';
-import { bearerToken, verifyToken } from './users/auth.token';
+import { bearerToken } from './users/auth.token';
+import { authenticateBearer, revocationChannel } from './users/auth.principal';
 import type { AuthUser } from './users/auth.token';
 import { AppError, toGraphQLError } from './errors';
 import { createDispatcher } from './dispatch/dispatch.service';
@@ -32,6 +33,7 @@ import { CampaignModel } from './campaigns/campaign.model';
 import { ContactModel } from './contacts/contact.model';
 import { CallModel } from './calls/call.model';
 import { DoNotCallModel } from './dnc/dnc.model';
+import { ApiKeyModel } from './apikeys/apikey.model';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import type { ReadinessSources } from './http/health';
@@ -74,6 +76,7 @@ const MODELS = [
   ContactModel,
   CallModel,
   DoNotCallModel,
+  ApiKeyModel,
 ];
 
 /** What every shutdown step is told. */
@@ -204,6 +207,12 @@ async function startHttp(
     },
   ]);
   await Promise.all([apollo.start(), hub.start()]);
+  // Revoked keys and removed users: every instance closes the sockets it holds for them (4403).
+  const revocations = createRedis(redisUrl);
+  revocations.on('message', (_channel: string, key: string) => {
+    ws.closePrincipal(key, 'Forbidden: access revoked');
+  });
+  await revocations.subscribe(revocationChannel(config.redisPrefix));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -231,7 +240,7 @@ async function startHttp(
         // silently treating it as anonymous would hide an expired session from the client.
         if (token) {
           try {
-            user = await verifyToken(config.jwt, token);
+            user = await authenticateBearer(config, token);
           } catch (error) {
             // Apollo masks errors thrown while building the context unless they are GraphQLErrors.
             if (error instanceof AppError) throw withHttpStatus(toGraphQLError(error), 401);
@@ -294,6 +303,8 @@ async function startHttp(
       if (!at.redisAnswers) await livePubSub.close({ force: true });
       await hub.close();
       await livePubSub.close();
+      if (at.redisAnswers) await revocations.quit();
+      else revocations.disconnect();
     },
   };
 }

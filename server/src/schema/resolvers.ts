@@ -8,6 +8,7 @@ import { ContactResolver } from '../contacts/contact.resolver';
 import { CallResolver } from '../calls/call.resolver';
 import { DoNotCallResolver } from '../dnc/dnc.resolver';
 import { LiveResolver } from '../live/live.resolver';
+import { ApiKeyResolver } from '../apikeys/apikey.resolver';
 
 /**
  * Every resolver class of the API. Add a feature's resolver here (one line each).
@@ -23,4 +24,5 @@ export const resolvers: NonEmptyArray<Function> = [
   CallResolver,
   LiveResolver,
   DoNotCallResolver,
+  ApiKeyResolver,
 ];

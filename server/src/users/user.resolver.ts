@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { AuthPayloadType, UserType } from './user.type';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { AuthPayloadType, RoleEnum, UserType } from './user.type';
 import { CreateUserInput, SignUpInput } from './user.input';
-import type { UserDoc } from './user.model';
-import { createUser, getUser, login, signUp } from './user.service';
+import type { Role, UserDoc } from './user.model';
+import { createUser, getUser, listUsers, login, removeUser, signUp, updateUserRole } from './user.service';
+import { announceRevocation, principalKey } from './auth.principal';
 import type { AuthResult } from './user.service';
 import { OrganizationType } from '../organizations/organization.type';
 import type { OrganizationDoc } from '../organizations/organization.model';
@@ -37,6 +38,30 @@ export class UserResolver {
     @Ctx() ctx: RequestContext,
   ): Promise<UserDoc> {
     return createUser(requireUser(ctx, 'ADMIN').organizationId, input);
+  }
+
+  @Query(() => [UserType], { description: "Your organization's users (ADMIN)." })
+  users(@Ctx() ctx: RequestContext): Promise<UserDoc[]> {
+    return listUsers(requireUser(ctx, 'ADMIN').organizationId);
+  }
+
+  @Mutation(() => UserType, { description: 'Changes a role (ADMIN); the last ADMIN cannot be demoted (CONFLICT).' })
+  updateUserRole(
+    @Arg('id', () => ID) id: string,
+    @Arg('role', () => RoleEnum) role: Role,
+    @Ctx() ctx: RequestContext,
+  ): Promise<UserDoc> {
+    return updateUserRole(requireUser(ctx, 'ADMIN').organizationId, id, role);
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Removes a user (ADMIN): their tokens stop working and their open sockets close (4403).',
+  })
+  async removeUser(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<boolean> {
+    const user = await removeUser(requireUser(ctx, 'ADMIN').organizationId, id);
+    const { redis, config } = ctx.services;
+    await announceRevocation(redis, config.redisPrefix, principalKey({ userId: String(user._id) }));
+    return true;
   }
 
   @FieldResolver(() => OrganizationType)
