@@ -34,6 +34,8 @@ import { ContactModel } from './contacts/contact.model';
 import { CallModel } from './calls/call.model';
 import { DoNotCallModel } from './dnc/dnc.model';
 import { ApiKeyModel } from './apikeys/apikey.model';
+import { WebhookAttemptModel, WebhookEndpointModel, WebhookMessageModel } from './webhooks/webhook.model';
+import { startWebhooks } from './webhooks/webhooks';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import type { ReadinessSources } from './http/health';
@@ -77,6 +79,9 @@ const MODELS = [
   CallModel,
   DoNotCallModel,
   ApiKeyModel,
+  WebhookEndpointModel,
+  WebhookMessageModel,
+  WebhookAttemptModel,
 ];
 
 /** What every shutdown step is told. */
@@ -167,6 +172,16 @@ export async function startApp({
       dispatcher.setApiUrl(url);
       port = http.port;
     }
+    // Outgoing webhooks: events heard where the API runs, delivered where workers run. Stopped
+    // first (pushed last): attempts in flight finish while MongoDB and Redis are still there.
+    const webhooks = await startWebhooks({
+      config,
+      redis,
+      redisUrl,
+      listen: config.role !== 'worker',
+      deliver: config.role !== 'api',
+    });
+    steps.push({ name: 'webhooks', run: (at) => webhooks.close({ force: !at.redisAnswers }) });
     if (config.role !== 'api') await dispatcher.startWorkers();
     if (config.role === 'worker' && config.metricsPort !== undefined) {
       const http = await startWorkerHttp({ port: config.metricsPort, host: config.host, ...health });
