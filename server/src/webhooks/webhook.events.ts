@@ -29,7 +29,22 @@ if prev then return prev end
 return ''`;
 
 export interface WebhookEventSource {
-  close(): Promise<void>;
+  /** Stops listening; waits for events being recorded unless `force` (Redis unreachable). Idempotent. */
+  close(force?: boolean): Promise<void>;
+}
+
+/** Reads of a contact until its call's outcome is recorded: 20 × 25 ms at most. */
+const OUTCOME_READS = 20;
+
+async function contactAfter(contactId: string, callId: string) {
+  for (let i = 0; ; i++) {
+    const contact = await ContactModel.findById(contactId, { status: 1, phoneNumber: 1, name: 1, currentCallId: 1 })
+      .lean()
+      .exec();
+    const pending = contact?.status === 'CALLING' && String(contact.currentCallId) === callId;
+    if (!pending || i >= OUTCOME_READS) return contact;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 export async function startWebhookEventSource(options: {
@@ -43,14 +58,20 @@ export async function startWebhookEventSource(options: {
   const { subscriber, redis, prefix, deps } = options;
   /** Statuses this instance saw last, so most counter updates cost no Redis round trip. */
   const seen = new Map<string, string>();
-  let chain: Promise<void> = Promise.resolve();
+  /**
+   * Work in flight per order key (a contact, a campaign): one key's events are recorded one
+   * after another in publication order, different keys in parallel, so a slow read for one
+   * contact holds up no other.
+   */
+  const chains = new Map<string, Promise<void>>();
 
   const handle = async (event: DialwaveEvent): Promise<void> => {
     if (event.type === 'call.changed') {
       const call = event.call;
       if (!isFinalCallStatus(call.status)) return;
-      // The contact's status after this call (COMPLETED, RETRY_SCHEDULED, FAILED, VOICEMAIL…).
-      const contact = await ContactModel.findById(call.contactId, { status: 1, phoneNumber: 1, name: 1 }).lean().exec();
+      // The contact's status after this call (COMPLETED, RETRY_SCHEDULED, FAILED, VOICEMAIL…):
+      // the engine records it just after the call's final status, so wait for it a little.
+      const contact = await contactAfter(call.contactId, call.id);
       await recordEvent(deps, {
         organizationId: event.organizationId,
         type: 'call.ended',
@@ -118,23 +139,31 @@ export async function startWebhookEventSource(options: {
       return;
     }
     const events = message.type === 'batch' ? message.events : [message];
-    // One at a time, in publication order: a contact's events are recorded in the order they happened.
     for (const event of events) {
-      chain = chain.then(() =>
+      const key = event.type === 'call.changed' ? `contact:${event.call.contactId}` : `campaign:${event.campaignId}`;
+      const next = (chains.get(key) ?? Promise.resolve()).then(() =>
         handle(event).catch((error: unknown) =>
           logger.warn({ err: (error as Error).message, event: event.type }, 'could not record a webhook event'),
         ),
       );
+      chains.set(key, next);
+      void next.then(() => {
+        if (chains.get(key) === next) chains.delete(key);
+      });
     }
   };
   subscriber.on('message', onMessage);
   await subscriber.subscribe(eventsChannel(prefix));
   let closing: Promise<void> | null = null;
   return {
-    close: () =>
+    close: (force = false) =>
       (closing ??= (async () => {
         subscriber.off('message', onMessage);
-        await chain;
+        if (force) {
+          subscriber.disconnect();
+          return;
+        }
+        await Promise.all(chains.values());
         await subscriber.quit().catch(() => subscriber.disconnect());
       })()),
   };

@@ -339,17 +339,38 @@ describe('a receiver that hangs for 30 s', () => {
       await waitForStatus(account, id, 'COMPLETED', 60_000);
       return Date.now() - started;
     };
-    const baseline = await timed('Baseline', 1000);
+    // Runs alternate (without, with, without, with) and the fastest of each is compared: the
+    // machine is shared with other test files, and a load spike must not pass for an effect.
+    const baselines = [await timed('Baseline 1', 1000)];
     const hanging = new Receiver(() => 'hang');
     config.webhooks.timeoutMs = 30_000;
     try {
-      await endpoint(hanging, ['call.ended', 'campaign.status_changed', 'campaign.completed'], account);
-      const withHook = await timed('With a hanging receiver', 2000);
+      const endpointUrl = await hanging.start();
+      const created = await ok<any>(
+        stack.graphql(
+          CREATE,
+          { input: { url: endpointUrl, events: ['call.ended', 'campaign.status_changed', 'campaign.completed'] } },
+          account.token,
+        ),
+      );
+      const endpointId = created.createWebhookEndpoint.endpoint.id as string;
+      const disable = () =>
+        ok(stack.graphql(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: endpointId }, account.token));
+      const withHooks = [await timed('With a hanging receiver 1', 2000)];
       // The receiver really was hanging on our requests meanwhile.
       expect(hanging.received.length).toBeGreaterThanOrEqual(1);
+      await disable();
+      baselines.push(await timed('Baseline 2', 3000));
+      const again = await ok<any>(
+        stack.graphql(CREATE, { input: { url: endpointUrl, events: ['call.ended'] } }, account.token),
+      );
+      expect(again.createWebhookEndpoint.endpoint.id).toBeTruthy();
+      withHooks.push(await timed('With a hanging receiver 2', 4000));
+      const baseline = Math.min(...baselines);
+      const withHook = Math.min(...withHooks);
       // The measurement is the point of this test: one line on stdout.
       process.stdout.write(
-        `dialing 60 calls: ${baseline} ms without webhooks, ${withHook} ms with a receiver that hangs\n`,
+        `dialing 60 calls (fastest of 2): ${baseline} ms without webhooks, ${withHook} ms with a receiver that hangs (all: ${baselines.join(', ')} / ${withHooks.join(', ')})\n`,
       );
       expect(withHook).toBeLessThan(baseline * 1.5 + 500);
     } finally {

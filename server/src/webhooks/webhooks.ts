@@ -47,12 +47,17 @@ export async function startWebhooks(options: {
   return {
     close: ({ force = false } = {}) =>
       (closing ??= (async () => {
-        await source?.close().catch(() => undefined);
-        if (worker) await worker.close(force).catch(() => undefined);
-        if (workerConnection) {
-          if (force) workerConnection.disconnect();
-          else await workerConnection.quit().catch(() => workerConnection?.disconnect());
+        await source?.close(force).catch(() => undefined);
+        if (force) {
+          // Redis is unreachable: let go at once (graceful closes would wait for it); attempts in
+          // flight are re-run by another worker once their lock lapses.
+          workerConnection?.disconnect();
+          void worker?.close(true).catch(() => undefined);
+          void queue.close().catch(() => undefined);
+          return;
         }
+        if (worker) await worker.close().catch(() => undefined);
+        await workerConnection?.quit().catch(() => workerConnection?.disconnect());
         await queue.close().catch(() => undefined);
       })()),
   };
