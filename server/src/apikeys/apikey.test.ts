@@ -76,6 +76,10 @@ describe('API keys', () => {
       stack.graphql(`mutation { startCampaign(id: "${campaignId}") { id } }`, {}, viewerKey.secret),
     );
     expect(write).toMatchObject({ code: 'FORBIDDEN', message: 'This needs the OPERATOR role; you are VIEWER' });
+    expect(await fails(stack.graphql(`{ me { id } }`, {}, viewerKey.secret))).toMatchObject({
+      code: 'FORBIDDEN',
+      message: '`me` needs a login token: an API key is not a user',
+    });
 
     // Another organization's campaign is invisible to this key.
     const other = await signUpAccount(stack, 'Other Org');

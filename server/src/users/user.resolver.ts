@@ -8,6 +8,7 @@ import type { AuthResult } from './user.service';
 import { OrganizationType } from '../organizations/organization.type';
 import type { OrganizationDoc } from '../organizations/organization.model';
 import { requireUser } from '../context';
+import { forbidden } from '../errors';
 import type { RequestContext } from '../context';
 
 @Resolver(() => UserType)
@@ -15,6 +16,8 @@ export class UserResolver {
   @Query(() => UserType)
   me(@Ctx() ctx: RequestContext): Promise<UserDoc> {
     const user = requireUser(ctx);
+    // An API key acts for the organization, not as a person: say so rather than "no such account".
+    if (user.apiKeyId) throw forbidden('`me` needs a login token: an API key is not a user');
     return getUser(user.organizationId, user.userId);
   }
 
