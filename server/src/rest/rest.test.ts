@@ -10,6 +10,7 @@ import type { TestAccount } from '../test/api';
 import { openApiDocument } from './rest.openapi';
 import { REST_BASE, restRouters } from './rest.routes';
 import { pacingFor } from './rest.client.route';
+import SwaggerParser from '@apidevtools/swagger-parser';
 
 const run = promisify(execFile);
 const DESIGNS = path.resolve(__dirname, '../../../docs/older-designs');
@@ -405,6 +406,11 @@ describe('OpenAPI 3.1 document', () => {
     expect(body.openapi).toBe('3.1.0');
     expect(served()).toEqual(documented());
     expect(served()).toHaveLength(19);
+  });
+
+  it('is a valid OpenAPI 3.1 document (swagger-parser checks it against the 3.1 schema and resolves every $ref)', async () => {
+    const doc = JSON.parse(JSON.stringify(openApiDocument));
+    await expect(SwaggerParser.validate(doc)).resolves.toMatchObject({ openapi: '3.1.0' });
   });
 
   it('every documented operation answers over HTTP (never the router’s own 404)', async () => {
