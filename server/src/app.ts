@@ -20,7 +20,8 @@ import { buildAppSchema } from './schema/schema';
 import { createApolloServer } from './http/graphql';
 import { createRequestContext } from './context';
 import type { AppServices } from './context';
-import { bearerToken, verifyToken } from './users/auth.token';
+import { bearerToken } from './users/auth.token';
+import { authenticateBearer, revocationChannel } from './users/auth.principal';
 import type { AuthUser } from './users/auth.token';
 import { AppError, toGraphQLError } from './errors';
 import { createDispatcher } from './dispatch/dispatch.service';
@@ -32,6 +33,9 @@ import { CampaignModel } from './campaigns/campaign.model';
 import { ContactModel } from './contacts/contact.model';
 import { CallModel } from './calls/call.model';
 import { DoNotCallModel } from './dnc/dnc.model';
+import { ApiKeyModel } from './apikeys/apikey.model';
+import { WebhookAttemptModel, WebhookEndpointModel, WebhookMessageModel } from './webhooks/webhook.model';
+import { startWebhooks } from './webhooks/webhooks';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import { noteOrganization, requestLogger } from './http/request-log';
@@ -75,6 +79,10 @@ const MODELS = [
   ContactModel,
   CallModel,
   DoNotCallModel,
+  ApiKeyModel,
+  WebhookEndpointModel,
+  WebhookMessageModel,
+  WebhookAttemptModel,
 ];
 
 /** What every shutdown step is told. */
@@ -165,6 +173,16 @@ export async function startApp({
       dispatcher.setApiUrl(url);
       port = http.port;
     }
+    // Outgoing webhooks: events heard where the API runs, delivered where workers run. Stopped
+    // first (pushed last): attempts in flight finish while MongoDB and Redis are still there.
+    const webhooks = await startWebhooks({
+      config,
+      redis,
+      redisUrl,
+      listen: config.role !== 'worker',
+      deliver: config.role !== 'api',
+    });
+    steps.push({ name: 'webhooks', run: (at) => webhooks.close({ force: !at.redisAnswers }) });
     if (config.role !== 'api') await dispatcher.startWorkers();
     if (config.role === 'worker' && config.metricsPort !== undefined) {
       const http = await startWorkerHttp({ port: config.metricsPort, host: config.host, ...health });
@@ -206,6 +224,12 @@ async function startHttp(
     },
   ]);
   await Promise.all([apollo.start(), hub.start()]);
+  // Revoked keys and removed users: every instance closes the sockets it holds for them (4403).
+  const revocations = createRedis(redisUrl);
+  revocations.on('message', (_channel: string, key: string) => {
+    ws.closePrincipal(key, 'Forbidden: access revoked');
+  });
+  await revocations.subscribe(revocationChannel(config.redisPrefix));
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -234,7 +258,7 @@ async function startHttp(
         // silently treating it as anonymous would hide an expired session from the client.
         if (token) {
           try {
-            user = await verifyToken(config.jwt, token);
+            user = await authenticateBearer(config, token);
             noteOrganization(res, user.organizationId);
           } catch (error) {
             // Apollo masks errors thrown while building the context unless they are GraphQLErrors.
@@ -299,6 +323,8 @@ async function startHttp(
       if (!at.redisAnswers) await livePubSub.close({ force: true });
       await hub.close();
       await livePubSub.close();
+      if (at.redisAnswers) await revocations.quit();
+      else revocations.disconnect();
     },
   };
 }

@@ -131,6 +131,21 @@ const envSchema = z.object({
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone, like Asia/Kolkata')
     .default('Asia/Kolkata'),
+  /**
+   * Outgoing webhooks: the waits before each retry, in ms, comma-separated. Default the Standard
+   * Webhooks / Svix schedule after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h
+   * (about 27.6 hours in all); after the last, the delivery is marked failed.
+   */
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
+    .default('5000,300000,1800000,7200000,18000000,36000000,36000000'),
+  /** How long a receiver may take to answer one delivery attempt. Default 15000 ms. */
+  WEBHOOK_TIMEOUT_MS: int(15_000, 100, 120_000),
+  /** An endpoint failing every attempt for this long is disabled. Default 3 days. */
+  WEBHOOK_DISABLE_AFTER_MS: int(3 * 24 * 3600_000, 1, 30 * 24 * 3600_000),
+  /** Let webhook URLs point at loopback addresses (tests, local receivers). Private and link-local ranges stay refused. Default false. */
+  WEBHOOK_ALLOW_LOOPBACK: bool(false),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -177,6 +192,8 @@ export interface Config {
   simulatorUrl: string | undefined;
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
   exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string };
+  /** Outgoing webhooks (see WEBHOOK_*). */
+  webhooks: { retryScheduleMs: number[]; timeoutMs: number; disableAfterMs: number; allowLoopback: boolean };
   logLevel: string | undefined;
 }
 
@@ -303,6 +320,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiToken: e.EXOTEL_API_TOKEN,
       apiBase: e.EXOTEL_API_BASE,
       timeZone: e.EXOTEL_TIME_ZONE,
+    },
+    webhooks: {
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK,
     },
     logLevel: e.LOG_LEVEL,
   };

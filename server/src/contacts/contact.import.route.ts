@@ -5,7 +5,8 @@ import { createRequestContext, requireUser } from '../context';
 import { AppError, ErrorCode } from '../errors';
 import { noteOrganization } from '../http/request-log';
 import { logger } from '../logger';
-import { bearerToken, verifyToken } from '../users/auth.token';
+import { bearerToken } from '../users/auth.token';
+import { authenticateBearer } from '../users/auth.principal';
 
 const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
 
@@ -29,7 +30,7 @@ export const contactImportRoute: HttpRoute = (app, services) => {
   async function handle(req: Request, res: Response): Promise<void> {
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
-    const user = await verifyToken(services.config.jwt, token);
+    const user = await authenticateBearer(services.config, token);
     noteOrganization(res, user.organizationId);
     const requestId = typeof req.id === 'string' ? req.id : String(req.headers['x-request-id'] ?? '');
     const ctx = createRequestContext(services, user, requestId, logger.child({ requestId }));

@@ -15,7 +15,8 @@ import { AppError, unauthenticated } from '../errors';
 import { formatError } from '../http/graphql';
 import { PARSE_OPTIONS } from '../schema/limits';
 import { logger } from '../logger';
-import { bearerToken, verifyToken } from '../users/auth.token';
+import { bearerToken } from '../users/auth.token';
+import { authenticateBearer, principalKey } from '../users/auth.principal';
 import type { AuthUser } from '../users/auth.token';
 
 export interface WsServerOptions {
@@ -35,6 +36,8 @@ export interface WsServerOptions {
 export interface WsServerHandle {
   /** Open sockets of both protocols. */
   connections(): number;
+  /** Closes the sockets authenticated as a principal (`principalKey`) with 4403: a revoked key, a removed user. */
+  closePrincipal(key: string, reason: string): number;
   /** Closes every socket with 1012 (service restart: reconnect) and stops accepting. Idempotent. */
   close(): Promise<void>;
 }
@@ -131,7 +134,7 @@ async function authenticate(services: AppServices, params: Record<string, unknow
   const header = params?.['authorization'] ?? params?.['Authorization'];
   const token = bearerToken(header);
   if (!token) throw unauthenticated('Send connectionParams { authorization: "Bearer <token>" }');
-  return verifyToken(services.config.jwt, token);
+  return authenticateBearer(services.config, token);
 }
 
 /**
@@ -162,8 +165,24 @@ export function startWsServer(
   ];
   const check = (document: DocumentNode, variables: Record<string, unknown> | undefined) =>
     clientValidationErrors(validate(schema, document, rulesFor(variables)), production);
-  const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
+  const expiryTimers = new Map<WebSocket, NodeJS.Timeout | null>();
+  /** Open sockets by principal, so a revocation can close them. */
+  const byPrincipal = new Map<string, Set<WebSocket>>();
   const closeAtExpiry = (socket: WebSocket, user: AuthUser) => {
+    const key = principalKey(user);
+    const sockets = byPrincipal.get(key) ?? new Set<WebSocket>();
+    sockets.add(socket);
+    byPrincipal.set(key, sockets);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && byPrincipal.get(key) === sockets) byPrincipal.delete(key);
+    });
+    // API keys never expire (Infinity): only a revocation closes their sockets.
+    if (!Number.isFinite(user.expiresAt)) {
+      expiryTimers.set(socket, null);
+      socket.once('close', () => expiryTimers.delete(socket));
+      return;
+    }
     const ms = user.expiresAt * 1000 - Date.now();
     const timer = setTimeout(
       () => socket.close(WsCloseCode.TokenExpired, 'Token expired: sign in again'),
@@ -446,10 +465,15 @@ export function startWsServer(
   let closing: Promise<void> | null = null;
   return {
     connections: () => modern.clients.size + legacy.clients.size,
+    closePrincipal: (key, reason) => {
+      const sockets = [...(byPrincipal.get(key) ?? [])];
+      for (const socket of sockets) socket.close(WsCloseCode.Forbidden, reason.slice(0, 120));
+      return sockets.length;
+    },
     close: () =>
       (closing ??= (async () => {
         httpServer.off('upgrade', onUpgrade);
-        for (const timer of expiryTimers.values()) clearTimeout(timer);
+        for (const timer of expiryTimers.values()) if (timer) clearTimeout(timer);
         for (const client of [...modern.clients, ...legacy.clients])
           client.close(WsCloseCode.ServiceRestart, 'Server restarting: reconnect');
         try {

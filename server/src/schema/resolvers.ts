@@ -9,6 +9,8 @@ import { CallResolver } from '../calls/call.resolver';
 import { CallActivityResolver } from '../calls/call.activity.resolver';
 import { DoNotCallResolver } from '../dnc/dnc.resolver';
 import { LiveResolver } from '../live/live.resolver';
+import { ApiKeyResolver } from '../apikeys/apikey.resolver';
+import { WebhookResolver } from '../webhooks/webhook.resolver';
 
 /**
  * Every resolver class of the API. Add a feature's resolver here (one line each).
@@ -25,4 +27,6 @@ export const resolvers: NonEmptyArray<Function> = [
   CallActivityResolver,
   LiveResolver,
   DoNotCallResolver,
+  ApiKeyResolver,
+  WebhookResolver,
 ];

@@ -9,7 +9,7 @@ import { PhoneModel } from '../phones/phone.model';
 import { createPhone } from '../phones/phone.service';
 import type { SimulationFields } from '../phones/phone.service';
 import type { Config } from '../config';
-import { AppError, ErrorCode, badInput, conflict, forbidden, unauthenticated } from '../errors';
+import { AppError, ErrorCode, badInput, conflict, forbidden, notFound, unauthenticated } from '../errors';
 import { email as emailOf, text } from '../validation';
 import { parseObjectId } from '../object-id';
 
@@ -144,4 +144,47 @@ export async function createUser(
     if (isDuplicateKey(error)) throw new AppError(ErrorCode.CONFLICT, 'A user with this email already exists');
     throw error;
   }
+}
+
+/** The organization's users, by email. */
+export function listUsers(organizationId: string): Promise<UserDoc[]> {
+  return UserModel.find({ organizationId }).sort({ email: 1 }).exec();
+}
+
+const lastAdmin = () => conflict('This is the last ADMIN of the organization: make another user ADMIN first');
+
+/**
+ * Changes a user's role (ADMIN only, checked by the caller). The last ADMIN cannot be demoted.
+ * No transactions (standalone MongoDB): the change is written, then the ADMINs are counted,
+ * and a change that left none is undone. Two ADMINs demoting each other at once may then both
+ * be refused, never both succeed.
+ */
+export async function updateUserRole(organizationId: string, id: string, role: Role): Promise<UserDoc> {
+  if (!(ROLES as readonly string[]).includes(role)) throw badInput('role', `must be one of ${ROLES.join(', ')}`);
+  const _id = parseObjectId(id);
+  const before = _id ? await UserModel.findOneAndUpdate({ _id, organizationId }, { $set: { role } }).exec() : null;
+  if (!before) throw notFound('User');
+  if (before.role === 'ADMIN' && role !== 'ADMIN') {
+    const admins = await UserModel.countDocuments({ organizationId, role: 'ADMIN' }).exec();
+    if (admins === 0) {
+      await UserModel.updateOne({ _id, organizationId, role }, { $set: { role: 'ADMIN' } }).exec();
+      throw lastAdmin();
+    }
+  }
+  before.role = role;
+  return before;
+}
+
+/**
+ * Removes a user (ADMIN only, checked by the caller); their tokens stop working on the next
+ * request (every request reads the user). An ADMIN is first demoted through updateUserRole,
+ * so the last-ADMIN rule has one home.
+ */
+export async function removeUser(organizationId: string, id: string): Promise<UserDoc> {
+  const _id = parseObjectId(id);
+  const user = _id ? await UserModel.findOne({ _id, organizationId }).exec() : null;
+  if (!user) throw notFound('User');
+  if (user.role === 'ADMIN') await updateUserRole(organizationId, id, 'VIEWER');
+  await UserModel.deleteOne({ _id, organizationId }).exec();
+  return user;
 }

@@ -8,6 +8,7 @@ import type { FormErrors } from '../shell/errors';
 import { formatDateTime } from '../shell/format';
 import { EmptyState, ErrorState, Loading } from '../shell/states';
 import { useCreateAgent } from './use-create-agent';
+import { useCan } from '../settings/use-role';
 
 export const AgentRowFragment = graphql(`
   fragment AgentRow_agent on Agent {
@@ -41,6 +42,8 @@ function AgentRow({ agent }: { agent: AgentRow_AgentFragment }) {
 
 /** Voice agents: who speaks on the calls. */
 export function AgentsPage() {
+  // Agents are created by ADMINs: others get no form they could not submit.
+  const isAdmin = useCan('ADMIN');
   const id = useId();
   const { data, error, refetch } = useQuery(AgentsPageQuery);
   const [createAgent, { loading }] = useCreateAgent();
@@ -100,49 +103,51 @@ export function AgentsPage() {
             </table>
           )}
         </div>
-        <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
-          <h2 id={`${id}-title`}>New agent</h2>
-          <div className="field">
-            <label htmlFor={`${id}-name`}>Name</label>
-            <input
-              id={`${id}-name`}
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              aria-invalid={errors.fields['name'] ? true : undefined}
-              aria-describedby={errors.fields['name'] ? `${id}-name-error` : undefined}
-            />
-            {errors.fields['name'] && (
-              <p className="field-error" id={`${id}-name-error`}>
-                {errors.fields['name']}
+        {isAdmin && (
+          <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
+            <h2 id={`${id}-title`}>New agent</h2>
+            <div className="field">
+              <label htmlFor={`${id}-name`}>Name</label>
+              <input
+                id={`${id}-name`}
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                aria-invalid={errors.fields['name'] ? true : undefined}
+                aria-describedby={errors.fields['name'] ? `${id}-name-error` : undefined}
+              />
+              {errors.fields['name'] && (
+                <p className="field-error" id={`${id}-name-error`}>
+                  {errors.fields['name']}
+                </p>
+              )}
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-description`}>
+                Description <span className="optional">(optional)</span>
+              </label>
+              <textarea
+                id={`${id}-description`}
+                rows={3}
+                value={description}
+                onChange={(event) => setDescription(event.target.value)}
+              />
+              {errors.fields['description'] && <p className="field-error">{errors.fields['description']}</p>}
+            </div>
+            {errors.form && (
+              <p className="form-error" role="alert">
+                {errors.form}
               </p>
             )}
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-description`}>
-              Description <span className="optional">(optional)</span>
-            </label>
-            <textarea
-              id={`${id}-description`}
-              rows={3}
-              value={description}
-              onChange={(event) => setDescription(event.target.value)}
-            />
-            {errors.fields['description'] && <p className="field-error">{errors.fields['description']}</p>}
-          </div>
-          {errors.form && (
-            <p className="form-error" role="alert">
-              {errors.form}
-            </p>
-          )}
-          {created && (
-            <p className="notice" role="status">
-              Agent “{created}” created.
-            </p>
-          )}
-          <button type="submit" className="button button-primary" disabled={loading}>
-            {loading ? 'Creating…' : 'Create agent'}
-          </button>
-        </form>
+            {created && (
+              <p className="notice" role="status">
+                Agent “{created}” created.
+              </p>
+            )}
+            <button type="submit" className="button button-primary" disabled={loading}>
+              {loading ? 'Creating…' : 'Create agent'}
+            </button>
+          </form>
+        )}
       </div>
     </section>
   );
