@@ -11,7 +11,8 @@ import { CallModel } from '../calls/call.model';
 import type { CallDoc } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import type { CampaignDoc, CampaignStatus } from '../campaigns/campaign.model';
-import { transitionInc } from '../campaigns/campaign.stats';
+import { CampaignCounters } from '../campaigns/campaign.counters';
+import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { DoNotCallList } from '../dnc/dnc.list';
@@ -91,12 +92,10 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
   let dead = false;
   let stopping = false;
 
-  const addSlots = async (campaign: {
-    _id: Types.ObjectId;
-    dispatchGeneration: number;
-    settings?: { concurrentCallsLimit?: number | null } | null;
-  }) => {
-    const limit = campaign.settings?.concurrentCallsLimit ?? 3;
+  const counters = new CampaignCounters();
+
+  const addSlots = async (campaign: Pick<CampaignDoc, '_id' | 'dispatchGeneration' | 'settings'>) => {
+    const limit = settingsOf(campaign).concurrentCallsLimit;
     const id = String(campaign._id);
     const jobs = Array.from({ length: limit }, (_, index) => ({
       name: 'slot',
@@ -120,6 +119,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     leases,
     signals,
     doNotCall,
+    counters,
     publicBaseUrl,
     tuning,
     ensureSlots: addSlots,
@@ -266,12 +266,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
           { campaignId: updated._id, status: from },
           { $set: { status: 'SKIPPED', skipReason: 'campaign cancelled', nextAttemptAt: null } },
         );
-        if (res.modifiedCount > 0) {
-          await CampaignModel.updateOne(
-            { _id: updated._id },
-            { $inc: transitionInc(from, 'SKIPPED', res.modifiedCount) },
-          );
-        }
+        if (res.modifiedCount > 0) await counters.count(updated._id, { from, to: 'SKIPPED', count: res.modifiedCount });
       }
       const fresh = (await CampaignModel.findById(updated._id)) ?? updated;
       void publish(fresh);
@@ -301,10 +296,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
         );
         if (res.modifiedCount > 0) {
           moved += res.modifiedCount;
-          await CampaignModel.updateOne(
-            { _id: campaign._id },
-            { $inc: transitionInc('FAILED', 'QUEUED', res.modifiedCount) },
-          );
+          await counters.count(campaign._id, { from: 'FAILED', to: 'QUEUED', count: res.modifiedCount });
         }
       }
       if (moved > 0) {
@@ -345,7 +337,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
         switch (started.refused) {
           case 'campaign':
             throw conflict(
-              `The campaign already has ${campaign.settings?.concurrentCallsLimit ?? 3} live calls, its limit: try again when one ends`,
+              `The campaign already has ${settingsOf(campaign).concurrentCallsLimit} live calls, its limit: try again when one ends`,
             );
           case 'contact':
             throw conflict('The contact changed state meanwhile (a slot may have dialled it): try again');

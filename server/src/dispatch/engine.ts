@@ -8,12 +8,18 @@ import { logger } from '../logger';
 import { callEnded, callOutcome, callPlaced, webhookReceived } from '../metrics';
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
 import type { Call, CallStatus } from '../calls/call.model';
-import { advanceCall, LIVE_CALL_STATUSES, setProviderCallId, toCallEventPayload } from '../calls/call.service';
+import {
+  advanceCall,
+  isFinalCallStatus,
+  LIVE_CALL_STATUSES,
+  setProviderCallId,
+  toCallEventPayload,
+} from '../calls/call.service';
 import type { CallStatusChange } from '../calls/call.service';
 import { CampaignModel } from '../campaigns/campaign.model';
 import type { Campaign } from '../campaigns/campaign.model';
-import { recountCounters, transitionInc } from '../campaigns/campaign.stats';
-import type { StatsCounters } from '../campaigns/campaign.stats';
+import type { CampaignCounters, CountedCampaign } from '../campaigns/campaign.counters';
+import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel } from '../contacts/contact.model';
 import type { Contact, ContactStatus } from '../contacts/contact.model';
 import type { DoNotCallList } from '../dnc/dnc.list';
@@ -26,7 +32,7 @@ import { credentialsFor, defaultCallsPerSecond } from '../providers/registry';
 import type { ProviderSet } from '../providers/registry';
 import { isWithinWindow, nextWindowOpening, windowZone } from './calling-window';
 import type { Leases, LeaseResult } from './leases';
-import { campaignUpdate, contactFindAndUpdate, contactUpdate, insertCall } from './direct-writes';
+import { contactFindAndUpdate, insertCall } from '../direct-writes';
 import { contactOutcome } from './retry-policy';
 import { callEndedChannel } from './signals';
 import type { Signals, Waiter } from './signals';
@@ -40,17 +46,6 @@ import type { Signals, Waiter } from './signals';
  * the lease. The sweeper takes over both when a slot died and was not re-run. Every write is
  * conditional, so whoever comes second changes nothing.
  */
-
-/** What a counter update returns for the event that carries its numbers. */
-const PROGRESS_FIELDS: Record<string, 1> = {
-  revision: 1,
-  status: 1,
-  stats: 1,
-  startedAt: 1,
-  lastCallAt: 1,
-  updatedAt: 1,
-  organizationId: 1,
-};
 
 export interface EngineTuning {
   /** Safety net of a capacity wait: a lost release message costs at most this. Default 1000 ms. */
@@ -69,15 +64,13 @@ export interface EngineDeps {
   leases: Leases;
   signals: Signals;
   doNotCall: DoNotCallList;
+  /** The counter rule (campaigns/campaign.counters.ts): every contact move goes through it. */
+  counters: CampaignCounters;
   /** Base URL at which providers reach our webhooks. */
   publicBaseUrl: () => string;
   tuning: EngineTuning;
   /** Re-adds the current generation's slot jobs (idempotent): used when a retry is scheduled. */
-  ensureSlots: (campaign: {
-    _id: Types.ObjectId;
-    dispatchGeneration: number;
-    settings?: { concurrentCallsLimit?: number | null } | null;
-  }) => Promise<void>;
+  ensureSlots: (campaign: Pick<CampaignLean, '_id' | 'dispatchGeneration' | 'settings'>) => Promise<void>;
   /** Throws when this process has been killed (tests); called after every await of a slot loop. */
   checkAlive: () => void;
 }
@@ -230,7 +223,7 @@ export class DispatchEngine {
   }
 
   private limitOf(campaign: CampaignLean): number {
-    return Math.max(0, campaign.settings?.concurrentCallsLimit ?? 3);
+    return Math.max(0, settingsOf(campaign).concurrentCallsLimit);
   }
 
   private leaseRequest(campaign: CampaignLean, phone: PhoneLean, callId: Types.ObjectId) {
@@ -243,7 +236,7 @@ export class DispatchEngine {
       phoneCap: phone.maxConcurrentCalls ?? 0,
       globalCap: this.deps.config.maxConcurrentOutboundCalls,
       phoneRatePerSecond: phone.callsPerSecond ?? defaultCallsPerSecond(phone.provider),
-      campaignCallsPerMinute: campaign.settings?.callsPerMinute ?? 0,
+      campaignCallsPerMinute: settingsOf(campaign).callsPerMinute ?? 0,
     };
   }
 
@@ -299,7 +292,7 @@ export class DispatchEngine {
     // could die), and awaited together with the do-not-call look-up, which does not depend on them.
     const counted = this.countClaim(campaign, claimed, events);
     const now = new Date();
-    const window = campaign.settings?.callingWindow;
+    const window = settingsOf(campaign).callingWindow;
     if (window) {
       const zone = windowZone(window, claimed.timezone);
       if (!isWithinWindow(window, now, zone)) {
@@ -308,7 +301,7 @@ export class DispatchEngine {
         const opening = nextWindowOpening(window, now, zone);
         if (opening)
           await this.unclaim(campaign, claimed, callId, {
-            status: claimed.status as ContactStatus,
+            status: claimed.status,
             nextAttemptAt: opening,
           });
         else
@@ -347,7 +340,7 @@ export class DispatchEngine {
       // Never placed: the call goes, the contact goes back (unless the sweeper already took it)
       // and its attempt is not counted.
       await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
-      await this.unclaim(campaign, claimed, callId, { status: claimed.status as ContactStatus });
+      await this.unclaim(campaign, claimed, callId, { status: claimed.status });
       await release(true);
       return gate === 'stopped' ? 'stopped' : 'skipped';
     }
@@ -365,7 +358,7 @@ export class DispatchEngine {
 
   /** One atomic findOneAndUpdate: the next eligible contact in the campaign's order becomes CALLING. */
   private async claim(campaign: CampaignLean, callId: Types.ObjectId, slotId: string): Promise<ContactLean | null> {
-    const mode = campaign.settings?.priorityMode ?? 'FIFO';
+    const mode = settingsOf(campaign).priorityMode;
     const sort: Record<string, 1 | -1> =
       mode === 'LIFO' ? { _id: -1 } : mode === 'PRIORITY' ? { priority: -1, _id: 1 } : { _id: 1 };
     const now = new Date();
@@ -383,16 +376,14 @@ export class DispatchEngine {
   /** The counters of a claim (the caller sends this straight after the claim returns). */
   private async countClaim(campaign: CampaignLean, before: ContactLean, events: SlotEvents): Promise<void> {
     // The updated numbers travel with the event (PROGRESS_FIELDS), so dashboards need no read.
-    let after: Parameters<typeof progressPayload>[0] | null;
+    let after: CountedCampaign | null;
     try {
-      after = await campaignUpdate<Parameters<typeof progressPayload>[0]>(
-        campaign._id,
-        {
-          $inc: { ...transitionInc(before.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1, revision: 1 },
-          $set: { lastCallAt: new Date() },
-        },
-        PROGRESS_FIELDS,
-      );
+      after = await this.deps.counters.count(campaign._id, {
+        from: before.status,
+        to: 'CALLING',
+        attempts: 1,
+        lastCallAt: new Date(),
+      });
     } catch (error) {
       sendHeld(events);
       throw error;
@@ -409,7 +400,8 @@ export class DispatchEngine {
     callId: Types.ObjectId,
     to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string },
   ): Promise<boolean> {
-    const res = await ContactModel.updateOne(
+    const res = await this.deps.counters.moveContact(
+      campaign._id,
       // Only while it still holds this call: the slot and the sweeper may both try.
       { _id: contact._id, status: 'CALLING', currentCallId: callId },
       {
@@ -422,16 +414,11 @@ export class DispatchEngine {
         },
         $inc: { attempts: -1 },
       },
+      { from: 'CALLING', to: to.status, attempts: -1 },
     );
-    if (res.modifiedCount === 1) {
-      const after = await campaignUpdate<CampaignLean>(campaign._id, {
-        $inc: { ...transitionInc('CALLING', to.status), 'stats.totalAttempts': -1 },
-      });
-      await this.recountIfRacedCompletion(after);
-      void this.publishCampaign(campaign);
-      return true;
-    }
-    return false;
+    if (!res.moved) return false;
+    void this.publishCampaign(campaign, res.campaign);
+    return true;
   }
 
   private async createCall(
@@ -465,14 +452,13 @@ export class DispatchEngine {
           { callId: String(callId), contactId: String(contact._id), attempt },
           'a call for this attempt already exists; not dialling again',
         );
-        const back = await ContactModel.updateOne(
+        // Counters move only with the transition (the sweeper may have taken the contact back).
+        await this.deps.counters.moveContact(
+          campaign._id,
           { _id: contact._id, status: 'CALLING', currentCallId: callId },
           { $set: { status: 'QUEUED', currentCallId: null, slotId: null } },
+          { from: 'CALLING', to: 'QUEUED' },
         );
-        // Counters move only with the transition (the sweeper may have taken the contact back).
-        if (back.modifiedCount === 1) {
-          await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('CALLING', 'QUEUED') });
-        }
         return null;
       }
       throw error;
@@ -529,7 +515,7 @@ export class DispatchEngine {
       });
       callPlaced(String(campaign._id), String(call._id), provider.name);
       const updated = await setProviderCallId(call._id, providerCallId);
-      if (updated) void this.publishCall(updated as CallLean);
+      if (updated) void this.publishCall(updated);
     } catch (error) {
       if (error instanceof PlaceCallError && !error.ambiguous) {
         await this.closeCall(call, 'FAILED', error.message);
@@ -613,12 +599,11 @@ export class DispatchEngine {
     const outcome = await waiter.promise;
     checkAlive();
     if (outcome === 'closed') throw new DispatcherStoppedError('closed');
-    if (outcome === 'signalled' && waiter.detail && FINAL_CALL_STATUSES.has(waiter.detail as CallStatus))
-      return waiter.detail as CallStatus;
+    if (outcome === 'signalled' && waiter.detail && isFinalCallStatus(waiter.detail)) return waiter.detail;
     const current = await CallModel.findById(call._id).lean();
     checkAlive();
     if (!current) return null;
-    if (FINAL_CALL_STATUSES.has(current.status as CallStatus)) return current.status as CallStatus;
+    if (FINAL_CALL_STATUSES.has(current.status)) return current.status;
     if (outcome === 'signalled') {
       // A signal without a final status in MongoDB (a replica lagging): wait out the rest.
       const again = this.deps.signals.waitForCall(
@@ -635,8 +620,8 @@ export class DispatchEngine {
     const phone = await this.phone(call.phoneId);
     checkAlive();
     const reason = `no final status within ${this.deps.config.maxCallDurationSeconds} s`;
-    if (phone) await this.lookUp(current as CallLean, phone, { forceFinal: reason });
-    else await this.closeCall(current as CallLean, 'FAILED', reason);
+    if (phone) await this.lookUp(current, phone, { forceFinal: reason });
+    else await this.closeCall(current, 'FAILED', reason);
     return null;
   }
 
@@ -669,7 +654,7 @@ export class DispatchEngine {
    * so the slot and the sweeper can both try and only one moves it.
    */
   async recordOutcome(call: CallLean, known?: KnownToSlot): Promise<CampaignLean | null> {
-    if (!FINAL_CALL_STATUSES.has(call.status as CallStatus)) return null;
+    if (!FINAL_CALL_STATUSES.has(call.status)) return null;
     // The slot knows both (it claimed the contact; the update below is conditional on the
     // contact still holding this call, so a stale copy changes nothing). Others read them.
     const [contact, campaign] = known
@@ -680,20 +665,15 @@ export class DispatchEngine {
         ]);
     if (!contact || !campaign) return null;
     if (contact.status !== 'CALLING' || String(contact.currentCallId) !== String(call._id)) return null;
-    const settings = {
-      retryFailedCalls: campaign.settings?.retryFailedCalls ?? true,
-      maxRetryAttempts: campaign.settings?.maxRetryAttempts ?? 3,
-      retryDelayMinutes: campaign.settings?.retryDelayMinutes ?? 30,
-      excludeVoicemail: campaign.settings?.excludeVoicemail ?? false,
-    };
     let outcome: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string } = contactOutcome(
-      call.status as CallStatus,
+      call.status,
       contact.attempts - (contact.roundStartAttempts ?? 0),
-      settings,
+      settingsOf(campaign),
     );
     if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED')
       outcome = { status: 'SKIPPED', skipReason: 'campaign cancelled' };
-    const moved = await contactUpdate(
+    const moved = await this.deps.counters.moveContact(
+      campaign._id,
       { _id: contact._id, status: 'CALLING', currentCallId: call._id },
       {
         $set: {
@@ -705,35 +685,34 @@ export class DispatchEngine {
           ...(outcome.skipReason ? { skipReason: outcome.skipReason } : {}),
         },
       },
+      { from: 'CALLING', to: outcome.status },
+      // Returns the whole campaign as it is now: the slot's next round needs it anyway.
+      { whole: true },
     );
-    if (!moved) return null;
+    if (!moved.moved) return null;
+    const after = moved.campaign;
     // Counted here, where exactly one of slot and sweeper moves the contact.
     callOutcome(String(call.status));
-    // Returns the campaign as it is now: the slot's next round needs it anyway.
-    let after = await campaignUpdate<CampaignLean>(campaign._id, {
-      $inc: { ...transitionInc('CALLING', outcome.status), revision: 1 },
-    });
-    after = await this.recountIfRacedCompletion(after);
     if (known?.events) known.events.held = () => void this.publishCampaign(campaign, after);
     else void this.publishCampaign(campaign, after);
     if (outcome.status === 'RETRY_SCHEDULED') {
       // Cancel may have skipped the waiting contacts between our read and our write: look again.
       const now = await CampaignModel.findById(campaign._id, { status: 1, dispatchGeneration: 1, settings: 1 }).lean();
       if (now?.status === 'CANCELLED') {
-        const skipped = await ContactModel.updateOne(
+        await this.deps.counters.moveContact(
+          campaign._id,
           { _id: contact._id, status: 'RETRY_SCHEDULED' },
           { $set: { status: 'SKIPPED', skipReason: 'campaign cancelled', nextAttemptAt: null } },
+          { from: 'RETRY_SCHEDULED', to: 'SKIPPED' },
         );
-        if (skipped.modifiedCount === 1)
-          await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc('RETRY_SCHEDULED', 'SKIPPED') });
       } else if (now?.status === 'ACTIVE') {
         // Slots that found nothing to do and finished come back for the retry.
-        await this.deps.ensureSlots(now as { _id: Types.ObjectId; dispatchGeneration: number });
+        await this.deps.ensureSlots(now);
       }
       // Status may have moved since `after` was read: let the slot read it again.
       return null;
     }
-    return (after as CampaignLean | null) ?? null;
+    return after;
   }
 
   /**
@@ -769,57 +748,25 @@ export class DispatchEngine {
       { returnDocument: 'after', lean: true },
     );
     if (!completed) return false;
-    await this.recount(campaignId, completed.stats as StatsCounters | undefined);
-    void this.publishCampaign(completed as CampaignLean);
+    await this.deps.counters.recount(campaignId, completed.stats ?? undefined);
+    void this.publishCampaign(completed);
     return true;
   }
 
-  /** Rebuilds a campaign's counters from its contacts; logs drift it corrects. */
-  async recount(campaignId: Types.ObjectId, before?: StatsCounters): Promise<StatsCounters> {
-    const counters = await recountCounters(campaignId);
-    const $set: Record<string, number> = {};
-    for (const [k, v] of Object.entries(counters)) $set[`stats.${k}`] = v;
-    await CampaignModel.updateOne({ _id: campaignId }, { $set });
-    if (before) {
-      const drift = Object.entries(counters).filter(([k, v]) => (before as unknown as Record<string, number>)[k] !== v);
-      if (drift.length > 0) {
-        this.driftCorrections += 1;
-        logger.warn(
-          { campaignId: String(campaignId), drift: Object.fromEntries(drift), before },
-          'recount corrected drifting counters',
-        );
-      }
-    }
-    return counters;
+  /** Rebuilds a campaign's counters from its contacts (see CampaignCounters.recount). */
+  recount(campaignId: Types.ObjectId): Promise<unknown> {
+    return this.deps.counters.recount(campaignId);
   }
 
-  /**
-   * The contact leaves CALLING before its counters move (the contact update is the guard that
-   * makes the transition happen once). If another slot saw that contact final, completed the
-   * campaign and recounted between the two writes, the recount already counts the transition
-   * and this `$inc` counts it again: a COMPLETED campaign with a negative counter (activeCalls
-   * -1). This `$inc` has landed and the contacts of a COMPLETED campaign are final (a
-   * `callContact` call is counted as it stands, CALLING), so a recount now is exact, unless
-   * such a call's own claim is in flight at this moment. Returns the campaign, with the rebuilt
-   * numbers when it recounted.
-   */
-  private async recountIfRacedCompletion(after: CampaignLean | null): Promise<CampaignLean | null> {
-    const stats = after?.stats as Partial<StatsCounters> | undefined;
-    if (!after || after.status !== 'COMPLETED' || !stats || !Object.values(stats).some((v) => v < 0)) return after;
-    logger.info(
-      { campaignId: String(after._id) },
-      "a counter update landed after the completion's recount: recounting",
-    );
-    this.completionRaces += 1;
-    const counters = await this.recount(after._id);
-    return { ...after, stats: { ...after.stats, ...counters } } as CampaignLean;
+  /** How many times a counter update raced a completion and recounted (tests read it). */
+  get completionRaces(): number {
+    return this.deps.counters.completionRaces;
   }
-
-  /** How many times recountIfRacedCompletion recounted (tests read it). */
-  completionRaces = 0;
 
   /** How many recounts found counters that had drifted (tests assert zero). */
-  driftCorrections = 0;
+  get driftCorrections(): number {
+    return this.deps.counters.driftCorrections;
+  }
 
   /** A re-run slot's own contact: finish its call (or give it back if the call was never created). */
   private async resumeContact(contact: ContactLean): Promise<void> {
@@ -865,7 +812,7 @@ export class DispatchEngine {
   /** Finishes a call whose slot (or manual job) restarted, or a manual call's job. Never dials. */
   async resumeCall(call: CallLean): Promise<void> {
     const { checkAlive } = this.deps;
-    if (!FINAL_CALL_STATUSES.has(call.status as CallStatus)) {
+    if (!FINAL_CALL_STATUSES.has(call.status)) {
       // The line is still busy with this call: hold its lease again (it may have lapsed).
       await this.deps.leases.renew(
         String(call.campaignId),
@@ -887,7 +834,7 @@ export class DispatchEngine {
         // Registered after `call` was read: its final webhook may have come in between.
         const now = await CallModel.findById(call._id, { status: 1 }).lean();
         checkAlive();
-        if (!now || !FINAL_CALL_STATUSES.has(now.status as CallStatus)) await this.awaitEnd(call, waiter);
+        if (!now || !FINAL_CALL_STATUSES.has(now.status)) await this.awaitEnd(call, waiter);
       } finally {
         waiter.cancel();
       }
@@ -924,7 +871,8 @@ export class DispatchEngine {
     const final = ['FAILED', 'VOICEMAIL', 'COMPLETED'].includes(contact.status);
     const now = new Date();
     // Conditional on the state we read (status and attempts): a slot claiming it meanwhile wins.
-    const res = await ContactModel.updateOne(
+    const res = await this.deps.counters.moveContact(
+      campaign._id,
       { _id: contact._id, status: contact.status, attempts: contact.attempts },
       {
         $set: {
@@ -937,19 +885,13 @@ export class DispatchEngine {
         },
         $inc: { attempts: 1 },
       },
+      { from: contact.status, to: 'CALLING', attempts: 1, lastCallAt: now },
     );
-    if (res.modifiedCount !== 1) {
+    if (!res.moved) {
       await give(false);
       return { refused: 'contact' };
     }
-    await CampaignModel.updateOne(
-      { _id: campaign._id },
-      {
-        $inc: { ...transitionInc(contact.status as ContactStatus, 'CALLING'), 'stats.totalAttempts': 1 },
-        $set: { lastCallAt: now },
-      },
-    );
-    void this.publishCampaign(campaign);
+    void this.publishCampaign(campaign, res.campaign);
     const call = await this.createCall(campaign, phone, contact, callId, 'manual', contact.attempts + 1);
     if (!call) {
       await give(false);
@@ -958,7 +900,7 @@ export class DispatchEngine {
     // The same fence as a slot's, except that a manual call may be made on a paused campaign.
     if ((await this.deps.leases.confirm(String(campaign._id), String(callId), null)) !== 'ok') {
       await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
-      await this.unclaim(campaign, contact, callId, { status: contact.status as ContactStatus });
+      await this.unclaim(campaign, contact, callId, { status: contact.status });
       await give(false);
       return { refused: 'contact' };
     }
@@ -985,7 +927,7 @@ export class DispatchEngine {
     const updated = await advanceCall(call._id, change, guard);
     // A guarded write that changed nothing may be for no call of ours at all: the caller reads.
     if (!updated && guard) return false;
-    if (updated) void this.publishCall(updated as CallLean);
+    if (updated) void this.publishCall(updated);
     await this.announceEnded(call._id, update.status, updated);
     return updated !== null;
   }
@@ -1000,9 +942,7 @@ export class DispatchEngine {
     // The status rides along only when this write set it, so the slot can trust it without a read.
     if (FINAL_CALL_STATUSES.has(status)) {
       const message =
-        updated && FINAL_CALL_STATUSES.has(updated.status as CallStatus)
-          ? `${String(callId)}|${updated.status}`
-          : String(callId);
+        updated && isFinalCallStatus(updated.status) ? `${String(callId)}|${updated.status}` : String(callId);
       await this.deps.redis.publish(callEndedChannel(this.deps.config.redisPrefix), message);
     }
   }
@@ -1139,11 +1079,7 @@ export class DispatchEngine {
         continue;
       }
       const endedAt = call.endedAt ? new Date(call.endedAt).getTime() : null;
-      if (
-        FINAL_CALL_STATUSES.has(call.status as CallStatus) &&
-        endedAt !== null &&
-        endedAt < now - this.deps.tuning.orphanAfterMs
-      ) {
+      if (FINAL_CALL_STATUSES.has(call.status) && endedAt !== null && endedAt < now - this.deps.tuning.orphanAfterMs) {
         await this.recordOutcome(call);
         await this.deps.leases.release(String(call.campaignId), String(call.phoneId), String(call._id), true);
         const campaign = await CampaignModel.findById(call.campaignId, { status: 1 }).lean();

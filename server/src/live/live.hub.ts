@@ -1,7 +1,7 @@
 import { CampaignModel } from '../campaigns/campaign.model';
 import type { CampaignDoc } from '../campaigns/campaign.model';
-import { campaignProgress } from '../campaigns/campaign.service';
-import type { CampaignProgressView } from '../campaigns/campaign.service';
+import { campaignProgress } from '../campaigns/campaign.stats';
+import type { CampaignProgressView } from '../campaigns/campaign.stats';
 import type { CallEventPayload, DialwaveEvent, EventMessage, ProgressPayload } from '../events';
 import type { LivePubSub } from '../pubsub';
 import { logger } from '../logger';
@@ -135,7 +135,7 @@ function viewOf(campaignId: string, p: ProgressPayload): CampaignProgressView {
     startedAt: p.startedAt ? new Date(p.startedAt) : null,
     lastCallAt: p.lastCallAt ? new Date(p.lastCallAt) : null,
     updatedAt: new Date(p.updatedAt),
-  } as unknown as CampaignDoc);
+  });
 }
 
 /**

@@ -1,10 +1,10 @@
 import { Types } from 'mongoose';
-import type { Call } from '../calls/call.model';
-import { CallModel } from '../calls/call.model';
-import { CampaignModel } from '../campaigns/campaign.model';
-import { ContactModel } from '../contacts/contact.model';
-import { TurnBatch } from '../turn-batch';
-import type { Contact } from '../contacts/contact.model';
+import type { Call } from './calls/call.model';
+import { CallModel } from './calls/call.model';
+import { CampaignModel } from './campaigns/campaign.model';
+import { ContactModel } from './contacts/contact.model';
+import { TurnBatch } from './turn-batch';
+import type { Contact } from './contacts/contact.model';
 
 /**
  * The dialing loop's per-call writes, sent through the MongoDB driver instead of mongoose.
