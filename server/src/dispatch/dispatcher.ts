@@ -3,6 +3,7 @@ import type { CallDoc } from '../calls/call.model';
 import type { RawWebhook } from '../providers/provider';
 import type { Simulator } from '../providers/simulated/simulator';
 import type { DoNotCallList } from '../dnc/dnc.list';
+import type { WebhookResult } from './webhook';
 
 /**
  * What the API asks of the dialing engine. Services and resolvers call these; the
@@ -22,10 +23,10 @@ export interface Dispatcher {
   /** Contacts were added to a campaign (which may be running): wake idle slots. */
   contactsAdded(campaign: CampaignDoc): Promise<void>;
   /**
-   * A provider's status webhook (`/webhooks/:provider`). 404 unknown call, 403 bad token or
-   * signature (nothing changes), 200 otherwise (replays and stale statuses change nothing).
+   * A provider's status webhook (`/webhooks/:provider`): what became of it (webhook.ts);
+   * webhook.route.ts maps it to an HTTP status.
    */
-  handleWebhook(provider: string, raw: RawWebhook): Promise<{ status: number; body: Record<string, unknown> }>;
+  handleWebhook(provider: string, raw: RawWebhook): Promise<WebhookResult>;
   /** The organization-wide do-not-call lists (checked at every dial). */
   readonly doNotCall: DoNotCallList;
   /** The built-in simulated provider of this process (its API is mounted at /simulator). */
