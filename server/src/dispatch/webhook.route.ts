@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Request } from 'express';
-import type { HttpRoute } from '../http/routes';
+import type { HttpRoute } from '../http/route';
 import type { WebhookResult } from './webhook';
 
 type WithRawBody = Request & { rawBody?: Buffer };
