@@ -36,7 +36,7 @@ import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import type { ReadinessSources } from './http/health';
 import type { QueueCounts } from './metrics';
-import { createLivePubSub } from './pubsub';
+import { createEventSubscriber } from './pubsub';
 import { LiveHub } from './live/live.hub';
 import { startWsServer } from './live/ws.server';
 import { operationLimitRules } from './schema/limits';
@@ -189,11 +189,12 @@ async function startHttp(
   app.disable('x-powered-by');
   const httpServer: Server = createServer(app);
 
-  // Subscriptions: one publishing and one subscribing Redis connection per API process.
-  const livePubSub = createLivePubSub(createRedis(redisUrl), createRedis(redisUrl), config.redisPrefix);
-  const hub = new LiveHub(livePubSub);
+  // Subscriptions: one subscribing Redis connection per API process (events are published on
+  // the ordinary command connection).
+  const liveEvents = createEventSubscriber(createRedis(redisUrl), config.redisPrefix);
+  const hub = new LiveHub(liveEvents);
   services.live = hub;
-  const schema = await buildAppSchema({ pubSub: livePubSub.pubSub });
+  const schema = await buildAppSchema();
   const ws = startWsServer(httpServer, schema, services, { validationRules: operationLimitRules(schema) });
   const apollo = createApolloServer(config, schema, httpServer, [
     {
@@ -291,9 +292,9 @@ async function startHttp(
       // apollo.stop() closes WebSockets, then drains the HTTP server (ApolloServerPluginDrainHttpServer).
       await apollo.stop();
       // Without Redis, drop its connections first: the hub's unsubscribe then fails at once.
-      if (!at.redisAnswers) await livePubSub.close({ force: true });
+      if (!at.redisAnswers) await liveEvents.close({ force: true });
       await hub.close();
-      await livePubSub.close();
+      await liveEvents.close();
     },
   };
 }
