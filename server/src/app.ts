@@ -24,6 +24,7 @@ import { bearerToken, verifyToken } from './users/auth.token';
 import type { AuthUser } from './users/auth.token';
 import { AppError, toGraphQLError } from './errors';
 import { createDispatcher } from './dispatch/dispatch.service';
+import { DoNotCallList } from './dnc/dnc.list';
 import { OrganizationModel } from './organizations/organization.model';
 import { UserModel } from './users/user.model';
 import { AgentModel } from './agents/agent.model';
@@ -143,9 +144,10 @@ export async function startApp({
     await checkEvictionPolicy(redis, config.redisAllowEviction);
 
     const events = new EventPublisher(redis, config.redisPrefix);
-    const dispatcher = createDispatcher({ config, redis, redisUrl, events });
+    const doNotCall = new DoNotCallList(redis, config.redisPrefix);
+    const dispatcher = createDispatcher({ config, redis, redisUrl, events, doNotCall });
     steps.push({ name: 'dispatcher', run: (at) => dispatcher.close({ force: !at.redisAnswers }) });
-    const services: AppServices = { config, redis, events, dispatcher, live: null };
+    const services: AppServices = { config, redis, events, dispatcher, doNotCall, live: null };
     // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a
     // queue that cannot reach Redis shows even when the shared connection still answers.
     const health = {

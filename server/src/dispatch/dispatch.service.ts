@@ -32,6 +32,8 @@ export interface DispatcherDeps {
   redis: Redis;
   redisUrl: string;
   events: EventPublisher;
+  /** The do-not-call lists checked at every dial (the app's services.doNotCall); default: its own. */
+  doNotCall?: DoNotCallList;
   /** Overrides for tests and the bench; production takes everything from config. */
   options?: DispatcherOptions;
 }
@@ -70,6 +72,84 @@ export interface DispatchService extends Dispatcher {
 /** Caps on how long a manual call waits for the phone's rate bucket before RATE_LIMITED. */
 const MANUAL_RATE_WAIT_MS = 2_000;
 
+/** The engine's tuning: defaults (see EngineTuning), then the caller's overrides (tests, bench). */
+function tuningOf(config: Config, overrides?: Partial<EngineTuning>): EngineTuning {
+  return {
+    capacityWaitMs: 1_000,
+    reconcileMs: 5_000,
+    orphanAfterMs: 2 * config.dispatch.lockMs + config.dispatch.stalledIntervalMs,
+    ...overrides,
+  };
+}
+
+/** Adds the slot jobs of a campaign's current generation, one per line of its limit (idempotent: fixed job ids). */
+async function addSlotJobs(
+  queue: Queue<DispatchJobData>,
+  campaign: Pick<CampaignDoc, '_id' | 'dispatchGeneration' | 'settings'>,
+): Promise<void> {
+  const limit = settingsOf(campaign).concurrentCallsLimit;
+  const id = String(campaign._id);
+  const jobs = Array.from({ length: limit }, (_, index) => ({
+    name: 'slot',
+    data: { kind: 'slot' as const, campaignId: id, generation: campaign.dispatchGeneration, index },
+    opts: { jobId: slotJobId(id, campaign.dispatchGeneration, index) },
+  }));
+  if (jobs.length > 0) await queue.addBulk(jobs);
+}
+
+/** Runs `run` every `ms`, never two at once, and not once the process is dead; failures are logged. */
+function repeatEvery(ms: number, name: string, run: () => Promise<void>, isDead: () => boolean): NodeJS.Timeout {
+  let running = false;
+  return setInterval(() => {
+    if (running || isDead()) return;
+    running = true;
+    run()
+      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, `${name} failed`))
+      .finally(() => {
+        running = false;
+      });
+  }, ms);
+}
+
+/** Shutdown steps in order, each guarded on its own: one that fails is logged and the next still runs. */
+async function runShutdownSteps(steps: [string, () => Promise<unknown>][]): Promise<void> {
+  for (const [name, run] of steps) {
+    try {
+      await run();
+    } catch (error) {
+      logger.warn({ err: (error as Error).message, step: name }, 'dispatcher shutdown step failed');
+    }
+  }
+}
+
+/** What the campaign lifecycle (campaigns/campaign.lifecycle.ts) asks of the slots. */
+function createSlotControl(queue: Queue<DispatchJobData>, leases: Leases): SlotControl {
+  return {
+    async activate(campaign) {
+      await leases.unstop(String(campaign._id));
+      await addSlotJobs(queue, campaign);
+    },
+    async regenerate(campaignId) {
+      const updated = await CampaignModel.findOneAndUpdate(
+        { _id: campaignId, status: 'ACTIVE' },
+        { $inc: { dispatchGeneration: 1 } },
+        { returnDocument: 'after' },
+      );
+      if (updated) await addSlotJobs(queue, updated);
+    },
+    async stop(campaign) {
+      await leases.stop(String(campaign._id), campaign.dispatchGeneration);
+    },
+    async scheduleStart(campaignId, scheduledAt) {
+      await queue.add(
+        'start',
+        { kind: 'start', campaignId: String(campaignId), scheduledAt },
+        { jobId: `start-${String(campaignId)}-${scheduledAt}`, delay: scheduledAt - Date.now() },
+      );
+    },
+  };
+}
+
 export function createDispatcher(deps: DispatcherDeps): DispatchService {
   const { config, redis, events } = deps;
   const options = deps.options ?? {};
@@ -86,7 +166,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     ...(options.directSimulator ? { directSimulator: options.directSimulator } : {}),
   });
   const leases = new Leases(redis, prefix);
-  const doNotCall = new DoNotCallList(redis, prefix);
+  const doNotCall = deps.doNotCall ?? new DoNotCallList(redis, prefix);
   const signals = new Signals(prefix);
   const queue = createDispatchQueue(redis, prefix);
   let dead = false;
@@ -94,23 +174,9 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
 
   const counters = new CampaignCounters();
 
-  const addSlots = async (campaign: Pick<CampaignDoc, '_id' | 'dispatchGeneration' | 'settings'>) => {
-    const limit = settingsOf(campaign).concurrentCallsLimit;
-    const id = String(campaign._id);
-    const jobs = Array.from({ length: limit }, (_, index) => ({
-      name: 'slot',
-      data: { kind: 'slot' as const, campaignId: id, generation: campaign.dispatchGeneration, index },
-      opts: { jobId: slotJobId(id, campaign.dispatchGeneration, index) },
-    }));
-    if (jobs.length > 0) await queue.addBulk(jobs);
-  };
-
-  const tuning: EngineTuning = {
-    capacityWaitMs: 1_000,
-    reconcileMs: 5_000,
-    orphanAfterMs: 2 * config.dispatch.lockMs + config.dispatch.stalledIntervalMs,
-    ...options.tuning,
-  };
+  const addSlots = (campaign: Pick<CampaignDoc, '_id' | 'dispatchGeneration' | 'settings'>) =>
+    addSlotJobs(queue, campaign);
+  const tuning = tuningOf(config, options.tuning);
   const engine = new DispatchEngine({
     config,
     redis,
@@ -136,31 +202,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
 
   const publish = (campaign: CampaignDoc) => engine.publishCampaign(campaign);
 
-  /** What the campaign lifecycle (campaigns/campaign.lifecycle.ts) asks of the slots. */
-  const slots: SlotControl = {
-    async activate(campaign) {
-      await leases.unstop(String(campaign._id));
-      await addSlots(campaign);
-    },
-    async regenerate(campaignId) {
-      const updated = await CampaignModel.findOneAndUpdate(
-        { _id: campaignId, status: 'ACTIVE' },
-        { $inc: { dispatchGeneration: 1 } },
-        { returnDocument: 'after' },
-      );
-      if (updated) await addSlots(updated);
-    },
-    async stop(campaign) {
-      await leases.stop(String(campaign._id), campaign.dispatchGeneration);
-    },
-    async scheduleStart(campaignId, scheduledAt) {
-      await queue.add(
-        'start',
-        { kind: 'start', campaignId: String(campaignId), scheduledAt },
-        { jobId: `start-${String(campaignId)}-${scheduledAt}`, delay: scheduledAt - Date.now() },
-      );
-    },
-  };
+  const slots = createSlotControl(queue, leases);
   const lifecycle = createCampaignLifecycle({ slots, counters, publish });
 
   const service: DispatchService = {
@@ -215,21 +257,9 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
         startScheduled: lifecycle.startScheduled,
       });
       if (options.sweeper !== false) {
-        const every = (ms: number, name: string, run: () => Promise<void>) => {
-          let running = false;
-          const timer = setInterval(() => {
-            if (running || dead) return;
-            running = true;
-            run()
-              .catch((error: unknown) => logger.warn({ err: (error as Error).message }, `${name} failed`))
-              .finally(() => {
-                running = false;
-              });
-          }, ms);
-          timers.push(timer);
-        };
-        every(config.dispatch.sweepIntervalMs, 'lease sweep', () => engine.sweep());
-        every(tuning.reconcileMs, 'call reconcile', () => engine.reconcile());
+        const isDead = () => dead;
+        timers.push(repeatEvery(config.dispatch.sweepIntervalMs, 'lease sweep', () => engine.sweep(), isDead));
+        timers.push(repeatEvery(tuning.reconcileMs, 'call reconcile', () => engine.reconcile(), isDead));
       }
     },
 
@@ -255,20 +285,13 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
         // Handing slots back needs Redis: without it, stop as a crash would (the steps below
         // then find nothing left to close gracefully).
         if (force) await service.kill();
-        const steps: [string, () => Promise<unknown>][] = [
+        await runShutdownSteps([
           ['signals', () => signals.close()],
           ['worker', async () => worker?.close()],
           ['worker connection', async () => workerConnection?.quit()],
           ['queue', () => queue.close()],
           ['simulator', async () => simulator.close()],
-        ];
-        for (const [name, run] of steps) {
-          try {
-            await run();
-          } catch (error) {
-            logger.warn({ err: (error as Error).message, step: name }, 'dispatcher shutdown step failed');
-          }
-        }
+        ]);
         worker = null;
       })();
       return closing;

@@ -21,7 +21,7 @@ export interface Dispatcher extends Omit<CampaignLifecycle, 'startScheduled'> {
    * webhook.route.ts maps it to an HTTP status.
    */
   handleWebhook(provider: string, raw: RawWebhook): Promise<WebhookResult>;
-  /** The organization-wide do-not-call lists (checked at every dial). */
+  /** The do-not-call lists it checks at every dial: the app's `services.doNotCall` (kept here for existing callers). */
   readonly doNotCall: DoNotCallList;
   /** The built-in simulated provider of this process (its API is mounted at /simulator). */
   readonly simulator: Simulator;
