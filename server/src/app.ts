@@ -25,6 +25,7 @@ import { authenticateBearer, revocationChannel } from './users/auth.principal';
 import type { AuthUser } from './users/auth.token';
 import { AppError, toGraphQLError } from './errors';
 import { createDispatcher } from './dispatch/dispatch.service';
+import { DoNotCallList } from './dnc/dnc.list';
 import { OrganizationModel } from './organizations/organization.model';
 import { UserModel } from './users/user.model';
 import { AgentModel } from './agents/agent.model';
@@ -41,7 +42,7 @@ import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import { noteOrganization, requestLogger } from './http/request-log';
 import type { ReadinessSources } from './http/health';
 import type { QueueCounts } from './metrics';
-import { createLivePubSub } from './pubsub';
+import { createEventSubscriber, subscribeRedis } from './pubsub';
 import { LiveHub } from './live/live.hub';
 import { startWsServer } from './live/ws.server';
 import { operationLimitRules } from './schema/limits';
@@ -152,9 +153,10 @@ export async function startApp({
     await checkEvictionPolicy(redis, config.redisAllowEviction);
 
     const events = new EventPublisher(redis, config.redisPrefix);
-    const dispatcher = createDispatcher({ config, redis, redisUrl, events });
+    const doNotCall = new DoNotCallList(redis, config.redisPrefix);
+    const dispatcher = createDispatcher({ config, redis, redisUrl, events, doNotCall });
     steps.push({ name: 'dispatcher', run: (at) => dispatcher.close({ force: !at.redisAnswers }) });
-    const services: AppServices = { config, redis, events, dispatcher, live: null };
+    const services: AppServices = { config, redis, events, dispatcher, doNotCall, live: null };
     // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a
     // queue that cannot reach Redis shows even when the shared connection still answers.
     const health = {
@@ -209,11 +211,12 @@ async function startHttp(
   app.use(requestLogger());
   const httpServer: Server = createServer(app);
 
-  // Subscriptions: one publishing and one subscribing Redis connection per API process.
-  const livePubSub = createLivePubSub(createRedis(redisUrl), createRedis(redisUrl), config.redisPrefix);
-  const hub = new LiveHub(livePubSub);
+  // Subscriptions: one subscribing Redis connection per API process (events are published on
+  // the ordinary command connection).
+  const liveEvents = createEventSubscriber(createRedis(redisUrl), config.redisPrefix);
+  const hub = new LiveHub(liveEvents);
   services.live = hub;
-  const schema = await buildAppSchema({ pubSub: livePubSub.pubSub });
+  const schema = await buildAppSchema();
   const ws = startWsServer(httpServer, schema, services, { validationRules: operationLimitRules(schema) });
   const apollo = createApolloServer(config, schema, httpServer, [
     {
@@ -225,11 +228,9 @@ async function startHttp(
   ]);
   await Promise.all([apollo.start(), hub.start()]);
   // Revoked keys and removed users: every instance closes the sockets it holds for them (4403).
-  const revocations = createRedis(redisUrl);
-  revocations.on('message', (_channel: string, key: string) => {
-    ws.closePrincipal(key, 'Forbidden: access revoked');
-  });
-  await revocations.subscribe(revocationChannel(config.redisPrefix));
+  const revocations = await subscribeRedis(createRedis(redisUrl), [revocationChannel(config.redisPrefix)], (_, key) =>
+    ws.closePrincipal(key, 'Forbidden: access revoked'),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -320,11 +321,10 @@ async function startHttp(
       // apollo.stop() closes WebSockets, then drains the HTTP server (ApolloServerPluginDrainHttpServer).
       await apollo.stop();
       // Without Redis, drop its connections first: the hub's unsubscribe then fails at once.
-      if (!at.redisAnswers) await livePubSub.close({ force: true });
+      if (!at.redisAnswers) await liveEvents.close({ force: true });
       await hub.close();
-      await livePubSub.close();
-      if (at.redisAnswers) await revocations.quit();
-      else revocations.disconnect();
+      await liveEvents.close();
+      await revocations.close({ force: !at.redisAnswers });
     },
   };
 }

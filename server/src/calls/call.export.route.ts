@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import { stringify } from 'csv-stringify';
-import type { HttpRoute } from '../http/routes';
+import type { HttpRoute } from '../http/route';
 import { noteOrganization } from '../http/request-log';
 import { createRequestContext, requireUser } from '../context';
 import { AppError, ErrorCode } from '../errors';

@@ -1,12 +1,11 @@
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { CALL_STATUSES } from './call.model';
 import type { CallStatus } from './call.model';
-// A cycle (Contact.lastOutcome uses CallStatus): safe, type-graphql reads both lazily.
+import { CallStatusEnum } from './call.enum';
 import { ContactType } from '../contacts/contact.type';
 import { PageInfoType } from '../schema/page-info.type';
-import { graphqlEnum } from '../schema/enum';
 
-export const CallStatusEnum = graphqlEnum('CallStatus', CALL_STATUSES);
+// Moved to call.enum.ts (contact.type.ts needs it too); re-exported for existing importers.
+export { CallStatusEnum } from './call.enum';
 
 @ObjectType('Call', { description: 'One attempt to reach a contact.' })
 export class CallType {

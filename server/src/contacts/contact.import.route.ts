@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { HttpRoute } from '../http/routes';
+import type { HttpRoute } from '../http/route';
 import { importContactsCsv } from './contact.import';
 import { createRequestContext, requireUser } from '../context';
 import { AppError, ErrorCode } from '../errors';

@@ -1,13 +1,8 @@
-import type { Types } from 'mongoose';
-import type { Config } from '../config';
 import { logger } from '../logger';
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
-import type { Call } from '../calls/call.model';
 import { LIVE_CALL_STATUSES } from '../calls/call.service';
-import type { Phone, ProviderName } from '../phones/phone.model';
-import type { ProviderStatusUpdate } from '../providers/provider';
-import { credentialsFor } from '../providers/registry';
-import type { ProviderSet } from '../providers/registry';
+import { lookUp } from './call-status';
+import type { CallLean, EngineContext } from './engine.context';
 
 /**
  * Reconciliation of silent calls: a live call that has had no webhook for
@@ -26,20 +21,6 @@ import type { ProviderSet } from '../providers/registry';
  * and Exotel's call details (GET /v1/Accounts/{sid}/Calls/{CallSid}, https://developer.exotel.com/api/call-details).
  */
 
-type CallLean = Call & { _id: Types.ObjectId };
-type PhoneLean = Phone & { _id: Types.ObjectId };
-
-/** What reconciliation needs of the engine: its webhook path and its phone cache. */
-export interface ReconcileEngine {
-  applyStatus(call: { _id: Types.ObjectId }, update: ProviderStatusUpdate): Promise<boolean>;
-  phone(phoneId: Types.ObjectId | string): Promise<PhoneLean | null>;
-}
-
-export interface ReconcileDeps {
-  config: Config;
-  providers: ProviderSet;
-}
-
 /** Calls looked up in one pass at most; the next pass takes the rest. */
 const BATCH = 100;
 
@@ -49,12 +30,8 @@ const BATCH = 100;
  * once: each call is claimed (its `reconciledAt` moved in a conditional write) before it is
  * looked up, so one worker asks per call per interval. Returns how many calls it looked up.
  */
-export async function reconcileSilentCalls(
-  engine: ReconcileEngine,
-  deps: ReconcileDeps,
-  now = Date.now(),
-): Promise<number> {
-  const cutoff = new Date(now - deps.config.callReconcileSeconds * 1000);
+export async function reconcileSilentCalls(ctx: EngineContext, now = Date.now()): Promise<number> {
+  const cutoff = new Date(now - ctx.deps.config.callReconcileSeconds * 1000);
   const silent = await CallModel.find({
     status: { $in: LIVE_CALL_STATUSES },
     // Without the provider's id the place-call is still in flight (or failed): the engine's
@@ -75,34 +52,27 @@ export async function reconcileSilentCalls(
     );
     if (claimed.modifiedCount === 0) continue; // another worker took it, or a webhook just came
     lookedUp += 1;
-    await reconcileCall(engine, deps, call);
+    await reconcileCall(ctx, call);
   }
   return lookedUp;
 }
 
-async function reconcileCall(engine: ReconcileEngine, deps: ReconcileDeps, call: CallLean): Promise<void> {
-  const callId = String(call._id);
-  const phone = await engine.phone(call.phoneId);
-  const provider = phone ? deps.providers[phone.provider as ProviderName] : undefined;
-  if (!phone || !provider?.lookupCall) return; // nothing to ask: the lease deadline still bounds the call
-  let found: ProviderStatusUpdate | null;
-  try {
-    found = await provider.lookupCall(
-      { providerCallId: call.providerCallId ?? null, callId, callbackToken: call.callbackToken },
-      credentialsFor(deps.config, phone),
-    );
-  } catch (error) {
-    logger.warn({ err: (error as Error).message, callId }, 'reconcile: call look-up failed; asking again later');
-    return;
-  }
-  if (!found) {
+async function reconcileCall(ctx: EngineContext, call: CallLean): Promise<void> {
+  const phone = await ctx.phone(call.phoneId);
+  if (!phone) return; // nothing to ask: the lease deadline still bounds the call
+  // The engine's own look-up: what the provider says is applied through the webhook path
+  // (applyStatus): forward only, once; a final status wakes the slot that holds the line.
+  const found = await lookUp(ctx, call, phone);
+  if (found === null) {
     // The provider does not know a call it gave us an id for: not ours to close on a guess.
-    logger.warn({ callId, provider: provider.name }, 'reconcile: the provider does not know this call');
-    return;
+    logger.warn(
+      { callId: String(call._id), provider: phone.provider },
+      'reconcile: the provider does not know this call',
+    );
+  } else if (found && FINAL_CALL_STATUSES.has(found.status)) {
+    logger.info(
+      { callId: String(call._id), status: found.status },
+      'reconcile: applied a final status no webhook brought',
+    );
   }
-  if (!FINAL_CALL_STATUSES.has(found.status) && found.status === call.status) return;
-  // The webhook path: forward only, once; a final status wakes the slot that holds the line.
-  const applied = await engine.applyStatus(call, found);
-  if (applied && FINAL_CALL_STATUSES.has(found.status))
-    logger.info({ callId, status: found.status }, 'reconcile: applied a final status no webhook brought');
 }

@@ -1,7 +1,6 @@
 import { getIntrospectionQuery, parse } from 'graphql';
 import type { GraphQLSchema } from 'graphql';
 import { WebSocket } from 'ws';
-import { createPubSub } from '@graphql-yoga/subscription';
 import { SubscriptionClient } from 'subscriptions-transport-ws';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
@@ -18,7 +17,7 @@ const aliasedSchemas = (count: number) =>
 describe('operation limits count introspection', () => {
   let schema: GraphQLSchema;
   beforeAll(async () => {
-    schema = await buildAppSchema({ pubSub: createPubSub() });
+    schema = await buildAppSchema();
   });
 
   it('refuses aliased __schema selections quickly, naming the limit', () => {

@@ -27,12 +27,7 @@ const CampaignPageQuery = graphql(`
         provider
       }
       settings {
-        concurrentCallsLimit
-        retryFailedCalls
-        maxRetryAttempts
-        retryDelayMinutes
-        excludeVoicemail
-        priorityMode
+        ...CampaignForm_settings
       }
       ...CampaignActions_campaign
       ...CampaignCounters_campaign
