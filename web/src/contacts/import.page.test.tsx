@@ -103,4 +103,46 @@ describe('contact import', () => {
       vi.unstubAllGlobals();
     }
   });
+
+  it.each([
+    [
+      { truncated: true, error: null },
+      'Only the first 1,000,000 rows were read: the file is longer than one import takes. Split it and import the rest.',
+    ],
+    [
+      { truncated: false, error: 'Invalid Closing Quote: got "x" at line 7.' },
+      'The file could not be read to its end: Invalid Closing Quote: got "x" at line 7. The 1,000,000 rows before that point were imported; fix the file and import it again (rows already imported count as duplicates).',
+    ],
+  ])('says when the API stopped early: %j', async (ending, message) => {
+    class ReportingXhr {
+      upload = { onprogress: null };
+      onload: (() => void) | null = null;
+      onerror = null;
+      onabort = null;
+      status = 0;
+      responseText = '';
+      responseType = '';
+      open() {}
+      setRequestHeader() {}
+      abort() {}
+      send() {
+        this.status = 200;
+        const report = { accepted: 999_990, duplicates: 10, rejected: [], totalRows: 1_000_000, rejectedCount: 0 };
+        this.responseText = JSON.stringify({ ...report, ...ending });
+        queueMicrotask(() => this.onload?.());
+      }
+    }
+    vi.stubGlobal('XMLHttpRequest', ReportingXhr);
+    try {
+      const user = userEvent.setup();
+      renderImport();
+      await user.click(screen.getByLabelText('Or paste CSV'));
+      await user.paste('phone\n+14155550101');
+      await user.click(screen.getByRole('button', { name: 'Import 1 contact' }));
+      expect(await screen.findByText('Import report')).toBeInTheDocument();
+      expect(screen.getByText(message)).toBeInTheDocument();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

@@ -227,6 +227,18 @@ function ImportReportView({ campaignId, report }: { campaignId: string; report: 
   return (
     <section className="card" aria-labelledby="import-report-title" role="status">
       <h2 id="import-report-title">Import report</h2>
+      {report.error && (
+        <p className="form-error" role="alert">
+          The file could not be read to its end: {report.error} The {formatCount(report.totalRows)} rows before that
+          point were imported; fix the file and import it again (rows already imported count as duplicates).
+        </p>
+      )}
+      {report.truncated && (
+        <p className="notice notice-warning">
+          Only the first {formatCount(report.totalRows)} rows were read: the file is longer than one import takes. Split
+          it and import the rest.
+        </p>
+      )}
       <dl className="counters counters-compact">
         <div className="counter counter-success">
           <dt>Accepted</dt>
