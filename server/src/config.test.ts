@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CONFIG_VARIABLES, ConfigError, loadConfig, withEnvFile } from './config';
+import { parseSentinelUrl } from './redis';
 
 const SECRET = 'a-secret-of-at-least-32-characters-0123';
 
@@ -82,6 +83,36 @@ describe('loadConfig', () => {
 
   it('refuses a split role in embedded mode, where nothing is shared', () => {
     expect(() => loadConfig({ ROLE: 'worker' })).toThrow(/ROLE: worker needs a shared MONGODB_URI and REDIS_URL/);
+  });
+
+  it('builds a Sentinel descriptor from REDIS_SENTINELS and REDIS_SENTINEL_NAME, which createRedis reads back', () => {
+    const config = loadConfig({
+      MONGODB_URI: 'mongodb://db/x',
+      REDIS_SENTINELS: 's1:26379, 10.0.0.2:26380',
+      REDIS_SENTINEL_NAME: 'mymaster',
+    });
+    expect(config.embedded).toBe(false);
+    expect(config.redisUrl).toBe('redis+sentinel://s1:26379,10.0.0.2:26380/mymaster');
+    expect(parseSentinelUrl(config.redisUrl!)).toEqual({
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: '10.0.0.2', port: 26380 },
+      ],
+      name: 'mymaster',
+    });
+    expect(parseSentinelUrl('redis://cache:6379')).toBeNull();
+  });
+
+  it.each([
+    [{ REDIS_SENTINELS: 's1' }, /REDIS_SENTINELS: must be a comma-separated list of host:port/],
+    [{ REDIS_SENTINELS: 's1:99999', REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS: ports must be at most 65535/],
+    [{ REDIS_SENTINELS: 's1:26379' }, /REDIS_SENTINEL_NAME: required when REDIS_SENTINELS is set/],
+    [{ REDIS_SENTINEL_NAME: 'm' }, /REDIS_SENTINELS: required when REDIS_SENTINEL_NAME is set/],
+    [{ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm', REDIS_URL: 'redis://x' }, /not both/],
+    [{ REDIS_URL: 'redis+sentinel://s1:1/m' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+    [{ REDIS_WAIT_REPLICAS: '-1' }, /REDIS_WAIT_REPLICAS: must be at least 0/],
+  ])('names the Redis variable and the rule for %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('treats empty values as unset', () => {

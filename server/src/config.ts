@@ -42,7 +42,34 @@ const envSchema = z.object({
   /** MongoDB connection string. Unset: the embedded MongoDB-compatible server. */
   MONGODB_URI: z.string().startsWith('mongodb', 'must be a mongodb:// or mongodb+srv:// URI').optional(),
   /** Redis connection string. Unset: a `redis-server` child process on a free port. */
-  REDIS_URL: z.string().startsWith('redis', 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /**
+   * Redis Sentinel: a comma-separated host:port list of sentinels. Set with REDIS_SENTINEL_NAME
+   * instead of REDIS_URL; every connection then asks the sentinels for the current primary.
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .regex(
+      /^\s*[^\s,:]+:\d{1,5}\s*(,\s*[^\s,:]+:\d{1,5}\s*)*$/,
+      'must be a comma-separated list of host:port (e.g. s1:26379,s2:26379)',
+    )
+    .refine((v) => v.split(',').every((e) => Number(e.trim().split(':')[1]) <= 65535), 'ports must be at most 65535')
+    .optional(),
+  /** The primary's name as the sentinels know it (`sentinel monitor <name> …`). Required with REDIS_SENTINELS. */
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, ., _ and - only')
+    .optional(),
+  /**
+   * Replicas that must acknowledge a call's lease (Redis WAIT) before the call is placed, so a
+   * failover cannot lose it. Default 0 (no wait); 1 with Sentinel and one replica. See docs/OPERATIONS.md.
+   */
+  REDIS_WAIT_REPLICAS: int(0, 0, 16),
+  /** How long a lease may wait for those replicas before the call is not placed. Default 500 ms. */
+  REDIS_WAIT_TIMEOUT_MS: int(500, 10, 60_000),
   /** Prefix for every Redis key and BullMQ queue, so environments can share a Redis. */
   REDIS_PREFIX: z
     .string()
@@ -161,8 +188,14 @@ export interface Config {
   /** Embedded mode: no MONGODB_URI and no REDIS_URL. */
   embedded: boolean;
   mongodbUri: string | undefined;
+  /**
+   * REDIS_URL, or with REDIS_SENTINELS a `redis+sentinel://h1:p1,h2:p2/<name>` descriptor:
+   * `createRedis` (redis.ts) understands both, so every connection goes through Sentinel.
+   */
   redisUrl: string | undefined;
   redisPrefix: string;
+  /** REDIS_WAIT_REPLICAS and REDIS_WAIT_TIMEOUT_MS: see Leases' LeaseDurability. */
+  redisWait: { replicas: number; timeoutMs: number };
   redisAllowEviction: boolean;
   jwt: { secret: Uint8Array; issuer: string; audience: string; ttlSeconds: number };
   encryptionKey: Buffer;
@@ -195,6 +228,15 @@ export interface Config {
   /** Outgoing webhooks (see WEBHOOK_*). */
   webhooks: { retryScheduleMs: number[]; timeoutMs: number; disableAfterMs: number; allowLoopback: boolean };
   logLevel: string | undefined;
+}
+
+/** The descriptor `createRedis` turns into an ioredis Sentinel connection. */
+function sentinelUrl(sentinels: string, name: string): string {
+  const list = sentinels
+    .split(',')
+    .map((s) => s.trim())
+    .join(',');
+  return `redis+sentinel://${list}/${name}`;
 }
 
 /** A configuration error: the message names every bad variable and its rule. */
@@ -246,7 +288,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
-  const embedded = e.MONGODB_URI === undefined && e.REDIS_URL === undefined;
+  const sentinelProblem =
+    e.REDIS_SENTINELS !== undefined && e.REDIS_URL !== undefined
+      ? 'REDIS_SENTINELS: set either REDIS_URL or REDIS_SENTINELS, not both'
+      : (e.REDIS_SENTINELS === undefined) !== (e.REDIS_SENTINEL_NAME === undefined)
+        ? e.REDIS_SENTINELS === undefined
+          ? 'REDIS_SENTINELS: required when REDIS_SENTINEL_NAME is set'
+          : 'REDIS_SENTINEL_NAME: required when REDIS_SENTINELS is set'
+        : null;
+  if (sentinelProblem) throw new ConfigError(`Invalid configuration:\n  ${sentinelProblem}`);
+  const redisUrl =
+    e.REDIS_SENTINELS !== undefined && e.REDIS_SENTINEL_NAME !== undefined
+      ? sentinelUrl(e.REDIS_SENTINELS, e.REDIS_SENTINEL_NAME)
+      : e.REDIS_URL;
+  const embedded = e.MONGODB_URI === undefined && redisUrl === undefined;
   const production = e.NODE_ENV === 'production';
   // A per-process random secret splits a deployment: a worker's webhook tokens and an API's
   // JWTs would be refused by every other process, and credentials one process encrypted could
@@ -264,7 +319,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.ROLE !== 'all' && embedded) {
     throw new ConfigError(
-      `Invalid configuration:\n  ROLE: ${e.ROLE} needs a shared MONGODB_URI and REDIS_URL (embedded mode runs everything in one process)`,
+      `Invalid configuration:\n  ROLE: ${e.ROLE} needs a shared MONGODB_URI and REDIS_URL or REDIS_SENTINELS (embedded mode runs everything in one process)`,
     );
   }
   return {
@@ -275,8 +330,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     embedded,
     mongodbUri: e.MONGODB_URI,
-    redisUrl: e.REDIS_URL,
+    redisUrl,
     redisPrefix: e.REDIS_PREFIX,
+    redisWait: { replicas: e.REDIS_WAIT_REPLICAS, timeoutMs: e.REDIS_WAIT_TIMEOUT_MS },
     redisAllowEviction: e.REDIS_ALLOW_EVICTION,
     jwt: {
       // Embedded data lives as long as the process, so a per-process secret loses nothing.

@@ -70,6 +70,13 @@ export interface RedisServerOptions {
    * temporary one (`true`) that the final `stop()` removes. Default: nothing is persisted.
    */
   persist?: string | true;
+  /**
+   * A configuration file, given first (redis-server's usage: `redis-server [file] [options]`):
+   * `redis-server --sentinel` needs one it can rewrite. Default: none.
+   */
+  configFile?: string;
+  /** More command-line options, after the defaults (e.g. `--replicaof`, `--sentinel`). Default: none. */
+  args?: string[];
 }
 
 /** A spawned redis-server child, up to its answering PING. */
@@ -151,6 +158,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   const tempDir = options.persist === true ? await mkdtemp(join(tmpdir(), 'dialwave-redis-')) : null;
   const dir = tempDir ?? (typeof options.persist === 'string' ? options.persist : null);
   const args = [
+    ...(options.configFile ? [options.configFile] : []),
     '--port',
     String(port),
     '--bind',
@@ -162,6 +170,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     'noeviction',
     '--protected-mode',
     'no',
+    ...(options.args ?? []),
   ];
   const removeTempDir = async () => {
     if (tempDir) await rm(tempDir, { recursive: true, force: true });
@@ -220,12 +229,55 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 }
 
+/** Scheme of the Sentinel descriptor config.ts builds from REDIS_SENTINELS and REDIS_SENTINEL_NAME. */
+const SENTINEL_SCHEME = 'redis+sentinel://';
+
+/**
+ * The Sentinel set of a `redis+sentinel://h1:p1,h2:p2/<name>` descriptor, or null for a plain
+ * redis:// or rediss:// URL.
+ */
+export function parseSentinelUrl(url: string): { sentinels: { host: string; port: number }[]; name: string } | null {
+  if (!url.startsWith(SENTINEL_SCHEME)) return null;
+  const rest = url.slice(SENTINEL_SCHEME.length);
+  const slash = rest.indexOf('/');
+  const name = slash < 0 ? '' : rest.slice(slash + 1);
+  const sentinels = (slash < 0 ? rest : rest.slice(0, slash)).split(',').map((entry) => {
+    const colon = entry.lastIndexOf(':');
+    return { host: entry.slice(0, colon), port: Number(entry.slice(colon + 1)) };
+  });
+  if (name === '' || sentinels.some((s) => s.host === '' || !Number.isInteger(s.port) || s.port <= 0)) {
+    throw new Error(`bad Redis Sentinel descriptor "${url}": expected ${SENTINEL_SCHEME}host:port[,host:port…]/name`);
+  }
+  return { sentinels, name };
+}
+
 /**
  * A new ioredis connection. BullMQ's blocking connections need `maxRetriesPerRequest: null`;
  * we use it everywhere so a command waits through a short outage instead of failing.
+ *
+ * `url` is a redis:// or rediss:// URL, or the `redis+sentinel://` descriptor of REDIS_SENTINELS:
+ * the connection then asks the sentinels for the current primary, and after a failover asks
+ * again (ioredis' Sentinel connector, https://github.com/redis/ioredis#sentinel: `sentinels` and
+ * `name`). BullMQ takes these connections as they are and `duplicate()`s them for its blocking
+ * clients, which keeps the Sentinel options (https://docs.bullmq.io/guide/connections); its
+ * production guidance for high availability is Sentinel or a managed failover
+ * (https://docs.bullmq.io/guide/going-to-production). A primary that is demoted while still
+ * reachable (a partition healed) answers writes with READONLY: `reconnectOnError` then reconnects,
+ * which asks the sentinels again, and resends the command (ioredis README, "Reconnect on Error").
+ * ioredis' `failoverDetector` (subscribing to `+switch-master`) is left off: in 5.11 its sentinel
+ * subscriber connections can outlive `quit()` (seen here: a process that never exits).
  */
 export function createRedis(url: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, { maxRetriesPerRequest: null, enableReadyCheck: true, ...options });
+  const sentinel = parseSentinelUrl(url);
+  const common: RedisOptions = {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    // 2: reconnect and resend the command (ioredis' documented return value for reconnectOnError).
+    reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
+  };
+  const redis = sentinel
+    ? new Redis({ ...common, sentinels: sentinel.sentinels, name: sentinel.name, ...options })
+    : new Redis(url, { ...common, ...options });
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   return redis;
 }

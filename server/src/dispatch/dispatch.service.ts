@@ -165,7 +165,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
     simulatorBaseUrl: () => config.simulatorUrl ?? apiUrl ?? config.publicUrl ?? fallbackUrl,
     ...(options.directSimulator ? { directSimulator: options.directSimulator } : {}),
   });
-  const leases = new Leases(redis, prefix);
+  const leases = new Leases(redis, prefix, config.redisWait);
   const doNotCall = deps.doNotCall ?? new DoNotCallList(redis, prefix);
   const signals = new Signals(prefix);
   const queue = createDispatchQueue(redis, prefix);
@@ -274,6 +274,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
       if (w) await w.close(true).catch(() => undefined);
       workerConnection?.disconnect();
       workerConnection = null;
+      leases.close();
     },
 
     close({ force = false } = {}) {
@@ -291,6 +292,7 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
           ['worker connection', async () => workerConnection?.quit()],
           ['queue', () => queue.close()],
           ['simulator', async () => simulator.close()],
+          ['lease fence', async () => leases.close()],
         ]);
         worker = null;
       })();

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { logger } from '../logger';
 
 /**
  * Concurrency leases and rate buckets in Redis. A lease is one live call, a member (the call
@@ -122,27 +123,59 @@ type LeaseRedis = Redis & {
   dwRevoke(...args: (string | number)[]): Promise<number>;
 };
 
-/** What `confirm` found: go ahead, the campaign was stopped, or the lease is no longer this call's. */
-export type Confirmation = 'ok' | 'stopped' | 'lost';
+/**
+ * What `confirm` found: go ahead, the campaign was stopped, the lease is no longer this call's,
+ * or (with `LeaseDurability.replicas` > 0) fewer replicas than asked acknowledged the lease.
+ */
+export type Confirmation = 'ok' | 'stopped' | 'lost' | 'unreplicated';
+
+/**
+ * How many Redis replicas must hold a call's lease before the call is placed (Redis `WAIT`,
+ * https://redis.io/docs/latest/commands/wait/). Replication is asynchronous: a primary that dies
+ * before its replica received a lease takes it along, the promoted replica counts one line fewer
+ * than are live, and another slot can dial above the limit. With `replicas` > 0 a call whose
+ * lease (and its confirmation) did not reach that many replicas within `timeoutMs` is not
+ * placed. WAIT is best effort, not consensus (see the page above): Sentinel promotes the most
+ * up-to-date replica, so with one replica it closes the window; with several it narrows it.
+ */
+export interface LeaseDurability {
+  /** Replicas that must acknowledge. Default 0: no wait (a single Redis, or risk accepted). */
+  replicas: number;
+  /** How long to wait for them, ms. Default 500. */
+  timeoutMs: number;
+}
 
 /** The channel on which released lines are announced: message `<campaignId>|<phoneId>`. */
 export const releasedChannel = (prefix: string): string => `${prefix}:lease-released`;
 
 export class Leases {
   private readonly redis: LeaseRedis;
+  /**
+   * With durability: the connection that confirms and WAITs. Its own, because WAIT blocks the
+   * connection it is sent on (every command queued behind it waits too), and waits for what that
+   * connection wrote (the confirmation, and so the lease written before it).
+   */
+  private fence: LeaseRedis | null;
+  private readonly durability: LeaseDurability;
 
   constructor(
     redis: Redis,
     private readonly prefix: string,
+    durability: Partial<LeaseDurability> = {},
   ) {
-    this.redis = redis as LeaseRedis;
-    if (!('dwAcquire' in redis)) {
-      redis.defineCommand('dwAcquire', { numberOfKeys: 5, lua: ACQUIRE });
-      redis.defineCommand('dwRelease', { numberOfKeys: 4, lua: RELEASE });
-      redis.defineCommand('dwRenew', { numberOfKeys: 3, lua: RENEW });
-      redis.defineCommand('dwConfirm', { numberOfKeys: 3, lua: CONFIRM });
-      redis.defineCommand('dwRevoke', { numberOfKeys: 4, lua: REVOKE });
+    this.redis = defineScripts(redis);
+    this.durability = { replicas: durability.replicas ?? 0, timeoutMs: durability.timeoutMs ?? 500 };
+    this.fence = null;
+    if (this.durability.replicas > 0) {
+      const fence = redis.duplicate();
+      fence.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error (lease fence)'));
+      this.fence = defineScripts(fence);
     }
+  }
+
+  /** Closes the fence connection (durability only); safe to call twice. */
+  close(): void {
+    if (this.fence && this.fence.status !== 'end') this.fence.disconnect();
   }
 
   campaignKey(campaignId: string): string {
@@ -186,13 +219,21 @@ export class Leases {
    * is marked as placing and `revoke` can no longer take its lease.
    */
   async confirm(campaignId: string, callId: string, generation: number | null): Promise<Confirmation> {
-    return this.redis.dwConfirm(
+    const connection = this.fence ?? this.redis;
+    const gate = await connection.dwConfirm(
       this.campaignKey(campaignId),
       this.placingKey(campaignId),
       this.stopKey(campaignId),
       callId,
       generation === null ? '' : String(generation),
     );
+    if (gate !== 'ok' || !this.fence) return gate;
+    const { replicas, timeoutMs } = this.durability;
+    const acknowledged = await this.fence.wait(replicas, timeoutMs);
+    if (acknowledged >= replicas) return 'ok';
+    // The caller gives the line back (release), as for any refused confirmation.
+    logger.warn({ callId, acknowledged, replicas }, 'lease not replicated in time; not placing the call');
+    return 'unreplicated';
   }
 
   /**
@@ -235,8 +276,27 @@ export class Leases {
     await this.redis.dwRenew(...this.keys(campaignId, phoneId), callId, leaseMs);
   }
 
+  /**
+   * Every call holding a lease anywhere (the deployment-wide set): the sweeper checks them
+   * against MongoDB, since a Redis failover can bring back a lease whose release was lost.
+   */
+  async leasedCallIds(limit = 10_000): Promise<string[]> {
+    return this.redis.zrange(`${this.prefix}:lease:global`, 0, limit - 1);
+  }
+
   /** Unexpired leases of a campaign (tests, progress). */
   async count(campaignId: string): Promise<number> {
     return this.redis.zcount(this.campaignKey(campaignId), Date.now(), '+inf');
   }
+}
+
+function defineScripts(redis: Redis): LeaseRedis {
+  if (!('dwAcquire' in redis)) {
+    redis.defineCommand('dwAcquire', { numberOfKeys: 5, lua: ACQUIRE });
+    redis.defineCommand('dwRelease', { numberOfKeys: 4, lua: RELEASE });
+    redis.defineCommand('dwRenew', { numberOfKeys: 3, lua: RENEW });
+    redis.defineCommand('dwConfirm', { numberOfKeys: 3, lua: CONFIRM });
+    redis.defineCommand('dwRevoke', { numberOfKeys: 4, lua: REVOKE });
+  }
+  return redis as LeaseRedis;
 }

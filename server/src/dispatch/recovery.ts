@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { isValidObjectId } from 'mongoose';
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
+import { logger } from '../logger';
 import { LIVE_CALL_STATUSES } from '../calls/call.service';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { ContactModel } from '../contacts/contact.model';
@@ -56,6 +57,25 @@ export async function sweep(ctx: EngineContext): Promise<void> {
       if (campaign?.status === 'ACTIVE') await completeCampaign(ctx, call.campaignId);
     }
   }
+  await releaseLeasesOfEndedCalls(ctx);
+}
+
+/**
+ * A Redis failover can bring back leases whose release the old primary took with it
+ * (asynchronous replication): a line then looks busy until its lease expires, up to the
+ * maximum call length. MongoDB is the record: a lease whose call is final there is released.
+ */
+async function releaseLeasesOfEndedCalls(ctx: EngineContext): Promise<void> {
+  const ids = (await ctx.deps.leases.leasedCallIds()).filter((id) => isValidObjectId(id));
+  if (ids.length === 0) return;
+  const ended = await CallModel.find(
+    { _id: { $in: ids }, status: { $nin: LIVE_CALL_STATUSES } },
+    { _id: 1, campaignId: 1, phoneId: 1 },
+  ).lean<Pick<CallLean, '_id' | 'campaignId' | 'phoneId'>[]>();
+  for (const call of ended) {
+    await ctx.deps.leases.release(String(call.campaignId), String(call.phoneId), String(call._id), true);
+  }
+  if (ended.length > 0) logger.info({ released: ended.length }, 'released leases of calls that had ended');
 }
 
 /** Wakes waiters whose call is final in MongoDB though no signal came (a lost pub/sub message). */

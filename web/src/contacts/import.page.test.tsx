@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { renderRoute, TestSession } from '../test/render';
@@ -54,5 +54,95 @@ describe('contact import', () => {
       'No phone column: name one "phone", "phoneNumber" or "number".',
     );
     expect(screen.getByRole('button', { name: 'Import contacts' })).toBeDisabled();
+  });
+
+  it('uploads the chosen file byte for byte: a Windows-1252 "José" is previewed and sent as José', async () => {
+    // The browser's network boundary, recorded: what XMLHttpRequest.send was given is what goes
+    // on the wire. Before this fix the page sent `file.text()` re-encoded as UTF-8, so 0xE9
+    // became U+FFFD and the API stored "Jos\uFFFD".
+    const sent: unknown[] = [];
+    class RecordingXhr {
+      upload: { onprogress: ((event: ProgressEvent) => void) | null } = { onprogress: null };
+      onload: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      onabort: (() => void) | null = null;
+      status = 0;
+      responseText = '';
+      responseType = '';
+      open() {}
+      setRequestHeader() {}
+      abort() {}
+      send(body: unknown) {
+        sent.push(body);
+        this.status = 200;
+        this.responseText = JSON.stringify({
+          accepted: 1,
+          duplicates: 0,
+          rejected: [],
+          totalRows: 1,
+          rejectedCount: 0,
+        });
+        queueMicrotask(() => this.onload?.());
+      }
+    }
+    vi.stubGlobal('XMLHttpRequest', RecordingXhr);
+    try {
+      const head = new TextEncoder().encode('phone,name\n+14155550101,Jos');
+      const bytes = new Uint8Array([...head, 0xe9, 0x0a]); // é in Windows-1252, then a newline
+      const user = userEvent.setup();
+      renderImport();
+      await user.upload(screen.getByLabelText('Upload a file'), new File([bytes], 'excel.csv', { type: 'text/csv' }));
+      expect(within(screen.getByRole('table', { name: 'First rows' })).getByText('José')).toBeInTheDocument();
+
+      await user.click(screen.getByRole('button', { name: 'Import 1 contact' }));
+      expect(await screen.findByText('Import report')).toBeInTheDocument();
+      expect(sent).toHaveLength(1);
+      expect(sent[0]).toBeInstanceOf(Blob);
+      expect(new Uint8Array(await (sent[0] as Blob).arrayBuffer())).toEqual(bytes);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it.each([
+    [
+      { truncated: true, error: null },
+      'Only the first 1,000,000 rows were read: the file is longer than one import takes. Split it and import the rest.',
+    ],
+    [
+      { truncated: false, error: 'Invalid Closing Quote: got "x" at line 7.' },
+      'The file could not be read to its end: Invalid Closing Quote: got "x" at line 7. The 1,000,000 rows before that point were imported; fix the file and import it again (rows already imported count as duplicates).',
+    ],
+  ])('says when the API stopped early: %j', async (ending, message) => {
+    class ReportingXhr {
+      upload = { onprogress: null };
+      onload: (() => void) | null = null;
+      onerror = null;
+      onabort = null;
+      status = 0;
+      responseText = '';
+      responseType = '';
+      open() {}
+      setRequestHeader() {}
+      abort() {}
+      send() {
+        this.status = 200;
+        const report = { accepted: 999_990, duplicates: 10, rejected: [], totalRows: 1_000_000, rejectedCount: 0 };
+        this.responseText = JSON.stringify({ ...report, ...ending });
+        queueMicrotask(() => this.onload?.());
+      }
+    }
+    vi.stubGlobal('XMLHttpRequest', ReportingXhr);
+    try {
+      const user = userEvent.setup();
+      renderImport();
+      await user.click(screen.getByLabelText('Or paste CSV'));
+      await user.paste('phone\n+14155550101');
+      await user.click(screen.getByRole('button', { name: 'Import 1 contact' }));
+      expect(await screen.findByText('Import report')).toBeInTheDocument();
+      expect(screen.getByText(message)).toBeInTheDocument();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -5,6 +5,7 @@ import { downloadText, toCsv } from '../shell/csv';
 import { formatCount } from '../shell/format';
 import { ProgressBar } from '../shell/progress-bar';
 import { previewCsv } from './csv-mapping';
+import { decodeCsvBytes } from './decode-csv';
 import type { ContactField } from './csv-mapping';
 import { useImportContacts } from './use-import-contacts';
 import type { ImportReport } from './upload-contacts';
@@ -25,7 +26,9 @@ export function ImportPage() {
   const id = useId();
   const { campaignId = '' } = useParams();
   const [text, setText] = useState('');
-  const [fileName, setFileName] = useState<string | null>(null);
+  // The chosen file itself: it is uploaded as it is, never re-encoded from the preview's text.
+  const [file, setFile] = useState<File | null>(null);
+  const fileName = file?.name ?? null;
   const [readError, setReadError] = useState<string | null>(null);
   const { state, start, cancel, reset } = useImportContacts(campaignId);
   const preview = useMemo(() => (text.trim() ? previewCsv(text) : null), [text]);
@@ -36,8 +39,8 @@ export function ImportPage() {
     setReadError(null);
     if (!file) return;
     try {
-      setText(await file.text());
-      setFileName(file.name);
+      setText(decodeCsvBytes(await file.arrayBuffer()));
+      setFile(file);
       reset();
     } catch {
       setReadError(`Could not read ${file.name}.`);
@@ -79,7 +82,7 @@ export function ImportPage() {
             disabled={busy}
             onChange={(event) => {
               setText(event.target.value);
-              setFileName(null);
+              setFile(null);
               if (state.phase !== 'idle') reset();
             }}
           />
@@ -90,7 +93,7 @@ export function ImportPage() {
             type="button"
             className="button button-primary"
             disabled={!canImport}
-            onClick={() => void start(text)}
+            onClick={() => void start(file ?? text)}
           >
             {preview && preview.errors.length === 0
               ? `Import ${formatCount(preview.totalRows)} ${preview.totalRows === 1 ? 'contact' : 'contacts'}`
@@ -107,7 +110,7 @@ export function ImportPage() {
               className="button button-ghost"
               onClick={() => {
                 setText('');
-                setFileName(null);
+                setFile(null);
                 reset();
               }}
             >
@@ -224,6 +227,18 @@ function ImportReportView({ campaignId, report }: { campaignId: string; report: 
   return (
     <section className="card" aria-labelledby="import-report-title" role="status">
       <h2 id="import-report-title">Import report</h2>
+      {report.error && (
+        <p className="form-error" role="alert">
+          The file could not be read to its end: {report.error} The {formatCount(report.totalRows)} rows before that
+          point were imported; fix the file and import it again (rows already imported count as duplicates).
+        </p>
+      )}
+      {report.truncated && (
+        <p className="notice notice-warning">
+          Only the first {formatCount(report.totalRows)} rows were read: the file is longer than one import takes. Split
+          it and import the rest.
+        </p>
+      )}
       <dl className="counters counters-compact">
         <div className="counter counter-success">
           <dt>Accepted</dt>

@@ -12,6 +12,10 @@ export interface ImportReport {
   rejected: RejectedRow[];
   totalRows: number;
   rejectedCount: number;
+  /** The file had more rows than the API reads in one import; the rest were not read. */
+  truncated?: boolean;
+  /** The file could not be read to its end (bad CSV); the rows before the break were imported. */
+  error?: string | null;
 }
 
 /** An upload the API answered with an error (its JSON `{error: {code, message}}`). */
