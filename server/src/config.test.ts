@@ -90,6 +90,8 @@ describe('loadConfig', () => {
       MONGODB_URI: 'mongodb://db/x',
       REDIS_SENTINELS: 's1:26379, 10.0.0.2:26380',
       REDIS_SENTINEL_NAME: 'mymaster',
+      JWT_SECRET: SECRET,
+      ENCRYPTION_KEY: '1'.repeat(64),
     });
     expect(config.embedded).toBe(false);
     expect(config.redisUrl).toBe('redis+sentinel://s1:26379,10.0.0.2:26380/mymaster');
