@@ -70,12 +70,22 @@ describe('live updates across processes', () => {
     expect(last.status).toBe('COMPLETED');
     expect(last.stats.progress).toBe(100);
     expect(last.stats.completedCalls).toBe(12);
-    // Every call reached a final status, and each was seen placed first.
+    // Every call reached a final status, and each was seen placed first. The two subscriptions
+    // are separate streams with no order between them: a call's last update may arrive just
+    // after the campaign's COMPLETED snapshot.
     const byCall = new Map<string, string[]>();
-    for (const r of calls.results) {
-      const c = r.data!.callUpdated;
-      byCall.set(c.id, [...(byCall.get(c.id) ?? []), c.status]);
-    }
+    const collect = () => {
+      byCall.clear();
+      for (const r of calls.results) {
+        const c = r.data!.callUpdated;
+        byCall.set(c.id, [...(byCall.get(c.id) ?? []), c.status]);
+      }
+    };
+    await until(() => {
+      collect();
+      return byCall.size === 12 && [...byCall.values()].every((s) => s.at(-1) === 'COMPLETED');
+    }, 10_000).catch(() => undefined); // the assertions below say what is missing
+    collect();
     expect(byCall.size).toBe(12);
     for (const statuses of byCall.values()) expect(statuses.at(-1)).toBe('COMPLETED');
 
