@@ -5,6 +5,8 @@
  * default is written once.
  */
 
+import type { RetryRule } from '../dispatch/retry-policy';
+
 export const PRIORITY_MODES = ['FIFO', 'LIFO', 'PRIORITY'] as const;
 export type PriorityMode = (typeof PRIORITY_MODES)[number];
 
@@ -24,6 +26,8 @@ export const SETTINGS_LIMITS = {
   maxRetryAttempts: { min: 0, max: 10 },
   retryDelayMinutes: { min: 0, max: 10_080 },
   callsPerMinute: { min: 1, max: 600 },
+  /** A retry rule's calls in all: 1 + maxRetryAttempts' range. */
+  ruleMaxAttempts: { min: 1, max: 11 },
 } as const;
 
 /** A calling window as stored (see campaign.model.ts). */
@@ -46,6 +50,11 @@ export interface CampaignSettings {
   callsPerMinute: number | null;
   /** Null: call at any time. */
   callingWindow: CallingWindowSettings | null;
+  /**
+   * Explicit retry rules per outcome class; a class without one follows the shorthand above
+   * (`rulesInForce` in ../dispatch/retry-policy.ts). Null: the shorthand's rules.
+   */
+  retryRules: RetryRule[] | null;
 }
 
 /** Settings as a stored (or lean) campaign may hold them: any field missing or null. */
@@ -66,5 +75,6 @@ export function settingsOf(campaign: { settings?: StoredSettings | null }): Camp
     priorityMode: mode && (PRIORITY_MODES as readonly string[]).includes(mode) ? mode : SETTINGS_DEFAULTS.priorityMode,
     callsPerMinute: s.callsPerMinute ?? null,
     callingWindow: s.callingWindow ?? null,
+    retryRules: s.retryRules && s.retryRules.length > 0 ? s.retryRules : null,
   };
 }

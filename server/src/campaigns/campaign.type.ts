@@ -7,6 +7,8 @@ import { ContactConnectionType } from '../contacts/contact.type';
 import { CallConnectionType } from '../calls/call.type';
 import { PageInfoType } from '../schema/page-info.type';
 import { graphqlEnum } from '../schema/enum';
+import { BACKOFFS, RETRY_OUTCOMES } from '../dispatch/retry-policy';
+import type { Backoff, RetryOutcome } from '../dispatch/retry-policy';
 
 export const CampaignStatusEnum = graphqlEnum('CampaignStatus', CAMPAIGN_STATUSES);
 export const PriorityModeEnum = graphqlEnum(
@@ -28,6 +30,28 @@ export class CallingWindowType {
 
   @Field({ description: 'IANA zone used for contacts without a zone of their own.' })
   timezone!: string;
+}
+
+export const RetryOutcomeEnum = graphqlEnum(
+  'RetryOutcome',
+  RETRY_OUTCOMES,
+  'How an unsuccessful call ended, as retry rules see it (a CANCELED call counts as FAILED).',
+);
+export const BackoffEnum = graphqlEnum('Backoff', BACKOFFS);
+
+@ObjectType('RetryRule')
+export class RetryRuleType {
+  @Field(() => RetryOutcomeEnum)
+  outcome!: RetryOutcome;
+
+  @Field(() => Int, { description: 'Calls in all for a contact whose last call ended this way (1 = never retried).' })
+  maxAttempts!: number;
+
+  @Field(() => Float)
+  delayMinutes!: number;
+
+  @Field(() => BackoffEnum)
+  backoff!: Backoff;
 }
 
 @ObjectType('CampaignSettings')
@@ -58,6 +82,12 @@ export class CampaignSettingsType {
 
   @Field(() => CallingWindowType, { nullable: true })
   callingWindow!: CallingWindowType | null;
+
+  @Field(() => [RetryRuleType], {
+    description:
+      'The rules in force, one per outcome class: explicit ones, else those the four retry fields above build.',
+  })
+  retryRules!: RetryRuleType[];
 }
 
 @ObjectType('CampaignStats', {
