@@ -47,6 +47,7 @@ const campaignPage = {
           retryDelayMinutes: 30,
           excludeVoicemail: false,
           priorityMode: 'FIFO',
+          retryRules: [],
         },
         stats: stats(),
       },

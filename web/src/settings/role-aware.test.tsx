@@ -63,6 +63,7 @@ const campaignPage = {
           retryDelayMinutes: 30,
           excludeVoicemail: false,
           priorityMode: 'FIFO',
+          retryRules: [],
         },
         stats,
       },
