@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import { BackoffEnum, PriorityModeEnum, RetryOutcomeEnum } from './campaign.type';
+import { AmbiguousTimezoneEnum, BackoffEnum, PriorityModeEnum, RetryOutcomeEnum } from './campaign.type';
+import type { AmbiguousTimezoneMode } from './campaign.settings';
 import type { Backoff, RetryOutcome } from '../dispatch/retry-policy';
 import type { PriorityMode } from './campaign.model';
 
@@ -72,6 +73,9 @@ export class CampaignSettingsInput {
       'At most one rule per outcome class; a class left out follows the four retry fields. An empty list: those fields build every rule. Changing one of those fields without retryRules drops the explicit rules.',
   })
   retryRules?: RetryRuleInput[] | null;
+
+  @Field(() => AmbiguousTimezoneEnum, { nullable: true, description: 'Default MOST_RESTRICTIVE.' })
+  ambiguousTimezones?: AmbiguousTimezoneMode | null;
 }
 
 @InputType('CreateCampaignInput')

@@ -1,6 +1,6 @@
 import { Schema, Types, model } from 'mongoose';
 import type { InferSchemaType, HydratedDocument } from 'mongoose';
-import { PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.settings';
+import { AMBIGUOUS_TIMEZONE_MODES, PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.settings';
 import { BACKOFFS, RETRY_OUTCOMES } from '../dispatch/retry-policy';
 
 export const CAMPAIGN_STATUSES = ['DRAFT', 'SCHEDULED', 'ACTIVE', 'PAUSED', 'COMPLETED', 'CANCELLED'] as const;
@@ -47,6 +47,11 @@ const settingsSchema = new Schema(
     callingWindow: { type: callingWindowSchema, default: null },
     /** Explicit retry rules per outcome class; null: built from the four shorthand fields above. */
     retryRules: { type: [retryRuleSchema], default: null },
+    ambiguousTimezones: {
+      type: String,
+      enum: AMBIGUOUS_TIMEZONE_MODES,
+      default: SETTINGS_DEFAULTS.ambiguousTimezones,
+    },
   },
   { _id: false },
 );

@@ -1,7 +1,7 @@
 import { IANAZone } from 'luxon';
 import { CampaignModel, CAMPAIGN_STATUSES } from './campaign.model';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
-import { PRIORITY_MODES, SETTINGS_DEFAULTS, SETTINGS_LIMITS } from './campaign.settings';
+import { AMBIGUOUS_TIMEZONE_MODES, PRIORITY_MODES, SETTINGS_DEFAULTS, SETTINGS_LIMITS } from './campaign.settings';
 import type { PriorityMode } from './campaign.settings';
 import { BACKOFFS, RETRY_OUTCOMES } from '../dispatch/retry-policy';
 import type { Backoff, RetryOutcome, RetryRule } from '../dispatch/retry-policy';
@@ -35,6 +35,7 @@ export interface SettingsFields {
   callsPerMinute?: number | null;
   callingWindow?: CallingWindowFields | null;
   retryRules?: RetryRuleFields[] | null;
+  ambiguousTimezones?: string | null;
 }
 
 export interface RetryRuleFields {
@@ -155,6 +156,11 @@ export function settingsUpdate(input: SettingsFields): Record<string, unknown> {
   }
   if (input.callingWindow !== undefined)
     set['settings.callingWindow'] = input.callingWindow === null ? null : callingWindow(input.callingWindow);
+  if (has('ambiguousTimezones')) {
+    if (!(AMBIGUOUS_TIMEZONE_MODES as readonly string[]).includes(input.ambiguousTimezones as string))
+      throw badInput('settings.ambiguousTimezones', `must be one of ${AMBIGUOUS_TIMEZONE_MODES.join(', ')}`);
+    set['settings.ambiguousTimezones'] = input.ambiguousTimezones;
+  }
   if (has('retryRules')) {
     const rules = retryRules(input.retryRules ?? []);
     set['settings.retryRules'] = rules.length > 0 ? rules : null;

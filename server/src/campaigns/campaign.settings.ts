@@ -10,6 +10,14 @@ import type { RetryRule } from '../dispatch/retry-policy';
 export const PRIORITY_MODES = ['FIFO', 'LIFO', 'PRIORITY'] as const;
 export type PriorityMode = (typeof PRIORITY_MODES)[number];
 
+/**
+ * A contact whose number's prefix spans several zones (and who has no zone of its own) is called
+ * when the window is open in the campaign's zone (CAMPAIGN_ZONE, the behaviour before), or only
+ * when it is open in every zone the prefix spans (MOST_RESTRICTIVE, the default).
+ */
+export const AMBIGUOUS_TIMEZONE_MODES = ['CAMPAIGN_ZONE', 'MOST_RESTRICTIVE'] as const;
+export type AmbiguousTimezoneMode = (typeof AMBIGUOUS_TIMEZONE_MODES)[number];
+
 /** Defaults of the older queue design, kept so its users see no change. */
 export const SETTINGS_DEFAULTS = {
   concurrentCallsLimit: 3,
@@ -18,6 +26,7 @@ export const SETTINGS_DEFAULTS = {
   retryDelayMinutes: 30,
   excludeVoicemail: false,
   priorityMode: 'FIFO' as PriorityMode,
+  ambiguousTimezones: 'MOST_RESTRICTIVE' as AmbiguousTimezoneMode,
 };
 
 /** Limits of the numeric settings (inclusive); the API refuses values outside them. */
@@ -55,6 +64,7 @@ export interface CampaignSettings {
    * (`rulesInForce` in ../dispatch/retry-policy.ts). Null: the shorthand's rules.
    */
   retryRules: RetryRule[] | null;
+  ambiguousTimezones: AmbiguousTimezoneMode;
 }
 
 /** Settings as a stored (or lean) campaign may hold them: any field missing or null. */
@@ -76,5 +86,9 @@ export function settingsOf(campaign: { settings?: StoredSettings | null }): Camp
     callsPerMinute: s.callsPerMinute ?? null,
     callingWindow: s.callingWindow ?? null,
     retryRules: s.retryRules && s.retryRules.length > 0 ? s.retryRules : null,
+    ambiguousTimezones:
+      s.ambiguousTimezones && (AMBIGUOUS_TIMEZONE_MODES as readonly string[]).includes(s.ambiguousTimezones)
+        ? s.ambiguousTimezones
+        : SETTINGS_DEFAULTS.ambiguousTimezones,
   };
 }

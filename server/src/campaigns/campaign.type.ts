@@ -1,5 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { CAMPAIGN_STATUSES, PRIORITY_MODES } from './campaign.model';
+import { AMBIGUOUS_TIMEZONE_MODES } from './campaign.settings';
+import type { AmbiguousTimezoneMode } from './campaign.settings';
 import type { CampaignStatus, PriorityMode } from './campaign.model';
 import { AgentType } from '../agents/agent.type';
 import { PhoneType } from '../phones/phone.type';
@@ -31,6 +33,12 @@ export class CallingWindowType {
   @Field({ description: 'IANA zone used for contacts without a zone of their own.' })
   timezone!: string;
 }
+
+export const AmbiguousTimezoneEnum = graphqlEnum(
+  'AmbiguousTimezone',
+  AMBIGUOUS_TIMEZONE_MODES,
+  "For a contact without a zone whose number's prefix spans several: CAMPAIGN_ZONE (the calling window's zone) or MOST_RESTRICTIVE (the window must be open in every zone the prefix spans).",
+);
 
 export const RetryOutcomeEnum = graphqlEnum(
   'RetryOutcome',
@@ -88,6 +96,9 @@ export class CampaignSettingsType {
       'The rules in force, one per outcome class: explicit ones, else those the four retry fields above build.',
   })
   retryRules!: RetryRuleType[];
+
+  @Field(() => AmbiguousTimezoneEnum, { description: 'Default MOST_RESTRICTIVE.' })
+  ambiguousTimezones!: AmbiguousTimezoneMode;
 }
 
 @ObjectType('CampaignStats', {
