@@ -1,6 +1,6 @@
 import type { Types } from 'mongoose';
 import { isValidObjectId } from 'mongoose';
-import { conflict, notFound } from '../errors';
+import { badInput, conflict, notFound } from '../errors';
 import { ContactModel } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import type { CampaignCounters } from './campaign.counters';
@@ -34,6 +34,11 @@ export interface CampaignLifecycle {
   pauseCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
   resumeCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
   cancelCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
+  /**
+   * DRAFT → SCHEDULED: a delayed job with a deterministic id starts it at `at` (once, whichever
+   * worker runs it, also after a restart: the job lives in Redis and the start is conditional).
+   */
+  scheduleCampaign(organizationId: string, campaignId: string, at: Date): Promise<CampaignDoc>;
   /** Queues final contacts again: every FAILED one, or those whose last call ended in one of `outcomes`. */
   retryFailedContacts(
     organizationId: string,
@@ -173,6 +178,28 @@ async function cancelCampaign(deps: LifecycleDeps, organizationId: string, campa
   return publishFresh(deps, updated);
 }
 
+/** Latest start a schedule takes: a year ahead. */
+const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600_000;
+
+async function scheduleCampaign(
+  deps: LifecycleDeps,
+  organizationId: string,
+  campaignId: string,
+  at: Date,
+): Promise<CampaignDoc> {
+  const { slots, publish } = deps;
+  const when = at instanceof Date ? at.getTime() : NaN;
+  if (!Number.isFinite(when)) throw badInput('at', 'must be a date and time (ISO 8601)');
+  if (when <= Date.now()) throw badInput('at', 'must be in the future: start the campaign to call now');
+  if (when > Date.now() + MAX_SCHEDULE_AHEAD_MS) throw badInput('at', 'must be within a year from now');
+  const updated = await transition(organizationId, campaignId, 'schedule', ['DRAFT'], {
+    $set: { status: 'SCHEDULED', scheduledAt: new Date(when) },
+  });
+  await slots.scheduleStart(updated._id, when);
+  void publish(updated);
+  return updated;
+}
+
 async function retryFailedContacts(
   deps: LifecycleDeps,
   organizationId: string,
@@ -273,6 +300,7 @@ export function createCampaignLifecycle(deps: LifecycleDeps): CampaignLifecycle 
     pauseCampaign: (organizationId, campaignId) => pauseCampaign(deps, organizationId, campaignId),
     resumeCampaign: (organizationId, campaignId) => resumeCampaign(deps, organizationId, campaignId),
     cancelCampaign: (organizationId, campaignId) => cancelCampaign(deps, organizationId, campaignId),
+    scheduleCampaign: (organizationId, campaignId, at) => scheduleCampaign(deps, organizationId, campaignId, at),
     retryFailedContacts: (organizationId, campaignId, outcomes) =>
       retryFailedContacts(deps, organizationId, campaignId, outcomes),
     recountCampaign: (organizationId, campaignId) => recountCampaign(deps, organizationId, campaignId),

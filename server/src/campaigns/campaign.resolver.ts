@@ -22,6 +22,7 @@ import {
 } from './campaign.service';
 import type { CampaignProgressView } from './campaign.service';
 import type { CampaignStatsView } from './campaign.stats';
+import { duplicateCampaign } from './campaign.duplicate';
 import { settingsOf } from './campaign.settings';
 import type { CampaignSettings } from './campaign.settings';
 import { rulesInForce } from '../dispatch/retry-policy';
@@ -130,6 +131,31 @@ export class CampaignResolver {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
     return ctx.services.dispatcher.cancelCampaign(organizationId, id);
+  }
+
+  @Mutation(() => CampaignType, {
+    description: 'DRAFT → SCHEDULED; the campaign starts by itself at `at` (then the calling window applies).',
+  })
+  async scheduleCampaign(
+    @Arg('id', () => ID) id: string,
+    @Arg('at', () => Date) at: Date,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CampaignDoc> {
+    const { organizationId } = requireUser(ctx, 'OPERATOR');
+    await getCampaign(organizationId, id);
+    return ctx.services.dispatcher.scheduleCampaign(organizationId, id, at);
+  }
+
+  @Mutation(() => CampaignType, {
+    description: 'A new DRAFT with the same agent, phone and settings; its contacts too when asked.',
+  })
+  duplicateCampaign(
+    @Arg('id', () => ID) id: string,
+    @Arg('withContacts', () => Boolean, { nullable: true, defaultValue: false }) withContacts: boolean | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CampaignDoc> {
+    const { organizationId } = requireUser(ctx, 'OPERATOR');
+    return duplicateCampaign(ctx.services, organizationId, id, withContacts === true);
   }
 
   @Mutation(() => CampaignType, {

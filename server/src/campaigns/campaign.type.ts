@@ -206,6 +206,9 @@ export class CampaignType {
   @Field(() => CampaignSettingsType)
   settings!: CampaignSettingsType;
 
+  @Field(() => Date, { nullable: true, description: 'When a SCHEDULED campaign starts by itself.' })
+  scheduledAt!: Date | null;
+
   @Field(() => CampaignStatsType)
   stats!: CampaignStatsType;
 
