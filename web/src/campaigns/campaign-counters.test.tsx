@@ -36,6 +36,7 @@ const campaignPage = {
         description: null,
         status: 'ACTIVE',
         startedAt: '2030-01-01T10:00:00.000Z',
+        scheduledAt: null,
         completedAt: null,
         agent: { __typename: 'Agent', id: 'a1', name: 'Ava' },
         phone: { __typename: 'Phone', id: 'p1', name: 'Main line', number: '+14155550100', provider: 'SIMULATED' },

@@ -21,7 +21,7 @@ type Documents = {
     "\n  query CampaignCallsPage($id: ID!, $status: CallStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      name\n      calls(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          providerCallId\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignCallsPageDocument,
     "\n  subscription CampaignCallsUpdated($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      providerCallId\n      ...CallFeed_call\n    }\n  }\n": typeof types.CampaignCallsUpdatedDocument,
     "\n  mutation CallContact($campaignId: ID!, $contactId: ID!) {\n    callContact(campaignId: $campaignId, contactId: $contactId) {\n      id\n      campaignId\n      ...CallFeed_call\n    }\n  }\n": typeof types.CallContactDocument,
-    "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n  }\n": typeof types.CampaignActions_CampaignFragmentDoc,
+    "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n    scheduledAt\n  }\n": typeof types.CampaignActions_CampaignFragmentDoc,
     "\n  query CampaignActivityPage($id: ID!, $first: Int, $minutes: Int) {\n    campaign(id: $id) {\n      id\n      ...OutcomeChart_campaign\n      callsPerMinute(minutes: $minutes) {\n        asOf\n        buckets {\n          minute\n          calls\n        }\n      }\n      calls(first: $first) {\n        nodes {\n          id\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignActivityPageDocument,
     "\n  subscription CampaignActivityCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      ...CallFeed_call\n    }\n  }\n": typeof types.CampaignActivityCallsDocument,
     "\n  fragment CampaignStats_stats on CampaignStats {\n    totalContacts\n    queuedCalls\n    activeCalls\n    retryScheduled\n    completedCalls\n    failedCalls\n    voicemailCalls\n    skippedContacts\n    totalAttempts\n    progress\n    successRate\n  }\n": typeof types.CampaignStats_StatsFragmentDoc,
@@ -42,6 +42,8 @@ type Documents = {
     "\n  mutation ResumeCampaign($id: ID!) {\n    resumeCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.ResumeCampaignDocument,
     "\n  mutation CancelCampaign($id: ID!) {\n    cancelCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.CancelCampaignDocument,
     "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": typeof types.RetryFailedContactsDocument,
+    "\n  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {\n    scheduleCampaign(id: $id, at: $at) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.ScheduleCampaignDocument,
+    "\n  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {\n    duplicateCampaign(id: $id, withContacts: $withContacts) {\n      id\n      name\n    }\n  }\n": typeof types.DuplicateCampaignDocument,
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": typeof types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": typeof types.UpdateCampaignDocument,
     "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
@@ -76,7 +78,7 @@ const documents: Documents = {
     "\n  query CampaignCallsPage($id: ID!, $status: CallStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      name\n      calls(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          providerCallId\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignCallsPageDocument,
     "\n  subscription CampaignCallsUpdated($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      providerCallId\n      ...CallFeed_call\n    }\n  }\n": types.CampaignCallsUpdatedDocument,
     "\n  mutation CallContact($campaignId: ID!, $contactId: ID!) {\n    callContact(campaignId: $campaignId, contactId: $contactId) {\n      id\n      campaignId\n      ...CallFeed_call\n    }\n  }\n": types.CallContactDocument,
-    "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n  }\n": types.CampaignActions_CampaignFragmentDoc,
+    "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n    scheduledAt\n  }\n": types.CampaignActions_CampaignFragmentDoc,
     "\n  query CampaignActivityPage($id: ID!, $first: Int, $minutes: Int) {\n    campaign(id: $id) {\n      id\n      ...OutcomeChart_campaign\n      callsPerMinute(minutes: $minutes) {\n        asOf\n        buckets {\n          minute\n          calls\n        }\n      }\n      calls(first: $first) {\n        nodes {\n          id\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignActivityPageDocument,
     "\n  subscription CampaignActivityCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      ...CallFeed_call\n    }\n  }\n": types.CampaignActivityCallsDocument,
     "\n  fragment CampaignStats_stats on CampaignStats {\n    totalContacts\n    queuedCalls\n    activeCalls\n    retryScheduled\n    completedCalls\n    failedCalls\n    voicemailCalls\n    skippedContacts\n    totalAttempts\n    progress\n    successRate\n  }\n": types.CampaignStats_StatsFragmentDoc,
@@ -97,6 +99,8 @@ const documents: Documents = {
     "\n  mutation ResumeCampaign($id: ID!) {\n    resumeCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.ResumeCampaignDocument,
     "\n  mutation CancelCampaign($id: ID!) {\n    cancelCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.CancelCampaignDocument,
     "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": types.RetryFailedContactsDocument,
+    "\n  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {\n    scheduleCampaign(id: $id, at: $at) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.ScheduleCampaignDocument,
+    "\n  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {\n    duplicateCampaign(id: $id, withContacts: $withContacts) {\n      id\n      name\n    }\n  }\n": types.DuplicateCampaignDocument,
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": types.UpdateCampaignDocument,
     "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
@@ -169,7 +173,7 @@ export function graphql(source: "\n  mutation CallContact($campaignId: ID!, $con
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n  }\n"): (typeof documents)["\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n  }\n"];
+export function graphql(source: "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n    scheduledAt\n  }\n"): (typeof documents)["\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n    scheduledAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -250,6 +254,14 @@ export function graphql(source: "\n  mutation CancelCampaign($id: ID!) {\n    ca
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {\n    scheduleCampaign(id: $id, at: $at) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n"): (typeof documents)["\n  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {\n    scheduleCampaign(id: $id, at: $at) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {\n    duplicateCampaign(id: $id, withContacts: $withContacts) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {\n    duplicateCampaign(id: $id, withContacts: $withContacts) {\n      id\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

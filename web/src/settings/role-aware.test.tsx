@@ -52,6 +52,7 @@ const campaignPage = {
         description: null,
         status: 'DRAFT',
         startedAt: null,
+        scheduledAt: null,
         completedAt: null,
         agent: { __typename: 'Agent', id: 'a1', name: 'Ava' },
         phone: { __typename: 'Phone', id: 'p1', name: 'Main line', number: '+14155550100', provider: 'SIMULATED' },
