@@ -6,6 +6,8 @@ import { PhoneModel } from './phones/phone.model';
 import type { PhoneDoc } from './phones/phone.model';
 import { ContactModel } from './contacts/contact.model';
 import type { ContactDoc } from './contacts/contact.model';
+import { CampaignModel } from './campaigns/campaign.model';
+import type { CampaignDoc } from './campaigns/campaign.model';
 import { OrganizationModel } from './organizations/organization.model';
 import type { OrganizationDoc } from './organizations/organization.model';
 
@@ -31,6 +33,7 @@ export function createLoaders() {
     agent: byId<AgentDoc>((ids) => AgentModel.find({ _id: { $in: ids } }).exec()),
     phone: byId<PhoneDoc>((ids) => PhoneModel.find({ _id: { $in: ids } }).exec()),
     contact: byId<ContactDoc>((ids) => ContactModel.find({ _id: { $in: ids } }).exec()),
+    campaign: byId<CampaignDoc>((ids) => CampaignModel.find({ _id: { $in: ids } }).exec()),
   };
 }
 

@@ -1,5 +1,7 @@
 import { Field, Float, ID, InputType, Int } from 'type-graphql';
-import { PriorityModeEnum } from './campaign.type';
+import { AmbiguousTimezoneEnum, BackoffEnum, PriorityModeEnum, RetryOutcomeEnum } from './campaign.type';
+import type { AmbiguousTimezoneMode } from './campaign.settings';
+import type { Backoff, RetryOutcome } from '../dispatch/retry-policy';
 import type { PriorityMode } from './campaign.model';
 
 @InputType('CallingWindowInput')
@@ -18,6 +20,25 @@ export class CallingWindowInput {
 
   @Field({ description: 'IANA zone, e.g. Europe/London.' })
   timezone!: string;
+}
+
+@InputType('RetryRuleInput')
+export class RetryRuleInput {
+  @Field(() => RetryOutcomeEnum)
+  outcome!: RetryOutcome;
+
+  @Field(() => Int, { description: 'Calls in all, 1 (never retried) to 11.' })
+  maxAttempts!: number;
+
+  @Field(() => Float, { description: '0 to 10080 (a week); fractions allowed.' })
+  delayMinutes!: number;
+
+  @Field(() => BackoffEnum, {
+    nullable: true,
+    defaultValue: 'FIXED',
+    description: 'EXPONENTIAL: delayMinutes × 2^(n−1) before the n-th retry, at most 24 h.',
+  })
+  backoff?: Backoff | null;
 }
 
 @InputType('CampaignSettingsInput', { description: 'Omitted fields keep their value (or take the default on create).' })
@@ -45,6 +66,16 @@ export class CampaignSettingsInput {
 
   @Field(() => CallingWindowInput, { nullable: true, description: 'Null: call at any time.' })
   callingWindow?: CallingWindowInput | null;
+
+  @Field(() => [RetryRuleInput], {
+    nullable: true,
+    description:
+      'At most one rule per outcome class; a class left out follows the four retry fields. An empty list: those fields build every rule. Changing one of those fields without retryRules drops the explicit rules.',
+  })
+  retryRules?: RetryRuleInput[] | null;
+
+  @Field(() => AmbiguousTimezoneEnum, { nullable: true, description: 'Default MOST_RESTRICTIVE.' })
+  ambiguousTimezones?: AmbiguousTimezoneMode | null;
 }
 
 @InputType('CreateCampaignInput')

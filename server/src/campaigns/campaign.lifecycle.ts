@@ -1,11 +1,13 @@
 import type { Types } from 'mongoose';
 import { isValidObjectId } from 'mongoose';
-import { conflict, notFound } from '../errors';
+import { badInput, conflict, notFound } from '../errors';
 import { ContactModel } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import type { CampaignCounters } from './campaign.counters';
 import { CampaignModel } from './campaign.model';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
+import { retryOutcomeOf } from '../dispatch/retry-policy';
+import type { RetryOutcome } from '../dispatch/retry-policy';
 
 /**
  * A campaign's lifecycle: DRAFT → (SCHEDULED →) ACTIVE ⇄ PAUSED → COMPLETED or CANCELLED, and
@@ -32,7 +34,17 @@ export interface CampaignLifecycle {
   pauseCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
   resumeCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
   cancelCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
-  retryFailedContacts(organizationId: string, campaignId: string): Promise<CampaignDoc>;
+  /**
+   * DRAFT → SCHEDULED: a delayed job with a deterministic id starts it at `at` (once, whichever
+   * worker runs it, also after a restart: the job lives in Redis and the start is conditional).
+   */
+  scheduleCampaign(organizationId: string, campaignId: string, at: Date): Promise<CampaignDoc>;
+  /** Queues final contacts again: every FAILED one, or those whose last call ended in one of `outcomes`. */
+  retryFailedContacts(
+    organizationId: string,
+    campaignId: string,
+    outcomes?: readonly RetryOutcome[] | null,
+  ): Promise<CampaignDoc>;
   recountCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
   /** A running campaign's settings changed (limit, retry policy): apply to the next dial. */
   settingsChanged(campaign: CampaignDoc): Promise<void>;
@@ -166,10 +178,33 @@ async function cancelCampaign(deps: LifecycleDeps, organizationId: string, campa
   return publishFresh(deps, updated);
 }
 
+/** Latest start a schedule takes: a year ahead. */
+const MAX_SCHEDULE_AHEAD_MS = 366 * 24 * 3600_000;
+
+async function scheduleCampaign(
+  deps: LifecycleDeps,
+  organizationId: string,
+  campaignId: string,
+  at: Date,
+): Promise<CampaignDoc> {
+  const { slots, publish } = deps;
+  const when = at instanceof Date ? at.getTime() : NaN;
+  if (!Number.isFinite(when)) throw badInput('at', 'must be a date and time (ISO 8601)');
+  if (when <= Date.now()) throw badInput('at', 'must be in the future: start the campaign to call now');
+  if (when > Date.now() + MAX_SCHEDULE_AHEAD_MS) throw badInput('at', 'must be within a year from now');
+  const updated = await transition(organizationId, campaignId, 'schedule', ['DRAFT'], {
+    $set: { status: 'SCHEDULED', scheduledAt: new Date(when) },
+  });
+  await slots.scheduleStart(updated._id, when);
+  void publish(updated);
+  return updated;
+}
+
 async function retryFailedContacts(
   deps: LifecycleDeps,
   organizationId: string,
   campaignId: string,
+  outcomes?: readonly RetryOutcome[] | null,
 ): Promise<CampaignDoc> {
   const { slots, counters } = deps;
   const campaign = await loadCampaign(organizationId, campaignId);
@@ -178,22 +213,36 @@ async function retryFailedContacts(
       status: campaign.status,
     });
   }
-  const failed = await ContactModel.find({ campaignId: campaign._id, status: 'FAILED' }, { attempts: 1 }).lean();
+  // Without outcome classes: every FAILED contact, as before. With them: the FAILED and
+  // VOICEMAIL contacts whose last call ended in one of those classes.
+  const wanted = outcomes && outcomes.length > 0 ? new Set<RetryOutcome>(outcomes) : null;
+  const candidates = await ContactModel.find(
+    { campaignId: campaign._id, status: { $in: wanted?.has('VOICEMAIL') ? ['FAILED', 'VOICEMAIL'] : ['FAILED'] } },
+    { attempts: 1, status: 1, lastOutcome: 1 },
+  ).lean();
+  const chosen = wanted
+    ? candidates.filter((c) =>
+        wanted.has(c.lastOutcome && c.lastOutcome !== 'COMPLETED' ? retryOutcomeOf(c.lastOutcome) : 'FAILED'),
+      )
+    : candidates;
   let moved = 0;
-  // A new round: the attempts made so far stay counted, the round's allowance starts again.
-  for (let i = 0; i < failed.length; i += RETRY_BATCH) {
-    const res = await ContactModel.bulkWrite(
-      failed.slice(i, i + RETRY_BATCH).map((c) => ({
-        updateOne: {
-          filter: { _id: c._id, status: 'FAILED' },
-          update: { $set: { status: 'QUEUED', roundStartAttempts: c.attempts, nextAttemptAt: null } },
-        },
-      })),
-      { ordered: false },
-    );
-    if (res.modifiedCount > 0) {
-      moved += res.modifiedCount;
-      await counters.count(campaign._id, { from: 'FAILED', to: 'QUEUED', count: res.modifiedCount });
+  for (const from of ['FAILED', 'VOICEMAIL'] as const satisfies readonly ContactStatus[]) {
+    const these = chosen.filter((c) => c.status === from);
+    // A new round: the attempts made so far stay counted, the round's allowance starts again.
+    for (let i = 0; i < these.length; i += RETRY_BATCH) {
+      const res = await ContactModel.bulkWrite(
+        these.slice(i, i + RETRY_BATCH).map((c) => ({
+          updateOne: {
+            filter: { _id: c._id, status: from },
+            update: { $set: { status: 'QUEUED', roundStartAttempts: c.attempts, nextAttemptAt: null } },
+          },
+        })),
+        { ordered: false },
+      );
+      if (res.modifiedCount > 0) {
+        moved += res.modifiedCount;
+        await counters.count(campaign._id, { from, to: 'QUEUED', count: res.modifiedCount });
+      }
     }
   }
   if (moved > 0) {
@@ -251,7 +300,9 @@ export function createCampaignLifecycle(deps: LifecycleDeps): CampaignLifecycle 
     pauseCampaign: (organizationId, campaignId) => pauseCampaign(deps, organizationId, campaignId),
     resumeCampaign: (organizationId, campaignId) => resumeCampaign(deps, organizationId, campaignId),
     cancelCampaign: (organizationId, campaignId) => cancelCampaign(deps, organizationId, campaignId),
-    retryFailedContacts: (organizationId, campaignId) => retryFailedContacts(deps, organizationId, campaignId),
+    scheduleCampaign: (organizationId, campaignId, at) => scheduleCampaign(deps, organizationId, campaignId, at),
+    retryFailedContacts: (organizationId, campaignId, outcomes) =>
+      retryFailedContacts(deps, organizationId, campaignId, outcomes),
     recountCampaign: (organizationId, campaignId) => recountCampaign(deps, organizationId, campaignId),
     settingsChanged: (campaign) => settingsChanged(deps, campaign),
     contactsAdded: (campaign) => contactsAdded(deps, campaign),

@@ -1,6 +1,7 @@
 import { Schema, Types, model } from 'mongoose';
 import type { InferSchemaType, HydratedDocument } from 'mongoose';
-import { PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.settings';
+import { AMBIGUOUS_TIMEZONE_MODES, PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.settings';
+import { BACKOFFS, RETRY_OUTCOMES } from '../dispatch/retry-policy';
 
 export const CAMPAIGN_STATUSES = ['DRAFT', 'SCHEDULED', 'ACTIVE', 'PAUSED', 'COMPLETED', 'CANCELLED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -23,6 +24,16 @@ const callingWindowSchema = new Schema(
   { _id: false },
 );
 
+const retryRuleSchema = new Schema(
+  {
+    outcome: { type: String, enum: RETRY_OUTCOMES, required: true },
+    maxAttempts: { type: Number, required: true },
+    delayMinutes: { type: Number, required: true },
+    backoff: { type: String, enum: BACKOFFS, default: 'FIXED' },
+  },
+  { _id: false },
+);
+
 const settingsSchema = new Schema(
   {
     concurrentCallsLimit: { type: Number, default: SETTINGS_DEFAULTS.concurrentCallsLimit },
@@ -34,6 +45,13 @@ const settingsSchema = new Schema(
     /** Optional pacing: calls started per minute (the sequential design's delayBetweenCalls). */
     callsPerMinute: { type: Number, default: null },
     callingWindow: { type: callingWindowSchema, default: null },
+    /** Explicit retry rules per outcome class; null: built from the four shorthand fields above. */
+    retryRules: { type: [retryRuleSchema], default: null },
+    ambiguousTimezones: {
+      type: String,
+      enum: AMBIGUOUS_TIMEZONE_MODES,
+      default: SETTINGS_DEFAULTS.ambiguousTimezones,
+    },
   },
   { _id: false },
 );

@@ -2,6 +2,8 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import {
   CampaignConnectionType,
   CampaignProgressType,
+  CampaignSettingsType,
+  RetryOutcomeEnum,
   CampaignStatsType,
   CampaignStatusEnum,
   CampaignType,
@@ -20,6 +22,11 @@ import {
 } from './campaign.service';
 import type { CampaignProgressView } from './campaign.service';
 import type { CampaignStatsView } from './campaign.stats';
+import { duplicateCampaign } from './campaign.duplicate';
+import { settingsOf } from './campaign.settings';
+import type { CampaignSettings } from './campaign.settings';
+import { rulesInForce } from '../dispatch/retry-policy';
+import type { RetryOutcome, RetryRule } from '../dispatch/retry-policy';
 import { AgentType } from '../agents/agent.type';
 import type { AgentDoc } from '../agents/agent.model';
 import { PhoneType } from '../phones/phone.type';
@@ -126,11 +133,47 @@ export class CampaignResolver {
     return ctx.services.dispatcher.cancelCampaign(organizationId, id);
   }
 
-  @Mutation(() => CampaignType, { description: 'Queues FAILED contacts again.' })
-  async retryFailedContacts(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
+  @Mutation(() => CampaignType, {
+    description: 'DRAFT → SCHEDULED; the campaign starts by itself at `at` (then the calling window applies).',
+  })
+  async scheduleCampaign(
+    @Arg('id', () => ID) id: string,
+    @Arg('at', () => Date) at: Date,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.retryFailedContacts(organizationId, id);
+    return ctx.services.dispatcher.scheduleCampaign(organizationId, id, at);
+  }
+
+  @Mutation(() => CampaignType, {
+    description: 'A new DRAFT with the same agent, phone and settings; its contacts too when asked.',
+  })
+  duplicateCampaign(
+    @Arg('id', () => ID) id: string,
+    @Arg('withContacts', () => Boolean, { nullable: true, defaultValue: false }) withContacts: boolean | null,
+    @Ctx() ctx: RequestContext,
+  ): Promise<CampaignDoc> {
+    const { organizationId } = requireUser(ctx, 'OPERATOR');
+    return duplicateCampaign(ctx.services, organizationId, id, withContacts === true);
+  }
+
+  @Mutation(() => CampaignType, {
+    description:
+      'Queues final contacts again for a new round: every FAILED contact, or, given `outcomes`, the FAILED and VOICEMAIL contacts whose last call ended in one of those classes.',
+  })
+  async retryFailedContacts(
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: RequestContext,
+    @Arg('outcomes', () => [RetryOutcomeEnum], {
+      nullable: true,
+      description: 'Outcome classes of the last call to retry. Default: FAILED contacts only, as before.',
+    })
+    outcomes?: RetryOutcome[] | null,
+  ): Promise<CampaignDoc> {
+    const { organizationId } = requireUser(ctx, 'OPERATOR');
+    await getCampaign(organizationId, id);
+    return ctx.services.dispatcher.retryFailedContacts(organizationId, id, outcomes);
   }
 
   @Mutation(() => CallType, { description: 'Calls one contact now, outside the campaign queue.' })
@@ -163,6 +206,14 @@ export class CampaignResolver {
     const phone = await ctx.loaders.phone.load(String(campaign.phoneId));
     if (!phone) throw new Error(`campaign ${String(campaign._id)} points at a missing phone`);
     return phone;
+  }
+
+  @FieldResolver(() => CampaignSettingsType, {
+    description: 'With every default applied and the retry rules in force.',
+  })
+  settings(@Root() campaign: CampaignDoc): CampaignSettings & { retryRules: RetryRule[] } {
+    const settings = settingsOf(campaign);
+    return { ...settings, retryRules: rulesInForce(settings) };
   }
 
   @FieldResolver(() => CampaignStatsType)

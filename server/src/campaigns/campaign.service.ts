@@ -1,8 +1,10 @@
 import { IANAZone } from 'luxon';
 import { CampaignModel, CAMPAIGN_STATUSES } from './campaign.model';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
-import { PRIORITY_MODES, SETTINGS_DEFAULTS, SETTINGS_LIMITS } from './campaign.settings';
+import { AMBIGUOUS_TIMEZONE_MODES, PRIORITY_MODES, SETTINGS_DEFAULTS, SETTINGS_LIMITS } from './campaign.settings';
 import type { PriorityMode } from './campaign.settings';
+import { BACKOFFS, RETRY_OUTCOMES } from '../dispatch/retry-policy';
+import type { Backoff, RetryOutcome, RetryRule } from '../dispatch/retry-policy';
 import { AgentModel } from '../agents/agent.model';
 import { PhoneModel } from '../phones/phone.model';
 import { defaultPhone } from '../phones/phone.service';
@@ -32,6 +34,15 @@ export interface SettingsFields {
   priorityMode?: PriorityMode | null;
   callsPerMinute?: number | null;
   callingWindow?: CallingWindowFields | null;
+  retryRules?: RetryRuleFields[] | null;
+  ambiguousTimezones?: string | null;
+}
+
+export interface RetryRuleFields {
+  outcome: string;
+  maxAttempts: number;
+  delayMinutes: number;
+  backoff?: string | null;
 }
 
 export interface CreateCampaignFields {
@@ -49,6 +60,9 @@ export interface UpdateCampaignFields {
   agentId?: string | null;
   phoneId?: string | null;
 }
+
+/** The older design's retry fields, which build the default retry rules. */
+const RETRY_SHORTHAND = ['retryFailedCalls', 'maxRetryAttempts', 'retryDelayMinutes', 'excludeVoicemail'] as const;
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -73,6 +87,28 @@ function callingWindow(input: CallingWindowFields): Required<CallingWindowFields
     throw badInput(`${f}.timezone`, 'must be an IANA time zone such as Europe/London');
   }
   return { start: input.start, end: input.end, days: [...days].sort((a, b) => a - b), timezone: input.timezone };
+}
+
+function retryRules(input: readonly RetryRuleFields[]): RetryRule[] {
+  if (!Array.isArray(input)) throw badInput('settings.retryRules', 'must be a list of rules');
+  const L = SETTINGS_LIMITS;
+  const seen = new Set<string>();
+  return input.map((r, i) => {
+    const f = `settings.retryRules[${i}]`;
+    if (!(RETRY_OUTCOMES as readonly string[]).includes(r?.outcome))
+      throw badInput(`${f}.outcome`, `must be one of ${RETRY_OUTCOMES.join(', ')}`);
+    if (seen.has(r.outcome)) throw badInput(`${f}.outcome`, `${r.outcome} has a rule already: one rule per outcome`);
+    seen.add(r.outcome);
+    const backoff = r.backoff ?? 'FIXED';
+    if (!(BACKOFFS as readonly string[]).includes(backoff))
+      throw badInput(`${f}.backoff`, `must be one of ${BACKOFFS.join(', ')}`);
+    return {
+      outcome: r.outcome as RetryOutcome,
+      maxAttempts: integer(`${f}.maxAttempts`, r.maxAttempts, L.ruleMaxAttempts.min, L.ruleMaxAttempts.max),
+      delayMinutes: decimal(`${f}.delayMinutes`, r.delayMinutes, L.retryDelayMinutes.min, L.retryDelayMinutes.max),
+      backoff: backoff as Backoff,
+    };
+  });
 }
 
 /**
@@ -120,12 +156,30 @@ export function settingsUpdate(input: SettingsFields): Record<string, unknown> {
   }
   if (input.callingWindow !== undefined)
     set['settings.callingWindow'] = input.callingWindow === null ? null : callingWindow(input.callingWindow);
+  if (has('ambiguousTimezones')) {
+    if (!(AMBIGUOUS_TIMEZONE_MODES as readonly string[]).includes(input.ambiguousTimezones as string))
+      throw badInput('settings.ambiguousTimezones', `must be one of ${AMBIGUOUS_TIMEZONE_MODES.join(', ')}`);
+    set['settings.ambiguousTimezones'] = input.ambiguousTimezones;
+  }
+  if (has('retryRules')) {
+    const rules = retryRules(input.retryRules ?? []);
+    set['settings.retryRules'] = rules.length > 0 ? rules : null;
+  } else if (RETRY_SHORTHAND.some((k) => has(k))) {
+    // An older client edits the shorthand: the shorthand builds the rules again, so what it
+    // sees in the four fields is what the engine does.
+    set['settings.retryRules'] = null;
+  }
   return set;
 }
 
 /** Full settings for a new campaign: the defaults overlaid with what was given. */
 function newSettings(input: SettingsFields | null | undefined): Record<string, unknown> {
-  const settings: Record<string, unknown> = { ...SETTINGS_DEFAULTS, callsPerMinute: null, callingWindow: null };
+  const settings: Record<string, unknown> = {
+    ...SETTINGS_DEFAULTS,
+    callsPerMinute: null,
+    callingWindow: null,
+    retryRules: null,
+  };
   for (const [path, value] of Object.entries(settingsUpdate(input ?? {})))
     settings[path.slice('settings.'.length)] = value;
   return settings;

@@ -5,8 +5,18 @@
  * default is written once.
  */
 
+import type { RetryRule } from '../dispatch/retry-policy';
+
 export const PRIORITY_MODES = ['FIFO', 'LIFO', 'PRIORITY'] as const;
 export type PriorityMode = (typeof PRIORITY_MODES)[number];
+
+/**
+ * A contact whose number's prefix spans several zones (and who has no zone of its own) is called
+ * when the window is open in the campaign's zone (CAMPAIGN_ZONE, the behaviour before), or only
+ * when it is open in every zone the prefix spans (MOST_RESTRICTIVE, the default).
+ */
+export const AMBIGUOUS_TIMEZONE_MODES = ['CAMPAIGN_ZONE', 'MOST_RESTRICTIVE'] as const;
+export type AmbiguousTimezoneMode = (typeof AMBIGUOUS_TIMEZONE_MODES)[number];
 
 /** Defaults of the older queue design, kept so its users see no change. */
 export const SETTINGS_DEFAULTS = {
@@ -16,6 +26,7 @@ export const SETTINGS_DEFAULTS = {
   retryDelayMinutes: 30,
   excludeVoicemail: false,
   priorityMode: 'FIFO' as PriorityMode,
+  ambiguousTimezones: 'MOST_RESTRICTIVE' as AmbiguousTimezoneMode,
 };
 
 /** Limits of the numeric settings (inclusive); the API refuses values outside them. */
@@ -24,6 +35,8 @@ export const SETTINGS_LIMITS = {
   maxRetryAttempts: { min: 0, max: 10 },
   retryDelayMinutes: { min: 0, max: 10_080 },
   callsPerMinute: { min: 1, max: 600 },
+  /** A retry rule's calls in all: 1 + maxRetryAttempts' range. */
+  ruleMaxAttempts: { min: 1, max: 11 },
 } as const;
 
 /** A calling window as stored (see campaign.model.ts). */
@@ -46,6 +59,12 @@ export interface CampaignSettings {
   callsPerMinute: number | null;
   /** Null: call at any time. */
   callingWindow: CallingWindowSettings | null;
+  /**
+   * Explicit retry rules per outcome class; a class without one follows the shorthand above
+   * (`rulesInForce` in ../dispatch/retry-policy.ts). Null: the shorthand's rules.
+   */
+  retryRules: RetryRule[] | null;
+  ambiguousTimezones: AmbiguousTimezoneMode;
 }
 
 /** Settings as a stored (or lean) campaign may hold them: any field missing or null. */
@@ -66,5 +85,10 @@ export function settingsOf(campaign: { settings?: StoredSettings | null }): Camp
     priorityMode: mode && (PRIORITY_MODES as readonly string[]).includes(mode) ? mode : SETTINGS_DEFAULTS.priorityMode,
     callsPerMinute: s.callsPerMinute ?? null,
     callingWindow: s.callingWindow ?? null,
+    retryRules: s.retryRules && s.retryRules.length > 0 ? s.retryRules : null,
+    ambiguousTimezones:
+      s.ambiguousTimezones && (AMBIGUOUS_TIMEZONE_MODES as readonly string[]).includes(s.ambiguousTimezones)
+        ? s.ambiguousTimezones
+        : SETTINGS_DEFAULTS.ambiguousTimezones,
   };
 }

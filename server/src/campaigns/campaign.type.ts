@@ -1,5 +1,7 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { CAMPAIGN_STATUSES, PRIORITY_MODES } from './campaign.model';
+import { AMBIGUOUS_TIMEZONE_MODES } from './campaign.settings';
+import type { AmbiguousTimezoneMode } from './campaign.settings';
 import type { CampaignStatus, PriorityMode } from './campaign.model';
 import { AgentType } from '../agents/agent.type';
 import { PhoneType } from '../phones/phone.type';
@@ -7,6 +9,8 @@ import { ContactConnectionType } from '../contacts/contact.type';
 import { CallConnectionType } from '../calls/call.type';
 import { PageInfoType } from '../schema/page-info.type';
 import { graphqlEnum } from '../schema/enum';
+import { BACKOFFS, RETRY_OUTCOMES } from '../dispatch/retry-policy';
+import type { Backoff, RetryOutcome } from '../dispatch/retry-policy';
 
 export const CampaignStatusEnum = graphqlEnum('CampaignStatus', CAMPAIGN_STATUSES);
 export const PriorityModeEnum = graphqlEnum(
@@ -28,6 +32,34 @@ export class CallingWindowType {
 
   @Field({ description: 'IANA zone used for contacts without a zone of their own.' })
   timezone!: string;
+}
+
+export const AmbiguousTimezoneEnum = graphqlEnum(
+  'AmbiguousTimezone',
+  AMBIGUOUS_TIMEZONE_MODES,
+  "For a contact without a zone whose number's prefix spans several: CAMPAIGN_ZONE (the calling window's zone) or MOST_RESTRICTIVE (the window must be open in every zone the prefix spans).",
+);
+
+export const RetryOutcomeEnum = graphqlEnum(
+  'RetryOutcome',
+  RETRY_OUTCOMES,
+  'How an unsuccessful call ended, as retry rules see it (a CANCELED call counts as FAILED).',
+);
+export const BackoffEnum = graphqlEnum('Backoff', BACKOFFS);
+
+@ObjectType('RetryRule')
+export class RetryRuleType {
+  @Field(() => RetryOutcomeEnum)
+  outcome!: RetryOutcome;
+
+  @Field(() => Int, { description: 'Calls in all for a contact whose last call ended this way (1 = never retried).' })
+  maxAttempts!: number;
+
+  @Field(() => Float)
+  delayMinutes!: number;
+
+  @Field(() => BackoffEnum)
+  backoff!: Backoff;
 }
 
 @ObjectType('CampaignSettings')
@@ -58,6 +90,15 @@ export class CampaignSettingsType {
 
   @Field(() => CallingWindowType, { nullable: true })
   callingWindow!: CallingWindowType | null;
+
+  @Field(() => [RetryRuleType], {
+    description:
+      'The rules in force, one per outcome class: explicit ones, else those the four retry fields above build.',
+  })
+  retryRules!: RetryRuleType[];
+
+  @Field(() => AmbiguousTimezoneEnum, { description: 'Default MOST_RESTRICTIVE.' })
+  ambiguousTimezones!: AmbiguousTimezoneMode;
 }
 
 @ObjectType('CampaignStats', {
@@ -164,6 +205,9 @@ export class CampaignType {
 
   @Field(() => CampaignSettingsType)
   settings!: CampaignSettingsType;
+
+  @Field(() => Date, { nullable: true, description: 'When a SCHEDULED campaign starts by itself.' })
+  scheduledAt!: Date | null;
 
   @Field(() => CampaignStatsType)
   stats!: CampaignStatsType;

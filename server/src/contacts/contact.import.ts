@@ -60,18 +60,21 @@ const PHONE_HEADERS = new Set(['phone', 'phonenumber', 'number', 'mobile', 'tele
  * Other known header names. A Map, not an object literal: a column named "constructor" found
  * Object.prototype's member in the object and was dropped without a word.
  */
-const KNOWN = new Map<string, 'name' | 'email' | 'priority'>([
+const KNOWN = new Map<string, 'name' | 'email' | 'priority' | 'timezone'>([
   ['name', 'name'],
   ['fullname', 'name'],
   ['email', 'email'],
   ['emailaddress', 'email'],
   ['priority', 'priority'],
+  // An IANA zone, checked like ContactInput.timezone (a bad one rejects its row).
+  ['timezone', 'timezone'],
+  ['tz', 'timezone'],
 ]);
 
 /** Longest header row (and any row), in characters: a runaway quote would otherwise swallow the file. */
 const MAX_RECORD_SIZE = 64 * 1024;
 
-type Column = { kind: 'phoneNumber' | 'name' | 'email' | 'priority' } | { kind: 'custom'; key: string };
+type Column = { kind: 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' } | { kind: 'custom'; key: string };
 
 /** Maps header cells to contact fields, case-insensitively; other columns go to customData. */
 export function mapHeader(cells: string[]): Column[] {

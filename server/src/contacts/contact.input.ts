@@ -25,4 +25,10 @@ export class ContactInput {
     description: 'A flat object (string, number, boolean or null values), at most 4 KB as JSON.',
   })
   customData?: Record<string, unknown> | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'IANA zone, e.g. America/Los_Angeles. Default: derived from the number (Google libphonenumber data).',
+  })
+  timezone?: string | null;
 }

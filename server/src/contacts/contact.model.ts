@@ -23,8 +23,13 @@ const contactSchema = new Schema(
     email: { type: String, default: null },
     priority: { type: Number, default: 0 },
     customData: { type: Schema.Types.Mixed, default: null },
-    /** IANA zone of the contact (given, or derived from the number's country). */
+    /** IANA zone of the contact: given, or the one zone its number's prefix lies in. */
     timezone: { type: String, default: null },
+    /**
+     * The zones the number's prefix spans when there are several (and no zone was given): the
+     * campaign's `ambiguousTimezones` setting says which applies. Null otherwise.
+     */
+    prefixTimezones: { type: [String], default: null },
     status: { type: String, enum: CONTACT_STATUSES, default: 'QUEUED', required: true },
     /** Calls placed to this contact so far. */
     attempts: { type: Number, default: 0 },

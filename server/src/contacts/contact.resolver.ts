@@ -1,4 +1,7 @@
-import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import type { ContactDoc } from './contact.model';
+import { settingsOf } from '../campaigns/campaign.settings';
+import { zoneInForce } from '../dispatch/calling-window';
 import { AddContactsResultType, ContactType, CsvImportReportType } from './contact.type';
 import { ContactInput } from './contact.input';
 import { addContacts } from './contact.service';
@@ -14,6 +17,18 @@ export const MAX_INLINE_CSV_BYTES = 5 * 1024 * 1024;
 
 @Resolver(() => ContactType)
 export class ContactResolver {
+  @FieldResolver(() => String, {
+    nullable: true,
+    description:
+      'IANA zone the calling window is applied in: the contact\'s own, else derived from the number (Google libphonenumber data), else the campaign\'s. A number whose prefix spans several zones, under MOST_RESTRICTIVE: those zones, joined by ", ".',
+  })
+  async timezone(@Root() contact: ContactDoc, @Ctx() ctx: RequestContext): Promise<string | null> {
+    if (contact.timezone) return contact.timezone;
+    const campaign = await ctx.loaders.campaign.load(String(contact.campaignId));
+    const settings = settingsOf(campaign ?? {});
+    return zoneInForce(settings.callingWindow, contact, settings.ambiguousTimezones);
+  }
+
   @Mutation(() => AddContactsResultType, { description: 'Up to 10,000 contacts; also to a running campaign.' })
   addContacts(
     @Arg('campaignId', () => ID) campaignId: string,

@@ -6,7 +6,9 @@ import type { CampaignDoc } from '../campaigns/campaign.model';
 import { CampaignCounters } from '../campaigns/campaign.counters';
 import { getCampaign } from '../campaigns/campaign.service';
 import { OrganizationModel } from '../organizations/organization.model';
-import { parsePhoneNumber, singleTimezoneOf } from '../phones/phone.number';
+import { IANAZone } from 'luxon';
+import { parsePhoneNumber } from '../phones/phone.number';
+import { timezonesOfNumber } from '../phones/phone.timezone';
 import type { AppServices } from '../context';
 import { badInput, conflict } from '../errors';
 import { parseObjectId } from '../object-id';
@@ -21,6 +23,7 @@ export interface ContactFields {
   email?: unknown;
   priority?: unknown;
   customData?: unknown;
+  timezone?: unknown;
 }
 
 /** A contact ready for `insertMany` (raw driver document: every field explicit). */
@@ -34,6 +37,7 @@ export interface NewContact {
   priority: number;
   customData: Record<string, string | number | boolean | null> | null;
   timezone: string | null;
+  prefixTimezones: string[] | null;
   status: ContactStatus;
   attempts: number;
   nextAttemptAt: null;
@@ -121,6 +125,20 @@ export function checkContact(input: ContactFields, scope: ContactScope, now = ne
   }
   const data = customData(input.customData);
   if (!data.ok) return data;
+  let timezone: string | null = null;
+  let prefixTimezones: string[] | null = null;
+  if (input.timezone !== undefined && input.timezone !== null && input.timezone !== '') {
+    const zone = typeof input.timezone === 'string' ? input.timezone.trim() : '';
+    if (!IANAZone.isValidZone(zone))
+      return { ok: false, reason: 'timezone must be an IANA time zone such as America/Los_Angeles' };
+    timezone = zone;
+  } else {
+    // The number's prefix: one zone is the contact's; several are left to the campaign's
+    // ambiguousTimezones setting.
+    const zones = timezonesOfNumber(number.e164);
+    if (zones.length === 1) timezone = zones[0]!;
+    else if (zones.length > 1) prefixTimezones = zones;
+  }
   return {
     ok: true,
     contact: {
@@ -132,7 +150,8 @@ export function checkContact(input: ContactFields, scope: ContactScope, now = ne
       email,
       priority,
       customData: data.value,
-      timezone: singleTimezoneOf(number.country),
+      timezone,
+      prefixTimezones,
       status: 'QUEUED',
       attempts: 0,
       nextAttemptAt: null,

@@ -98,7 +98,7 @@ describe('addContacts', () => {
       customData: { plan: 'gold', spend: 12.5, vip: true, note: null },
       status: 'QUEUED',
       attempts: 0,
-      timezone: null, // the US has several zones
+      timezone: 'America/Los_Angeles', // 415: derived from the number's prefix (libphonenumber data)
     });
     expect(list.campaign.contacts.nodes[1]).toMatchObject({ phoneNumber: '+442071838750', timezone: 'Europe/London' });
   });

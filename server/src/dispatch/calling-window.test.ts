@@ -1,5 +1,12 @@
 import { DateTime } from 'luxon';
-import { isWithinWindow, nextWindowOpening } from './calling-window';
+import {
+  contactZones,
+  isWithinWindow,
+  isWithinWindowIn,
+  nextOpeningIn,
+  nextWindowOpening,
+  zoneInForce,
+} from './calling-window';
 import type { CallingWindow } from './calling-window';
 
 const ny: CallingWindow = { start: '09:00', end: '17:00', days: [1, 2, 3, 4, 5, 6, 7], timezone: 'America/New_York' };
@@ -86,5 +93,55 @@ describe('calling windows', () => {
     const open = at('2026-06-10T10:00', 'America/New_York');
     expect(nextWindowOpening(ny, open)).toBe(open);
     expect(nextWindowOpening({ ...ny, days: [] }, open)).toBeNull();
+  });
+});
+
+describe('calling windows in the zones of a contact', () => {
+  const la = { timezone: 'America/Los_Angeles' };
+
+  it('calls a Los Angeles number of a New York campaign in Los Angeles hours', () => {
+    const zones = contactZones(ny, la, 'MOST_RESTRICTIVE');
+    expect(zones).toEqual(['America/Los_Angeles']);
+    const tenInNewYork = at('2026-06-10T10:00', 'America/New_York'); // 07:00 in Los Angeles
+    expect(isWithinWindowIn(ny, tenInNewYork, zones)).toBe(false);
+    expect(iso(nextOpeningIn(ny, tenInNewYork, zones), 'America/New_York')).toBe('2026-06-10T12:00:00.000-04:00');
+    // 16:00 in New York is 13:00 in Los Angeles: open there, though New York closes in an hour.
+    expect(isWithinWindowIn(ny, at('2026-06-10T18:30', 'America/New_York'), zones)).toBe(true);
+  });
+
+  it('waits for the window to be open in every zone a prefix spans, unless told to use the campaign zone', () => {
+    // Idaho's 208 spans Boise (Mountain) and Los Angeles (Pacific).
+    const idaho = { timezone: null, prefixTimezones: ['America/Boise', 'America/Los_Angeles'] };
+    const nineThirtyBoise = at('2026-06-10T09:30', 'America/Boise'); // 08:30 in Los Angeles
+    const strict = contactZones(ny, idaho, 'MOST_RESTRICTIVE');
+    expect(isWithinWindowIn(ny, nineThirtyBoise, strict)).toBe(false);
+    expect(iso(nextOpeningIn(ny, nineThirtyBoise, strict), 'America/Boise')).toBe('2026-06-10T10:00:00.000-06:00');
+    expect(contactZones(ny, idaho, 'CAMPAIGN_ZONE')).toEqual(['America/New_York']);
+    expect(zoneInForce(ny, idaho, 'MOST_RESTRICTIVE')).toBe('America/Boise, America/Los_Angeles');
+    expect(zoneInForce(ny, idaho, 'CAMPAIGN_ZONE')).toBe('America/New_York');
+    expect(zoneInForce(ny, la, 'CAMPAIGN_ZONE')).toBe('America/Los_Angeles');
+  });
+
+  it('follows the DST change: Denver moves an hour from Phoenix, and the common window shrinks', () => {
+    // Phoenix keeps MST all year; Denver springs forward on 2026-03-08.
+    const zones = ['America/Denver', 'America/Phoenix'];
+    // Saturday before the change: both 16:30, open.
+    expect(isWithinWindowIn(ny, new Date('2026-03-07T23:30:00Z'), zones)).toBe(true);
+    // Sunday after the change: Phoenix 16:30 but Denver 17:30, closed.
+    expect(isWithinWindowIn(ny, new Date('2026-03-08T23:30:00Z'), zones)).toBe(false);
+    // Opening on Sunday: Phoenix's 09:00 (16:00Z, Denver 10:00), not Denver's 09:00 (15:00Z).
+    expect(nextOpeningIn(ny, new Date('2026-03-08T12:00:00Z'), zones)?.toISOString()).toBe('2026-03-08T16:00:00.000Z');
+    // The Saturday before, both opened at 16:00Z as well, an hour apart from Denver's Sunday 09:00.
+    expect(nextOpeningIn(ny, new Date('2026-03-07T12:00:00Z'), ['America/Denver'])?.toISOString()).toBe(
+      '2026-03-07T16:00:00.000Z',
+    );
+    expect(nextOpeningIn(ny, new Date('2026-03-08T12:00:00Z'), ['America/Denver'])?.toISOString()).toBe(
+      '2026-03-08T15:00:00.000Z',
+    );
+  });
+
+  it('never opens when the zones share no hour of the window', () => {
+    const short = { ...ny, start: '09:00', end: '10:00' };
+    expect(nextOpeningIn(short, new Date('2026-06-10T00:00:00Z'), ['America/New_York', 'Asia/Tokyo'])).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 
 /**
  * Calling windows: when a contact may be dialled, in wall-clock time of a zone (the contact's,
@@ -75,4 +75,67 @@ export function nextWindowOpening(window: CallingWindow, at: Date, zone?: string
     if (opening.toMillis() > at.getTime()) return opening.toJSDate();
   }
   return null;
+}
+
+/** What decides a contact's zones: its own zone, or the zones its number's prefix spans. */
+export interface ContactZoneFields {
+  timezone?: string | null;
+  prefixTimezones?: readonly string[] | null;
+}
+
+/**
+ * The zones a contact's calling window applies in; the window must be open in every one.
+ * The contact's own zone (given, or the one zone of its number's prefix); for a prefix that
+ * spans several zones, all of them under MOST_RESTRICTIVE, else the window's zone.
+ */
+export function contactZones(
+  window: CallingWindow,
+  contact: ContactZoneFields,
+  ambiguous: 'CAMPAIGN_ZONE' | 'MOST_RESTRICTIVE',
+): string[] {
+  if (contact.timezone && IANAZone.isValidZone(contact.timezone)) return [contact.timezone];
+  const spans = (contact.prefixTimezones ?? []).filter((z) => IANAZone.isValidZone(z));
+  if (spans.length > 1 && ambiguous === 'MOST_RESTRICTIVE') return spans;
+  return [window.timezone];
+}
+
+/** Whether the window is open at `at` in every one of `zones`. */
+export function isWithinWindowIn(window: CallingWindow, at: Date, zones: readonly string[]): boolean {
+  return zones.every((zone) => isWithinWindow(window, at, zone));
+}
+
+/**
+ * The first instant at or after `at` when the window is open in every one of `zones`, or null
+ * when that never happens within the search (the zones' windows do not overlap). Each step
+ * jumps to the latest of the zones' next openings, so it never skips a common opening.
+ */
+export function nextOpeningIn(window: CallingWindow, at: Date, zones: readonly string[]): Date | null {
+  let t = at;
+  for (let step = 0; step < 64; step++) {
+    let latest = t;
+    for (const zone of zones) {
+      const opening = nextWindowOpening(window, t, zone);
+      if (!opening) return null;
+      if (opening.getTime() > latest.getTime()) latest = opening;
+    }
+    if (latest.getTime() === t.getTime()) return t;
+    t = latest;
+  }
+  return null;
+}
+
+/**
+ * The zone in force for a contact, as the API shows it: its own; for a prefix that spans several
+ * zones under MOST_RESTRICTIVE, those zones joined by ", "; else the window's zone (null when
+ * the campaign has no calling window).
+ */
+export function zoneInForce(
+  window: CallingWindow | null,
+  contact: ContactZoneFields,
+  ambiguous: 'CAMPAIGN_ZONE' | 'MOST_RESTRICTIVE',
+): string | null {
+  if (contact.timezone) return contact.timezone;
+  if ((contact.prefixTimezones?.length ?? 0) > 1 && ambiguous === 'MOST_RESTRICTIVE')
+    return contact.prefixTimezones!.join(', ');
+  return window?.timezone ?? null;
 }

@@ -1,7 +1,28 @@
 import type { CallStatus } from '../calls/call.model';
 import type { ContactStatus } from '../contacts/contact.model';
 
-export interface RetrySettings {
+/** The outcome classes a retry rule covers (a CANCELED call counts as FAILED). */
+export const RETRY_OUTCOMES = ['BUSY', 'NO_ANSWER', 'FAILED', 'VOICEMAIL'] as const;
+export type RetryOutcome = (typeof RETRY_OUTCOMES)[number];
+
+export const BACKOFFS = ['FIXED', 'EXPONENTIAL'] as const;
+export type Backoff = (typeof BACKOFFS)[number];
+
+/** Longest wait between two calls, whatever the backoff: a day. */
+export const MAX_RETRY_DELAY_MS = 24 * 60 * 60_000;
+
+/** One outcome class's rule. */
+export interface RetryRule {
+  outcome: RetryOutcome;
+  /** Calls in all (this round) for a contact whose last call ended this way; 1 = never retried. */
+  maxAttempts: number;
+  delayMinutes: number;
+  /** FIXED: `delayMinutes` each time; EXPONENTIAL: delayMinutes × 2^(n−1) before the n-th retry. */
+  backoff: Backoff;
+}
+
+/** The shorthand of the older queue design; it builds the default rules. */
+export interface RetryShorthand {
   retryFailedCalls: boolean;
   /** Retries after the first call of a round. */
   maxRetryAttempts: number;
@@ -9,16 +30,64 @@ export interface RetrySettings {
   excludeVoicemail: boolean;
 }
 
+export interface RetrySettings extends RetryShorthand {
+  /** Explicit rules; an outcome without one follows the shorthand. Null/absent: the shorthand's. */
+  retryRules?: readonly RetryRule[] | null;
+}
+
 /** Where a contact goes after a call ends. */
 export type ContactOutcome =
   | { status: Extract<ContactStatus, 'COMPLETED' | 'FAILED' | 'VOICEMAIL'> }
   | { status: 'RETRY_SCHEDULED'; nextAttemptAt: Date };
 
+/** The outcome class of a final, unsuccessful call status. */
+export function retryOutcomeOf(callStatus: Exclude<CallStatus, 'COMPLETED'>): RetryOutcome {
+  switch (callStatus) {
+    case 'BUSY':
+    case 'NO_ANSWER':
+    case 'VOICEMAIL':
+      return callStatus;
+    default:
+      // FAILED, CANCELED, and any non-final status our own verdict closed as failed.
+      return 'FAILED';
+  }
+}
+
+/** The rule the shorthand gives one outcome class (today's behaviour, unchanged). */
+export function shorthandRule(outcome: RetryOutcome, s: RetryShorthand): RetryRule {
+  const retried = s.retryFailedCalls && !(outcome === 'VOICEMAIL' && s.excludeVoicemail);
+  return {
+    outcome,
+    maxAttempts: retried ? 1 + Math.max(0, s.maxRetryAttempts) : 1,
+    delayMinutes: s.retryDelayMinutes,
+    backoff: 'FIXED',
+  };
+}
+
 /**
- * The retry policy. COMPLETED is final; BUSY, NO_ANSWER, FAILED and CANCELED are retried, and
- * VOICEMAIL too unless `excludeVoicemail`. A round allows 1 + maxRetryAttempts calls
- * (`attemptsThisRound` counts the call that just ended). A contact whose retries are exhausted
- * ends FAILED, or VOICEMAIL when its last call reached a voicemail.
+ * The rules in force, one per outcome class in RETRY_OUTCOMES order: the campaign's explicit
+ * rule for that class, else the one its shorthand builds. Read at every decision, so an edit
+ * made while the campaign runs applies to the next call that ends.
+ */
+export function rulesInForce(settings: RetrySettings): RetryRule[] {
+  return RETRY_OUTCOMES.map(
+    (outcome) => settings.retryRules?.find((r) => r.outcome === outcome) ?? shorthandRule(outcome, settings),
+  );
+}
+
+/** Milliseconds before the `retryNumber`-th retry (1 = the first), capped at a day. */
+export function retryDelayMs(rule: RetryRule, retryNumber: number): number {
+  const factor = rule.backoff === 'EXPONENTIAL' ? 2 ** Math.max(0, retryNumber - 1) : 1;
+  return Math.min(MAX_RETRY_DELAY_MS, rule.delayMinutes * 60_000 * factor);
+}
+
+/**
+ * The next-step decision after a call ended: the one place it is made. COMPLETED is final.
+ * Otherwise the rule of the call's outcome class says whether another call is allowed
+ * (`attemptsThisRound`, counting the call that just ended, below its `maxAttempts`) and when
+ * (its delay and backoff, the n-th retry waiting delay × 2^(n−1) when EXPONENTIAL, at most
+ * 24 h). A contact that may not be called again ends VOICEMAIL when its last call reached a
+ * voicemail, else FAILED.
  */
 export function contactOutcome(
   callStatus: CallStatus,
@@ -27,10 +96,13 @@ export function contactOutcome(
   now: Date = new Date(),
 ): ContactOutcome {
   if (callStatus === 'COMPLETED') return { status: 'COMPLETED' };
-  const voicemail = callStatus === 'VOICEMAIL';
-  const retryable = settings.retryFailedCalls && !(voicemail && settings.excludeVoicemail);
-  if (retryable && attemptsThisRound < 1 + Math.max(0, settings.maxRetryAttempts)) {
-    return { status: 'RETRY_SCHEDULED', nextAttemptAt: new Date(now.getTime() + settings.retryDelayMinutes * 60_000) };
+  const outcome = retryOutcomeOf(callStatus);
+  const rule = rulesInForce(settings).find((r) => r.outcome === outcome) ?? shorthandRule(outcome, settings);
+  if (attemptsThisRound < rule.maxAttempts) {
+    return {
+      status: 'RETRY_SCHEDULED',
+      nextAttemptAt: new Date(now.getTime() + retryDelayMs(rule, attemptsThisRound)),
+    };
   }
-  return { status: voicemail ? 'VOICEMAIL' : 'FAILED' };
+  return { status: outcome === 'VOICEMAIL' ? 'VOICEMAIL' : 'FAILED' };
 }

@@ -7,7 +7,7 @@ import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { contactFindAndUpdate } from '../direct-writes';
-import { isWithinWindow, nextWindowOpening, windowZone } from './calling-window';
+import { contactZones, isWithinWindowIn, nextOpeningIn } from './calling-window';
 import type { LeaseResult } from './leases';
 import { done } from './engine.context';
 import type { CampaignLean, ContactLean, EngineContext, PhoneLean, SlotRef, SlotResult } from './engine.context';
@@ -198,13 +198,15 @@ async function heldForWindow(
   callId: Types.ObjectId,
   counted: Promise<void>,
 ): Promise<boolean> {
-  const window = settingsOf(campaign).callingWindow;
+  const settings = settingsOf(campaign);
+  const window = settings.callingWindow;
   if (!window) return false;
   const now = new Date();
-  const zone = windowZone(window, claimed.timezone);
-  if (isWithinWindow(window, now, zone)) return false;
+  // The contact's zone, or every zone its number's prefix spans (campaign setting).
+  const zones = contactZones(window, claimed, settings.ambiguousTimezones);
+  if (isWithinWindowIn(window, now, zones)) return false;
   await counted;
-  const opening = nextWindowOpening(window, now, zone);
+  const opening = nextOpeningIn(window, now, zones);
   if (opening) await unclaim(ctx, campaign, claimed, callId, { status: claimed.status, nextAttemptAt: opening });
   else await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'calling window never opens' });
   return true;

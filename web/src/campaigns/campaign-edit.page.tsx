@@ -4,7 +4,7 @@ import { graphql } from '../gql';
 import { toFormErrors } from '../shell/errors';
 import { EmptyState, ErrorState, Loading } from '../shell/states';
 import { CampaignForm } from './campaign-form';
-import { toSettingsInput } from './campaign-form.validation';
+import { retryRuleValues, toSettingsInput } from './campaign-form.validation';
 import type { CampaignFormValues } from './campaign-form.validation';
 import { useUpdateCampaign } from './use-update-campaign';
 
@@ -66,6 +66,15 @@ export function CampaignEditPage() {
       retryDelayMinutes: String(campaign.settings.retryDelayMinutes),
       excludeVoicemail: campaign.settings.excludeVoicemail,
       priorityMode: campaign.settings.priorityMode,
+      ...retryRuleValues(
+        {
+          retryFailedCalls: campaign.settings.retryFailedCalls,
+          maxRetryAttempts: String(campaign.settings.maxRetryAttempts),
+          retryDelayMinutes: String(campaign.settings.retryDelayMinutes),
+          excludeVoicemail: campaign.settings.excludeVoicemail,
+        },
+        campaign.settings.retryRules,
+      ),
     },
   };
 

@@ -148,4 +148,48 @@ describe('campaign form', () => {
     expect(screen.getByLabelText('Concurrent calls')).toBeValid();
     expect(screen.queryByText('Navigated away')).not.toBeInTheDocument();
   });
+
+  it('edits the retry rules as a table, one row per outcome, and sends them', async () => {
+    const user = userEvent.setup();
+    const created: MockLink.MockedResponse = {
+      request: {
+        query: CreateCampaignDocument,
+        variables: (vars) =>
+          JSON.stringify(vars.input.settings.retryRules) ===
+          JSON.stringify([
+            { outcome: 'BUSY', maxAttempts: 5, delayMinutes: 2, backoff: 'EXPONENTIAL' },
+            { outcome: 'NO_ANSWER', maxAttempts: 4, delayMinutes: 30, backoff: 'FIXED' },
+            { outcome: 'FAILED', maxAttempts: 4, delayMinutes: 30, backoff: 'FIXED' },
+            { outcome: 'VOICEMAIL', maxAttempts: 4, delayMinutes: 30, backoff: 'FIXED' },
+          ]),
+      },
+      result: { errors: [{ message: 'name: rules sent', extensions: { code: 'BAD_USER_INPUT', field: 'name' } }] },
+    };
+    renderForm([formQuery, created]);
+    await user.type(await screen.findByLabelText('Name'), 'Rules');
+    // Without custom rules the table shows what the retry fields build, as typed.
+    const busyCalls = screen.getByLabelText('Busy: calls in all');
+    expect(busyCalls).toHaveValue(4);
+    expect(busyCalls).toBeDisabled();
+    await user.click(screen.getByLabelText(/Do not retry contacts whose call reached voicemail/));
+    expect(screen.getByLabelText('Voicemail: calls in all')).toHaveValue(1);
+    await user.click(screen.getByLabelText(/Do not retry contacts whose call reached voicemail/));
+
+    await user.click(screen.getByLabelText('Set the rules per outcome'));
+    expect(busyCalls).toBeEnabled();
+    await user.clear(busyCalls);
+    await user.type(busyCalls, '12');
+    await user.click(screen.getByRole('button', { name: 'Create campaign' }));
+    expect(busyCalls).toHaveAccessibleDescription(/Must be between 1 and 11\./);
+
+    await user.clear(busyCalls);
+    await user.type(busyCalls, '5');
+    const busyDelay = screen.getByLabelText('Busy: minutes before a retry');
+    await user.clear(busyDelay);
+    await user.type(busyDelay, '2');
+    await user.selectOptions(screen.getByLabelText('Busy: backoff'), 'EXPONENTIAL');
+    await user.click(screen.getByRole('button', { name: 'Create campaign' }));
+    // The mock answers only the exact rules above; its reply lands on the name field.
+    await waitFor(() => expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('Rules sent'));
+  });
 });

@@ -5,8 +5,15 @@ import { graphql } from '../gql';
 import type { CampaignForm_AgentFragment, CampaignForm_PhoneFragment, PriorityMode } from '../gql/graphql';
 import type { FormErrors } from '../shell/errors';
 import { humanize } from '../shell/format';
-import { SETTING_LIMITS, validateCampaignForm } from './campaign-form.validation';
-import type { CampaignFormValues } from './campaign-form.validation';
+import { SETTING_LIMITS, shorthandRows, validateCampaignForm } from './campaign-form.validation';
+import type { CampaignFormValues, RetryRuleRow } from './campaign-form.validation';
+
+const OUTCOME_LABELS: Record<RetryRuleRow['outcome'], string> = {
+  BUSY: 'Busy',
+  NO_ANSWER: 'No answer',
+  FAILED: 'Failed (errors)',
+  VOICEMAIL: 'Voicemail',
+};
 
 export const CampaignFormAgentFragment = graphql(`
   fragment CampaignForm_agent on Agent {
@@ -27,6 +34,12 @@ export const CampaignFormSettingsFragment = graphql(`
     retryDelayMinutes
     excludeVoicemail
     priorityMode
+    retryRules {
+      outcome
+      maxAttempts
+      delayMinutes
+      backoff
+    }
   }
 `);
 
@@ -89,6 +102,53 @@ export function CampaignForm({ mode, initialValues, agents, phones, onSubmit, ca
       clearError('settings.maxRetryAttempts');
       clearError('settings.retryDelayMinutes');
     }
+  };
+
+  // Without custom rules the table shows what the four retry fields build, as they are typed.
+  const ruleRows = values.settings.customRetryRules ? values.settings.retryRules : shorthandRows(values.settings);
+  const setCustomRules = (custom: boolean) => {
+    setValues((v) => ({
+      ...v,
+      // Switching on starts from the rules the fields build now.
+      settings: {
+        ...v.settings,
+        customRetryRules: custom,
+        retryRules: custom ? shorthandRows(v.settings) : v.settings.retryRules,
+      },
+    }));
+    if (!custom) for (const path of Object.keys(errors)) if (path.startsWith('settings.retryRules')) clearError(path);
+  };
+  const setRule = <K extends 'maxAttempts' | 'delayMinutes' | 'backoff'>(i: number, key: K, value: RetryRuleRow[K]) => {
+    setValues((v) => ({
+      ...v,
+      settings: {
+        ...v.settings,
+        retryRules: v.settings.retryRules.map((row, j) => (j === i ? { ...row, [key]: value } : row)),
+      },
+    }));
+    clearError(`settings.retryRules[${i}].${key}`);
+  };
+  const ruleCell = (i: number, key: 'maxAttempts' | 'delayMinutes', label: string) => {
+    const full = `settings.retryRules[${i}].${key}`;
+    const limits = key === 'maxAttempts' ? SETTING_LIMITS.ruleMaxAttempts : SETTING_LIMITS.retryDelayMinutes;
+    return (
+      <td>
+        <input
+          id={fieldId(full)}
+          type="number"
+          aria-label={label}
+          min={limits.min}
+          max={limits.max}
+          step={key === 'maxAttempts' ? '1' : 'any'}
+          value={ruleRows[i]![key]}
+          disabled={!values.settings.customRetryRules}
+          onChange={(event) => setRule(i, key, event.target.value)}
+          aria-invalid={invalid(full)}
+          aria-describedby={describe(full)}
+        />
+        {fieldError(full)}
+      </td>
+    );
   };
 
   const focusFirstError = () => {
@@ -169,6 +229,11 @@ export function CampaignForm({ mode, initialValues, agents, phones, onSubmit, ca
 
   // Errors the API reported for fields this form does not show still need a place.
   const shown = new Set([
+    ...values.settings.retryRules.flatMap((_, i) =>
+      values.settings.customRetryRules
+        ? [`settings.retryRules[${i}].maxAttempts`, `settings.retryRules[${i}].delayMinutes`]
+        : [],
+    ),
     'name',
     'description',
     'agentId',
@@ -346,6 +411,50 @@ export function CampaignForm({ mode, initialValues, agents, phones, onSubmit, ca
           </label>
           {fieldError('settings.excludeVoicemail')}
         </div>
+        <div className="field field-check">
+          <input
+            id={fieldId('settings.customRetryRules')}
+            type="checkbox"
+            checked={values.settings.customRetryRules}
+            onChange={(event) => setCustomRules(event.target.checked)}
+          />
+          <label htmlFor={fieldId('settings.customRetryRules')}>Set the rules per outcome</label>
+        </div>
+        <table className="table retry-rules">
+          <caption className="field-hint">
+            {values.settings.customRetryRules
+              ? 'Exponential backoff doubles the wait before each retry, up to 24 hours.'
+              : 'The rules the settings above give each outcome.'}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Outcome</th>
+              <th scope="col">Calls in all</th>
+              <th scope="col">Minutes before a retry</th>
+              <th scope="col">Backoff</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ruleRows.map((row, i) => (
+              <tr key={row.outcome}>
+                <th scope="row">{OUTCOME_LABELS[row.outcome]}</th>
+                {ruleCell(i, 'maxAttempts', `${OUTCOME_LABELS[row.outcome]}: calls in all`)}
+                {ruleCell(i, 'delayMinutes', `${OUTCOME_LABELS[row.outcome]}: minutes before a retry`)}
+                <td>
+                  <select
+                    aria-label={`${OUTCOME_LABELS[row.outcome]}: backoff`}
+                    value={row.backoff}
+                    disabled={!values.settings.customRetryRules}
+                    onChange={(event) => setRule(i, 'backoff', event.target.value as RetryRuleRow['backoff'])}
+                  >
+                    <option value="FIXED">Fixed</option>
+                    <option value="EXPONENTIAL">Exponential</option>
+                  </select>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       </fieldset>
 
       {(formError || unplaced.length > 0) && (

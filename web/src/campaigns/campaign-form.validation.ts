@@ -1,5 +1,14 @@
-import type { CampaignSettingsInput, PriorityMode } from '../gql/graphql';
+import type { Backoff, CampaignSettingsInput, PriorityMode, RetryOutcome } from '../gql/graphql';
 import { SETTINGS_DEFAULTS, SETTINGS_LIMITS } from '../../../server/src/campaigns/campaign.settings';
+import { RETRY_OUTCOMES, shorthandRule } from '../../../server/src/dispatch/retry-policy';
+
+/** One row of the retry rules table, numbers as typed. */
+export interface RetryRuleRow {
+  outcome: RetryOutcome;
+  maxAttempts: string;
+  delayMinutes: string;
+  backoff: Backoff;
+}
 
 /** What the campaign form edits. Numbers stay strings until validated, as typed. */
 export interface CampaignFormValues {
@@ -15,7 +24,55 @@ export interface CampaignFormValues {
     retryDelayMinutes: string;
     excludeVoicemail: boolean;
     priorityMode: PriorityMode;
+    /** False: the four retry fields above build the rules (shown, not editable, not sent). */
+    customRetryRules: boolean;
+    /** One row per outcome class, in RETRY_OUTCOMES order. */
+    retryRules: RetryRuleRow[];
   };
+}
+
+type Shorthand = Pick<
+  CampaignFormValues['settings'],
+  'retryFailedCalls' | 'maxRetryAttempts' | 'retryDelayMinutes' | 'excludeVoicemail'
+>;
+
+/**
+ * The rules the four retry fields build, by the server's own function (so the table shows what
+ * the engine does); a field not yet a number counts as 0.
+ */
+export function shorthandRows(settings: Shorthand): RetryRuleRow[] {
+  const shorthand = {
+    retryFailedCalls: settings.retryFailedCalls,
+    maxRetryAttempts: Number(settings.maxRetryAttempts) || 0,
+    retryDelayMinutes: Number(settings.retryDelayMinutes) || 0,
+    excludeVoicemail: settings.excludeVoicemail,
+  };
+  return RETRY_OUTCOMES.map((outcome) => {
+    const rule = shorthandRule(outcome, shorthand);
+    return { ...rule, maxAttempts: String(rule.maxAttempts), delayMinutes: String(rule.delayMinutes) };
+  });
+}
+
+/**
+ * The form's rule rows from the rules in force the API shows: custom when any differs from what
+ * the four retry fields build.
+ */
+export function retryRuleValues(
+  settings: Shorthand,
+  inForce: readonly { outcome: RetryOutcome; maxAttempts: number; delayMinutes: number; backoff: Backoff }[],
+): Pick<CampaignFormValues['settings'], 'customRetryRules' | 'retryRules'> {
+  const built = shorthandRows(settings);
+  const rows = built.map((row) => {
+    const rule = inForce.find((r) => r.outcome === row.outcome);
+    return rule ? { ...rule, maxAttempts: String(rule.maxAttempts), delayMinutes: String(rule.delayMinutes) } : row;
+  });
+  const custom = rows.some(
+    (row, i) =>
+      row.maxAttempts !== built[i]!.maxAttempts ||
+      row.delayMinutes !== built[i]!.delayMinutes ||
+      row.backoff !== built[i]!.backoff,
+  );
+  return { customRetryRules: custom, retryRules: rows };
 }
 
 /**
@@ -26,6 +83,7 @@ export const SETTING_LIMITS = {
   concurrentCallsLimit: { ...SETTINGS_LIMITS.concurrentCallsLimit, default: SETTINGS_DEFAULTS.concurrentCallsLimit },
   maxRetryAttempts: { ...SETTINGS_LIMITS.maxRetryAttempts, default: SETTINGS_DEFAULTS.maxRetryAttempts },
   retryDelayMinutes: { ...SETTINGS_LIMITS.retryDelayMinutes, default: SETTINGS_DEFAULTS.retryDelayMinutes },
+  ruleMaxAttempts: SETTINGS_LIMITS.ruleMaxAttempts,
 } as const;
 
 export const NAME_MAX_LENGTH = 200;
@@ -42,6 +100,13 @@ export const EMPTY_CAMPAIGN_FORM: CampaignFormValues = {
     retryDelayMinutes: String(SETTING_LIMITS.retryDelayMinutes.default),
     excludeVoicemail: SETTINGS_DEFAULTS.excludeVoicemail,
     priorityMode: SETTINGS_DEFAULTS.priorityMode,
+    customRetryRules: false,
+    retryRules: shorthandRows({
+      retryFailedCalls: SETTINGS_DEFAULTS.retryFailedCalls,
+      maxRetryAttempts: String(SETTINGS_DEFAULTS.maxRetryAttempts),
+      retryDelayMinutes: String(SETTINGS_DEFAULTS.retryDelayMinutes),
+      excludeVoicemail: SETTINGS_DEFAULTS.excludeVoicemail,
+    }),
   },
 };
 
@@ -74,6 +139,14 @@ export function validateCampaignForm(values: CampaignFormValues, mode: 'create' 
     const delay = checkNumber(settings.retryDelayMinutes, SETTING_LIMITS.retryDelayMinutes, false);
     if (delay) errors['settings.retryDelayMinutes'] = delay;
   }
+  if (settings.customRetryRules) {
+    settings.retryRules.forEach((row, i) => {
+      const attempts = checkNumber(row.maxAttempts, SETTING_LIMITS.ruleMaxAttempts, true);
+      if (attempts) errors[`settings.retryRules[${i}].maxAttempts`] = attempts;
+      const delay = checkNumber(row.delayMinutes, SETTING_LIMITS.retryDelayMinutes, false);
+      if (delay) errors[`settings.retryRules[${i}].delayMinutes`] = delay;
+    });
+  }
   return errors;
 }
 
@@ -89,6 +162,16 @@ export function toSettingsInput(settings: CampaignFormValues['settings']): Campa
   if (settings.retryFailedCalls) {
     input.maxRetryAttempts = Number(settings.maxRetryAttempts);
     input.retryDelayMinutes = Number(settings.retryDelayMinutes);
+  }
+  // Without custom rules nothing is sent: the server builds them from the fields above (and
+  // drops rules set earlier when those fields change).
+  if (settings.customRetryRules) {
+    input.retryRules = settings.retryRules.map((row) => ({
+      outcome: row.outcome,
+      maxAttempts: Number(row.maxAttempts),
+      delayMinutes: Number(row.delayMinutes),
+      backoff: row.backoff,
+    }));
   }
   return input;
 }

@@ -55,7 +55,45 @@ const RetryFailedContactsMutation = graphql(`
   }
 `);
 
+const ScheduleCampaignMutation = graphql(`
+  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {
+    scheduleCampaign(id: $id, at: $at) {
+      id
+      ...CampaignActions_campaign
+    }
+  }
+`);
+
+const DuplicateCampaignMutation = graphql(`
+  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {
+    duplicateCampaign(id: $id, withContacts: $withContacts) {
+      id
+      name
+    }
+  }
+`);
+
 type Campaign = CampaignActions_CampaignFragment;
+
+/** DRAFT → SCHEDULED: the campaign starts by itself at `at`. */
+export function useScheduleCampaign() {
+  const [mutate, state] = useMutation(ScheduleCampaignMutation);
+  const run = (campaign: Campaign, at: Date) => mutate({ variables: { id: campaign.id, at: at.toISOString() } });
+  return [run, state] as const;
+}
+
+/**
+ * A new DRAFT copy, with the contacts when asked; resolves with its id. The campaigns list
+ * refetches its page when shown (a new campaign's place in it is the server's to decide).
+ */
+export function useDuplicateCampaign() {
+  const [mutate, state] = useMutation(DuplicateCampaignMutation, { refetchQueries: 'active' });
+  const run = async (campaign: Campaign, withContacts: boolean) => {
+    const result = await mutate({ variables: { id: campaign.id, withContacts } });
+    return result.data?.duplicateCampaign.id ?? null;
+  };
+  return [run, state] as const;
+}
 
 /** Starts a DRAFT campaign: dialling begins. */
 export function useStartCampaign() {

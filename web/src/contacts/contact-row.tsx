@@ -10,6 +10,7 @@ export const ContactRowFragment = graphql(`
     name
     email
     priority
+    timezone
     status
     attempts
     lastOutcome
@@ -38,6 +39,7 @@ export function ContactRow({ contact, canCall, showCall = true, calling, onCall 
       <td data-label="Phone" className="mono">
         {contact.phoneNumber}
       </td>
+      <td data-label="Time zone">{contact.timezone ?? '—'}</td>
       <td data-label="Status">
         <StatusBadge status={contact.status} />
       </td>
@@ -46,7 +48,10 @@ export function ContactRow({ contact, canCall, showCall = true, calling, onCall 
       </td>
       <td data-label="Last outcome">{contact.lastOutcome ? humanize(contact.lastOutcome) : '—'}</td>
       <td data-label="Next attempt">
-        {contact.status === 'RETRY_SCHEDULED' ? formatDateTime(contact.nextAttemptAt) : '—'}
+        {/* A retry's time, or when the calling window opens in the contact's zone. */}
+        {contact.nextAttemptAt && (contact.status === 'RETRY_SCHEDULED' || contact.status === 'QUEUED')
+          ? formatDateTime(contact.nextAttemptAt)
+          : '—'}
       </td>
       <td data-label="Priority" className="num">
         {contact.priority}

@@ -143,6 +143,7 @@ export function ContactsPage() {
               <tr>
                 <th scope="col">Contact</th>
                 <th scope="col">Phone</th>
+                <th scope="col">Time zone</th>
                 <th scope="col">Status</th>
                 <th scope="col" className="num">
                   Attempts

@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 
 /** A contact field a CSV column can fill; anything else goes into `customData`. */
-export type ContactField = 'phoneNumber' | 'name' | 'email' | 'priority' | 'customData';
+export type ContactField = 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' | 'customData';
 
 /** Header spellings (lower-cased, without spaces, dashes, underscores) and their field. */
 const KNOWN_HEADERS: Record<string, ContactField> = {
@@ -11,6 +11,9 @@ const KNOWN_HEADERS: Record<string, ContactField> = {
   name: 'name',
   email: 'email',
   priority: 'priority',
+  // An IANA zone such as America/Los_Angeles (the server rejects the row otherwise).
+  timezone: 'timezone',
+  tz: 'timezone',
 };
 
 export interface ColumnMapping {
@@ -40,7 +43,7 @@ function normalizeHeader(header: string): string {
     .replace(/[\s_-]+/g, '');
 }
 
-/** Which contact field each header fills: phone/phoneNumber/number, name, email, priority, the rest customData. */
+/** Which contact field each header fills: phone/phoneNumber/number, name, email, priority, timezone, the rest customData. */
 export function mapColumns(headers: readonly string[]): ColumnMapping[] {
   const taken = new Set<ContactField>();
   return headers.map((header) => {
@@ -85,6 +88,7 @@ export function rowToContact(row: Record<string, string>, columns: readonly Colu
     name?: string;
     email?: string;
     priority?: number;
+    timezone?: string;
     customData?: Record<string, string>;
   } = { phoneNumber: '' };
   const customData: Record<string, string> = {};
@@ -102,6 +106,9 @@ export function rowToContact(row: Record<string, string>, columns: readonly Colu
         break;
       case 'priority':
         if (value && Number.isFinite(Number(value))) contact.priority = Math.trunc(Number(value));
+        break;
+      case 'timezone':
+        if (value) contact.timezone = value;
         break;
       case 'customData':
         if (value) customData[column.key] = value;

@@ -15,6 +15,7 @@ const FIELD_LABELS: Record<ContactField, string> = {
   name: 'Name',
   email: 'Email',
   priority: 'Priority',
+  timezone: 'Time zone',
   customData: 'Custom data',
 };
 

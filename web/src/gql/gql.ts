@@ -21,14 +21,14 @@ type Documents = {
     "\n  query CampaignCallsPage($id: ID!, $status: CallStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      name\n      calls(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          providerCallId\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignCallsPageDocument,
     "\n  subscription CampaignCallsUpdated($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      providerCallId\n      ...CallFeed_call\n    }\n  }\n": typeof types.CampaignCallsUpdatedDocument,
     "\n  mutation CallContact($campaignId: ID!, $contactId: ID!) {\n    callContact(campaignId: $campaignId, contactId: $contactId) {\n      id\n      campaignId\n      ...CallFeed_call\n    }\n  }\n": typeof types.CallContactDocument,
-    "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n  }\n": typeof types.CampaignActions_CampaignFragmentDoc,
+    "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n    scheduledAt\n  }\n": typeof types.CampaignActions_CampaignFragmentDoc,
     "\n  query CampaignActivityPage($id: ID!, $first: Int, $minutes: Int) {\n    campaign(id: $id) {\n      id\n      ...OutcomeChart_campaign\n      callsPerMinute(minutes: $minutes) {\n        asOf\n        buckets {\n          minute\n          calls\n        }\n      }\n      calls(first: $first) {\n        nodes {\n          id\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignActivityPageDocument,
     "\n  subscription CampaignActivityCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      ...CallFeed_call\n    }\n  }\n": typeof types.CampaignActivityCallsDocument,
     "\n  fragment CampaignStats_stats on CampaignStats {\n    totalContacts\n    queuedCalls\n    activeCalls\n    retryScheduled\n    completedCalls\n    failedCalls\n    voicemailCalls\n    skippedContacts\n    totalAttempts\n    progress\n    successRate\n  }\n": typeof types.CampaignStats_StatsFragmentDoc,
     "\n  fragment CampaignCounters_campaign on Campaign {\n    id\n    name\n    stats {\n      ...CampaignStats_stats\n    }\n  }\n": typeof types.CampaignCounters_CampaignFragmentDoc,
     "\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": typeof types.CampaignEditPageDocument,
     "\n  fragment CampaignForm_agent on Agent {\n    id\n    name\n  }\n": typeof types.CampaignForm_AgentFragmentDoc,
-    "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n  }\n": typeof types.CampaignForm_SettingsFragmentDoc,
+    "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n    retryRules {\n      outcome\n      maxAttempts\n      delayMinutes\n      backoff\n    }\n  }\n": typeof types.CampaignForm_SettingsFragmentDoc,
     "\n  fragment CampaignForm_phone on Phone {\n    id\n    name\n    number\n    provider\n  }\n": typeof types.CampaignForm_PhoneFragmentDoc,
     "\n  query CampaignNewPage {\n    agents {\n      id\n      ...CampaignForm_agent\n    }\n    phones {\n      id\n      ...CampaignForm_phone\n    }\n  }\n": typeof types.CampaignNewPageDocument,
     "\n  fragment CampaignRow_campaign on Campaign {\n    id\n    name\n    status\n    createdAt\n    agent {\n      id\n      name\n    }\n    stats {\n      totalContacts\n      activeCalls\n      completedCalls\n      failedCalls\n      voicemailCalls\n      skippedContacts\n      progress\n      successRate\n    }\n  }\n": typeof types.CampaignRow_CampaignFragmentDoc,
@@ -42,9 +42,11 @@ type Documents = {
     "\n  mutation ResumeCampaign($id: ID!) {\n    resumeCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.ResumeCampaignDocument,
     "\n  mutation CancelCampaign($id: ID!) {\n    cancelCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.CancelCampaignDocument,
     "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": typeof types.RetryFailedContactsDocument,
+    "\n  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {\n    scheduleCampaign(id: $id, at: $at) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.ScheduleCampaignDocument,
+    "\n  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {\n    duplicateCampaign(id: $id, withContacts: $withContacts) {\n      id\n      name\n    }\n  }\n": typeof types.DuplicateCampaignDocument,
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": typeof types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": typeof types.UpdateCampaignDocument,
-    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
+    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": typeof types.CampaignContactsCallsDocument,
     "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n": typeof types.AddContactsDocument,
@@ -76,14 +78,14 @@ const documents: Documents = {
     "\n  query CampaignCallsPage($id: ID!, $status: CallStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      name\n      calls(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          providerCallId\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignCallsPageDocument,
     "\n  subscription CampaignCallsUpdated($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      providerCallId\n      ...CallFeed_call\n    }\n  }\n": types.CampaignCallsUpdatedDocument,
     "\n  mutation CallContact($campaignId: ID!, $contactId: ID!) {\n    callContact(campaignId: $campaignId, contactId: $contactId) {\n      id\n      campaignId\n      ...CallFeed_call\n    }\n  }\n": types.CallContactDocument,
-    "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n  }\n": types.CampaignActions_CampaignFragmentDoc,
+    "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n    scheduledAt\n  }\n": types.CampaignActions_CampaignFragmentDoc,
     "\n  query CampaignActivityPage($id: ID!, $first: Int, $minutes: Int) {\n    campaign(id: $id) {\n      id\n      ...OutcomeChart_campaign\n      callsPerMinute(minutes: $minutes) {\n        asOf\n        buckets {\n          minute\n          calls\n        }\n      }\n      calls(first: $first) {\n        nodes {\n          id\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignActivityPageDocument,
     "\n  subscription CampaignActivityCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      ...CallFeed_call\n    }\n  }\n": types.CampaignActivityCallsDocument,
     "\n  fragment CampaignStats_stats on CampaignStats {\n    totalContacts\n    queuedCalls\n    activeCalls\n    retryScheduled\n    completedCalls\n    failedCalls\n    voicemailCalls\n    skippedContacts\n    totalAttempts\n    progress\n    successRate\n  }\n": types.CampaignStats_StatsFragmentDoc,
     "\n  fragment CampaignCounters_campaign on Campaign {\n    id\n    name\n    stats {\n      ...CampaignStats_stats\n    }\n  }\n": types.CampaignCounters_CampaignFragmentDoc,
     "\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": types.CampaignEditPageDocument,
     "\n  fragment CampaignForm_agent on Agent {\n    id\n    name\n  }\n": types.CampaignForm_AgentFragmentDoc,
-    "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n  }\n": types.CampaignForm_SettingsFragmentDoc,
+    "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n    retryRules {\n      outcome\n      maxAttempts\n      delayMinutes\n      backoff\n    }\n  }\n": types.CampaignForm_SettingsFragmentDoc,
     "\n  fragment CampaignForm_phone on Phone {\n    id\n    name\n    number\n    provider\n  }\n": types.CampaignForm_PhoneFragmentDoc,
     "\n  query CampaignNewPage {\n    agents {\n      id\n      ...CampaignForm_agent\n    }\n    phones {\n      id\n      ...CampaignForm_phone\n    }\n  }\n": types.CampaignNewPageDocument,
     "\n  fragment CampaignRow_campaign on Campaign {\n    id\n    name\n    status\n    createdAt\n    agent {\n      id\n      name\n    }\n    stats {\n      totalContacts\n      activeCalls\n      completedCalls\n      failedCalls\n      voicemailCalls\n      skippedContacts\n      progress\n      successRate\n    }\n  }\n": types.CampaignRow_CampaignFragmentDoc,
@@ -97,9 +99,11 @@ const documents: Documents = {
     "\n  mutation ResumeCampaign($id: ID!) {\n    resumeCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.ResumeCampaignDocument,
     "\n  mutation CancelCampaign($id: ID!) {\n    cancelCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.CancelCampaignDocument,
     "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": types.RetryFailedContactsDocument,
+    "\n  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {\n    scheduleCampaign(id: $id, at: $at) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.ScheduleCampaignDocument,
+    "\n  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {\n    duplicateCampaign(id: $id, withContacts: $withContacts) {\n      id\n      name\n    }\n  }\n": types.DuplicateCampaignDocument,
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": types.UpdateCampaignDocument,
-    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
+    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": types.CampaignContactsCallsDocument,
     "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n": types.AddContactsDocument,
@@ -169,7 +173,7 @@ export function graphql(source: "\n  mutation CallContact($campaignId: ID!, $con
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n  }\n"): (typeof documents)["\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n  }\n"];
+export function graphql(source: "\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n    scheduledAt\n  }\n"): (typeof documents)["\n  fragment CampaignActions_campaign on Campaign {\n    id\n    status\n    startedAt\n    completedAt\n    scheduledAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -197,7 +201,7 @@ export function graphql(source: "\n  fragment CampaignForm_agent on Agent {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n  }\n"): (typeof documents)["\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n  }\n"];
+export function graphql(source: "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n    retryRules {\n      outcome\n      maxAttempts\n      delayMinutes\n      backoff\n    }\n  }\n"): (typeof documents)["\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n    retryRules {\n      outcome\n      maxAttempts\n      delayMinutes\n      backoff\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -253,6 +257,14 @@ export function graphql(source: "\n  mutation RetryFailedContacts($id: ID!) {\n 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {\n    scheduleCampaign(id: $id, at: $at) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n"): (typeof documents)["\n  mutation ScheduleCampaign($id: ID!, $at: DateTime!) {\n    scheduleCampaign(id: $id, at: $at) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {\n    duplicateCampaign(id: $id, withContacts: $withContacts) {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  mutation DuplicateCampaign($id: ID!, $withContacts: Boolean) {\n    duplicateCampaign(id: $id, withContacts: $withContacts) {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n"): (typeof documents)["\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -261,7 +273,7 @@ export function graphql(source: "\n  mutation UpdateCampaign($id: ID!, $input: U
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"): (typeof documents)["\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"];
+export function graphql(source: "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"): (typeof documents)["\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
