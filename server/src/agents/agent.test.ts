@@ -1,0 +1,139 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL response data: its shape is checked by assertions */
+import { startTestStack } from '../test/harness';
+import type { TestStack } from '../test/harness';
+import { fails, ok, signUpAccount } from '../test/api';
+import type { TestAccount } from '../test/api';
+
+let stack: TestStack;
+let acme: TestAccount;
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  acme = await signUpAccount(stack, 'Acme');
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const AGENT = 'id name kind externalId url variables';
+const CREATE = `mutation($input: AgentInput!) { createAgent(input: $input) { ${AGENT} } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateAgentInput!) { updateAgent(id: $id, input: $input) { ${AGENT} } }`;
+
+describe('agent kinds', () => {
+  it('creates each kind with the fields it needs, SIMULATED by default', async () => {
+    const plain = await ok<any>(stack.graphql(CREATE, { input: { name: 'Plain' } }, acme.token));
+    expect(plain.createAgent).toMatchObject({ kind: 'SIMULATED', externalId: null, url: null, variables: [] });
+
+    const vapi = await ok<any>(
+      stack.graphql(
+        CREATE,
+        { input: { name: 'Vapi', kind: 'VAPI', externalId: 'asst_123', variables: ['name', 'company'] } },
+        acme.token,
+      ),
+    );
+    expect(vapi.createAgent).toMatchObject({ kind: 'VAPI', externalId: 'asst_123', variables: ['name', 'company'] });
+
+    const stream = await ok<any>(
+      stack.graphql(
+        CREATE,
+        { input: { name: 'Stream', kind: 'TWILIO_STREAM', url: 'wss://agent.example.com/media' } },
+        acme.token,
+      ),
+    );
+    expect(stream.createAgent.url).toBe('wss://agent.example.com/media');
+  });
+
+  it('refuses a kind without its field, a wrong URL scheme and bad variable names, naming the field', async () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ kind: 'RETELL' }, 'externalId', /required for a RETELL agent/],
+      [{ kind: 'EXOTEL_FLOW', externalId: '  ' }, 'externalId', /required for a EXOTEL_FLOW agent/],
+      [{ kind: 'TWILIO_STREAM' }, 'url', /required for a TWILIO_STREAM agent/],
+      [{ kind: 'TWILIO_STREAM', url: 'https://agent.example.com' }, 'url', /must start with wss:\/\//],
+      [{ kind: 'TWIML_URL', url: 'not a url' }, 'url', /not an absolute URL/],
+      [{ variables: ['first name'] }, 'variables', /"first name" must be a letter/],
+      [{ variables: ['name', 'name'] }, 'variables', /"name" is listed twice/],
+    ];
+    for (const [extra, field, message] of cases) {
+      const error = await fails(stack.graphql(CREATE, { input: { name: 'Bad', ...extra } }, acme.token));
+      expect({ code: error.code, field: error.field }).toEqual({ code: 'BAD_USER_INPUT', field });
+      expect(error.message).toMatch(message);
+    }
+  });
+
+  it('checks an update as a whole: a new kind needs its field', async () => {
+    const created = await ok<any>(stack.graphql(CREATE, { input: { name: 'Changing' } }, acme.token));
+    const id = created.createAgent.id;
+    const error = await fails(stack.graphql(UPDATE, { id, input: { kind: 'ELEVENLABS' } }, acme.token));
+    expect(error.field).toBe('externalId');
+    const updated = await ok<any>(
+      stack.graphql(UPDATE, { id, input: { kind: 'ELEVENLABS', externalId: 'agent_7', variables: ['plan'] } }, acme.token),
+    );
+    expect(updated.updateAgent).toMatchObject({ kind: 'ELEVENLABS', externalId: 'agent_7', variables: ['plan'] });
+    const renamed = await ok<any>(stack.graphql(UPDATE, { id, input: { name: 'Renamed' } }, acme.token));
+    expect(renamed.updateAgent).toMatchObject({ name: 'Renamed', kind: 'ELEVENLABS', variables: ['plan'] });
+  });
+});
+
+describe('contacts against the agent variables', () => {
+  const ADD = `mutation($id: ID!, $contacts: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $contacts) { accepted rejected { index phoneNumber reason } } }`;
+  const IMPORT = `mutation($id: ID!, $csv: String!) { importContactsCsv(campaignId: $id, csv: $csv) { accepted rejected { row phoneNumber reason } rejectedCount } }`;
+
+  async function campaignWithAgent(variables: string[]): Promise<string> {
+    const agent = await ok<any>(stack.graphql(CREATE, { input: { name: 'Scripted', variables } }, acme.token));
+    const data = await ok<any>(
+      stack.graphql(
+        `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`,
+        { input: { name: 'Vars', agentId: agent.createAgent.id } },
+        acme.token,
+      ),
+    );
+    return data.createCampaign.id;
+  }
+
+  it('addContacts rejects a contact without a required variable, naming the variable and the index', async () => {
+    const id = await campaignWithAgent(['name', 'company']);
+    const data = await ok<any>(
+      stack.graphql(
+        ADD,
+        {
+          id,
+          contacts: [
+            { phoneNumber: '+14155550001', name: 'Ann', customData: { company: 'Acme' } },
+            { phoneNumber: '+14155550002', name: 'Bob' },
+            { phoneNumber: '+14155550003', customData: { company: '' } },
+          ],
+        },
+        acme.token,
+      ),
+    );
+    expect(data.addContacts.accepted).toBe(1);
+    expect(data.addContacts.rejected).toEqual([
+      {
+        index: 1,
+        phoneNumber: '+14155550002',
+        reason: 'variable "company" required by agent "Scripted" is missing: give it as a column or customData key',
+      },
+      {
+        index: 2,
+        phoneNumber: '+14155550003',
+        reason:
+          'variables "name", "company" required by agent "Scripted" are missing: give them as columns or customData keys',
+      },
+    ]);
+  });
+
+  it('CSV import rejects the row that lacks a required variable, naming the variable and the row', async () => {
+    const id = await campaignWithAgent(['company']);
+    const csv = 'phone,name,company\n+14155550011,Ann,Acme\n+14155550012,Bob,\n';
+    const data = await ok<any>(stack.graphql(IMPORT, { id, csv }, acme.token));
+    expect(data.importContactsCsv.accepted).toBe(1);
+    expect(data.importContactsCsv.rejected).toEqual([
+      {
+        row: 3,
+        phoneNumber: '+14155550012',
+        reason: 'variable "company" required by agent "Scripted" is missing: give it as a column or customData key',
+      },
+    ]);
+  });
+});
