@@ -9,6 +9,9 @@ import { callEnded, callOutcome, callPlaced, webhookReceived } from '../metrics'
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
 import type { Call, CallStatus } from '../calls/call.model';
 import { advanceCall, LIVE_CALL_STATUSES, setProviderCallId, toCallEventPayload } from '../calls/call.service';
+import { recordConversation } from '../calls/call.conversation';
+import { callAgentOf } from '../agents/agent.dispatch';
+import { buildCallVariables, missingVariables } from '../agents/agent.variables';
 import type { CallStatusChange } from '../calls/call.service';
 import { CampaignModel } from '../campaigns/campaign.model';
 import type { Campaign } from '../campaigns/campaign.model';
@@ -330,7 +333,17 @@ export class DispatchEngine {
       await release(false);
       return 'skipped';
     }
-    const call = await this.createCall(campaign, phone, claimed, callId, slotId, claimed.attempts + 1);
+    // Issue 17: never dial with a hole in the agent's script (the agent may have changed since
+    // the contact was added and re-checked).
+    const variables = buildCallVariables(claimed);
+    const agent = await callAgentOf(campaign.agentId);
+    checkAlive();
+    if (agent && missingVariables(agent.variables, variables).length > 0) {
+      await this.unclaim(campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'MISSING_VARIABLE' });
+      await release(false);
+      return 'skipped';
+    }
+    const call = await this.createCall(campaign, phone, claimed, callId, slotId, claimed.attempts + 1, variables);
     checkAlive();
     if (!call) {
       await release(false);
@@ -441,10 +454,13 @@ export class DispatchEngine {
     callId: Types.ObjectId,
     slotId: string,
     attempt: number,
+    variables?: Record<string, string>,
   ): Promise<CallLean | null> {
     const now = new Date();
     try {
       return await insertCall({
+        // Issue 17: what the agent gets, kept with the call (Call.variables).
+        variables: variables ?? buildCallVariables(contact),
         _id: callId,
         organizationId: campaign.organizationId,
         campaignId: campaign._id,
@@ -509,6 +525,9 @@ export class DispatchEngine {
   private async place(call: CallLean, campaign: CampaignLean, phone: PhoneLean, contact: ContactLean): Promise<void> {
     const provider = this.deps.providers[phone.provider as ProviderName];
     const token = call.callbackToken;
+    // Issue 17: the campaign's agent and the call's variables travel with the place-call.
+    const agent = await callAgentOf(campaign.agentId);
+    const variables = (call.variables as Record<string, string> | null) ?? buildCallVariables(contact);
     try {
       const { providerCallId } = await provider.placeCall({
         callId: String(call._id),
@@ -524,6 +543,8 @@ export class DispatchEngine {
           contactId: String(contact._id),
           attempt: call.attempt,
         },
+        ...(agent ? { agent } : {}),
+        variables,
         credentials: credentialsFor(this.deps.config, phone),
         ...(phone.simulation ? { simulation: phone.simulation } : {}),
       });
@@ -982,11 +1003,15 @@ export class DispatchEngine {
       ...(update.durationSeconds !== undefined ? { durationSeconds: update.durationSeconds } : {}),
       ...(update.error ? { error: update.error } : {}),
     };
-    const updated = await advanceCall(call._id, change, guard);
+    const advanced = await advanceCall(call._id, change, guard);
+    // Issue 17: the conversation is added whatever the status did (a report may come after
+    // the final status, or repeat): recordConversation only adds, and leaves the status alone.
+    const talked = update.conversation ? await recordConversation(call._id, update.conversation, guard) : null;
+    const updated = talked ?? advanced;
     // A guarded write that changed nothing may be for no call of ours at all: the caller reads.
     if (!updated && guard) return false;
     if (updated) void this.publishCall(updated as CallLean);
-    await this.announceEnded(call._id, update.status, updated);
+    await this.announceEnded(call._id, update.status, advanced);
     return updated !== null;
   }
 

@@ -1,5 +1,7 @@
 import type { CallStatus } from '../calls/call.model';
 import type { ProviderName } from '../phones/phone.model';
+import type { AgentKind } from '../agents/agent.kinds';
+import type { CallConversation } from '../calls/call.conversation';
 
 /** The simulator settings of a phone (see phone.model.ts). */
 export interface SimulationSettings {
@@ -27,9 +29,23 @@ export interface PlaceCallRequest {
   /** Give up waiting for the provider's answer after this long (the call may exist anyway). */
   timeoutMs: number;
   metadata: { organizationId: string; campaignId: string; contactId: string; attempt: number };
+  /** The campaign's agent: how the answered call reaches it (agent.kinds.ts). */
+  agent?: PlaceCallAgent;
+  /** The call's variables for the agent's script (agent.variables.ts), all strings. */
+  variables?: Record<string, string>;
   credentials: ProviderCredentials;
   /** Simulated provider only. */
   simulation?: SimulationSettings;
+}
+
+/** What a provider needs of the campaign's agent to connect a call to it. */
+export interface PlaceCallAgent {
+  name: string;
+  kind: AgentKind;
+  externalId: string | null;
+  url: string | null;
+  /** The names the agent's script declares. */
+  variables: string[];
 }
 
 /**
@@ -71,6 +87,8 @@ export interface ProviderStatusUpdate {
   sequence?: number;
   /** When the provider says the event happened (its own clock), for the webhook-delay metric. */
   eventAt?: Date;
+  /** What the report says of the conversation (transcript, recording, summary, …), if anything. */
+  conversation?: CallConversation;
 }
 
 /**
