@@ -67,7 +67,11 @@ describe('agent kinds', () => {
     const error = await fails(stack.graphql(UPDATE, { id, input: { kind: 'ELEVENLABS' } }, acme.token));
     expect(error.field).toBe('externalId');
     const updated = await ok<any>(
-      stack.graphql(UPDATE, { id, input: { kind: 'ELEVENLABS', externalId: 'agent_7', variables: ['plan'] } }, acme.token),
+      stack.graphql(
+        UPDATE,
+        { id, input: { kind: 'ELEVENLABS', externalId: 'agent_7', variables: ['plan'] } },
+        acme.token,
+      ),
     );
     expect(updated.updateAgent).toMatchObject({ kind: 'ELEVENLABS', externalId: 'agent_7', variables: ['plan'] });
     const renamed = await ok<any>(stack.graphql(UPDATE, { id, input: { name: 'Renamed' } }, acme.token));

@@ -25,9 +25,7 @@ export function cleanConversation(input: CallConversation): CallConversation {
   const out: CallConversation = {};
   if (Array.isArray(input.transcript)) {
     const turns = input.transcript
-      .filter(
-        (t) => t && SPEAKERS.includes(t.speaker) && typeof t.text === 'string' && t.text.trim() !== '',
-      )
+      .filter((t) => t && SPEAKERS.includes(t.speaker) && typeof t.text === 'string' && t.text.trim() !== '')
       .slice(0, MAX_TRANSCRIPT_TURNS)
       .map((t) => ({
         speaker: t.speaker,

@@ -14,7 +14,7 @@ import { findCall } from './call.service';
  */
 @Resolver(() => CallType)
 export class CallResolver {
-  @Query(() => CallType, { nullable: true, description: "One call of your organization; null when there is none." })
+  @Query(() => CallType, { nullable: true, description: 'One call of your organization; null when there is none.' })
   call(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CallDoc | null> {
     return findCall(requireUser(ctx).organizationId, id);
   }

@@ -285,7 +285,10 @@ export class Simulator {
         res.status(404).json({ message: 'no such recording' });
         return;
       }
-      res.type('audio/wav').set('cache-control', 'private, max-age=86400').send(recordingWav(entry.conversation.transcript));
+      res
+        .type('audio/wav')
+        .set('cache-control', 'private, max-age=86400')
+        .send(recordingWav(entry.conversation.transcript));
     });
     router.use((req, res, next) => {
       if (req.headers.authorization !== `Bearer ${this.keys.api}`) {
