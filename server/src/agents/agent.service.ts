@@ -1,6 +1,7 @@
 import { AgentModel } from './agent.model';
 import type { AgentDoc } from './agent.model';
 import { CampaignModel } from '../campaigns/campaign.model';
+import { skipContactsMissingVariables } from './agent.campaigns';
 import { conflict, notFound } from '../errors';
 import { parseObjectId } from '../object-id';
 import { optionalText, text } from '../validation';
@@ -125,6 +126,14 @@ export async function updateAgent(
     ? await AgentModel.findOneAndUpdate({ _id, organizationId }, { $set }, { returnDocument: 'after' }).exec()
     : null;
   if (!agent) throw notFound('Agent');
+  if (input.variables != null) {
+    // New variables: the waiting contacts of every campaign using the agent are checked again.
+    const campaigns = await CampaignModel.find(
+      { organizationId, agentId: agent._id, status: { $nin: ['COMPLETED', 'CANCELLED'] } },
+      { _id: 1 },
+    ).lean();
+    for (const c of campaigns) await skipContactsMissingVariables(c._id);
+  }
   return agent;
 }
 

@@ -1,8 +1,10 @@
 import { IANAZone } from 'luxon';
+import type { Types } from 'mongoose';
 import { CampaignModel, CAMPAIGN_STATUSES, PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.model';
 import type { CampaignDoc, CampaignStatus, PriorityMode } from './campaign.model';
 import { EMPTY_COUNTERS, queueView, statsView } from './campaign.stats';
 import type { CampaignStatsView, StatsCounters } from './campaign.stats';
+import { agentPhoneMisfit, skipContactsMissingVariables } from '../agents/agent.campaigns';
 import { AgentModel } from '../agents/agent.model';
 import { PhoneModel } from '../phones/phone.model';
 import { defaultPhone } from '../phones/phone.service';
@@ -182,6 +184,8 @@ export async function createCampaign(
     if (!phone) throw badInput('phoneId', 'is required: your organization has no phone yet');
     phoneId = phone._id;
   }
+  const misfit = await agentPhoneMisfit(agentId, phoneId);
+  if (misfit) throw badInput('agentId', misfit);
   const campaign = await CampaignModel.create({
     organizationId,
     name,
@@ -218,6 +222,15 @@ export async function updateCampaign(
 
   const _id = parseObjectId(id);
   if (!_id) throw notFound('Campaign');
+  if (refs) {
+    // The pair as it will be: a new agent must fit the current phone, and the other way round.
+    const current = await getCampaign(organizationId, id);
+    const misfit = await agentPhoneMisfit(
+      ($set['agentId'] as Types.ObjectId | undefined) ?? current.agentId,
+      ($set['phoneId'] as Types.ObjectId | undefined) ?? current.phoneId,
+    );
+    if (misfit) throw badInput(input.agentId != null ? 'agentId' : 'phoneId', misfit);
+  }
   // The status condition sits in the filter so a concurrent start cannot slip in between.
   const filter: Record<string, unknown> = refs
     ? { _id, organizationId, status: { $ne: 'ACTIVE' } }
@@ -229,6 +242,8 @@ export async function updateCampaign(
       status: existing.status,
     });
   }
+  // A new agent may need variables some waiting contacts lack: they are skipped, never dialled.
+  if (input.agentId != null) await skipContactsMissingVariables(campaign._id);
   if (Object.keys(settings).length > 0 && (campaign.status === 'ACTIVE' || campaign.status === 'PAUSED')) {
     await services.dispatcher.settingsChanged(campaign);
   }

@@ -16,6 +16,7 @@ import { ContactModel } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { DoNotCallList } from '../dnc/dnc.list';
 import { createProviders } from '../providers/registry';
+import { agentPhoneMisfit } from '../agents/agent.campaigns';
 import { Simulator } from '../providers/simulated/simulator';
 import { createDispatchQueue, slotJobId, startDispatchWorker } from './dispatch.queue';
 import type { DispatchJobData } from './dispatch.queue';
@@ -208,6 +209,9 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
       if (!(await ContactModel.exists({ campaignId: campaign._id }))) {
         throw conflict('Cannot start a campaign without contacts: add contacts first');
       }
+      // Issue 17: an agent edited after the campaign was made may no longer fit its phone.
+      const misfit = await agentPhoneMisfit(campaign.agentId, campaign.phoneId);
+      if (misfit) throw conflict(`Cannot start: ${misfit}`);
       const scheduledAt = campaign.scheduledAt ? new Date(campaign.scheduledAt).getTime() : 0;
       if (campaign.status === 'DRAFT' && scheduledAt > Date.now()) {
         const updated = await transition(organizationId, campaignId, 'schedule', ['DRAFT'], {
