@@ -14,10 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    description\n    createdAt\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
+    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    description\n    createdAt\n    kind\n    externalId\n    url\n    variables\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
     "\n  query AgentsPage {\n    agents {\n      id\n      ...AgentRow_agent\n    }\n  }\n": typeof types.AgentsPageDocument,
     "\n  mutation CreateAgent($input: AgentInput!) {\n    createAgent(input: $input) {\n      id\n      ...AgentRow_agent\n    }\n  }\n": typeof types.CreateAgentDocument,
-    "\n  fragment CallFeed_call on Call {\n    id\n    attempt\n    status\n    startedAt\n    answeredAt\n    endedAt\n    durationSeconds\n    error\n    contact {\n      id\n      name\n      phoneNumber\n      status\n      attempts\n      lastOutcome\n      nextAttemptAt\n    }\n  }\n": typeof types.CallFeed_CallFragmentDoc,
+    "\n  mutation UpdateAgent($id: ID!, $input: UpdateAgentInput!) {\n    updateAgent(id: $id, input: $input) {\n      id\n      ...AgentRow_agent\n    }\n  }\n": typeof types.UpdateAgentDocument,
+    "\n  query CallDetailPage($id: ID!) {\n    call(id: $id) {\n      id\n      campaignId\n      attempt\n      status\n      providerCallId\n      startedAt\n      answeredAt\n      endedAt\n      durationSeconds\n      error\n      variables\n      transcript {\n        speaker\n        text\n        at\n      }\n      recordingUrl\n      summary\n      disposition\n      analysis\n      endedReason\n      contact {\n        id\n        name\n        phoneNumber\n      }\n    }\n  }\n": typeof types.CallDetailPageDocument,
+    "\n  fragment CallFeed_call on Call {\n    id\n    attempt\n    status\n    startedAt\n    answeredAt\n    endedAt\n    durationSeconds\n    error\n    disposition\n    summary\n    contact {\n      id\n      name\n      phoneNumber\n      status\n      attempts\n      lastOutcome\n      nextAttemptAt\n    }\n  }\n": typeof types.CallFeed_CallFragmentDoc,
     "\n  query CampaignCallsPage($id: ID!, $status: CallStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      name\n      calls(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          providerCallId\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignCallsPageDocument,
     "\n  subscription CampaignCallsUpdated($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      providerCallId\n      ...CallFeed_call\n    }\n  }\n": typeof types.CampaignCallsUpdatedDocument,
     "\n  mutation CallContact($campaignId: ID!, $contactId: ID!) {\n    callContact(campaignId: $campaignId, contactId: $contactId) {\n      id\n      campaignId\n      ...CallFeed_call\n    }\n  }\n": typeof types.CallContactDocument,
@@ -43,6 +45,7 @@ type Documents = {
     "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": typeof types.RetryFailedContactsDocument,
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": typeof types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n": typeof types.UpdateCampaignDocument,
+    "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n": typeof types.ImportAgentDocument,
     "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": typeof types.CampaignContactsCallsDocument,
@@ -56,10 +59,12 @@ type Documents = {
     "\n  query Shell {\n    me {\n      id\n      email\n      role\n      organization {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ShellDocument,
 };
 const documents: Documents = {
-    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    description\n    createdAt\n  }\n": types.AgentRow_AgentFragmentDoc,
+    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    description\n    createdAt\n    kind\n    externalId\n    url\n    variables\n  }\n": types.AgentRow_AgentFragmentDoc,
     "\n  query AgentsPage {\n    agents {\n      id\n      ...AgentRow_agent\n    }\n  }\n": types.AgentsPageDocument,
     "\n  mutation CreateAgent($input: AgentInput!) {\n    createAgent(input: $input) {\n      id\n      ...AgentRow_agent\n    }\n  }\n": types.CreateAgentDocument,
-    "\n  fragment CallFeed_call on Call {\n    id\n    attempt\n    status\n    startedAt\n    answeredAt\n    endedAt\n    durationSeconds\n    error\n    contact {\n      id\n      name\n      phoneNumber\n      status\n      attempts\n      lastOutcome\n      nextAttemptAt\n    }\n  }\n": types.CallFeed_CallFragmentDoc,
+    "\n  mutation UpdateAgent($id: ID!, $input: UpdateAgentInput!) {\n    updateAgent(id: $id, input: $input) {\n      id\n      ...AgentRow_agent\n    }\n  }\n": types.UpdateAgentDocument,
+    "\n  query CallDetailPage($id: ID!) {\n    call(id: $id) {\n      id\n      campaignId\n      attempt\n      status\n      providerCallId\n      startedAt\n      answeredAt\n      endedAt\n      durationSeconds\n      error\n      variables\n      transcript {\n        speaker\n        text\n        at\n      }\n      recordingUrl\n      summary\n      disposition\n      analysis\n      endedReason\n      contact {\n        id\n        name\n        phoneNumber\n      }\n    }\n  }\n": types.CallDetailPageDocument,
+    "\n  fragment CallFeed_call on Call {\n    id\n    attempt\n    status\n    startedAt\n    answeredAt\n    endedAt\n    durationSeconds\n    error\n    disposition\n    summary\n    contact {\n      id\n      name\n      phoneNumber\n      status\n      attempts\n      lastOutcome\n      nextAttemptAt\n    }\n  }\n": types.CallFeed_CallFragmentDoc,
     "\n  query CampaignCallsPage($id: ID!, $status: CallStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      name\n      calls(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          providerCallId\n          ...CallFeed_call\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignCallsPageDocument,
     "\n  subscription CampaignCallsUpdated($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      providerCallId\n      ...CallFeed_call\n    }\n  }\n": types.CampaignCallsUpdatedDocument,
     "\n  mutation CallContact($campaignId: ID!, $contactId: ID!) {\n    callContact(campaignId: $campaignId, contactId: $contactId) {\n      id\n      campaignId\n      ...CallFeed_call\n    }\n  }\n": types.CallContactDocument,
@@ -85,6 +90,7 @@ const documents: Documents = {
     "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": types.RetryFailedContactsDocument,
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n": types.UpdateCampaignDocument,
+    "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n": types.ImportAgentDocument,
     "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": types.CampaignContactsCallsDocument,
@@ -115,7 +121,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    description\n    createdAt\n  }\n"): (typeof documents)["\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    description\n    createdAt\n  }\n"];
+export function graphql(source: "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    description\n    createdAt\n    kind\n    externalId\n    url\n    variables\n  }\n"): (typeof documents)["\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    description\n    createdAt\n    kind\n    externalId\n    url\n    variables\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -127,7 +133,15 @@ export function graphql(source: "\n  mutation CreateAgent($input: AgentInput!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment CallFeed_call on Call {\n    id\n    attempt\n    status\n    startedAt\n    answeredAt\n    endedAt\n    durationSeconds\n    error\n    contact {\n      id\n      name\n      phoneNumber\n      status\n      attempts\n      lastOutcome\n      nextAttemptAt\n    }\n  }\n"): (typeof documents)["\n  fragment CallFeed_call on Call {\n    id\n    attempt\n    status\n    startedAt\n    answeredAt\n    endedAt\n    durationSeconds\n    error\n    contact {\n      id\n      name\n      phoneNumber\n      status\n      attempts\n      lastOutcome\n      nextAttemptAt\n    }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateAgent($id: ID!, $input: UpdateAgentInput!) {\n    updateAgent(id: $id, input: $input) {\n      id\n      ...AgentRow_agent\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAgent($id: ID!, $input: UpdateAgentInput!) {\n    updateAgent(id: $id, input: $input) {\n      id\n      ...AgentRow_agent\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CallDetailPage($id: ID!) {\n    call(id: $id) {\n      id\n      campaignId\n      attempt\n      status\n      providerCallId\n      startedAt\n      answeredAt\n      endedAt\n      durationSeconds\n      error\n      variables\n      transcript {\n        speaker\n        text\n        at\n      }\n      recordingUrl\n      summary\n      disposition\n      analysis\n      endedReason\n      contact {\n        id\n        name\n        phoneNumber\n      }\n    }\n  }\n"): (typeof documents)["\n  query CallDetailPage($id: ID!) {\n    call(id: $id) {\n      id\n      campaignId\n      attempt\n      status\n      providerCallId\n      startedAt\n      answeredAt\n      endedAt\n      durationSeconds\n      error\n      variables\n      transcript {\n        speaker\n        text\n        at\n      }\n      recordingUrl\n      summary\n      disposition\n      analysis\n      endedReason\n      contact {\n        id\n        name\n        phoneNumber\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CallFeed_call on Call {\n    id\n    attempt\n    status\n    startedAt\n    answeredAt\n    endedAt\n    durationSeconds\n    error\n    disposition\n    summary\n    contact {\n      id\n      name\n      phoneNumber\n      status\n      attempts\n      lastOutcome\n      nextAttemptAt\n    }\n  }\n"): (typeof documents)["\n  fragment CallFeed_call on Call {\n    id\n    attempt\n    status\n    startedAt\n    answeredAt\n    endedAt\n    durationSeconds\n    error\n    disposition\n    summary\n    contact {\n      id\n      name\n      phoneNumber\n      status\n      attempts\n      lastOutcome\n      nextAttemptAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -228,6 +242,10 @@ export function graphql(source: "\n  mutation CreateCampaign($input: CreateCampa
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n"): (typeof documents)["\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
