@@ -107,6 +107,12 @@ const envSchema = z.object({
   EXOTEL_API_TOKEN: z.string().optional(),
   /** Exotel REST base URL (region); tests point it at a local server. */
   EXOTEL_API_BASE: z.url().default('https://api.exotel.com'),
+  /** Vapi API key (a phone's own `credentials.apiKey` wins). */
+  VAPI_API_KEY: z.string().optional(),
+  /** Vapi REST base URL; tests point it at a local server. */
+  VAPI_API_BASE: z.url().default('https://api.vapi.ai'),
+  /** The token of the Vapi credential (header X-Vapi-Secret) that signs server messages to /webhooks/vapi. */
+  VAPI_WEBHOOK_SECRET: z.string().optional(),
   /** IANA zone of the zone-less times in Exotel's callbacks (DateUpdated). Default Asia/Kolkata. */
   EXOTEL_TIME_ZONE: z
     .string()
@@ -147,6 +153,7 @@ export interface Config {
   simulatorUrl: string | undefined;
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
   exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string };
+  vapi: { apiKey?: string; apiBase: string; webhookSecret?: string };
   logLevel: string | undefined;
 }
 
@@ -262,6 +269,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBase: e.EXOTEL_API_BASE,
       timeZone: e.EXOTEL_TIME_ZONE,
     },
+    vapi: { apiKey: e.VAPI_API_KEY, apiBase: e.VAPI_API_BASE, webhookSecret: e.VAPI_WEBHOOK_SECRET },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -545,6 +545,7 @@ export class DispatchEngine {
         },
         ...(agent ? { agent } : {}),
         variables,
+        providerPhoneId: phone.providerPhoneId ?? null,
         credentials: credentialsFor(this.deps.config, phone),
         ...(phone.simulation ? { simulation: phone.simulation } : {}),
       });
@@ -1061,6 +1062,8 @@ export class DispatchEngine {
     if (!PROVIDERS.includes(name)) return { status: 404, body: { error: 'unknown provider' } };
     const provider = this.deps.providers[name];
     const url = new URL(raw.url);
+    // Issue 17: platforms with one dashboard-configured webhook URL name the call in the body.
+    if (!url.searchParams.has('call') && provider.callRefOf) return this.handleSignedWebhook(provider, raw);
     const callId = url.searchParams.get('call');
     const token = url.searchParams.get('token') ?? '';
     if (!callId || !isValidObjectId(callId)) {
@@ -1124,6 +1127,44 @@ export class DispatchEngine {
         { provider: name, callId, providerCallId: update.providerCallId },
         'webhook names another provider call',
       );
+      return { status: 403, body: { error: 'forbidden' } };
+    }
+    const applied = await this.applyStatus(call, update);
+    return { status: 200, body: { ok: true, applied } };
+  }
+
+  /**
+   * Issue 17: a webhook to /webhooks/<provider> without our per-call token (Vapi's server
+   * messages): the call is found from the body (our id in the platform's metadata, else its call
+   * id) and the platform's signature, checked with the phone's credentials, is the only proof.
+   * 404 for an unknown call, 403 for a bad signature, nothing changed either way.
+   */
+  private async handleSignedWebhook(
+    provider: TelephonyProvider,
+    raw: RawWebhook,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const name = provider.name;
+    const ref = provider.callRefOf?.(raw) ?? null;
+    const byId = ref?.callId && isValidObjectId(ref.callId) ? new Types.ObjectId(ref.callId) : null;
+    const call = byId
+      ? await CallModel.findOne({ _id: byId, provider: name }).lean<CallLean>()
+      : ref?.providerCallId
+        ? await CallModel.findOne({ provider: name, providerCallId: ref.providerCallId }).lean<CallLean>()
+        : null;
+    if (!call) {
+      logger.warn({ provider: name, ref }, 'webhook for an unknown call');
+      return { status: 404, body: { error: 'unknown call' } };
+    }
+    const phone = (await PhoneModel.findById(call.phoneId).lean()) ?? { _id: call.phoneId, provider: name };
+    if (!provider.verifyWebhook(raw, credentialsFor(this.deps.config, phone))) {
+      logger.warn({ provider: name, callId: String(call._id) }, 'webhook with a bad signature');
+      return { status: 403, body: { error: 'forbidden' } };
+    }
+    const update = provider.parseWebhook(raw);
+    if (!update) return { status: 200, body: { ok: true, ignored: true } };
+    webhookReceived(name, update.eventAt);
+    if (update.providerCallId && call.providerCallId && update.providerCallId !== call.providerCallId) {
+      logger.warn({ provider: name, callId: String(call._id) }, 'webhook names another provider call');
       return { status: 403, body: { error: 'forbidden' } };
     }
     const applied = await this.applyStatus(call, update);

@@ -33,6 +33,8 @@ export interface PlaceCallRequest {
   agent?: PlaceCallAgent;
   /** The call's variables for the agent's script (agent.variables.ts), all strings. */
   variables?: Record<string, string>;
+  /** The platform's id of the caller number where it has one (Vapi phoneNumberId). */
+  providerPhoneId?: string | null;
   credentials: ProviderCredentials;
   /** Simulated provider only. */
   simulation?: SimulationSettings;
@@ -101,6 +103,12 @@ export interface TelephonyProvider {
   placeCall(request: PlaceCallRequest): Promise<{ providerCallId: string }>;
   /** Whether a webhook really comes from the provider (signature). Token checks happen in the engine. */
   verifyWebhook(raw: RawWebhook, credentials: ProviderCredentials): boolean;
+  /**
+   * For platforms whose webhooks all go to one URL configured in their dashboard (no per-call
+   * callback URL with our token): which call a webhook is about, read from its body. Its
+   * signature is the only proof, so `verifyWebhook` must check one.
+   */
+  callRefOf?(raw: RawWebhook): { callId: string | null; providerCallId: string | null } | null;
   /** Parses a status webhook; null for an event that says nothing about the call's status. */
   parseWebhook(raw: RawWebhook): ProviderStatusUpdate | null;
   /**

@@ -24,6 +24,7 @@ export const PhoneRowFragment = graphql(`
     name
     number
     provider
+    providerPhoneId
     isDefault
     simulation {
       busyRate
@@ -45,7 +46,7 @@ const PhonesPageQuery = graphql(`
   }
 `);
 
-const PROVIDERS: TelephonyProvider[] = ['SIMULATED', 'TWILIO', 'EXOTEL'];
+const PROVIDERS: TelephonyProvider[] = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI'];
 
 /** "Busy 10% · No answer 5% · Voicemail 10% · calls 2–8 s" */
 function describeSimulation(sim: NonNullable<PhoneRow_PhoneFragment['simulation']>): string {
@@ -224,6 +225,10 @@ export function PhonesPage() {
             </select>
             {errors['provider'] && <p className="field-error">{errors['provider']}</p>}
           </div>
+          {values.provider === 'VAPI' &&
+            input('providerPhoneId', 'providerPhoneId', 'Vapi phone number id', {
+              placeholder: 'From Vapi: Phone Numbers',
+            })}
           {values.provider === 'SIMULATED' && (
             <fieldset className="form-section">
               <legend>Simulated outcomes</legend>
