@@ -158,6 +158,40 @@ describe('Twilio', () => {
     expect(verifyTwilioSignature('tok', inOrder, url, params)).toBe(false);
   });
 
+  it('connects the answer to the agent: <Connect><Stream> with a <Parameter> per variable, or Url with the variables', async () => {
+    const api = await fakeApi(() => ({ status: 201, json: { sid: 'CA43', status: 'queued' } }));
+    try {
+      const twilio = createTwilioProvider({ apiBase: api.url });
+      const variables = { phoneNumber: '+14155550100', name: 'Ann "A" & Co', plan: 'gold' };
+      const agent = { name: 'Ava', externalId: null, variables: ['name'] };
+      await twilio.placeCall({
+        ...request({ accountSid: 'AC1', authToken: 'tok' }),
+        agent: { ...agent, kind: 'TWILIO_STREAM', url: 'wss://agent.example.com/media?x=1&y=2' },
+        variables,
+      });
+      expect(api.received[0]!.form.get('Twiml')).toBe(
+        '<Response><Connect><Stream url="wss://agent.example.com/media?x=1&amp;y=2">' +
+          '<Parameter name="phoneNumber" value="+14155550100"/>' +
+          '<Parameter name="name" value="Ann &quot;A&quot; &amp; Co"/>' +
+          '<Parameter name="plan" value="gold"/>' +
+          '</Stream></Connect></Response>',
+      );
+      expect(api.received[0]!.form.get('Url')).toBeNull();
+
+      await twilio.placeCall({
+        ...request({ accountSid: 'AC1', authToken: 'tok' }),
+        agent: { ...agent, kind: 'TWIML_URL', url: 'https://agent.example.com/twiml?campaign=spring' },
+        variables,
+      });
+      const url = new URL(api.received[1]!.form.get('Url')!);
+      expect(url.origin + url.pathname).toBe('https://agent.example.com/twiml');
+      expect(Object.fromEntries(url.searchParams)).toEqual({ campaign: 'spring', ...variables });
+      expect(api.received[1]!.form.get('Twiml')).toBeNull();
+    } finally {
+      await api.close();
+    }
+  });
+
   it('places a call with the documented Calls API form and parses status callbacks', async () => {
     const api = await fakeApi(() => ({ status: 201, json: { sid: 'CA42', status: 'queued' } }));
     try {
