@@ -270,6 +270,31 @@ describe('Twilio', () => {
 });
 
 describe('Exotel', () => {
+  it('hands an EXOTEL_FLOW call to the documented flow Url, with the variables in CustomField', async () => {
+    const api = await fakeApi(() => ({ status: 200, json: { Call: { Sid: 'f10w', Status: 'in-progress' } } }));
+    try {
+      const exotel = createExotelProvider({ apiBase: api.url });
+      await exotel.placeCall({
+        ...request({ sid: 'acme1', apiKey: 'key', apiToken: 'secret' }),
+        agent: { name: 'Flow', kind: 'EXOTEL_FLOW', externalId: '219487', url: null, variables: ['name'] },
+        variables: { phoneNumber: '+14155550100', name: 'Ann' },
+      });
+      const [r] = api.received;
+      expect(r!.url).toBe('/v1/Accounts/acme1/Calls/connect.json');
+      expect(r!.form.get('From')).toBe('+14155550100');
+      expect(r!.form.get('CallerId')).toBe('+14155550199');
+      expect(r!.form.get('Url')).toBe('http://my.exotel.com/acme1/exoml/start_voice/219487');
+      expect(r!.form.get('To')).toBeNull();
+      expect(JSON.parse(r!.form.get('CustomField')!)).toEqual({
+        phoneNumber: '+14155550100',
+        name: 'Ann',
+        dialwaveCallId: 'c1',
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
   it('places a call with the connect API and parses its StatusCallback', async () => {
     const api = await fakeApi(() => ({ status: 200, json: { Call: { Sid: 'b6cfaf0f0a6a', Status: 'in-progress' } } }));
     try {
