@@ -113,6 +113,10 @@ const envSchema = z.object({
   VAPI_API_BASE: z.url().default('https://api.vapi.ai'),
   /** The token of the Vapi credential (header X-Vapi-Secret) that signs server messages to /webhooks/vapi. */
   VAPI_WEBHOOK_SECRET: z.string().optional(),
+  /** Retell API key (a phone's own `credentials.apiKey` wins); the key with the webhook badge also signs webhooks. */
+  RETELL_API_KEY: z.string().optional(),
+  /** Retell REST base URL; tests point it at a local server. */
+  RETELL_API_BASE: z.url().default('https://api.retellai.com'),
   /** IANA zone of the zone-less times in Exotel's callbacks (DateUpdated). Default Asia/Kolkata. */
   EXOTEL_TIME_ZONE: z
     .string()
@@ -154,6 +158,7 @@ export interface Config {
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
   exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string };
   vapi: { apiKey?: string; apiBase: string; webhookSecret?: string };
+  retell: { apiKey?: string; apiBase: string };
   logLevel: string | undefined;
 }
 
@@ -270,6 +275,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeZone: e.EXOTEL_TIME_ZONE,
     },
     vapi: { apiKey: e.VAPI_API_KEY, apiBase: e.VAPI_API_BASE, webhookSecret: e.VAPI_WEBHOOK_SECRET },
+    retell: { apiKey: e.RETELL_API_KEY, apiBase: e.RETELL_API_BASE },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -1,7 +1,7 @@
 import { Schema, Types, model } from 'mongoose';
 import type { InferSchemaType, HydratedDocument } from 'mongoose';
 
-export const PROVIDERS = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI'] as const;
+export const PROVIDERS = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI', 'RETELL'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** How the built-in simulator behaves for calls from this phone (see SimulationInput). */

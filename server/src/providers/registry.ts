@@ -8,6 +8,7 @@ import { createSimulatedProvider } from './simulated/simulated.provider';
 import type { Simulator } from './simulated/simulator';
 import { createTwilioProvider } from './twilio';
 import { createVapiProvider } from './vapi';
+import { createRetellProvider } from './retell';
 
 export type ProviderSet = Record<ProviderName, TelephonyProvider>;
 
@@ -31,6 +32,7 @@ export function createProviders(options: {
     TWILIO: createTwilioProvider({ apiBase: config.twilio.apiBase }),
     EXOTEL: createExotelProvider({ apiBase: config.exotel.apiBase, timeZone: config.exotel.timeZone }),
     VAPI: createVapiProvider({ apiBase: config.vapi.apiBase }),
+    RETELL: createRetellProvider({ apiBase: config.retell.apiBase }),
   };
 }
 
@@ -41,7 +43,12 @@ export function credentialsFor(
 ): ProviderCredentials {
   // Vapi's webhook secret is the deployment's (one server URL per Vapi org), unless the phone has its own.
   const deployment: ProviderCredentials =
-    phone.provider === 'VAPI' ? { apiKey: config.vapi.apiKey, webhookSecret: config.vapi.webhookSecret } : {};
+    phone.provider === 'VAPI'
+      ? { apiKey: config.vapi.apiKey, webhookSecret: config.vapi.webhookSecret }
+      : phone.provider === 'RETELL'
+        ? // Retell signs with the account's webhook-badge key, whatever key placed the call.
+          { apiKey: config.retell.apiKey, webhookKey: config.retell.apiKey }
+        : {};
   if (phone.credentialsEncrypted) {
     try {
       const plain = decryptCredentials(config.encryptionKey, phone.credentialsEncrypted, String(phone._id));

@@ -170,6 +170,7 @@ export type Speaker =
 
 export type TelephonyProvider =
   | 'EXOTEL'
+  | 'RETELL'
   | 'SIMULATED'
   | 'TWILIO'
   | 'VAPI';

@@ -46,7 +46,7 @@ const PhonesPageQuery = graphql(`
   }
 `);
 
-const PROVIDERS: TelephonyProvider[] = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI'];
+const PROVIDERS: TelephonyProvider[] = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI', 'RETELL'];
 
 /** "Busy 10% · No answer 5% · Voicemail 10% · calls 2–8 s" */
 function describeSimulation(sim: NonNullable<PhoneRow_PhoneFragment['simulation']>): string {
