@@ -117,6 +117,12 @@ const envSchema = z.object({
   RETELL_API_KEY: z.string().optional(),
   /** Retell REST base URL; tests point it at a local server. */
   RETELL_API_BASE: z.url().default('https://api.retellai.com'),
+  /** ElevenLabs API key (a phone's own `credentials.apiKey` wins). */
+  ELEVENLABS_API_KEY: z.string().optional(),
+  /** ElevenLabs REST base URL; tests point it at a local server. */
+  ELEVENLABS_API_BASE: z.url().default('https://api.elevenlabs.io'),
+  /** The HMAC secret of the workspace's post-call webhook (ElevenLabs-Signature). */
+  ELEVENLABS_WEBHOOK_SECRET: z.string().optional(),
   /** IANA zone of the zone-less times in Exotel's callbacks (DateUpdated). Default Asia/Kolkata. */
   EXOTEL_TIME_ZONE: z
     .string()
@@ -159,6 +165,7 @@ export interface Config {
   exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string };
   vapi: { apiKey?: string; apiBase: string; webhookSecret?: string };
   retell: { apiKey?: string; apiBase: string };
+  elevenlabs: { apiKey?: string; apiBase: string; webhookSecret?: string };
   logLevel: string | undefined;
 }
 
@@ -276,6 +283,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     vapi: { apiKey: e.VAPI_API_KEY, apiBase: e.VAPI_API_BASE, webhookSecret: e.VAPI_WEBHOOK_SECRET },
     retell: { apiKey: e.RETELL_API_KEY, apiBase: e.RETELL_API_BASE },
+    elevenlabs: {
+      apiKey: e.ELEVENLABS_API_KEY,
+      apiBase: e.ELEVENLABS_API_BASE,
+      webhookSecret: e.ELEVENLABS_WEBHOOK_SECRET,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -128,7 +128,7 @@ async function makeDefault(organizationId: string, id: Types.ObjectId): Promise<
 }
 
 /** Providers that place calls from their own number objects, named by id. */
-const NEEDS_PROVIDER_PHONE_ID: ReadonlySet<string> = new Set(['VAPI']);
+const NEEDS_PROVIDER_PHONE_ID: ReadonlySet<string> = new Set(['VAPI', 'ELEVENLABS']);
 
 function providerPhoneId(provider: ProviderName, value: unknown): string | null {
   const id = optionalText('providerPhoneId', value, 200);

@@ -9,6 +9,7 @@ import type { Simulator } from './simulated/simulator';
 import { createTwilioProvider } from './twilio';
 import { createVapiProvider } from './vapi';
 import { createRetellProvider } from './retell';
+import { createElevenLabsProvider } from './elevenlabs';
 
 export type ProviderSet = Record<ProviderName, TelephonyProvider>;
 
@@ -33,6 +34,7 @@ export function createProviders(options: {
     EXOTEL: createExotelProvider({ apiBase: config.exotel.apiBase, timeZone: config.exotel.timeZone }),
     VAPI: createVapiProvider({ apiBase: config.vapi.apiBase }),
     RETELL: createRetellProvider({ apiBase: config.retell.apiBase }),
+    ELEVENLABS: createElevenLabsProvider({ apiBase: config.elevenlabs.apiBase }),
   };
 }
 
@@ -48,7 +50,9 @@ export function credentialsFor(
       : phone.provider === 'RETELL'
         ? // Retell signs with the account's webhook-badge key, whatever key placed the call.
           { apiKey: config.retell.apiKey, webhookKey: config.retell.apiKey }
-        : {};
+        : phone.provider === 'ELEVENLABS'
+          ? { apiKey: config.elevenlabs.apiKey, webhookSecret: config.elevenlabs.webhookSecret }
+          : {};
   if (phone.credentialsEncrypted) {
     try {
       const plain = decryptCredentials(config.encryptionKey, phone.credentialsEncrypted, String(phone._id));

@@ -169,6 +169,7 @@ export type Speaker =
   | 'CONTACT';
 
 export type TelephonyProvider =
+  | 'ELEVENLABS'
   | 'EXOTEL'
   | 'RETELL'
   | 'SIMULATED'

@@ -68,7 +68,8 @@ export function toPhoneInput(values: PhoneFormValues): PhoneInput {
     number: values.number.trim().replace(/[\s()-]/g, ''),
     provider: values.provider,
   };
-  if (values.provider === 'VAPI') input.providerPhoneId = values.providerPhoneId.trim() || null;
+  if (values.provider === 'VAPI' || values.provider === 'ELEVENLABS')
+    input.providerPhoneId = values.providerPhoneId.trim() || null;
   if (values.provider === 'SIMULATED') {
     input.simulation = {
       busyRate: Number(values.busyPercent) / 100,

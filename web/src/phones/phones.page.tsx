@@ -46,7 +46,7 @@ const PhonesPageQuery = graphql(`
   }
 `);
 
-const PROVIDERS: TelephonyProvider[] = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI', 'RETELL'];
+const PROVIDERS: TelephonyProvider[] = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI', 'RETELL', 'ELEVENLABS'];
 
 /** "Busy 10% · No answer 5% · Voicemail 10% · calls 2–8 s" */
 function describeSimulation(sim: NonNullable<PhoneRow_PhoneFragment['simulation']>): string {
@@ -225,10 +225,15 @@ export function PhonesPage() {
             </select>
             {errors['provider'] && <p className="field-error">{errors['provider']}</p>}
           </div>
-          {values.provider === 'VAPI' &&
-            input('providerPhoneId', 'providerPhoneId', 'Vapi phone number id', {
-              placeholder: 'From Vapi: Phone Numbers',
-            })}
+          {(values.provider === 'VAPI' || values.provider === 'ELEVENLABS') &&
+            input(
+              'providerPhoneId',
+              'providerPhoneId',
+              values.provider === 'VAPI' ? 'Vapi phone number id' : 'ElevenLabs phone number id',
+              {
+                placeholder: values.provider === 'VAPI' ? 'From Vapi: Phone Numbers' : 'From ElevenLabs: Phone Numbers',
+              },
+            )}
           {values.provider === 'SIMULATED' && (
             <fieldset className="form-section">
               <legend>Simulated outcomes</legend>
