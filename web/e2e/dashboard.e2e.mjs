@@ -255,6 +255,8 @@ async function run() {
       `e2e: 100% in ${((Date.now() - startedAt) / 1000).toFixed(1)} s without a reload: ${JSON.stringify(final)}`,
     );
     await page.getByRole('button', { name: 'Retry failed' }).and(page.locator(':enabled')).waitFor();
+    // The dispositions breakdown filled itself from the live call events, without a reload.
+    await page.getByRole('list', { name: 'Dispositions' }).waitFor();
     await page.waitForTimeout(500); // let the last feed items settle for the picture
     await shot('campaign-detail.png');
 

@@ -94,6 +94,20 @@ describe('SIMULATED conversations', () => {
       expect(bytes.length).toBeGreaterThan(1000);
       expect(bytes.length).toBeLessThan(100_000);
     }
+    // The campaign's dispositions breakdown counts the same calls.
+    const breakdown = await ok<any>(
+      stack.graphql(
+        `query($id: ID!) { campaign(id: $id) { dispositions { disposition count } } }`,
+        { id: f.campaignId },
+        acme.token,
+      ),
+    );
+    const expected = new Map<string, number>();
+    for (const c of await CallModel.find({ campaignId: f.campaignId }).lean())
+      expected.set(c.disposition!, (expected.get(c.disposition!) ?? 0) + 1);
+    expect(Object.fromEntries(breakdown.campaign.dispositions.map((d: any) => [d.disposition, d.count]))).toEqual(
+      Object.fromEntries(expected),
+    );
     // Another organization sees no such call.
     const other = await ok<any>(stack.graphql(CALL, { id: String(calls[0]!._id) }, rival.token));
     expect(other.call).toBeNull();
