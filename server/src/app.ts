@@ -20,10 +20,12 @@ import { buildAppSchema } from './schema/schema';
 import { createApolloServer } from './http/graphql';
 import { createRequestContext } from './context';
 import type { AppServices } from './context';
-import { bearerToken, verifyToken } from './users/auth.token';
+import { bearerToken } from './users/auth.token';
+import { authenticateBearer, revocationChannel } from './users/auth.principal';
 import type { AuthUser } from './users/auth.token';
 import { AppError, toGraphQLError } from './errors';
 import { createDispatcher } from './dispatch/dispatch.service';
+import { DoNotCallList } from './dnc/dnc.list';
 import { OrganizationModel } from './organizations/organization.model';
 import { UserModel } from './users/user.model';
 import { AgentModel } from './agents/agent.model';
@@ -32,12 +34,15 @@ import { CampaignModel } from './campaigns/campaign.model';
 import { ContactModel } from './contacts/contact.model';
 import { CallModel } from './calls/call.model';
 import { DoNotCallModel } from './dnc/dnc.model';
+import { ApiKeyModel } from './apikeys/apikey.model';
+import { WebhookAttemptModel, WebhookEndpointModel, WebhookMessageModel } from './webhooks/webhook.model';
+import { startWebhooks } from './webhooks/webhooks';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import { noteOrganization, requestLogger } from './http/request-log';
 import type { ReadinessSources } from './http/health';
 import type { QueueCounts } from './metrics';
-import { createLivePubSub } from './pubsub';
+import { createEventSubscriber, subscribeRedis } from './pubsub';
 import { LiveHub } from './live/live.hub';
 import { startWsServer } from './live/ws.server';
 import { operationLimitRules } from './schema/limits';
@@ -75,6 +80,10 @@ const MODELS = [
   ContactModel,
   CallModel,
   DoNotCallModel,
+  ApiKeyModel,
+  WebhookEndpointModel,
+  WebhookMessageModel,
+  WebhookAttemptModel,
 ];
 
 /** What every shutdown step is told. */
@@ -144,9 +153,10 @@ export async function startApp({
     await checkEvictionPolicy(redis, config.redisAllowEviction);
 
     const events = new EventPublisher(redis, config.redisPrefix);
-    const dispatcher = createDispatcher({ config, redis, redisUrl, events });
+    const doNotCall = new DoNotCallList(redis, config.redisPrefix);
+    const dispatcher = createDispatcher({ config, redis, redisUrl, events, doNotCall });
     steps.push({ name: 'dispatcher', run: (at) => dispatcher.close({ force: !at.redisAnswers }) });
-    const services: AppServices = { config, redis, events, dispatcher, live: null };
+    const services: AppServices = { config, redis, events, dispatcher, doNotCall, live: null };
     // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a
     // queue that cannot reach Redis shows even when the shared connection still answers.
     const health = {
@@ -165,6 +175,16 @@ export async function startApp({
       dispatcher.setApiUrl(url);
       port = http.port;
     }
+    // Outgoing webhooks: events heard where the API runs, delivered where workers run. Stopped
+    // first (pushed last): attempts in flight finish while MongoDB and Redis are still there.
+    const webhooks = await startWebhooks({
+      config,
+      redis,
+      redisUrl,
+      listen: config.role !== 'worker',
+      deliver: config.role !== 'api',
+    });
+    steps.push({ name: 'webhooks', run: (at) => webhooks.close({ force: !at.redisAnswers }) });
     if (config.role !== 'api') await dispatcher.startWorkers();
     if (config.role === 'worker' && config.metricsPort !== undefined) {
       const http = await startWorkerHttp({ port: config.metricsPort, host: config.host, ...health });
@@ -191,11 +211,12 @@ async function startHttp(
   app.use(requestLogger());
   const httpServer: Server = createServer(app);
 
-  // Subscriptions: one publishing and one subscribing Redis connection per API process.
-  const livePubSub = createLivePubSub(createRedis(redisUrl), createRedis(redisUrl), config.redisPrefix);
-  const hub = new LiveHub(livePubSub);
+  // Subscriptions: one subscribing Redis connection per API process (events are published on
+  // the ordinary command connection).
+  const liveEvents = createEventSubscriber(createRedis(redisUrl), config.redisPrefix);
+  const hub = new LiveHub(liveEvents);
   services.live = hub;
-  const schema = await buildAppSchema({ pubSub: livePubSub.pubSub });
+  const schema = await buildAppSchema();
   const ws = startWsServer(httpServer, schema, services, { validationRules: operationLimitRules(schema) });
   const apollo = createApolloServer(config, schema, httpServer, [
     {
@@ -206,6 +227,10 @@ async function startHttp(
     },
   ]);
   await Promise.all([apollo.start(), hub.start()]);
+  // Revoked keys and removed users: every instance closes the sockets it holds for them (4403).
+  const revocations = await subscribeRedis(createRedis(redisUrl), [revocationChannel(config.redisPrefix)], (_, key) =>
+    ws.closePrincipal(key, 'Forbidden: access revoked'),
+  );
 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
@@ -234,7 +259,7 @@ async function startHttp(
         // silently treating it as anonymous would hide an expired session from the client.
         if (token) {
           try {
-            user = await verifyToken(config.jwt, token);
+            user = await authenticateBearer(config, token);
             noteOrganization(res, user.organizationId);
           } catch (error) {
             // Apollo masks errors thrown while building the context unless they are GraphQLErrors.
@@ -242,7 +267,8 @@ async function startHttp(
             throw error;
           }
         }
-        return createRequestContext(services, user, requestId, log);
+        // req.ip: the socket's address, or the proxy's forwarded one when Express trusts it.
+        return createRequestContext(services, user, requestId, log, req.ip ?? null);
       },
     }),
   );
@@ -295,9 +321,10 @@ async function startHttp(
       // apollo.stop() closes WebSockets, then drains the HTTP server (ApolloServerPluginDrainHttpServer).
       await apollo.stop();
       // Without Redis, drop its connections first: the hub's unsubscribe then fails at once.
-      if (!at.redisAnswers) await livePubSub.close({ force: true });
+      if (!at.redisAnswers) await liveEvents.close({ force: true });
       await hub.close();
-      await livePubSub.close();
+      await liveEvents.close();
+      await revocations.close({ force: !at.redisAnswers });
     },
   };
 }

@@ -88,6 +88,25 @@ const envSchema = z.object({
   MAX_CONCURRENT_OUTBOUND_CALLS: int(1000, 1, 100000),
   /** Longest a call may last before its lease expires and it is closed as FAILED. Default 3600 s. */
   MAX_CALL_DURATION_SECONDS: int(3600, 1, 24 * 3600),
+  /** Operations one WebSocket may run at once (subscriptions, and queries while they run). Default 100. */
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: int(100, 1, 100_000),
+  /** Operations one organization's WebSockets may run at once, per API process. Default 1000. */
+  WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION: int(1000, 1, 1_000_000),
+  /** Bytes queued for one WebSocket that the client has not read; past it the socket is closed with 1013. Default 4 MiB. */
+  WS_MAX_BUFFERED_BYTES: int(4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+  /** How long one message to a WebSocket may wait to reach the network before the socket is closed with 1013. Default 10000 ms. */
+  WS_MAX_STALL_MS: int(10_000, 100, 600_000),
+  /** Failed logins of one account (by email) per 15 minutes before RATE_LIMITED; a success clears them. Default 10. */
+  LOGIN_FAILURES_PER_ACCOUNT: int(10, 1, 10_000),
+  /** Failed logins from one client IP per hour, whatever the account, before RATE_LIMITED. Default 100. */
+  LOGIN_FAILURES_PER_IP: int(100, 1, 1_000_000),
+  /** Sign-ups from one client IP per hour before RATE_LIMITED. Default 20. */
+  SIGNUPS_PER_IP: int(20, 1, 1_000_000),
+  /**
+   * A live call that has had no webhook for this long is looked up with its provider (lost
+   * webhooks would otherwise hold its line until MAX_CALL_DURATION_SECONDS). Default 60 s.
+   */
+  CALL_RECONCILE_SECONDS: int(60, 1, 24 * 3600),
   /** BullMQ lock of a dispatch job; a dead worker's slots are re-run after it lapses. Default 30000 ms. */
   DISPATCH_LOCK_MS: int(30_000, 200, 600_000),
   /** How often workers look for dispatch jobs whose lock lapsed (stalled). Default 30000 ms. */
@@ -128,6 +147,21 @@ const envSchema = z.object({
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone, like Asia/Kolkata')
     .default('Asia/Kolkata'),
+  /**
+   * Outgoing webhooks: the waits before each retry, in ms, comma-separated. Default the Standard
+   * Webhooks / Svix schedule after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h
+   * (about 27.6 hours in all); after the last, the delivery is marked failed.
+   */
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
+    .default('5000,300000,1800000,7200000,18000000,36000000,36000000'),
+  /** How long a receiver may take to answer one delivery attempt. Default 15000 ms. */
+  WEBHOOK_TIMEOUT_MS: int(15_000, 100, 120_000),
+  /** An endpoint failing every attempt for this long is disabled. Default 3 days. */
+  WEBHOOK_DISABLE_AFTER_MS: int(3 * 24 * 3600_000, 1, 30 * 24 * 3600_000),
+  /** Let webhook URLs point at loopback addresses (tests, local receivers). Private and link-local ranges stay refused. Default false. */
+  WEBHOOK_ALLOW_LOOPBACK: bool(false),
   /** pino level: fatal, error, warn, info, debug, trace, silent. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
 });
@@ -158,6 +192,17 @@ export interface Config {
   shutdownTimeoutMs: number;
   maxConcurrentOutboundCalls: number;
   maxCallDurationSeconds: number;
+  /** WebSocket bounds (live/ws.server.ts; WS_MAX_*). */
+  ws: {
+    maxSubscriptionsPerSocket: number;
+    maxSubscriptionsPerOrganization: number;
+    maxBufferedBytes: number;
+    maxStallMs: number;
+  };
+  /** Login and sign-up throttling (users/login.limiter.ts). */
+  authLimits: { loginFailuresPerAccount: number; loginFailuresPerIp: number; signUpsPerIp: number };
+  /** Silence after which a live call is looked up with its provider (CALL_RECONCILE_SECONDS). */
+  callReconcileSeconds: number;
   /** Dispatch timings (see DISPATCH_* and PLACE_CALL_TIMEOUT_MS). */
   dispatch: { lockMs: number; stalledIntervalMs: number; sweepIntervalMs: number; placeCallTimeoutMs: number };
   simulatorUrl: string | undefined;
@@ -166,6 +211,8 @@ export interface Config {
   vapi: { apiKey?: string; apiBase: string; webhookSecret?: string };
   retell: { apiKey?: string; apiBase: string };
   elevenlabs: { apiKey?: string; apiBase: string; webhookSecret?: string };
+  /** Outgoing webhooks (see WEBHOOK_*). */
+  webhooks: { retryScheduleMs: number[]; timeoutMs: number; disableAfterMs: number; allowLoopback: boolean };
   logLevel: string | undefined;
 }
 
@@ -266,6 +313,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     maxConcurrentOutboundCalls: e.MAX_CONCURRENT_OUTBOUND_CALLS,
     maxCallDurationSeconds: e.MAX_CALL_DURATION_SECONDS,
+    callReconcileSeconds: e.CALL_RECONCILE_SECONDS,
+    ws: {
+      maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS_PER_SOCKET,
+      maxSubscriptionsPerOrganization: e.WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      maxStallMs: e.WS_MAX_STALL_MS,
+    },
+    authLimits: {
+      loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
+      loginFailuresPerIp: e.LOGIN_FAILURES_PER_IP,
+      signUpsPerIp: e.SIGNUPS_PER_IP,
+    },
     dispatch: {
       lockMs: e.DISPATCH_LOCK_MS,
       stalledIntervalMs: e.DISPATCH_STALLED_INTERVAL_MS,
@@ -287,6 +346,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiKey: e.ELEVENLABS_API_KEY,
       apiBase: e.ELEVENLABS_API_BASE,
       webhookSecret: e.ELEVENLABS_WEBHOOK_SECRET,
+    },
+    webhooks: {
+      retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
+      allowLoopback: e.WEBHOOK_ALLOW_LOOPBACK,
     },
     logLevel: e.LOG_LEVEL,
   };

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
 import type { Dispatcher } from './dispatch/dispatcher';
+import type { DoNotCallList } from './dnc/dnc.list';
 import type { EventPublisher } from './events';
 import type { LiveHub } from './live/live.hub';
 import type { Logger } from './logger';
@@ -17,6 +18,8 @@ export interface AppServices {
   redis: Redis;
   events: EventPublisher;
   dispatcher: Dispatcher;
+  /** The organizations' do-not-call lists (the dispatcher checks the same one at every dial). */
+  doNotCall: DoNotCallList;
   /** Subscription fan-out (API processes only; null in ROLE=worker). */
   live: LiveHub | null;
 }
@@ -28,6 +31,8 @@ export interface RequestContext {
   loaders: Loaders;
   services: AppServices;
   log: Logger;
+  /** The client's address (login and sign-up throttling); null when unknown. */
+  clientIp: string | null;
 }
 
 export function createRequestContext(
@@ -35,8 +40,9 @@ export function createRequestContext(
   user: AuthUser | null,
   requestId: string,
   log: Logger,
+  clientIp: string | null = null,
 ): RequestContext {
-  return { requestId, user, loaders: createLoaders(), services, log };
+  return { requestId, user, loaders: createLoaders(), services, log, clientIp };
 }
 
 const RANK: Record<Role, number> = { VIEWER: 0, OPERATOR: 1, ADMIN: 2 };

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { TurnBatch } from './turn-batch';
+import type { CampaignStatus } from './campaigns/campaign.model';
 
 /**
  * Events that every state change publishes on Redis. API instances turn them into
@@ -28,7 +29,7 @@ export interface CallEventPayload {
 /** A campaign's numbers as they were right after a counter update, with that update's revision. */
 export interface ProgressPayload {
   revision: number;
-  status: string;
+  status: CampaignStatus;
   stats: Record<string, number>;
   startedAt: string | null;
   lastCallAt: string | null;
@@ -115,7 +116,7 @@ export class EventPublisher {
 /** The progress part of a campaign document returned by a counter update (see ProgressPayload). */
 export function progressPayload(doc: {
   revision?: number | null;
-  status: string;
+  status: CampaignStatus;
   stats?: unknown;
   startedAt?: Date | null;
   lastCallAt?: Date | null;

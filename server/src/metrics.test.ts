@@ -6,7 +6,6 @@ import {
   registry,
   renderMetrics,
   webhookReceived,
-  webhookResultOf,
   graphqlOperationObserved,
 } from './metrics';
 
@@ -93,15 +92,6 @@ describe('metrics', () => {
     expect(body).toMatch(/^# TYPE dialwave_queue_jobs gauge$/m);
     expect(body).not.toMatch(/^dialwave_queue_jobs\{/m);
     expect(body).toMatch(/^dialwave_calls_placed_total/m);
-  });
-
-  it('classifies a webhook by the answer the dispatcher chose', () => {
-    expect(webhookResultOf(200, { ok: true, applied: true })).toBe('applied');
-    expect(webhookResultOf(200, { ok: true, applied: false })).toBe('stale');
-    expect(webhookResultOf(200, { ok: true, ignored: true })).toBe('ignored');
-    expect(webhookResultOf(403, { error: 'forbidden' })).toBe('forbidden');
-    expect(webhookResultOf(404, { error: 'unknown call' })).toBe('unknown');
-    expect(webhookResultOf(500, {})).toBe('error');
   });
 
   it('caps the operation names it labels, so clients cannot grow the series without bound', async () => {

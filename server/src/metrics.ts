@@ -114,7 +114,7 @@ export function webhookReceived(provider: string, eventAt: Date | undefined, now
  * token or signature, or it names another provider call), `unknown` (no such call or provider),
  * `error` (we failed to handle it: the provider retries).
  */
-export type WebhookResult = 'applied' | 'stale' | 'ignored' | 'forbidden' | 'unknown' | 'error';
+export type WebhookCounterResult = 'applied' | 'stale' | 'ignored' | 'forbidden' | 'unknown' | 'error';
 
 const webhooks = new Counter({
   name: 'dialwave_webhooks_total',
@@ -123,22 +123,11 @@ const webhooks = new Counter({
   registers: [registry],
 });
 
-/** The result of a webhook from the HTTP answer the dispatcher chose for it. */
-export function webhookResultOf(status: number, body: Record<string, unknown>): WebhookResult {
-  if (status === 404) return 'unknown';
-  if (status === 401 || status === 403) return 'forbidden';
-  if (status >= 200 && status < 300) {
-    if (body['ignored'] === true) return 'ignored';
-    return body['applied'] === true ? 'applied' : 'stale';
-  }
-  return 'error';
-}
-
 /**
  * Webhook route hook: one callback handled. `provider` is lower-cased; pass 'other' for a name
  * we do not serve, so a scanner posting to /webhooks/<random> cannot grow the label set.
  */
-export function webhookHandled(provider: string, result: WebhookResult): void {
+export function webhookHandled(provider: string, result: WebhookCounterResult): void {
   webhooks.inc({ provider: provider.toLowerCase(), result });
 }
 

@@ -1,87 +1,93 @@
-import { createPubSub } from '@graphql-yoga/subscription';
-import type { PubSub } from '@graphql-yoga/subscription';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 import { eventsChannel } from './events';
-import { logger } from './logger';
 import type { EventMessage } from './events';
+import { logger } from './logger';
 
 /**
- * The subscribing side of Dialwave's events, over Redis (the publishing side is
- * events.ts's EventPublisher, which workers use without a subscriber connection).
+ * The one way Dialwave subscribes to Redis pub/sub: a dedicated ioredis connection in
+ * subscriber mode (such a connection can run no other command, so it is never shared), one
+ * `message` listener, and channels named by the publisher (events.ts's EventPublisher for
+ * dashboards, dispatch/signals.ts and dispatch/leases.ts for the slots' wake-ups). Publishing
+ * needs no connection of its own: publishers use their ordinary command connection.
  *
- * Why type-graphql's Redis event target (@graphql-yoga/redis-event-target) rather than
- * graphql-redis-subscriptions: type-graphql 2's PubSub *is* @graphql-yoga/subscription's,
- * so one typed object serves `buildSchema({ pubSub })` and our hub; it uses two plain ioredis
- * connections (one publishing, one in subscriber mode) and JSON on a channel named after the
- * topic, which is exactly what EventPublisher writes. graphql-redis-subscriptions targets the
- * older graphql-subscriptions AsyncIterator API that type-graphql 2 no longer uses.
+ * ioredis: after SUBSCRIBE the connection enters subscriber mode and emits
+ * `message(channel, message)` for each publication
+ * (https://github.com/redis/ioredis#pubsub); Redis answers a connection's commands in order, so
+ * once SUBSCRIBE's reply has come, nothing published after it is missed.
  */
-export type Topics = {
-  /** Every event of one deployment (one REDIS_PREFIX). */
-  [topic: string]: [EventMessage];
-};
-
-export interface LivePubSub {
-  pubSub: PubSub<Topics>;
-  /** The topic carrying every event (`<prefix>:events`). */
-  eventsTopic: string;
+export interface RedisSubscription {
   /**
-   * Resolves once Redis has confirmed the subscription to the events topic. Redis answers a
-   * connection's commands in order, so this SUBSCRIBE's reply comes after the event target's.
+   * Unsubscribes and closes the connection; `force` drops it at once (for a Redis that does not
+   * answer, or a process dying in a test). Safe to call twice.
    */
-  ready(): Promise<void>;
-  /** Closes both Redis connections (`force`: drops them, for a Redis that does not answer); safe to call twice. */
   close(options?: { force?: boolean }): Promise<void>;
 }
 
 /**
- * Creates the Redis-backed PubSub from two dedicated connections (a connection in subscriber
- * mode cannot publish or run commands, so it is never shared).
+ * Subscribes `connection` (dedicated to this subscription) to `channels`; resolves once Redis
+ * has confirmed the subscription. A listener that throws is logged, never fatal.
  */
-export function createLivePubSub(publishClient: Redis, subscribeClient: Redis, prefix: string): LivePubSub {
-  const eventTarget = createRedisEventTarget<CustomEvent>({
-    publishClient: handled(publishClient, 'publish'),
-    subscribeClient: handled(subscribeClient, 'subscribe', 'unsubscribe'),
+export async function subscribeRedis(
+  connection: Redis,
+  channels: string[],
+  onMessage: (channel: string, message: string) => void,
+): Promise<RedisSubscription> {
+  connection.on('message', (channel: string, message: string) => {
+    try {
+      onMessage(channel, message);
+    } catch (error) {
+      logger.error({ err: error, channel }, 'pub/sub message handling failed');
+    }
   });
-  const pubSub = createPubSub<Topics>({ eventTarget });
   let closed = false;
-  const eventsTopic = eventsChannel(prefix);
-  return {
-    pubSub,
-    eventsTopic,
-    ready: async () => {
-      await subscribeClient.subscribe(eventsTopic);
-    },
+  const subscription: RedisSubscription = {
     async close({ force = false } = {}) {
       if (closed) return;
       closed = true;
       if (force) {
-        subscribeClient.disconnect();
-        publishClient.disconnect();
+        connection.disconnect();
         return;
       }
-      await Promise.allSettled([subscribeClient.quit(), publishClient.quit()]);
+      try {
+        await connection.quit();
+      } catch {
+        connection.disconnect();
+      }
     },
   };
+  try {
+    await connection.subscribe(...channels);
+  } catch (error) {
+    await subscription.close({ force: true });
+    throw error;
+  }
+  return subscription;
 }
 
-/**
- * The event target drops the promises of its PUBLISH, SUBSCRIBE and UNSUBSCRIBE. One that fails
- * (its connection closed while Redis was away, say at shutdown) would be an unhandled rejection,
- * which ends a Node process. This view of `client` logs such a failure instead.
- */
-function handled(client: Redis, ...methods: ('publish' | 'subscribe' | 'unsubscribe')[]): Redis {
-  return new Proxy(client, {
-    get(target, prop) {
-      const value: unknown = Reflect.get(target, prop, target);
-      if (typeof value !== 'function') return value;
-      const method = value as (...args: unknown[]) => unknown;
-      if (!(methods as (string | symbol)[]).includes(prop)) return (...args: unknown[]) => method.apply(target, args);
-      return (...args: unknown[]) =>
-        (method.apply(target, args) as Promise<unknown>).catch((error: Error) =>
-          logger.warn({ err: error.message, command: prop }, 'live pub/sub command failed'),
-        );
+/** The deployment's events (one REDIS_PREFIX) as the live hub consumes them. */
+export interface EventSubscriber {
+  /** Starts delivering events; resolves once the Redis subscription is live. */
+  start(onEvent: (message: EventMessage) => void): Promise<void>;
+  /** See RedisSubscription.close. */
+  close(options?: { force?: boolean }): Promise<void>;
+}
+
+/** Events (JSON on `<prefix>:events`, see events.ts) from a dedicated subscriber connection. */
+export function createEventSubscriber(connection: Redis, prefix: string): EventSubscriber {
+  let subscription: RedisSubscription | null = null;
+  let closed = false;
+  return {
+    async start(onEvent) {
+      subscription = await subscribeRedis(connection, [eventsChannel(prefix)], (_channel, message) =>
+        onEvent(JSON.parse(message) as EventMessage),
+      );
     },
-  });
+    async close(options) {
+      if (closed) return;
+      closed = true;
+      if (subscription) await subscription.close(options);
+      else if (options?.force) connection.disconnect();
+      else await connection.quit().catch(() => connection.disconnect());
+    },
+  };
 }

@@ -11,6 +11,10 @@ import { CampaignsPage } from './campaigns/campaigns.page';
 import { ContactsPage } from './contacts/contacts.page';
 import { ImportPage } from './contacts/import.page';
 import { PhonesPage } from './phones/phones.page';
+import { ApiKeysPage } from './settings/api-keys.page';
+import { SettingsPage } from './settings/settings.page';
+import { UsersPage } from './settings/users.page';
+import { WebhooksPage } from './settings/webhooks.page';
 import { AuthPage } from './session/auth.page';
 import { useSession } from './session/session.context';
 import { Layout } from './shell/layout';
@@ -59,6 +63,11 @@ export function App() {
           <Route path="/calls/:callId" element={<CallDetailPage />} />
           <Route path="/agents" element={<AgentsPage />} />
           <Route path="/phones" element={<PhonesPage />} />
+          <Route path="/settings" element={<SettingsPage />}>
+            <Route index element={<UsersPage />} />
+            <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="webhooks" element={<WebhooksPage />} />
+          </Route>
           <Route
             path="/graphiql"
             element={

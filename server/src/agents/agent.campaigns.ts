@@ -4,7 +4,7 @@ import { agentFitsProvider, misfitMessage } from './agent.kinds';
 import type { AgentKind } from './agent.kinds';
 import { buildCallVariables, missingVariables } from './agent.variables';
 import { CampaignModel } from '../campaigns/campaign.model';
-import { transitionInc } from '../campaigns/campaign.stats';
+import { CampaignCounters } from '../campaigns/campaign.counters';
 import { ContactModel } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { PhoneModel } from '../phones/phone.model';
@@ -30,6 +30,9 @@ export async function agentPhoneMisfit(
   const kind = (agent.kind ?? 'SIMULATED') as AgentKind;
   return agentFitsProvider(kind, phone.provider) ? null : misfitMessage({ name: agent.name, kind }, phone);
 }
+
+/** The counter rule (campaign.counters.ts) for these API-side moves, as contact import has its own. */
+const skipCounters = new CampaignCounters();
 
 /** Contacts not yet dialled that a new agent's script may still refuse. */
 const WAITING: ContactStatus[] = ['QUEUED', 'RETRY_SCHEDULED'];
@@ -65,7 +68,7 @@ export async function skipContactsMissingVariables(campaignId: Types.ObjectId | 
       { $set: { status: 'SKIPPED', skipReason: 'MISSING_VARIABLE', nextAttemptAt: null } },
     );
     if (modifiedCount > 0)
-      await CampaignModel.updateOne({ _id: campaign._id }, { $inc: transitionInc(status, 'SKIPPED', modifiedCount) });
+      await skipCounters.count(campaign._id, { from: status, to: 'SKIPPED', count: modifiedCount });
     skipped += modifiedCount;
   }
   return skipped;

@@ -53,7 +53,7 @@ interface Waiting {
 }
 
 /**
- * Average, p50 and p99 of the dispatcher's claim (dispatch/engine.ts: the first waiting, due
+ * Average, p50 and p99 of the dispatcher's claim (dispatch/slot.loop.ts: the first waiting, due
  * contact in FIFO order becomes CALLING) among `waiting` contacts, on a collection with the
  * indexes of contacts/contact.model.ts.
  */

@@ -2,12 +2,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import { stringify } from 'csv-stringify';
-import type { HttpRoute } from '../http/routes';
+import type { HttpRoute } from '../http/route';
 import { noteOrganization } from '../http/request-log';
 import { createRequestContext, requireUser } from '../context';
 import { AppError, ErrorCode } from '../errors';
 import { logger } from '../logger';
-import { bearerToken, verifyToken } from '../users/auth.token';
+import { bearerToken } from '../users/auth.token';
+import { authenticateBearer } from '../users/auth.principal';
 import { CALL_EXPORT_COLUMNS, parseCallExportFilter, prepareCallExport } from './call.export';
 
 /** A file name safe in a Content-Disposition header. */
@@ -34,7 +35,7 @@ export const callExportRoute: HttpRoute = (app, services) => {
   const handler = async (req: Request, res: Response) => {
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
-    const user = await verifyToken(services.config.jwt, token);
+    const user = await authenticateBearer(services.config, token);
     noteOrganization(res, user.organizationId);
     const requestId = typeof req.id === 'string' ? req.id : '';
     const ctx = createRequestContext(services, user, requestId, logger.child({ requestId }));

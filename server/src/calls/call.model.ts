@@ -67,6 +67,8 @@ const callSchema = new Schema(
     error: { type: String, default: null },
     /** When the lease on this call's line expires if no final status has arrived. */
     leaseExpiresAt: { type: Date, default: null },
+    /** When a worker last looked this call up because no webhook came (dispatch/reconcile.ts). */
+    reconciledAt: { type: Date, default: null },
     /** The dispatch slot that placed this call (`<generation>-<index>`, or `manual`). */
     slotId: { type: String, default: null },
     /** The variables sent to the agent (agent.variables.ts), as strings. */

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { CallEventPayload } from '../events';
 import { CALL_STATUSES, CALL_STATUS_RANK, CallModel, FINAL_CALL_STATUSES } from './call.model';
 import type { Call, CallStatus } from './call.model';
-import { callFindAndUpdate } from '../dispatch/direct-writes';
+import { callFindAndUpdate } from '../direct-writes';
 import { parseObjectId } from '../object-id';
 
 /** A call of the organization, or null (another organization's id is null like a missing one). */
@@ -25,7 +25,8 @@ export function statusesBelow(status: CallStatus): CallStatus[] {
   return CALL_STATUSES.filter((s) => CALL_STATUS_RANK[s] < CALL_STATUS_RANK[status]);
 }
 
-export const isFinalCallStatus = (status: string): boolean => FINAL_CALL_STATUSES.has(status as CallStatus);
+export const isFinalCallStatus = (status: string): status is CallStatus =>
+  (FINAL_CALL_STATUSES as ReadonlySet<string>).has(status);
 
 type CallLike = Pick<
   Call,

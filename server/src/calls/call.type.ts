@@ -1,13 +1,14 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { CALL_STATUSES, SPEAKERS } from './call.model';
+import { SPEAKERS } from './call.model';
 import type { CallStatus, Speaker } from './call.model';
-// A cycle (Contact.lastOutcome uses CallStatus): safe, type-graphql reads both lazily.
+import { CallStatusEnum } from './call.enum';
 import { ContactType } from '../contacts/contact.type';
 import { PageInfoType } from '../schema/page-info.type';
 import { graphqlEnum } from '../schema/enum';
 
-export const CallStatusEnum = graphqlEnum('CallStatus', CALL_STATUSES);
+// Moved to call.enum.ts (contact.type.ts needs it too); re-exported for existing importers.
+export { CallStatusEnum } from './call.enum';
 export const SpeakerEnum = graphqlEnum('Speaker', SPEAKERS);
 
 @ObjectType('TranscriptTurn')

@@ -1,20 +1,13 @@
 import { Schema, Types, model } from 'mongoose';
 import type { InferSchemaType, HydratedDocument } from 'mongoose';
+import { PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.settings';
 
 export const CAMPAIGN_STATUSES = ['DRAFT', 'SCHEDULED', 'ACTIVE', 'PAUSED', 'COMPLETED', 'CANCELLED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
-export const PRIORITY_MODES = ['FIFO', 'LIFO', 'PRIORITY'] as const;
-export type PriorityMode = (typeof PRIORITY_MODES)[number];
 
-/** Defaults of the older queue design, kept so its users see no change. */
-export const SETTINGS_DEFAULTS = {
-  concurrentCallsLimit: 3,
-  retryFailedCalls: true,
-  maxRetryAttempts: 3,
-  retryDelayMinutes: 30,
-  excludeVoicemail: false,
-  priorityMode: 'FIFO' as PriorityMode,
-};
+// The settings' defaults and modes live in campaign.settings.ts; re-exported for existing importers.
+export { PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.settings';
+export type { PriorityMode } from './campaign.settings';
 
 const callingWindowSchema = new Schema(
   {

@@ -1,9 +1,9 @@
 import { IANAZone } from 'luxon';
 import type { Types } from 'mongoose';
-import { CampaignModel, CAMPAIGN_STATUSES, PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.model';
-import type { CampaignDoc, CampaignStatus, PriorityMode } from './campaign.model';
-import { EMPTY_COUNTERS, queueView, statsView } from './campaign.stats';
-import type { CampaignStatsView, StatsCounters } from './campaign.stats';
+import { CampaignModel, CAMPAIGN_STATUSES } from './campaign.model';
+import type { CampaignDoc, CampaignStatus } from './campaign.model';
+import { PRIORITY_MODES, SETTINGS_DEFAULTS, SETTINGS_LIMITS } from './campaign.settings';
+import type { PriorityMode } from './campaign.settings';
 import { agentPhoneMisfit, skipContactsMissingVariables } from '../agents/agent.campaigns';
 import { AgentModel } from '../agents/agent.model';
 import { PhoneModel } from '../phones/phone.model';
@@ -51,14 +51,6 @@ export interface UpdateCampaignFields {
   agentId?: string | null;
   phoneId?: string | null;
 }
-
-/** Limits of the settings, with the defaults in campaign.model.ts. */
-export const SETTINGS_LIMITS = {
-  concurrentCallsLimit: { min: 1, max: 50 },
-  maxRetryAttempts: { min: 0, max: 10 },
-  retryDelayMinutes: { min: 0, max: 10_080 },
-  callsPerMinute: { min: 1, max: 600 },
-} as const;
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -298,41 +290,9 @@ export async function listCampaigns(organizationId: string, options: ListCampaig
   return pageNewestFirst<CampaignDoc>(CampaignModel, filter, 'createdAt', (c) => c.createdAt, first, options.after);
 }
 
-/** The stored counters of a campaign as plain numbers (a mongoose subdocument cannot be spread). */
-export function countersOf(campaign: Pick<CampaignDoc, 'stats'>): StatsCounters {
-  const stats = campaign.stats as unknown as Record<string, unknown> | null | undefined;
-  const out = { ...EMPTY_COUNTERS };
-  for (const key of Object.keys(out) as (keyof StatsCounters)[]) {
-    const value = stats?.[key];
-    out[key] = typeof value === 'number' ? value : 0;
-  }
-  return out;
-}
+// Moved to campaign.settings.ts (the web form reads it too); re-exported for existing importers.
+export { SETTINGS_LIMITS } from './campaign.settings';
 
-export function campaignStats(campaign: Pick<CampaignDoc, 'stats'>): CampaignStatsView {
-  return statsView(countersOf(campaign));
-}
-
-export interface CampaignProgressView {
-  campaignId: string;
-  status: CampaignStatus;
-  stats: CampaignStatsView;
-  queue: ReturnType<typeof queueView>;
-  startedAt: Date | null;
-  lastCallAt: Date | null;
-  updatedAt: Date;
-}
-
-/** Progress from the campaign document alone (no aggregation: cheap enough to push often). */
-export function campaignProgress(campaign: CampaignDoc): CampaignProgressView {
-  const counters = countersOf(campaign);
-  return {
-    campaignId: String(campaign._id),
-    status: campaign.status,
-    stats: statsView(counters),
-    queue: queueView(counters),
-    startedAt: campaign.startedAt ?? null,
-    lastCallAt: campaign.lastCallAt ?? null,
-    updatedAt: campaign.updatedAt,
-  };
-}
+// Moved to campaign.stats.ts (live/ needs them without this file's imports); re-exported here.
+export { campaignProgress, campaignStats, countersOf } from './campaign.stats';
+export type { CampaignProgressView } from './campaign.stats';

@@ -1,5 +1,6 @@
 import { Types } from 'mongoose';
 import type { ContactStatus } from '../contacts/contact.model';
+import type { CampaignStatus } from './campaign.model';
 import { ContactModel } from '../contacts/contact.model';
 
 /** The stored counters of a campaign (see campaign.model.ts). */
@@ -106,4 +107,53 @@ export async function recountCounters(campaignId: Types.ObjectId | string): Prom
     counters.totalAttempts += row.attempts;
   }
   return counters;
+}
+
+/** What a progress view is made of: a campaign document, or the numbers an event carried. */
+export interface ProgressSource {
+  _id: unknown;
+  status: CampaignStatus;
+  stats?: unknown;
+  startedAt?: Date | null;
+  lastCallAt?: Date | null;
+  updatedAt: Date;
+}
+
+/** The stored counters of a campaign as plain numbers (a mongoose subdocument cannot be spread). */
+export function countersOf(campaign: { stats?: unknown }): StatsCounters {
+  const stats = campaign.stats as Record<string, unknown> | null | undefined;
+  const out = { ...EMPTY_COUNTERS };
+  for (const key of Object.keys(out) as (keyof StatsCounters)[]) {
+    const value = stats?.[key];
+    out[key] = typeof value === 'number' ? value : 0;
+  }
+  return out;
+}
+
+export function campaignStats(campaign: { stats?: unknown }): CampaignStatsView {
+  return statsView(countersOf(campaign));
+}
+
+export interface CampaignProgressView {
+  campaignId: string;
+  status: CampaignStatus;
+  stats: CampaignStatsView;
+  queue: ReturnType<typeof queueView>;
+  startedAt: Date | null;
+  lastCallAt: Date | null;
+  updatedAt: Date;
+}
+
+/** Progress from the campaign document alone (no aggregation: cheap enough to push often). */
+export function campaignProgress(campaign: ProgressSource): CampaignProgressView {
+  const counters = countersOf(campaign);
+  return {
+    campaignId: String(campaign._id),
+    status: campaign.status,
+    stats: statsView(counters),
+    queue: queueView(counters),
+    startedAt: campaign.startedAt ?? null,
+    lastCallAt: campaign.lastCallAt ?? null,
+    updatedAt: campaign.updatedAt,
+  };
 }

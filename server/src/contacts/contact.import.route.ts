@@ -1,10 +1,12 @@
 import type { Request, Response } from 'express';
-import type { HttpRoute } from '../http/routes';
+import type { HttpRoute } from '../http/route';
 import { importContactsCsv } from './contact.import';
 import { createRequestContext, requireUser } from '../context';
 import { AppError, ErrorCode } from '../errors';
+import { noteOrganization } from '../http/request-log';
 import { logger } from '../logger';
-import { bearerToken, verifyToken } from '../users/auth.token';
+import { bearerToken } from '../users/auth.token';
+import { authenticateBearer } from '../users/auth.principal';
 
 const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
 
@@ -15,14 +17,27 @@ const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'applica
  */
 export const contactImportRoute: HttpRoute = (app, services) => {
   app.post('/api/campaigns/:id/contacts.csv', async (req: Request, res: Response) => {
+    try {
+      await handle(req, res);
+    } finally {
+      // Whatever the answer (a report, or a 400/401/415 before the file was read to its end),
+      // an unread rest of the body cannot be followed by another request on this connection:
+      // with keep-alive the client's next request waited behind it and was reset.
+      if (!req.readableEnded && !res.headersSent) res.setHeader('Connection', 'close');
+    }
+  });
+
+  async function handle(req: Request, res: Response): Promise<void> {
     const token = bearerToken(req.headers.authorization);
     if (!token) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
-    const user = await verifyToken(services.config.jwt, token);
-    const requestId = String(req.headers['x-request-id'] ?? '');
+    const user = await authenticateBearer(services.config, token);
+    noteOrganization(res, user.organizationId);
+    const requestId = typeof req.id === 'string' ? req.id : String(req.headers['x-request-id'] ?? '');
     const ctx = createRequestContext(services, user, requestId, logger.child({ requestId }));
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!CSV_TYPES.has(type)) {
+      if (!req.readableEnded) res.setHeader('Connection', 'close');
       res.status(415).json({ error: { code: 'BAD_USER_INPUT', message: 'Send the file with Content-Type: text/csv' } });
       return;
     }
@@ -30,8 +45,7 @@ export const contactImportRoute: HttpRoute = (app, services) => {
     // must stay open for the reply.
     const body = req.iterator({ destroyOnReturn: false });
     const report = await importContactsCsv(services, organizationId, String(req.params['id']), body);
-    // An unread rest of the body cannot be reused as the next request on this connection.
     if (!req.readableEnded) res.setHeader('Connection', 'close');
     res.json(report);
-  });
+  }
 };

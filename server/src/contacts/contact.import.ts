@@ -56,23 +56,36 @@ export interface CsvImportOptions {
 
 /** Header names (lower case, without spaces, `_` or `-`) that mean the phone number. */
 const PHONE_HEADERS = new Set(['phone', 'phonenumber', 'number', 'mobile', 'telephone', 'tel']);
-const KNOWN: Record<string, 'name' | 'email' | 'priority'> = {
-  name: 'name',
-  fullname: 'name',
-  email: 'email',
-  emailaddress: 'email',
-  priority: 'priority',
-};
+/**
+ * Other known header names. A Map, not an object literal: a column named "constructor" found
+ * Object.prototype's member in the object and was dropped without a word.
+ */
+const KNOWN = new Map<string, 'name' | 'email' | 'priority'>([
+  ['name', 'name'],
+  ['fullname', 'name'],
+  ['email', 'email'],
+  ['emailaddress', 'email'],
+  ['priority', 'priority'],
+]);
+
+/** Longest header row (and any row), in characters: a runaway quote would otherwise swallow the file. */
+const MAX_RECORD_SIZE = 64 * 1024;
 
 type Column = { kind: 'phoneNumber' | 'name' | 'email' | 'priority' } | { kind: 'custom'; key: string };
 
 /** Maps header cells to contact fields, case-insensitively; other columns go to customData. */
 export function mapHeader(cells: string[]): Column[] {
+  // UTF-16 without a byte-order mark decodes to text with a NUL after every character.
+  if (cells.some((cell) => cell.includes('\u0000')))
+    throw badInput(
+      'csv',
+      'the file looks like UTF-16 without a byte-order mark: save it as UTF-8 (or UTF-16 with its byte-order mark)',
+    );
   const columns = cells.map((cell): Column => {
     const header = cell.replace(/^\uFEFF/, '').trim();
     const squashed = header.toLowerCase().replace(/[\s_-]/g, '');
     if (PHONE_HEADERS.has(squashed)) return { kind: 'phoneNumber' };
-    const known = KNOWN[squashed];
+    const known = KNOWN.get(squashed);
     if (known) return { kind: known };
     // "." and a leading "$" mean paths and operators to MongoDB: keep the key storable.
     return { kind: 'custom', key: header.replace(/\./g, '_').replace(/^\$+/, '').slice(0, 100) };
@@ -85,6 +98,7 @@ export function mapHeader(cells: string[]): Column[] {
 
 function rowFields(columns: Column[], cells: string[]): ContactFields {
   const fields: ContactFields = { phoneNumber: '' };
+  // Null prototype, so a "__proto__" column is a key like any other instead of the prototype.
   let custom: Record<string, string> | null = null;
   columns.forEach((column, i) => {
     const value = (cells[i] ?? '').trim();
@@ -92,7 +106,7 @@ function rowFields(columns: Column[], cells: string[]): ContactFields {
       // The first phone column wins when a file has two.
       if (column.kind !== 'phoneNumber' || fields.phoneNumber === '') fields[column.kind] = value;
     } else if (column.key !== '' && value !== '') {
-      (custom ??= {})[column.key] = value;
+      (custom ??= Object.create(null) as Record<string, string>)[column.key] = value;
     }
   });
   if (custom) fields.customData = custom;
@@ -111,17 +125,27 @@ function completeUtf8Length(bytes: Uint8Array): number {
   return n;
 }
 
+/** Byte-order marks the decoder recognises at the start of a file. */
+const BOMS: { bytes: number[]; encoding: 'utf8' | 'utf16le' | 'utf16be' }[] = [
+  { bytes: [0xef, 0xbb, 0xbf], encoding: 'utf8' },
+  { bytes: [0xff, 0xfe], encoding: 'utf16le' },
+  { bytes: [0xfe, 0xff], encoding: 'utf16be' },
+];
+
 /**
  * Decodes a byte stream as UTF-8 (a leading BOM dropped) and, from the first bytes that
  * are not valid UTF-8 on, as Windows-1252: what Excel writes as "CSV" on Western Windows.
+ * A file that starts with a UTF-16 byte-order mark (Excel's "Unicode text") is read as
+ * UTF-16 (iconv-lite's streaming decoder keeps characters split across chunks whole).
  * Decided chunk by chunk, so nothing is buffered beyond a split character.
  */
 export async function* decodeCsvText(
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,
 ): AsyncGenerator<string> {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
-  let mode: 'start' | 'utf8' | 'cp1252' = 'start';
+  let mode: 'start' | 'utf8' | 'cp1252' | 'utf16' = 'start';
   let carry: Buffer = Buffer.alloc(0);
+  let utf16: ReturnType<typeof iconv.getDecoder> | null = null;
   for await (const chunk of source) {
     if (typeof chunk === 'string') {
       const text = mode === 'start' ? chunk.replace(/^\uFEFF/, '') : chunk;
@@ -133,12 +157,24 @@ export async function* decodeCsvText(
       carry.length > 0 ? Buffer.concat([carry, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     carry = Buffer.alloc(0);
     if (mode === 'start') {
-      if (bytes.length < 3 && [0xef, 0xbb, 0xbf].slice(0, bytes.length).every((b, i) => bytes[i] === b)) {
+      const startsWith = (bom: number[]) => bom.every((b, i) => bytes[i] === b);
+      if (BOMS.some(({ bytes: bom }) => bytes.length < bom.length && startsWith(bom.slice(0, bytes.length)))) {
         carry = bytes; // could still be a BOM split across chunks
         continue;
       }
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-      mode = 'utf8';
+      const bom = BOMS.find(({ bytes: b }) => startsWith(b));
+      if (bom?.encoding === 'utf16le' || bom?.encoding === 'utf16be') {
+        utf16 = iconv.getDecoder(bom.encoding); // strips the BOM itself
+        mode = 'utf16';
+      } else {
+        if (bom) bytes = bytes.subarray(bom.bytes.length);
+        mode = 'utf8';
+      }
+    }
+    if (mode === 'utf16') {
+      const text = utf16!.write(bytes);
+      if (text) yield text;
+      continue;
     }
     if (mode === 'utf8') {
       const cut = completeUtf8Length(bytes);
@@ -153,6 +189,10 @@ export async function* decodeCsvText(
     }
     const text = iconv.decode(bytes, 'win1252');
     if (text) yield text;
+  }
+  if (utf16) {
+    const rest = utf16.end();
+    if (rest) yield rest;
   }
   if (carry.length > 0) {
     if (mode === 'start' && carry.length < 3) mode = 'utf8';
@@ -194,7 +234,7 @@ export async function importContactsCsv(
     skip_empty_lines: true,
     info: true,
     // A runaway quote would otherwise swallow the rest of the file into one cell.
-    max_record_size: 64 * 1024,
+    max_record_size: MAX_RECORD_SIZE,
     // A malformed row becomes a rejection (the 'skip' event) instead of ending the import;
     // ending it would also drop the parsed rows still buffered in the stream.
     skip_records_with_error: true,
@@ -226,13 +266,25 @@ export async function importContactsCsv(
     }
   };
 
-  parser.on('skip', (error: Error & { lines?: number }) => {
+  /** Why the header row could not be read (too long, bad quoting): the import stops there. */
+  let headerError: string | null = null;
+  parser.on('skip', (error: Error & { lines?: number; code?: string; records?: number }) => {
+    // The parser runs ahead of the loop below, so "no columns yet" would also catch later rows:
+    // its own count of records read so far says whether this was the first.
+    if (error.records === 0) {
+      headerError ??=
+        error.code === 'CSV_MAX_RECORD_SIZE'
+          ? `the header row is longer than ${MAX_RECORD_SIZE} characters: is this the contacts file?`
+          : `the header row is not valid CSV: ${error.message}`;
+      return;
+    }
     report.totalRows += 1;
     reject(error.lines ?? 0, '', `the row is not valid CSV: ${error.message}`);
   });
 
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (headerError) break;
       if (!columns) {
         columns = mapHeader(record);
         continue;
@@ -257,6 +309,7 @@ export async function importContactsCsv(
   } finally {
     parser.destroy();
   }
+  if (headerError) throw badInput('csv', headerError);
   if (!columns && !report.error) throw badInput('csv', 'the file is empty: it needs a header row and contacts');
   if (batch.length > 0) await flush();
   if (unannounced && latest) await announceContacts(services, latest);

@@ -3,7 +3,7 @@ import { ContactModel, CONTACT_STATUSES } from './contact.model';
 import type { ContactDoc, ContactStatus } from './contact.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import type { CampaignDoc } from '../campaigns/campaign.model';
-import { transitionInc } from '../campaigns/campaign.stats';
+import { CampaignCounters } from '../campaigns/campaign.counters';
 import { getCampaign } from '../campaigns/campaign.service';
 import { OrganizationModel } from '../organizations/organization.model';
 import { parsePhoneNumber, singleTimezoneOf } from '../phones/phone.number';
@@ -49,6 +49,9 @@ export interface NewContact {
 export type ContactCheck = { ok: true; contact: NewContact } | { ok: false; reason: string };
 
 /** Most contacts one `addContacts` call takes; bigger lists go through the CSV import. */
+/** The counter rule for imported contacts (new → QUEUED); the API side keeps its own figures. */
+const importCounters = new CampaignCounters();
+
 export const MAX_CONTACTS_PER_CALL = 10_000;
 /** Serialized size limit of `customData`. */
 export const MAX_CUSTOM_DATA_BYTES = 4096;
@@ -66,7 +69,8 @@ export interface ContactScope {
 function customData(value: unknown): { ok: true; value: NewContact['customData'] } | { ok: false; reason: string } {
   if (value === undefined || value === null) return { ok: true, value: null };
   if (typeof value !== 'object' || Array.isArray(value)) return { ok: false, reason: 'customData must be an object' };
-  const out: Record<string, string | number | boolean | null> = {};
+  // Null prototype: a "__proto__" key (a CSV column, say) is data, not this object's prototype.
+  const out = Object.create(null) as Record<string, string | number | boolean | null>;
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     // `$` and `.` in field names are operators and paths to MongoDB.
     if (key === '' || key.length > 100 || key.startsWith('$') || key.includes('.')) {
@@ -215,12 +219,8 @@ export async function insertContacts(
   if (inserted === 0) return { inserted, duplicates, campaign: null };
   // Not atomic with the insert (no transactions on a standalone server): a crash in between
   // leaves counters short, which recountCampaign repairs.
-  const campaign = await CampaignModel.findOneAndUpdate(
-    { _id: campaignId },
-    { $inc: transitionInc(null, 'QUEUED', inserted) },
-    { returnDocument: 'after' },
-  ).exec();
-  return { inserted, duplicates, campaign };
+  const after = await importCounters.count(campaignId, { from: null, to: 'QUEUED', count: inserted }, { whole: true });
+  return { inserted, duplicates, campaign: after ? CampaignModel.hydrate(after) : null };
 }
 
 /** Tells dashboards (event) and the dialing engine (which may be waiting for work) about new contacts. */

@@ -2,7 +2,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { CONTACT_STATUSES } from './contact.model';
 import type { ContactStatus } from './contact.model';
-import { CallStatusEnum } from '../calls/call.type';
+import { CallStatusEnum } from '../calls/call.enum';
 import type { CallStatus } from '../calls/call.model';
 import { PageInfoType } from '../schema/page-info.type';
 import { graphqlEnum } from '../schema/enum';

@@ -1,32 +1,27 @@
-import type { CampaignDoc } from '../campaigns/campaign.model';
+import type { CampaignLifecycle } from '../campaigns/campaign.lifecycle';
 import type { CallDoc } from '../calls/call.model';
 import type { RawWebhook } from '../providers/provider';
 import type { Simulator } from '../providers/simulated/simulator';
 import type { DoNotCallList } from '../dnc/dnc.list';
+import type { WebhookResult } from './webhook';
 
 /**
- * What the API asks of the dialing engine. Services and resolvers call these; the
- * implementation (dispatch.service.ts) owns BullMQ, Redis leases and providers.
+ * What the API asks of the dialing engine: a call now, webhooks, and the worker's own start and
+ * stop; plus, handed on unchanged, the campaign lifecycle it drives (implemented in
+ * campaigns/campaign.lifecycle.ts, which asks the slots of dispatch.service.ts through
+ * SlotControl), so resolvers and services keep one handle. The implementation
+ * (dispatch.service.ts) owns BullMQ, Redis leases and providers.
  * Every method scopes by organization: another organization's id is NOT_FOUND.
  */
-export interface Dispatcher {
-  startCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
-  pauseCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
-  resumeCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
-  cancelCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
-  retryFailedContacts(organizationId: string, campaignId: string): Promise<CampaignDoc>;
+export interface Dispatcher extends Omit<CampaignLifecycle, 'startScheduled'> {
+  /** "Call this contact now", within the campaign's limit; a job records the call's end. */
   callContact(organizationId: string, campaignId: string, contactId: string): Promise<CallDoc>;
-  recountCampaign(organizationId: string, campaignId: string): Promise<CampaignDoc>;
-  /** A running campaign's settings changed (limit, retry policy): apply to the next dial. */
-  settingsChanged(campaign: CampaignDoc): Promise<void>;
-  /** Contacts were added to a campaign (which may be running): wake idle slots. */
-  contactsAdded(campaign: CampaignDoc): Promise<void>;
   /**
-   * A provider's status webhook (`/webhooks/:provider`). 404 unknown call, 403 bad token or
-   * signature (nothing changes), 200 otherwise (replays and stale statuses change nothing).
+   * A provider's status webhook (`/webhooks/:provider`): what became of it (webhook.ts);
+   * webhook.route.ts maps it to an HTTP status.
    */
-  handleWebhook(provider: string, raw: RawWebhook): Promise<{ status: number; body: Record<string, unknown> }>;
-  /** The organization-wide do-not-call lists (checked at every dial). */
+  handleWebhook(provider: string, raw: RawWebhook): Promise<WebhookResult>;
+  /** The do-not-call lists it checks at every dial: the app's `services.doNotCall` (kept here for existing callers). */
   readonly doNotCall: DoNotCallList;
   /** The built-in simulated provider of this process (its API is mounted at /simulator). */
   readonly simulator: Simulator;

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import { subscribeRedis } from '../pubsub';
+import type { RedisSubscription } from '../pubsub';
 import { createRedis } from '../redis';
 import { releasedChannel } from './leases';
 
@@ -27,7 +28,7 @@ export interface Waiter {
 type Wake = (o: WaitOutcome, detail?: string) => void;
 
 export class Signals {
-  private subscriber: Redis | null = null;
+  private subscription: RedisSubscription | null = null;
   private readonly callWaiters = new Map<string, Set<Wake>>();
   private readonly capacityWaiters = new Map<string, Set<Wake>>();
   private closed = false;
@@ -36,19 +37,24 @@ export class Signals {
 
   /** Subscribes; resolves once both channels are live. */
   async start(redisUrl: string): Promise<void> {
-    const sub = createRedis(redisUrl);
-    this.subscriber = sub;
-    sub.on('message', (channel: string, message: string) => {
-      if (channel === callEndedChannel(this.prefix)) {
-        const bar = message.indexOf('|');
-        if (bar < 0) this.wakeCall(message);
-        else this.wakeCall(message.slice(0, bar), message.slice(bar + 1));
-      } else {
-        const [campaignId, phoneId] = message.split('|');
-        this.wakeCapacity(`c:${campaignId}`, `p:${phoneId}`, 'g');
-      }
-    });
-    await sub.subscribe(callEndedChannel(this.prefix), releasedChannel(this.prefix));
+    const ended = callEndedChannel(this.prefix);
+    const subscription = await subscribeRedis(
+      createRedis(redisUrl),
+      [ended, releasedChannel(this.prefix)],
+      (channel, message) => {
+        if (channel === ended) {
+          const bar = message.indexOf('|');
+          if (bar < 0) this.wakeCall(message);
+          else this.wakeCall(message.slice(0, bar), message.slice(bar + 1));
+        } else {
+          const [campaignId, phoneId] = message.split('|');
+          this.wakeCapacity(`c:${campaignId}`, `p:${phoneId}`, 'g');
+        }
+      },
+    );
+    // Closed or killed while subscribing: let the connection go too.
+    if (this.closed) await subscription.close({ force: true });
+    else this.subscription = subscription;
   }
 
   /** Calls some waiter is waiting on (for the periodic reconcile against MongoDB). */
@@ -122,15 +128,9 @@ export class Signals {
     for (const map of [this.callWaiters, this.capacityWaiters]) {
       for (const set of [...map.values()]) for (const resolve of [...set]) resolve('closed');
     }
-    const sub = this.subscriber;
-    this.subscriber = null;
-    if (sub) {
-      try {
-        await sub.quit();
-      } catch {
-        sub.disconnect();
-      }
-    }
+    const sub = this.subscription;
+    this.subscription = null;
+    await sub?.close();
   }
 
   /** Drops the subscription at once, as a dying process would (tests). */
@@ -139,7 +139,7 @@ export class Signals {
     for (const map of [this.callWaiters, this.capacityWaiters]) {
       for (const set of [...map.values()]) for (const resolve of [...set]) resolve('closed');
     }
-    this.subscriber?.disconnect();
-    this.subscriber = null;
+    void this.subscription?.close({ force: true });
+    this.subscription = null;
   }
 }

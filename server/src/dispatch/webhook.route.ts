@@ -1,8 +1,10 @@
 import express from 'express';
 import type { Request } from 'express';
-import type { HttpRoute } from '../http/routes';
-import { webhookHandled, webhookResultOf } from '../metrics';
+import type { HttpRoute } from '../http/route';
+import { webhookHandled } from '../metrics';
+import type { WebhookCounterResult } from '../metrics';
 import { PROVIDERS } from '../phones/phone.model';
+import type { WebhookResult } from './webhook';
 
 type WithRawBody = Request & { rawBody?: Buffer };
 
@@ -10,6 +12,33 @@ type WithRawBody = Request & { rawBody?: Buffer };
 const keepRawBody = (req: unknown, _res: unknown, buf: Buffer) => {
   (req as WithRawBody).rawBody = buf;
 };
+
+/**
+ * The HTTP answer to a webhook. 404: unknown provider or call; 403: wrong token or signature
+ * (nothing changes); 200 otherwise, including replays and stale statuses (applied once, never
+ * backwards), so that providers do not retry them.
+ */
+export function webhookHttp(result: WebhookResult): { status: number; body: Record<string, unknown> } {
+  switch (result.kind) {
+    case 'applied':
+      return { status: 200, body: { ok: true, applied: true } };
+    case 'stale':
+      return { status: 200, body: { ok: true, applied: false } };
+    case 'ignored':
+      return { status: 200, body: { ok: true, ignored: true } };
+    case 'unknown-provider':
+      return { status: 404, body: { error: 'unknown provider' } };
+    case 'unknown-call':
+      return { status: 404, body: { error: 'unknown call' } };
+    case 'forbidden':
+      return { status: 403, body: { error: 'forbidden' } };
+  }
+}
+
+/** The `result` label of `dialwave_webhooks_total` for a webhook's result. */
+function counterResult(result: WebhookResult): WebhookCounterResult {
+  return result.kind === 'unknown-provider' || result.kind === 'unknown-call' ? 'unknown' : result.kind;
+}
 
 /**
  * `POST /webhooks/:provider`: provider status callbacks (form-encoded or JSON). Only translates
@@ -34,8 +63,9 @@ export const webhookRoute: HttpRoute = (app, services) => {
           body: (req.body ?? {}) as Record<string, unknown>,
           rawBody: (req as WithRawBody).rawBody ?? Buffer.alloc(0),
         });
-        webhookHandled(provider, webhookResultOf(result.status, result.body));
-        res.status(result.status).json(result.body);
+        webhookHandled(provider, counterResult(result));
+        const { status, body } = webhookHttp(result);
+        res.status(status).json(body);
       } catch (error) {
         webhookHandled(provider, 'error');
         next(error);

@@ -7,7 +7,7 @@ import type { RequestContext } from '../context';
 export class DoNotCallResolver {
   @Query(() => [String], { description: "The organization's do-not-call numbers (E.164)." })
   doNotCallList(@Ctx() ctx: RequestContext): Promise<string[]> {
-    return ctx.services.dispatcher.doNotCall.list(requireUser(ctx).organizationId);
+    return ctx.services.doNotCall.list(requireUser(ctx).organizationId);
   }
 
   @Mutation(() => Int, { description: 'Adds numbers to the do-not-call list; returns how many were new.' })
@@ -15,7 +15,7 @@ export class DoNotCallResolver {
     @Arg('phoneNumbers', () => [String]) phoneNumbers: string[],
     @Ctx() ctx: RequestContext,
   ): Promise<number> {
-    return ctx.services.dispatcher.doNotCall.add(
+    return ctx.services.doNotCall.add(
       requireUser(ctx, 'OPERATOR').organizationId,
       phoneNumbers,
       ctx.services.config.defaultCountry,
@@ -27,7 +27,7 @@ export class DoNotCallResolver {
     @Arg('phoneNumbers', () => [String]) phoneNumbers: string[],
     @Ctx() ctx: RequestContext,
   ): Promise<number> {
-    return ctx.services.dispatcher.doNotCall.remove(
+    return ctx.services.doNotCall.remove(
       requireUser(ctx, 'OPERATOR').organizationId,
       phoneNumbers,
       ctx.services.config.defaultCountry,

@@ -9,7 +9,7 @@ import { AppError, toGraphQLError } from '../errors';
 import type { RequestContext } from '../context';
 import { logger } from '../logger';
 import { graphqlOperationObserved } from '../metrics';
-import { operationLimitsPlugin } from '../schema/limits';
+import { operationLimitsPlugin, PARSE_OPTIONS } from '../schema/limits';
 
 /**
  * Masks everything that is not a client error: the client sees "Internal server error"
@@ -75,6 +75,11 @@ export function createApolloServer(
   return new ApolloServer<RequestContext>({
     schema,
     introspection: !production,
+    // "Did you mean …?" in validation errors would name the fields introspection hides.
+    // https://www.apollographql.com/docs/apollo-server/api/apollo-server (hideSchemaDetailsFromClientErrors)
+    hideSchemaDetailsFromClientErrors: production,
+    // A token budget before parsing (schema/limits.ts): a huge document is refused before it costs much.
+    parseOptions: PARSE_OPTIONS,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,

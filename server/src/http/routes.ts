@@ -1,11 +1,11 @@
-import type { Express } from 'express';
-import type { AppServices } from '../context';
+import type { HttpRoute } from './route';
 import { callExportRoute } from '../calls/call.export.route';
 import { contactImportRoute } from '../contacts/contact.import.route';
 import { simulatorRoute, webhookRoute } from '../dispatch/webhook.route';
+import { restRoute } from '../rest/rest.routes';
 
-/** An HTTP route group mounted beside /graphql (webhooks, CSV import, metrics…). */
-export type HttpRoute = (app: Express, services: AppServices) => void;
+// Declared in route.ts, which route modules import (importing this file would make a cycle).
+export type { HttpRoute } from './route';
 
 /** Every route group of the API. Add a feature's routes here (one line each). */
-export const httpRoutes: HttpRoute[] = [contactImportRoute, callExportRoute, webhookRoute, simulatorRoute];
+export const httpRoutes: HttpRoute[] = [contactImportRoute, callExportRoute, webhookRoute, simulatorRoute, restRoute];

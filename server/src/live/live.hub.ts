@@ -1,9 +1,9 @@
 import { CampaignModel } from '../campaigns/campaign.model';
 import type { CampaignDoc } from '../campaigns/campaign.model';
-import { campaignProgress } from '../campaigns/campaign.service';
-import type { CampaignProgressView } from '../campaigns/campaign.service';
-import type { CallEventPayload, DialwaveEvent, EventMessage, ProgressPayload } from '../events';
-import type { LivePubSub } from '../pubsub';
+import { campaignProgress } from '../campaigns/campaign.stats';
+import type { CampaignProgressView } from '../campaigns/campaign.stats';
+import type { CallEventPayload, DialwaveEvent, ProgressPayload } from '../events';
+import type { EventSubscriber } from '../pubsub';
 import { logger } from '../logger';
 
 export interface LiveHubOptions {
@@ -135,7 +135,7 @@ function viewOf(campaignId: string, p: ProgressPayload): CampaignProgressView {
     startedAt: p.startedAt ? new Date(p.startedAt) : null,
     lastCallAt: p.lastCallAt ? new Date(p.lastCallAt) : null,
     updatedAt: new Date(p.updatedAt),
-  } as unknown as CampaignDoc);
+  });
 }
 
 /**
@@ -149,13 +149,12 @@ export class LiveHub {
   private readonly campaigns = new Channels<CampaignDoc>();
   private readonly coalesce = new Map<string, CoalesceState>();
   private readonly pacing: { max: number; windowMs: number; spacingMs: number };
-  private loop: AsyncIterator<EventMessage> | null = null;
   private closed = false;
   /** Campaign reads made to build snapshots; exposed for tests and benches. */
   computed = 0;
 
   constructor(
-    private readonly live: LivePubSub,
+    private readonly events: EventSubscriber,
     options: LiveHubOptions = {},
   ) {
     this.pacing = {
@@ -167,24 +166,18 @@ export class LiveHub {
 
   /** Starts consuming the deployment's events. Resolves once the Redis subscription is live. */
   async start(): Promise<void> {
-    const iterator = this.live.pubSub.subscribe(this.live.eventsTopic)[Symbol.asyncIterator]();
-    this.loop = iterator;
-    void (async () => {
-      for (;;) {
-        const next = await iterator.next();
-        if (next.done) return;
-        const events = next.value.type === 'batch' ? next.value.events : [next.value];
-        for (const event of events) {
-          try {
-            this.onEvent(event);
-          } catch (error) {
-            logger.error({ err: error }, 'live event handling failed');
-          }
+    // Resolves once Redis confirms the subscription, so no event published after start() is missed.
+    await this.events.start((message) => {
+      if (this.closed) return;
+      const events = message.type === 'batch' ? message.events : [message];
+      for (const event of events) {
+        try {
+          this.onEvent(event);
+        } catch (error) {
+          logger.error({ err: error }, 'live event handling failed');
         }
       }
-    })();
-    // Wait until Redis confirms the subscription, so no event published after start() is missed.
-    await this.live.ready();
+    });
   }
 
   /** Live subscribers across all three kinds (for metrics). */
@@ -343,7 +336,7 @@ export class LiveHub {
     return this.campaigns.open(organizationId);
   }
 
-  /** Ends every subscription and stops consuming events; safe to call twice. */
+  /** Ends every subscription and ignores events from now on (the app closes the subscriber); safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -352,6 +345,5 @@ export class LiveHub {
     this.progress.closeAll();
     this.calls.closeAll();
     this.campaigns.closeAll();
-    await this.loop?.return?.();
   }
 }

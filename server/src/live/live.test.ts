@@ -141,7 +141,7 @@ describe('live updates over GraphQL subscriptions', () => {
     const reads = hub.computed;
     const progress = (revision: number, completedCalls: number) => ({
       revision,
-      status: 'ACTIVE',
+      status: 'ACTIVE' as const,
       stats: { totalContacts: 3, queuedCalls: 3 - completedCalls, completedCalls },
       startedAt: null,
       lastCallAt: null,

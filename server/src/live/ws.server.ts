@@ -5,7 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
-import { GraphQLError, execute, parse, specifiedRules, validate } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule, execute, parse, specifiedRules, validate } from 'graphql';
 import { subscribeShared } from './shared-execution';
 import type { DocumentNode, ExecutionResult, GraphQLSchema, ValidationRule } from 'graphql';
 import { SubscriptionServer } from 'subscriptions-transport-ws';
@@ -13,8 +13,10 @@ import type { AppServices, RequestContext } from '../context';
 import { createRequestContext } from '../context';
 import { AppError, unauthenticated } from '../errors';
 import { formatError } from '../http/graphql';
+import { PARSE_OPTIONS } from '../schema/limits';
 import { logger } from '../logger';
-import { bearerToken, verifyToken } from '../users/auth.token';
+import { bearerToken } from '../users/auth.token';
+import { authenticateBearer, principalKey } from '../users/auth.principal';
 import type { AuthUser } from '../users/auth.token';
 
 export interface WsServerOptions {
@@ -34,9 +36,14 @@ export interface WsServerOptions {
 export interface WsServerHandle {
   /** Open sockets of both protocols. */
   connections(): number;
+  /** Closes the sockets authenticated as a principal (`principalKey`) with 4403: a revoked key, a removed user. */
+  closePrincipal(key: string, reason: string): number;
   /** Closes every socket with 1012 (service restart: reconnect) and stops accepting. Idempotent. */
   close(): Promise<void>;
 }
+
+/** How long a slow consumer gets to take its close frame before its socket is dropped. */
+const SLOW_CONSUMER_GRACE_MS = 5_000;
 
 /** Close codes sent to clients, named (graphql-ws's own codes are reused where they fit). */
 export const WsCloseCode = {
@@ -45,12 +52,46 @@ export const WsCloseCode = {
   ConnectionInitTimeout: CloseCode.ConnectionInitialisationTimeout, // 4408
   TokenExpired: 4401,
   ServiceRestart: 1012,
+  /**
+   * 1013 "Try Again Later" (RFC 6455's registry): the client left more than WS_MAX_BUFFERED_BYTES
+   * unread. graphql-ws clients retry this code, and a reconnected subscription starts with a
+   * fresh snapshot, so nothing is lost but the backlog.
+   */
+  SlowConsumer: 1013,
 } as const;
 
 type SocketExtra = {
   user?: AuthUser;
   requestId?: string;
 };
+
+/**
+ * graphql-js's validation messages end with "Did you mean …?" suggestions that name schema
+ * fields: in production they would hand out the schema that introspection keeps back. The same
+ * expression as Apollo's `hideSchemaDetailsFromClientErrors` (ApolloServerPluginDisableSuggestions;
+ * https://www.apollographql.com/docs/apollo-server/api/apollo-server), so both paths read alike.
+ */
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/**
+ * Validation errors as a client may see them: with Apollo's code (so formatError lets them
+ * through instead of masking them as internal) and, in production, without schema suggestions.
+ */
+function clientValidationErrors(errors: readonly GraphQLError[], production: boolean): GraphQLError[] {
+  return errors.map(
+    (error) =>
+      new GraphQLError(production ? error.message.replace(SUGGESTION, '') : error.message, {
+        ...(error.nodes ? { nodes: error.nodes } : {}),
+        extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions },
+      }),
+  );
+}
+
+/** A document that does not parse (or is over the token budget), with Apollo's code for it. */
+function parseFailure(error: unknown): GraphQLError {
+  const message = error instanceof GraphQLError ? error.message : 'Could not parse the operation';
+  return new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } });
+}
 
 /** Maps thrown errors to what a client may see: client errors keep their message, the rest is masked. */
 function formatErrors(result: ExecutionResult): ExecutionResult {
@@ -64,11 +105,36 @@ function formatErrors(result: ExecutionResult): ExecutionResult {
   };
 }
 
+/** Messages the legacy library itself sends that say what the client did wrong, not how we failed. */
+const LEGACY_CLIENT_MESSAGES: ReadonlySet<string> = new Set(['Invalid message type!', 'Prohibited connection!']);
+
+/**
+ * subscriptions-transport-ws sends the raw `message` of anything thrown while it handles a
+ * message (a `start` without payload answered "Cannot read properties of undefined (reading
+ * 'query')"). Its `sendError` is the one way out for those, so it is wrapped: client messages
+ * pass, the rest is logged and masked as HTTP masks it (http/graphql.ts formatError).
+ */
+function maskLegacyErrors(server: SubscriptionServer, clientMessages: ReadonlySet<string>): void {
+  const target = server as unknown as {
+    sendError: (context: unknown, opId: unknown, payload: Record<string, unknown>, type?: unknown) => void;
+  };
+  const send = target.sendError.bind(server);
+  target.sendError = (context, opId, payload, type) => {
+    const message = typeof payload?.message === 'string' ? payload.message : '';
+    if (LEGACY_CLIENT_MESSAGES.has(message) || clientMessages.has(message)) {
+      send(context, opId, { message }, type);
+      return;
+    }
+    logger.warn({ err: message }, 'legacy websocket error; masked for the client');
+    send(context, opId, { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }, type);
+  };
+}
+
 async function authenticate(services: AppServices, params: Record<string, unknown> | undefined): Promise<AuthUser> {
   const header = params?.['authorization'] ?? params?.['Authorization'];
   const token = bearerToken(header);
   if (!token) throw unauthenticated('Send connectionParams { authorization: "Bearer <token>" }');
-  return verifyToken(services.config.jwt, token);
+  return authenticateBearer(services.config, token);
 }
 
 /**
@@ -90,12 +156,33 @@ export function startWsServer(
     connectionInitWaitTimeout = 5_000,
     validationRules = () => [],
   } = options;
+  // Same rules as HTTP (http/graphql.ts): no introspection and no schema hints in production.
+  const production = services.config.nodeEnv === 'production';
   const rulesFor = (variables: Record<string, unknown> | undefined) => [
     ...specifiedRules,
+    ...(production ? [NoSchemaIntrospectionCustomRule] : []),
     ...validationRules(variables),
   ];
-  const expiryTimers = new Map<WebSocket, NodeJS.Timeout>();
+  const check = (document: DocumentNode, variables: Record<string, unknown> | undefined) =>
+    clientValidationErrors(validate(schema, document, rulesFor(variables)), production);
+  const expiryTimers = new Map<WebSocket, NodeJS.Timeout | null>();
+  /** Open sockets by principal, so a revocation can close them. */
+  const byPrincipal = new Map<string, Set<WebSocket>>();
   const closeAtExpiry = (socket: WebSocket, user: AuthUser) => {
+    const key = principalKey(user);
+    const sockets = byPrincipal.get(key) ?? new Set<WebSocket>();
+    sockets.add(socket);
+    byPrincipal.set(key, sockets);
+    socket.once('close', () => {
+      sockets.delete(socket);
+      if (sockets.size === 0 && byPrincipal.get(key) === sockets) byPrincipal.delete(key);
+    });
+    // API keys never expire (Infinity): only a revocation closes their sockets.
+    if (!Number.isFinite(user.expiresAt)) {
+      expiryTimers.set(socket, null);
+      socket.once('close', () => expiryTimers.delete(socket));
+      return;
+    }
     const ms = user.expiresAt * 1000 - Date.now();
     const timer = setTimeout(
       () => socket.close(WsCloseCode.TokenExpired, 'Token expired: sign in again'),
@@ -106,6 +193,103 @@ export function startWsServer(
     socket.once('close', () => {
       clearTimeout(timer);
       expiryTimers.delete(socket);
+    });
+  };
+
+  const bounds = services.config.ws;
+  /** Each organization's open sockets in this process, as counters of their running operations. */
+  const organizations = new Map<string, Set<() => number>>();
+  /** Which organization a socket serves and how many operations it runs (the current one included). */
+  const sockets = new WeakMap<WebSocket, { organizationId: string; active: () => number }>();
+  const track = (socket: WebSocket, organizationId: string, active: () => number) => {
+    let counters = organizations.get(organizationId);
+    if (!counters) organizations.set(organizationId, (counters = new Set()));
+    counters.add(active);
+    sockets.set(socket, { organizationId, active });
+    socket.once('close', () => {
+      counters.delete(active);
+      if (counters.size === 0) organizations.delete(organizationId);
+    });
+  };
+  /**
+   * Refuses an operation past the per-socket or per-organization cap: one socket held 5,000
+   * `callUpdated` streams, and each costs memory and a send per event. Called once the operation
+   * is registered, so the counts include it.
+   */
+  const capError = (socket: WebSocket): GraphQLError | null => {
+    const info = sockets.get(socket);
+    if (!info) return null;
+    const onSocket = info.active();
+    if (onSocket > bounds.maxSubscriptionsPerSocket)
+      return new GraphQLError(
+        `This connection runs ${bounds.maxSubscriptionsPerSocket} operations already, the most one may: end some first`,
+        {
+          extensions: { code: 'RATE_LIMITED', limit: 'subscriptionsPerSocket', max: bounds.maxSubscriptionsPerSocket },
+        },
+      );
+    let inOrganization = 0;
+    for (const active of organizations.get(info.organizationId) ?? []) inOrganization += active();
+    if (inOrganization > bounds.maxSubscriptionsPerOrganization)
+      return new GraphQLError(
+        `Your organization runs ${bounds.maxSubscriptionsPerOrganization} live operations on this server already, the most it may: end some first`,
+        {
+          extensions: {
+            code: 'RATE_LIMITED',
+            limit: 'subscriptionsPerOrganization',
+            max: bounds.maxSubscriptionsPerOrganization,
+          },
+        },
+      );
+    return null;
+  };
+
+  /**
+   * Bounds what waits in memory for a client that does not read. Two signs, either closes the
+   * socket with 1013 (and, as a client that reads nothing never takes the close frame either,
+   * drops it after a grace); without them one such client grew the heap by 500 MB in 24 s:
+   * - more than WS_MAX_BUFFERED_BYTES queued in ws (`bufferedAmount`: sent, not yet handed to
+   *   the kernel), which large messages reach at once;
+   * - a send not handed to the kernel for WS_MAX_STALL_MS. graphql-ws waits for each send of a
+   *   subscription before taking its next event, so small messages never pile up in ws: they
+   *   pile up in the hub's mailboxes, out of sight of `bufferedAmount`, while the first waits.
+   */
+  const boundBuffer = (socket: WebSocket) => {
+    const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+    /** Start times of the sends ws has not finished, oldest first (ws finishes them in order). */
+    const unfinished: number[] = [];
+    let stallCheck: NodeJS.Timeout | null = null;
+    const closeSlow = (why: Record<string, number>) => {
+      if (socket.readyState !== socket.OPEN) return;
+      logger.info(why, 'websocket closed: the client does not read what it subscribed to');
+      socket.close(WsCloseCode.SlowConsumer, 'Slow consumer: reconnect for a fresh snapshot');
+      const timer = setTimeout(() => socket.terminate(), SLOW_CONSUMER_GRACE_MS);
+      timer.unref();
+      socket.once('close', () => clearTimeout(timer));
+    };
+    const checkStall = () => {
+      stallCheck = null;
+      const oldest = unfinished[0];
+      if (oldest === undefined) return;
+      const waited = Date.now() - oldest;
+      if (waited >= bounds.maxStallMs) closeSlow({ stalledMs: waited, max: bounds.maxStallMs });
+      else stallCheck = setTimeout(checkStall, bounds.maxStallMs - waited).unref();
+    };
+    socket.send = ((data: unknown, ...rest: unknown[]) => {
+      const options = typeof rest[0] === 'function' ? {} : (rest[0] ?? {});
+      const callback = (typeof rest[0] === 'function' ? rest[0] : rest[1]) as ((error?: Error) => void) | undefined;
+      unfinished.push(Date.now());
+      send(data, options, (error?: Error) => {
+        unfinished.shift();
+        callback?.(error);
+      });
+      stallCheck ??= setTimeout(checkStall, bounds.maxStallMs).unref();
+      if (socket.bufferedAmount > bounds.maxBufferedBytes)
+        closeSlow({ bufferedBytes: socket.bufferedAmount, max: bounds.maxBufferedBytes });
+    }) as typeof socket.send;
+    socket.once('close', (code: number, reason: Buffer) => {
+      if (stallCheck) clearTimeout(stallCheck);
+      // One line per disconnect, at debug: a mass disconnect must not flood the log.
+      logger.debug({ code, reason: String(reason), protocol: socket.protocol }, 'websocket closed');
     });
   };
 
@@ -127,18 +311,26 @@ export function startWsServer(
   // --- graphql-ws (graphql-transport-ws) ---------------------------------------------------
   const modern = new WebSocketServer({ noServer: true, maxPayload });
   modern.on('connection', quietErrors);
+  modern.on('connection', boundBuffer);
   const modernCleanup = useServer<Record<string, unknown> | undefined, SocketExtra>(
     {
       schema,
       subscribe: subscribeShared,
       connectionInitWaitTimeout,
-      context: (ctx) => contextFor(ctx.extra.user ?? null, ctx.extra.requestId ?? randomUUID()),
+      context: (ctx) =>
+        contextFor(
+          ctx.extra.user ?? null,
+          ctx.extra.requestId ?? randomUUID(),
+          ctx.extra.request.socket.remoteAddress ?? null,
+        ),
       onConnect: async (ctx) => {
         try {
           const user = await authenticate(services, ctx.connectionParams);
           ctx.extra.user = user;
           ctx.extra.requestId = randomUUID();
           closeAtExpiry(ctx.extra.socket, user);
+          // graphql-ws registers an operation in ctx.subscriptions before onSubscribe and removes it when it ends.
+          track(ctx.extra.socket, user.organizationId, () => Object.keys(ctx.subscriptions).length);
           return true;
         } catch (error) {
           const message = error instanceof AppError ? error.message : 'Authentication failed';
@@ -147,19 +339,24 @@ export function startWsServer(
           return false;
         }
       },
-      onSubscribe: (_ctx, _id, payload) => {
+      onSubscribe: (ctx, _id, payload) => {
+        const capped = capError(ctx.extra.socket);
+        if (capped) return [capped];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, PARSE_OPTIONS);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation')];
+          return [parseFailure(error)];
         }
-        const errors = validate(schema, document, rulesFor(payload.variables ?? undefined));
+        const errors = check(document, payload.variables ?? undefined);
         if (errors.length > 0) return errors;
         return undefined;
       },
       onNext: (_ctx, _id, _payload, _args, result) => formatErrors(result),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => formatError(e.toJSON(), e)),
+      // An operation that fails because its socket closed (sends rejected) has no one to tell:
+      // without this, closing a socket with 5,000 streams logged 9,000 error lines.
+      onError: (ctx, _id, _payload, errors) =>
+        ctx.extra.socket.readyState !== ctx.extra.socket.OPEN ? [] : errors.map((e) => formatError(e.toJSON(), e)),
     },
     modern,
   );
@@ -167,6 +364,8 @@ export function startWsServer(
   // --- subscriptions-transport-ws (legacy `graphql-ws` subprotocol) --------------------------
   const legacy = new WebSocketServer({ noServer: true, maxPayload });
   legacy.on('connection', quietErrors);
+  legacy.on('connection', boundBuffer);
+  const legacyClientMessages = new Set<string>();
   const legacyServer = SubscriptionServer.create(
     {
       schema,
@@ -174,28 +373,59 @@ export function startWsServer(
       subscribe: subscribeShared as never,
       validationRules: rulesFor(undefined),
       keepAlive: 15_000,
-      onConnect: async (params: Record<string, unknown> | undefined, socket: WebSocket) => {
-        const user = await authenticate(services, params);
-        closeAtExpiry(socket, user);
-        return { user, requestId: randomUUID() };
-      },
-      onOperation: (
-        message: { payload?: { variables?: Record<string, unknown> } },
-        params: { context: { user: AuthUser; requestId: string } } & Record<string, unknown>,
+      onConnect: async (
+        params: Record<string, unknown> | undefined,
+        socket: WebSocket,
+        connection: { request?: IncomingMessage; operations?: Record<string, unknown> },
       ) => {
-        const document =
-          typeof params['query'] === 'string' ? parse(params['query']) : (params['query'] as DocumentNode);
-        const errors = validate(schema, document, rulesFor(message.payload?.variables));
+        let user: AuthUser;
+        try {
+          user = await authenticate(services, params);
+        } catch (error) {
+          // The library keeps only the message of what is thrown here: recorded as a client
+          // message so maskLegacyErrors lets it through (a handful of fixed auth texts).
+          const message = error instanceof AppError ? error.message : 'Authentication failed';
+          if (legacyClientMessages.size > 100) legacyClientMessages.clear();
+          legacyClientMessages.add(message);
+          throw new Error(message, { cause: error });
+        }
+        closeAtExpiry(socket, user);
+        // The library registers an operation in `operations` before onOperation, and removes it at its stop.
+        track(socket, user.organizationId, () => Object.keys(connection.operations ?? {}).length);
+        return { user, requestId: randomUUID(), clientIp: connection.request?.socket.remoteAddress ?? null };
+      },
+      // Async, so what it throws reaches the library as a rejection: one with `errors` is then sent
+      // as a data message carrying them (a synchronous throw would go out as a bare error text).
+      onOperation: async (
+        message: { payload?: { variables?: Record<string, unknown> } },
+        params: { context: { user: AuthUser; requestId: string; clientIp: string | null } } & Record<string, unknown>,
+        socket: WebSocket,
+      ) => {
+        const capped = capError(socket);
+        if (capped) throw Object.assign(new Error('Too many operations'), { errors: [capped] });
+        const query = params['query'];
+        let document: DocumentNode;
+        try {
+          if (typeof query !== 'string' && (typeof query !== 'object' || query === null))
+            throw new GraphQLError('Send the operation in payload.query', { extensions: { code: 'BAD_REQUEST' } });
+          document = typeof query === 'string' ? parse(query, PARSE_OPTIONS) : (query as DocumentNode);
+        } catch (error) {
+          const parsed = parseFailure(error);
+          // `errors` makes the library answer with a data message carrying them, unmasked.
+          throw Object.assign(new Error('Invalid operation'), { errors: [parsed] });
+        }
+        const errors = check(document, message.payload?.variables);
         if (errors.length > 0) throw Object.assign(new Error('Invalid operation'), { errors });
         return {
           ...params,
-          context: contextFor(params.context.user, params.context.requestId),
+          context: contextFor(params.context.user, params.context.requestId, params.context.clientIp),
           formatResponse: (value: ExecutionResult) => formatErrors(value),
         };
       },
     },
     legacy,
   );
+  maskLegacyErrors(legacyServer, legacyClientMessages);
   legacy.on('connection', (socket: WebSocket) => {
     // The legacy library has no connection-init timeout of its own.
     const timer = setTimeout(() => {
@@ -205,8 +435,8 @@ export function startWsServer(
     socket.once('close', () => clearTimeout(timer));
   });
 
-  function contextFor(user: AuthUser | null, requestId: string): RequestContext {
-    return createRequestContext(services, user, requestId, logger.child({ requestId, transport: 'ws' }));
+  function contextFor(user: AuthUser | null, requestId: string, clientIp: string | null = null): RequestContext {
+    return createRequestContext(services, user, requestId, logger.child({ requestId, transport: 'ws' }), clientIp);
   }
 
   const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -235,10 +465,15 @@ export function startWsServer(
   let closing: Promise<void> | null = null;
   return {
     connections: () => modern.clients.size + legacy.clients.size,
+    closePrincipal: (key, reason) => {
+      const sockets = [...(byPrincipal.get(key) ?? [])];
+      for (const socket of sockets) socket.close(WsCloseCode.Forbidden, reason.slice(0, 120));
+      return sockets.length;
+    },
     close: () =>
       (closing ??= (async () => {
         httpServer.off('upgrade', onUpgrade);
-        for (const timer of expiryTimers.values()) clearTimeout(timer);
+        for (const timer of expiryTimers.values()) if (timer) clearTimeout(timer);
         for (const client of [...modern.clients, ...legacy.clients])
           client.close(WsCloseCode.ServiceRestart, 'Server restarting: reconnect');
         try {

@@ -10,6 +10,8 @@ import { CallActivityResolver } from '../calls/call.activity.resolver';
 import { CallDispositionsResolver } from '../calls/call.dispositions.resolver';
 import { DoNotCallResolver } from '../dnc/dnc.resolver';
 import { LiveResolver } from '../live/live.resolver';
+import { ApiKeyResolver } from '../apikeys/apikey.resolver';
+import { WebhookResolver } from '../webhooks/webhook.resolver';
 
 /**
  * Every resolver class of the API. Add a feature's resolver here (one line each).
@@ -27,4 +29,6 @@ export const resolvers: NonEmptyArray<Function> = [
   CallDispositionsResolver,
   LiveResolver,
   DoNotCallResolver,
+  ApiKeyResolver,
+  WebhookResolver,
 ];

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { buildSchema } from 'type-graphql';
-import type { PubSub } from 'type-graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
 import type { GraphQLSchema } from 'graphql';
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { resolvers } from './resolvers';
@@ -14,7 +14,7 @@ export const SCHEMA_FILE = path.resolve(__dirname, '../../../schema.graphql');
  * maps to graphql-scalars' GraphQLDateTime instead of type-graphql's DateTimeISO.
  * @param options.emit write the SDL to `schema.graphql` (the `schema:emit` script does)
  */
-export async function buildAppSchema(options: { pubSub?: PubSub; emit?: boolean } = {}): Promise<GraphQLSchema> {
+export async function buildAppSchema(options: { emit?: boolean } = {}): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     scalarsMap: [
@@ -22,7 +22,11 @@ export async function buildAppSchema(options: { pubSub?: PubSub; emit?: boolean 
       { type: Object, scalar: GraphQLJSONObject },
     ],
     validate: false,
-    ...(options.pubSub ? { pubSub: options.pubSub } : {}),
+    // Every @Subscription has its own `subscribe` (live/live.resolver.ts: the LiveHub's iterators),
+    // so no topic is ever published here; type-graphql still refuses to build subscriptions
+    // without a PubSub (MissingPubSubError, schema-generator's generateSubscriptionsFields), so
+    // an in-process one with no Redis behind it is given.
+    pubSub: createPubSub(),
     emitSchemaFile: options.emit ? { path: SCHEMA_FILE, sortedSchema: false } : false,
   });
 }

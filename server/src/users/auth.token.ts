@@ -8,8 +8,10 @@ export interface AuthUser {
   userId: string;
   organizationId: string;
   role: Role;
-  /** Token expiry, epoch seconds (WebSockets close when it passes). */
+  /** Token expiry, epoch seconds (WebSockets close when it passes); Infinity for an API key. */
   expiresAt: number;
+  /** Set when the caller authenticated with an API key (then `userId` is `apikey:<id>`). */
+  apiKeyId?: string;
 }
 
 /** Issues an HS256 JWT with issuer, audience and expiry from config. */

@@ -4,12 +4,21 @@ import type { ScryptOptions } from 'node:crypto';
 /**
  * Password hashing with scrypt (memory-hard, in Node's crypto: no native add-on).
  * Stored as `scrypt$N$r$p$salt$hash` (base64url), so the cost can rise later while old
- * hashes still verify with the parameters they were made with.
+ * hashes still verify with the parameters they were made with, and are re-hashed at the next
+ * successful login (needsRehash).
+ *
+ * N = 2^17, r = 8, p = 1 is OWASP's minimum for scrypt
+ * (https://cheatsheetseries.owasp.org/cheatsheets/Password_Storage_Cheat_Sheet.html#scrypt).
+ * It needs 128 × N × r = 128 MiB per hash, above Node's default `maxmem` of 32 MiB, so maxmem
+ * is raised; hashes run on libuv's thread pool (4 threads by default), so at most about
+ * 512 MiB are in use at once. About 0.3–0.7 s per hash here; the login limiter refuses a
+ * throttled caller before hashing.
  */
-const PARAMS = { N: 16384, r: 8, p: 1 };
+const PARAMS = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
+  // 128·N·r bytes is what scrypt allocates; twice that leaves room for Node's own accounting.
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, options, (error, key) =>
@@ -34,6 +43,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (expected.length !== KEY_LENGTH) return false;
   const actual = await derive(password, Buffer.from(parts[4]!, 'base64url'), N, r, p);
   return timingSafeEqual(actual, expected);
+}
+
+/** Whether a stored hash was made with a lower cost than today's (re-hash it at the next successful login). */
+export function needsRehash(stored: string): boolean {
+  const parts = stored.split('$');
+  if (parts[0] !== 'scrypt') return true;
+  const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  return N < PARAMS.N || r < PARAMS.r || p < PARAMS.p;
 }
 
 let dummy: Promise<string> | null = null;

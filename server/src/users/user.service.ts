@@ -1,6 +1,6 @@
 import { UserModel, ROLES } from './user.model';
 import type { Role, UserDoc } from './user.model';
-import { dummyPasswordHash, hashPassword, verifyPassword } from './password';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { signToken } from './auth.token';
 import { OrganizationModel } from '../organizations/organization.model';
 import { AgentModel } from '../agents/agent.model';
@@ -9,7 +9,7 @@ import { PhoneModel } from '../phones/phone.model';
 import { createPhone } from '../phones/phone.service';
 import type { SimulationFields } from '../phones/phone.service';
 import type { Config } from '../config';
-import { AppError, ErrorCode, badInput, conflict, forbidden, unauthenticated } from '../errors';
+import { AppError, ErrorCode, badInput, conflict, forbidden, notFound, unauthenticated } from '../errors';
 import { email as emailOf, text } from '../validation';
 import { parseObjectId } from '../object-id';
 
@@ -111,6 +111,14 @@ export async function login(config: Config, rawEmail: string, secret: string): P
   const user = email ? await UserModel.findOne({ email }).exec() : null;
   const ok = await verifyPassword(String(secret), user?.passwordHash ?? (await dummyPasswordHash()));
   if (!user || !ok) throw unauthenticated('Invalid email or password');
+  if (needsRehash(user.passwordHash)) {
+    // Made with an older, cheaper cost: replace it now that we hold the password. Conditional
+    // on the old hash, so a password changed meanwhile is not overwritten.
+    await UserModel.updateOne(
+      { _id: user._id, passwordHash: user.passwordHash },
+      { $set: { passwordHash: await hashPassword(String(secret)) } },
+    );
+  }
   return issue(config, user);
 }
 
@@ -136,4 +144,47 @@ export async function createUser(
     if (isDuplicateKey(error)) throw new AppError(ErrorCode.CONFLICT, 'A user with this email already exists');
     throw error;
   }
+}
+
+/** The organization's users, by email. */
+export function listUsers(organizationId: string): Promise<UserDoc[]> {
+  return UserModel.find({ organizationId }).sort({ email: 1 }).exec();
+}
+
+const lastAdmin = () => conflict('This is the last ADMIN of the organization: make another user ADMIN first');
+
+/**
+ * Changes a user's role (ADMIN only, checked by the caller). The last ADMIN cannot be demoted.
+ * No transactions (standalone MongoDB): the change is written, then the ADMINs are counted,
+ * and a change that left none is undone. Two ADMINs demoting each other at once may then both
+ * be refused, never both succeed.
+ */
+export async function updateUserRole(organizationId: string, id: string, role: Role): Promise<UserDoc> {
+  if (!(ROLES as readonly string[]).includes(role)) throw badInput('role', `must be one of ${ROLES.join(', ')}`);
+  const _id = parseObjectId(id);
+  const before = _id ? await UserModel.findOneAndUpdate({ _id, organizationId }, { $set: { role } }).exec() : null;
+  if (!before) throw notFound('User');
+  if (before.role === 'ADMIN' && role !== 'ADMIN') {
+    const admins = await UserModel.countDocuments({ organizationId, role: 'ADMIN' }).exec();
+    if (admins === 0) {
+      await UserModel.updateOne({ _id, organizationId, role }, { $set: { role: 'ADMIN' } }).exec();
+      throw lastAdmin();
+    }
+  }
+  before.role = role;
+  return before;
+}
+
+/**
+ * Removes a user (ADMIN only, checked by the caller); their tokens stop working on the next
+ * request (every request reads the user). An ADMIN is first demoted through updateUserRole,
+ * so the last-ADMIN rule has one home.
+ */
+export async function removeUser(organizationId: string, id: string): Promise<UserDoc> {
+  const _id = parseObjectId(id);
+  const user = _id ? await UserModel.findOne({ _id, organizationId }).exec() : null;
+  if (!user) throw notFound('User');
+  if (user.role === 'ADMIN') await updateUserRole(organizationId, id, 'VIEWER');
+  await UserModel.deleteOne({ _id, organizationId }).exec();
+  return user;
 }

@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, Loading } from '../shell/states';
 import { useCreateAgent } from './use-create-agent';
 import { useUpdateAgent } from './use-update-agent';
 import { AGENT_KIND_FORM, AGENT_KINDS, parseVariables } from './agent-kinds';
+import { useCan } from '../settings/use-role';
 
 export const AgentRowFragment = graphql(`
   fragment AgentRow_agent on Agent {
@@ -33,7 +34,8 @@ const AgentsPageQuery = graphql(`
   }
 `);
 
-function AgentRow({ agent, onEdit }: { agent: AgentRow_AgentFragment; onEdit: () => void }) {
+/** One agent; `onEdit` only for those who may edit it (ADMINs), so others see no Edit button. */
+function AgentRow({ agent, onEdit }: { agent: AgentRow_AgentFragment; onEdit?: (() => void) | undefined }) {
   return (
     <tr>
       <td data-label="Agent">
@@ -49,9 +51,11 @@ function AgentRow({ agent, onEdit }: { agent: AgentRow_AgentFragment; onEdit: ()
       </td>
       <td data-label="Created">{formatDateTime(agent.createdAt)}</td>
       <td data-label="">
-        <button type="button" className="button button-small" onClick={onEdit} aria-label={`Edit ${agent.name}`}>
-          Edit
-        </button>
+        {onEdit && (
+          <button type="button" className="button button-small" onClick={onEdit} aria-label={`Edit ${agent.name}`}>
+            Edit
+          </button>
+        )}
       </td>
     </tr>
   );
@@ -59,6 +63,8 @@ function AgentRow({ agent, onEdit }: { agent: AgentRow_AgentFragment; onEdit: ()
 
 /** Voice agents: who speaks on the calls. */
 export function AgentsPage() {
+  // Agents are created by ADMINs: others get no form they could not submit.
+  const isAdmin = useCan('ADMIN');
   const id = useId();
   const { data, error, refetch } = useQuery(AgentsPageQuery);
   const [createAgent, { loading: creating }] = useCreateAgent();
@@ -154,115 +160,117 @@ export function AgentsPage() {
               </thead>
               <tbody>
                 {data.agents.map((agent) => (
-                  <AgentRow key={agent.id} agent={agent} onEdit={() => edit(agent)} />
+                  <AgentRow key={agent.id} agent={agent} onEdit={isAdmin ? () => edit(agent) : undefined} />
                 ))}
               </tbody>
             </table>
           )}
         </div>
-        <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
-          <h2 id={`${id}-title`}>{editing ? 'Edit agent' : 'New agent'}</h2>
-          <div className="field">
-            <label htmlFor={`${id}-name`}>Name</label>
-            <input
-              id={`${id}-name`}
-              value={name}
-              onChange={(event) => setName(event.target.value)}
-              aria-invalid={errors.fields['name'] ? true : undefined}
-              aria-describedby={errors.fields['name'] ? `${id}-name-error` : undefined}
-            />
-            {errors.fields['name'] && (
-              <p className="field-error" id={`${id}-name-error`}>
-                {errors.fields['name']}
+        {isAdmin && (
+          <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
+            <h2 id={`${id}-title`}>{editing ? 'Edit agent' : 'New agent'}</h2>
+            <div className="field">
+              <label htmlFor={`${id}-name`}>Name</label>
+              <input
+                id={`${id}-name`}
+                value={name}
+                onChange={(event) => setName(event.target.value)}
+                aria-invalid={errors.fields['name'] ? true : undefined}
+                aria-describedby={errors.fields['name'] ? `${id}-name-error` : undefined}
+              />
+              {errors.fields['name'] && (
+                <p className="field-error" id={`${id}-name-error`}>
+                  {errors.fields['name']}
+                </p>
+              )}
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-description`}>
+                Description <span className="optional">(optional)</span>
+              </label>
+              <textarea
+                id={`${id}-description`}
+                rows={3}
+                value={description}
+                onChange={(event) => setDescription(event.target.value)}
+              />
+              {errors.fields['description'] && <p className="field-error">{errors.fields['description']}</p>}
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-kind`}>Kind</label>
+              <select id={`${id}-kind`} value={kind} onChange={(event) => setKind(event.target.value as AgentKind)}>
+                {AGENT_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {AGENT_KIND_FORM[k].label}
+                  </option>
+                ))}
+              </select>
+              <p className="field-hint">Works with {needs.provider}.</p>
+              {errors.fields['kind'] && <p className="field-error">{errors.fields['kind']}</p>}
+            </div>
+            {needs.externalId && (
+              <div className="field">
+                <label htmlFor={`${id}-external`}>{needs.externalId}</label>
+                <input
+                  id={`${id}-external`}
+                  value={externalId}
+                  onChange={(event) => setExternalId(event.target.value)}
+                  aria-invalid={errors.fields['externalId'] ? true : undefined}
+                />
+                {errors.fields['externalId'] && <p className="field-error">{errors.fields['externalId']}</p>}
+              </div>
+            )}
+            {needs.url && (
+              <div className="field">
+                <label htmlFor={`${id}-url`}>{needs.url}</label>
+                <input
+                  id={`${id}-url`}
+                  value={url}
+                  placeholder={needs.urlPlaceholder}
+                  onChange={(event) => setUrl(event.target.value)}
+                  aria-invalid={errors.fields['url'] ? true : undefined}
+                />
+                {errors.fields['url'] && <p className="field-error">{errors.fields['url']}</p>}
+              </div>
+            )}
+            <div className="field">
+              <label htmlFor={`${id}-variables`}>
+                Variables <span className="optional">(optional)</span>
+              </label>
+              <input
+                id={`${id}-variables`}
+                value={variables}
+                placeholder="name, plan"
+                onChange={(event) => setVariables(event.target.value)}
+                aria-invalid={errors.fields['variables'] ? true : undefined}
+              />
+              <p className="field-hint">
+                Names the script uses, like {'{{name}}'}. Every contact must have each one: name, email or a CSV column.
+              </p>
+              {errors.fields['variables'] && <p className="field-error">{errors.fields['variables']}</p>}
+            </div>
+            {errors.form && (
+              <p className="form-error" role="alert">
+                {errors.form}
               </p>
             )}
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-description`}>
-              Description <span className="optional">(optional)</span>
-            </label>
-            <textarea
-              id={`${id}-description`}
-              rows={3}
-              value={description}
-              onChange={(event) => setDescription(event.target.value)}
-            />
-            {errors.fields['description'] && <p className="field-error">{errors.fields['description']}</p>}
-          </div>
-          <div className="field">
-            <label htmlFor={`${id}-kind`}>Kind</label>
-            <select id={`${id}-kind`} value={kind} onChange={(event) => setKind(event.target.value as AgentKind)}>
-              {AGENT_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {AGENT_KIND_FORM[k].label}
-                </option>
-              ))}
-            </select>
-            <p className="field-hint">Works with {needs.provider}.</p>
-            {errors.fields['kind'] && <p className="field-error">{errors.fields['kind']}</p>}
-          </div>
-          {needs.externalId && (
-            <div className="field">
-              <label htmlFor={`${id}-external`}>{needs.externalId}</label>
-              <input
-                id={`${id}-external`}
-                value={externalId}
-                onChange={(event) => setExternalId(event.target.value)}
-                aria-invalid={errors.fields['externalId'] ? true : undefined}
-              />
-              {errors.fields['externalId'] && <p className="field-error">{errors.fields['externalId']}</p>}
-            </div>
-          )}
-          {needs.url && (
-            <div className="field">
-              <label htmlFor={`${id}-url`}>{needs.url}</label>
-              <input
-                id={`${id}-url`}
-                value={url}
-                placeholder={needs.urlPlaceholder}
-                onChange={(event) => setUrl(event.target.value)}
-                aria-invalid={errors.fields['url'] ? true : undefined}
-              />
-              {errors.fields['url'] && <p className="field-error">{errors.fields['url']}</p>}
-            </div>
-          )}
-          <div className="field">
-            <label htmlFor={`${id}-variables`}>
-              Variables <span className="optional">(optional)</span>
-            </label>
-            <input
-              id={`${id}-variables`}
-              value={variables}
-              placeholder="name, plan"
-              onChange={(event) => setVariables(event.target.value)}
-              aria-invalid={errors.fields['variables'] ? true : undefined}
-            />
-            <p className="field-hint">
-              Names the script uses, like {'{{name}}'}. Every contact must have each one: name, email or a CSV column.
-            </p>
-            {errors.fields['variables'] && <p className="field-error">{errors.fields['variables']}</p>}
-          </div>
-          {errors.form && (
-            <p className="form-error" role="alert">
-              {errors.form}
-            </p>
-          )}
-          {created && (
-            <p className="notice" role="status">
-              {created}
-            </p>
-          )}
-          <div className="form-actions">
-            <button type="submit" className="button button-primary" disabled={loading}>
-              {loading ? 'Saving…' : editing ? 'Save agent' : 'Create agent'}
-            </button>
-            {editing && (
-              <button type="button" className="button" onClick={reset}>
-                Cancel
-              </button>
+            {created && (
+              <p className="notice" role="status">
+                {created}
+              </p>
             )}
-          </div>
-        </form>
+            <div className="form-actions">
+              <button type="submit" className="button button-primary" disabled={loading}>
+                {loading ? 'Saving…' : editing ? 'Save agent' : 'Create agent'}
+              </button>
+              {editing && (
+                <button type="button" className="button" onClick={reset}>
+                  Cancel
+                </button>
+              )}
+            </div>
+          </form>
+        )}
       </div>
     </section>
   );

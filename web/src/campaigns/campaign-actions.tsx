@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { graphql } from '../gql';
 import type { CampaignActions_CampaignFragment } from '../gql/graphql';
 import { errorMessage } from '../shell/errors';
+import { useCan } from '../settings/use-role';
 import { canRun } from './campaign-status';
 import type { CampaignAction } from './campaign-status';
 import {
@@ -43,6 +44,8 @@ export function CampaignActions({
   const [cancel, cancelState] = useCancelCampaign();
   const [retryFailed, retryState] = useRetryFailedContacts();
   const [error, setError] = useState<string | null>(null);
+  // A VIEWER sees no action it cannot run (the API would refuse each with FORBIDDEN).
+  const canOperate = useCan('OPERATOR');
   const busy =
     startState.loading || pauseState.loading || resumeState.loading || cancelState.loading || retryState.loading;
 
@@ -76,6 +79,7 @@ export function CampaignActions({
     );
   };
 
+  if (!canOperate) return null;
   return (
     <div className="actions">
       <div className="actions-buttons" role="group" aria-label="Campaign actions">

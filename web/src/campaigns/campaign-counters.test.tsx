@@ -4,7 +4,7 @@ import { ApolloLink } from '@apollo/client';
 import { MockedProvider } from '@apollo/client/testing/react';
 import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
-import { CampaignPageDocument } from '../gql/graphql';
+import { CampaignPageDocument, CurrentRoleDocument } from '../gql/graphql';
 import { createCache } from '../session/apollo.client';
 import { renderRoute } from '../test/render';
 import { CampaignPage } from './campaign.page';
@@ -54,6 +54,13 @@ const campaignPage = {
   },
 };
 
+/** The signed-in user is an OPERATOR: the campaign actions are theirs to use. */
+const operator = {
+  request: { query: CurrentRoleDocument },
+  result: { data: { me: { __typename: 'User', id: 'u1', role: 'OPERATOR' } } },
+  maxUsageCount: Number.POSITIVE_INFINITY,
+};
+
 function counter(key: string): string {
   return within(screen.getByTestId(`counter-${key}`)).getByRole('definition').textContent ?? '';
 }
@@ -64,7 +71,7 @@ describe('live counters', () => {
     const link = ApolloLink.split(
       ({ query }) => isSubscriptionOperation(query),
       subscriptions,
-      new MockLink([campaignPage]),
+      new MockLink([campaignPage, operator]),
     );
     renderRoute(
       <MockedProvider link={link} cache={createCache()}>

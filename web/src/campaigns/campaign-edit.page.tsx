@@ -24,12 +24,7 @@ const CampaignEditPageQuery = graphql(`
         ...CampaignForm_phone
       }
       settings {
-        concurrentCallsLimit
-        retryFailedCalls
-        maxRetryAttempts
-        retryDelayMinutes
-        excludeVoicemail
-        priorityMode
+        ...CampaignForm_settings
       }
     }
   }

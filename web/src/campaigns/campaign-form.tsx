@@ -15,6 +15,21 @@ export const CampaignFormAgentFragment = graphql(`
   }
 `);
 
+/**
+ * The settings a campaign form edits (and the campaign page shows): every query or mutation that
+ * reads a campaign's settings spreads this, so a new setting is added here once.
+ */
+export const CampaignFormSettingsFragment = graphql(`
+  fragment CampaignForm_settings on CampaignSettings {
+    concurrentCallsLimit
+    retryFailedCalls
+    maxRetryAttempts
+    retryDelayMinutes
+    excludeVoicemail
+    priorityMode
+  }
+`);
+
 export const CampaignFormPhoneFragment = graphql(`
   fragment CampaignForm_phone on Phone {
     id
@@ -265,7 +280,12 @@ export function CampaignForm({ mode, initialValues, agents, phones, onSubmit, ca
       <fieldset className="form-section">
         <legend>Dialling</legend>
         <div className="field-row">
-          {numberField('concurrentCallsLimit', 'Concurrent calls', 'Live calls at once, 1–50.', '1')}
+          {numberField(
+            'concurrentCallsLimit',
+            'Concurrent calls',
+            `Live calls at once, ${SETTING_LIMITS.concurrentCallsLimit.min}–${SETTING_LIMITS.concurrentCallsLimit.max}.`,
+            '1',
+          )}
           <div className="field">
             <label htmlFor={fieldId('settings.priorityMode')}>Order</label>
             <select
@@ -302,14 +322,14 @@ export function CampaignForm({ mode, initialValues, agents, phones, onSubmit, ca
           {numberField(
             'maxRetryAttempts',
             'Retries per contact',
-            '0–10 retries after the first call.',
+            `${SETTING_LIMITS.maxRetryAttempts.min}–${SETTING_LIMITS.maxRetryAttempts.max} retries after the first call.`,
             '1',
             !values.settings.retryFailedCalls,
           )}
           {numberField(
             'retryDelayMinutes',
             'Minutes between retries',
-            '0–10,080 (one week); fractions allowed.',
+            `${SETTING_LIMITS.retryDelayMinutes.min}–${SETTING_LIMITS.retryDelayMinutes.max.toLocaleString('en-US')} (one week); fractions allowed.`,
             'any',
             !values.settings.retryFailedCalls,
           )}

@@ -1,4 +1,5 @@
 import type { CampaignSettingsInput, PriorityMode } from '../gql/graphql';
+import { SETTINGS_DEFAULTS, SETTINGS_LIMITS } from '../../../server/src/campaigns/campaign.settings';
 
 /** What the campaign form edits. Numbers stay strings until validated, as typed. */
 export interface CampaignFormValues {
@@ -17,11 +18,14 @@ export interface CampaignFormValues {
   };
 }
 
-/** The limits of each setting; the API enforces the same ones. */
+/**
+ * The limits and defaults of each setting the form edits: the server's own table
+ * (server/src/campaigns/campaign.settings.ts, which its validation uses), so the two cannot differ.
+ */
 export const SETTING_LIMITS = {
-  concurrentCallsLimit: { min: 1, max: 50, default: 3 },
-  maxRetryAttempts: { min: 0, max: 10, default: 3 },
-  retryDelayMinutes: { min: 0, max: 10_080, default: 30 },
+  concurrentCallsLimit: { ...SETTINGS_LIMITS.concurrentCallsLimit, default: SETTINGS_DEFAULTS.concurrentCallsLimit },
+  maxRetryAttempts: { ...SETTINGS_LIMITS.maxRetryAttempts, default: SETTINGS_DEFAULTS.maxRetryAttempts },
+  retryDelayMinutes: { ...SETTINGS_LIMITS.retryDelayMinutes, default: SETTINGS_DEFAULTS.retryDelayMinutes },
 } as const;
 
 export const NAME_MAX_LENGTH = 200;
@@ -33,11 +37,11 @@ export const EMPTY_CAMPAIGN_FORM: CampaignFormValues = {
   phoneId: '',
   settings: {
     concurrentCallsLimit: String(SETTING_LIMITS.concurrentCallsLimit.default),
-    retryFailedCalls: true,
+    retryFailedCalls: SETTINGS_DEFAULTS.retryFailedCalls,
     maxRetryAttempts: String(SETTING_LIMITS.maxRetryAttempts.default),
     retryDelayMinutes: String(SETTING_LIMITS.retryDelayMinutes.default),
-    excludeVoicemail: false,
-    priorityMode: 'FIFO',
+    excludeVoicemail: SETTINGS_DEFAULTS.excludeVoicemail,
+    priorityMode: SETTINGS_DEFAULTS.priorityMode,
   },
 };
 

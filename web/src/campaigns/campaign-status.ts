@@ -1,6 +1,20 @@
+import { CAMPAIGN_STATUS_VALUES } from '../gql/enums';
 import type { CampaignStatus, PriorityMode } from '../gql/graphql';
 
-export const CAMPAIGN_STATUSES: CampaignStatus[] = ['DRAFT', 'SCHEDULED', 'ACTIVE', 'PAUSED', 'COMPLETED', 'CANCELLED'];
+/** Where each status shows in lists: the lifecycle's order (exhaustive: a new status must be placed). */
+const DISPLAY_ORDER: Record<CampaignStatus, number> = {
+  DRAFT: 0,
+  SCHEDULED: 1,
+  ACTIVE: 2,
+  PAUSED: 3,
+  COMPLETED: 4,
+  CANCELLED: 5,
+};
+
+/** The schema's campaign statuses (generated), in lifecycle order. */
+export const CAMPAIGN_STATUSES: CampaignStatus[] = [...CAMPAIGN_STATUS_VALUES].sort(
+  (a, b) => DISPLAY_ORDER[a] - DISPLAY_ORDER[b],
+);
 
 export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel' | 'retryFailed';
 

@@ -7,6 +7,7 @@ import { StatusBadge } from '../shell/status-badge';
 import { CampaignActions } from './campaign-actions';
 import { CampaignCounters } from './campaign-counters';
 import { PRIORITY_MODE_LABELS } from './campaign-status';
+import { useCan } from '../settings/use-role';
 
 const CampaignPageQuery = graphql(`
   query CampaignPage($id: ID!) {
@@ -26,12 +27,7 @@ const CampaignPageQuery = graphql(`
         provider
       }
       settings {
-        concurrentCallsLimit
-        retryFailedCalls
-        maxRetryAttempts
-        retryDelayMinutes
-        excludeVoicemail
-        priorityMode
+        ...CampaignForm_settings
       }
       ...CampaignActions_campaign
       ...CampaignCounters_campaign
@@ -59,6 +55,7 @@ const CampaignProgressSubscription = graphql(`
  * are written onto the cached campaign, so every view of it (the list too) moves with them.
  */
 export function CampaignPage() {
+  const canOperate = useCan('OPERATOR');
   const { campaignId = '' } = useParams();
   const { data, error, refetch, subscribeToMore } = useQuery(CampaignPageQuery, { variables: { id: campaignId } });
 
@@ -132,9 +129,11 @@ export function CampaignPage() {
         </div>
         <div className="page-header-actions">
           <CampaignActions campaign={campaign} hasContacts={campaign.stats.totalContacts > 0} />
-          <Link to={`${base}/edit`} className="button button-ghost">
-            Edit settings
-          </Link>
+          {canOperate && (
+            <Link to={`${base}/edit`} className="button button-ghost">
+              Edit settings
+            </Link>
+          )}
         </div>
       </div>
 
@@ -150,9 +149,11 @@ export function CampaignPage() {
         <NavLink to={`${base}/calls`} className="tab">
           Calls
         </NavLink>
-        <NavLink to={`${base}/import`} className="tab">
-          Import contacts
-        </NavLink>
+        {canOperate && (
+          <NavLink to={`${base}/import`} className="tab">
+            Import contacts
+          </NavLink>
+        )}
       </nav>
       <Outlet />
     </section>

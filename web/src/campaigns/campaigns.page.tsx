@@ -7,6 +7,7 @@ import { EmptyState, ErrorState, Loading } from '../shell/states';
 import { StatusSelect, useStatusParam } from '../shell/status-filter';
 import { CampaignRow } from './campaign-row';
 import { CAMPAIGN_STATUSES } from './campaign-status';
+import { useCan } from '../settings/use-role';
 
 const PAGE_SIZE = 20;
 
@@ -41,6 +42,7 @@ function isStatus(value: string | null): value is CampaignStatus {
 
 /** All campaigns, live: filter by status, search by name, load more. */
 export function CampaignsPage() {
+  const canOperate = useCan('OPERATOR');
   const id = useId();
   const [params, setParams] = useSearchParams();
   const [status, setStatus] = useStatusParam(isStatus);
@@ -106,9 +108,11 @@ export function CampaignsPage() {
               : 'Your outbound call campaigns'}
           </p>
         </div>
-        <Link to="/campaigns/new" className="button button-primary">
-          New campaign
-        </Link>
+        {canOperate && (
+          <Link to="/campaigns/new" className="button button-primary">
+            New campaign
+          </Link>
+        )}
       </div>
 
       <div className="toolbar card">
@@ -144,9 +148,11 @@ export function CampaignsPage() {
           <EmptyState
             title="No campaigns yet"
             action={
-              <Link to="/campaigns/new" className="button button-primary">
-                Create your first campaign
-              </Link>
+              canOperate ? (
+                <Link to="/campaigns/new" className="button button-primary">
+                  Create your first campaign
+                </Link>
+              ) : undefined
             }
           >
             A campaign dials a list of contacts with one of your voice agents.

@@ -10,12 +10,7 @@ const UpdateCampaignMutation = graphql(`
       description
       updatedAt
       settings {
-        concurrentCallsLimit
-        retryFailedCalls
-        maxRetryAttempts
-        retryDelayMinutes
-        excludeVoicemail
-        priorityMode
+        ...CampaignForm_settings
       }
     }
   }

@@ -20,12 +20,14 @@ export const ContactRowFragment = graphql(`
 export interface ContactRowProps {
   contact: ContactRow_ContactFragment;
   canCall: boolean;
+  /** False for a VIEWER: the button is not shown at all. Default true. */
+  showCall?: boolean;
   calling: boolean;
   onCall(contactId: string): void;
 }
 
 /** One contact, with "Call now". */
-export function ContactRow({ contact, canCall, calling, onCall }: ContactRowProps) {
+export function ContactRow({ contact, canCall, showCall = true, calling, onCall }: ContactRowProps) {
   const label = contact.name || contact.phoneNumber;
   return (
     <tr>
@@ -50,15 +52,17 @@ export function ContactRow({ contact, canCall, calling, onCall }: ContactRowProp
         {contact.priority}
       </td>
       <td className="cell-action">
-        <button
-          type="button"
-          className="button button-small"
-          disabled={!canCall || calling || contact.status === 'CALLING'}
-          onClick={() => onCall(contact.id)}
-          aria-label={`Call ${label} now`}
-        >
-          {calling ? 'Calling…' : 'Call now'}
-        </button>
+        {showCall && (
+          <button
+            type="button"
+            className="button button-small"
+            disabled={!canCall || calling || contact.status === 'CALLING'}
+            onClick={() => onCall(contact.id)}
+            aria-label={`Call ${label} now`}
+          >
+            {calling ? 'Calling…' : 'Call now'}
+          </button>
+        )}
       </td>
     </tr>
   );

@@ -10,6 +10,7 @@ import { EmptyState, ErrorState, Loading } from '../shell/states';
 import { StatusSelect, useStatusParam } from '../shell/status-filter';
 import { ContactRow } from './contact-row';
 import { CONTACT_STATUSES } from './contact-status';
+import { useCan } from '../settings/use-role';
 
 const PAGE_SIZE = 50;
 
@@ -53,6 +54,7 @@ function isContactStatus(value: string | null): value is ContactStatus {
 
 /** The campaign's contacts with their status, filterable, with "Call now". */
 export function ContactsPage() {
+  const canOperate = useCan('OPERATOR');
   const id = useId();
   const { campaignId = '' } = useParams();
   const [status, setStatus] = useStatusParam(isContactStatus);
@@ -124,9 +126,11 @@ export function ContactsPage() {
           <EmptyState
             title="No contacts yet"
             action={
-              <Link className="button button-primary" to={`/campaigns/${campaignId}/import`}>
-                Import contacts
-              </Link>
+              canOperate ? (
+                <Link className="button button-primary" to={`/campaigns/${campaignId}/import`}>
+                  Import contacts
+                </Link>
+              ) : undefined
             }
           >
             Paste or upload a CSV of phone numbers.
@@ -159,6 +163,7 @@ export function ContactsPage() {
                   key={contact.id}
                   contact={contact}
                   canCall={campaign.status !== 'CANCELLED'}
+                  showCall={canOperate}
                   calling={calling === contact.id}
                   onCall={(contactId) => void onCall(contactId)}
                 />

@@ -28,12 +28,13 @@ type Documents = {
     "\n  subscription CampaignActivityCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      ...CallFeed_call\n    }\n  }\n": typeof types.CampaignActivityCallsDocument,
     "\n  fragment CampaignStats_stats on CampaignStats {\n    totalContacts\n    queuedCalls\n    activeCalls\n    retryScheduled\n    completedCalls\n    failedCalls\n    voicemailCalls\n    skippedContacts\n    totalAttempts\n    progress\n    successRate\n  }\n": typeof types.CampaignStats_StatsFragmentDoc,
     "\n  fragment CampaignCounters_campaign on Campaign {\n    id\n    name\n    stats {\n      ...CampaignStats_stats\n    }\n  }\n": typeof types.CampaignCounters_CampaignFragmentDoc,
-    "\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n": typeof types.CampaignEditPageDocument,
+    "\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": typeof types.CampaignEditPageDocument,
     "\n  fragment CampaignForm_agent on Agent {\n    id\n    name\n  }\n": typeof types.CampaignForm_AgentFragmentDoc,
+    "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n  }\n": typeof types.CampaignForm_SettingsFragmentDoc,
     "\n  fragment CampaignForm_phone on Phone {\n    id\n    name\n    number\n    provider\n  }\n": typeof types.CampaignForm_PhoneFragmentDoc,
     "\n  query CampaignNewPage {\n    agents {\n      id\n      ...CampaignForm_agent\n    }\n    phones {\n      id\n      ...CampaignForm_phone\n    }\n  }\n": typeof types.CampaignNewPageDocument,
     "\n  fragment CampaignRow_campaign on Campaign {\n    id\n    name\n    status\n    createdAt\n    agent {\n      id\n      name\n    }\n    stats {\n      totalContacts\n      activeCalls\n      completedCalls\n      failedCalls\n      voicemailCalls\n      skippedContacts\n      progress\n      successRate\n    }\n  }\n": typeof types.CampaignRow_CampaignFragmentDoc,
-    "\n  query CampaignPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        name\n      }\n      phone {\n        id\n        name\n        number\n        provider\n      }\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n      ...CampaignActions_campaign\n      ...CampaignCounters_campaign\n    }\n  }\n": typeof types.CampaignPageDocument,
+    "\n  query CampaignPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        name\n      }\n      phone {\n        id\n        name\n        number\n        provider\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n      ...CampaignActions_campaign\n      ...CampaignCounters_campaign\n    }\n  }\n": typeof types.CampaignPageDocument,
     "\n  subscription CampaignPageProgress($campaignId: ID!) {\n    campaignProgress(campaignId: $campaignId) {\n      campaignId\n      status\n      updatedAt\n      lastCallAt\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": typeof types.CampaignPageProgressDocument,
     "\n  query CampaignsPage($status: CampaignStatus, $search: String, $first: Int, $after: String) {\n    campaigns(status: $status, search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...CampaignRow_campaign\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.CampaignsPageDocument,
     "\n  subscription CampaignsPageUpdated {\n    campaignUpdated {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": typeof types.CampaignsPageUpdatedDocument,
@@ -45,7 +46,7 @@ type Documents = {
     "\n  mutation CancelCampaign($id: ID!) {\n    cancelCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": typeof types.CancelCampaignDocument,
     "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": typeof types.RetryFailedContactsDocument,
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": typeof types.CreateCampaignDocument,
-    "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n": typeof types.UpdateCampaignDocument,
+    "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": typeof types.UpdateCampaignDocument,
     "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n": typeof types.ImportAgentDocument,
     "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignContactsPageDocument,
@@ -57,6 +58,18 @@ type Documents = {
     "\n  mutation UpdatePhone($id: ID!, $input: UpdatePhoneInput!) {\n    updatePhone(id: $id, input: $input) {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": typeof types.UpdatePhoneDocument,
     "\n  mutation SignIn($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        email\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  query ApiKeysPage {\n    apiKeys {\n      id\n      name\n      role\n      prefix\n      createdAt\n      lastUsedAt\n    }\n  }\n": typeof types.ApiKeysPageDocument,
+    "\n  mutation CreateApiKey($input: ApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        role\n        prefix\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query CurrentRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.CurrentRoleDocument,
+    "\n  query UsersPage {\n    users {\n      id\n      email\n      role\n    }\n  }\n": typeof types.UsersPageDocument,
+    "\n  mutation UpdateUserRole($id: ID!, $role: Role!) {\n    updateUserRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": typeof types.UpdateUserRoleDocument,
+    "\n  mutation RemoveUser($id: ID!) {\n    removeUser(id: $id)\n  }\n": typeof types.RemoveUserDocument,
+    "\n  mutation AddUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      email\n      role\n    }\n  }\n": typeof types.AddUserDocument,
+    "\n  query WebhooksPage {\n    webhookEndpoints {\n      id\n      url\n      events\n      enabled\n      disabledReason\n      createdAt\n    }\n  }\n": typeof types.WebhooksPageDocument,
+    "\n  query WebhookDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 50) {\n      totalCount\n      nodes {\n        id\n        event\n        attempt\n        responseStatus\n        delivered\n        error\n        createdAt\n        nextAttemptAt\n      }\n    }\n  }\n": typeof types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhookEndpoint($input: WebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) {\n      secret\n      endpoint {\n        id\n        url\n        events\n        enabled\n        disabledReason\n        createdAt\n      }\n    }\n  }\n": typeof types.CreateWebhookEndpointDocument,
+    "\n  mutation DeleteWebhookEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id)\n  }\n": typeof types.DeleteWebhookEndpointDocument,
     "\n  query Shell {\n    me {\n      id\n      email\n      role\n      organization {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ShellDocument,
 };
 const documents: Documents = {
@@ -74,12 +87,13 @@ const documents: Documents = {
     "\n  subscription CampaignActivityCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      ...CallFeed_call\n    }\n  }\n": types.CampaignActivityCallsDocument,
     "\n  fragment CampaignStats_stats on CampaignStats {\n    totalContacts\n    queuedCalls\n    activeCalls\n    retryScheduled\n    completedCalls\n    failedCalls\n    voicemailCalls\n    skippedContacts\n    totalAttempts\n    progress\n    successRate\n  }\n": types.CampaignStats_StatsFragmentDoc,
     "\n  fragment CampaignCounters_campaign on Campaign {\n    id\n    name\n    stats {\n      ...CampaignStats_stats\n    }\n  }\n": types.CampaignCounters_CampaignFragmentDoc,
-    "\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n": types.CampaignEditPageDocument,
+    "\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": types.CampaignEditPageDocument,
     "\n  fragment CampaignForm_agent on Agent {\n    id\n    name\n  }\n": types.CampaignForm_AgentFragmentDoc,
+    "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n  }\n": types.CampaignForm_SettingsFragmentDoc,
     "\n  fragment CampaignForm_phone on Phone {\n    id\n    name\n    number\n    provider\n  }\n": types.CampaignForm_PhoneFragmentDoc,
     "\n  query CampaignNewPage {\n    agents {\n      id\n      ...CampaignForm_agent\n    }\n    phones {\n      id\n      ...CampaignForm_phone\n    }\n  }\n": types.CampaignNewPageDocument,
     "\n  fragment CampaignRow_campaign on Campaign {\n    id\n    name\n    status\n    createdAt\n    agent {\n      id\n      name\n    }\n    stats {\n      totalContacts\n      activeCalls\n      completedCalls\n      failedCalls\n      voicemailCalls\n      skippedContacts\n      progress\n      successRate\n    }\n  }\n": types.CampaignRow_CampaignFragmentDoc,
-    "\n  query CampaignPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        name\n      }\n      phone {\n        id\n        name\n        number\n        provider\n      }\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n      ...CampaignActions_campaign\n      ...CampaignCounters_campaign\n    }\n  }\n": types.CampaignPageDocument,
+    "\n  query CampaignPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        name\n      }\n      phone {\n        id\n        name\n        number\n        provider\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n      ...CampaignActions_campaign\n      ...CampaignCounters_campaign\n    }\n  }\n": types.CampaignPageDocument,
     "\n  subscription CampaignPageProgress($campaignId: ID!) {\n    campaignProgress(campaignId: $campaignId) {\n      campaignId\n      status\n      updatedAt\n      lastCallAt\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": types.CampaignPageProgressDocument,
     "\n  query CampaignsPage($status: CampaignStatus, $search: String, $first: Int, $after: String) {\n    campaigns(status: $status, search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...CampaignRow_campaign\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.CampaignsPageDocument,
     "\n  subscription CampaignsPageUpdated {\n    campaignUpdated {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": types.CampaignsPageUpdatedDocument,
@@ -91,7 +105,7 @@ const documents: Documents = {
     "\n  mutation CancelCampaign($id: ID!) {\n    cancelCampaign(id: $id) {\n      id\n      ...CampaignActions_campaign\n    }\n  }\n": types.CancelCampaignDocument,
     "\n  mutation RetryFailedContacts($id: ID!) {\n    retryFailedContacts(id: $id) {\n      id\n      ...CampaignActions_campaign\n      stats {\n        ...CampaignStats_stats\n      }\n    }\n  }\n": types.RetryFailedContactsDocument,
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": types.CreateCampaignDocument,
-    "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n": types.UpdateCampaignDocument,
+    "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": types.UpdateCampaignDocument,
     "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n": types.ImportAgentDocument,
     "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    status\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignContactsPageDocument,
@@ -103,6 +117,18 @@ const documents: Documents = {
     "\n  mutation UpdatePhone($id: ID!, $input: UpdatePhoneInput!) {\n    updatePhone(id: $id, input: $input) {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": types.UpdatePhoneDocument,
     "\n  mutation SignIn($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      token\n      user {\n        id\n        email\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.SignInDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        email\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n": types.SignUpDocument,
+    "\n  query ApiKeysPage {\n    apiKeys {\n      id\n      name\n      role\n      prefix\n      createdAt\n      lastUsedAt\n    }\n  }\n": types.ApiKeysPageDocument,
+    "\n  mutation CreateApiKey($input: ApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        role\n        prefix\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query CurrentRole {\n    me {\n      id\n      role\n    }\n  }\n": types.CurrentRoleDocument,
+    "\n  query UsersPage {\n    users {\n      id\n      email\n      role\n    }\n  }\n": types.UsersPageDocument,
+    "\n  mutation UpdateUserRole($id: ID!, $role: Role!) {\n    updateUserRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": types.UpdateUserRoleDocument,
+    "\n  mutation RemoveUser($id: ID!) {\n    removeUser(id: $id)\n  }\n": types.RemoveUserDocument,
+    "\n  mutation AddUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      email\n      role\n    }\n  }\n": types.AddUserDocument,
+    "\n  query WebhooksPage {\n    webhookEndpoints {\n      id\n      url\n      events\n      enabled\n      disabledReason\n      createdAt\n    }\n  }\n": types.WebhooksPageDocument,
+    "\n  query WebhookDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 50) {\n      totalCount\n      nodes {\n        id\n        event\n        attempt\n        responseStatus\n        delivered\n        error\n        createdAt\n        nextAttemptAt\n      }\n    }\n  }\n": types.WebhookDeliveriesDocument,
+    "\n  mutation CreateWebhookEndpoint($input: WebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) {\n      secret\n      endpoint {\n        id\n        url\n        events\n        enabled\n        disabledReason\n        createdAt\n      }\n    }\n  }\n": types.CreateWebhookEndpointDocument,
+    "\n  mutation DeleteWebhookEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id)\n  }\n": types.DeleteWebhookEndpointDocument,
     "\n  query Shell {\n    me {\n      id\n      email\n      role\n      organization {\n        id\n        name\n      }\n    }\n  }\n": types.ShellDocument,
 };
 
@@ -179,11 +205,15 @@ export function graphql(source: "\n  fragment CampaignCounters_campaign on Campa
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n"): (typeof documents)["\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n"): (typeof documents)["\n  query CampaignEditPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        ...CampaignForm_agent\n      }\n      phone {\n        id\n        ...CampaignForm_phone\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment CampaignForm_agent on Agent {\n    id\n    name\n  }\n"): (typeof documents)["\n  fragment CampaignForm_agent on Agent {\n    id\n    name\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n  }\n"): (typeof documents)["\n  fragment CampaignForm_settings on CampaignSettings {\n    concurrentCallsLimit\n    retryFailedCalls\n    maxRetryAttempts\n    retryDelayMinutes\n    excludeVoicemail\n    priorityMode\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -199,7 +229,7 @@ export function graphql(source: "\n  fragment CampaignRow_campaign on Campaign {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query CampaignPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        name\n      }\n      phone {\n        id\n        name\n        number\n        provider\n      }\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n      ...CampaignActions_campaign\n      ...CampaignCounters_campaign\n    }\n  }\n"): (typeof documents)["\n  query CampaignPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        name\n      }\n      phone {\n        id\n        name\n        number\n        provider\n      }\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n      ...CampaignActions_campaign\n      ...CampaignCounters_campaign\n    }\n  }\n"];
+export function graphql(source: "\n  query CampaignPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        name\n      }\n      phone {\n        id\n        name\n        number\n        provider\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n      ...CampaignActions_campaign\n      ...CampaignCounters_campaign\n    }\n  }\n"): (typeof documents)["\n  query CampaignPage($id: ID!) {\n    campaign(id: $id) {\n      id\n      name\n      description\n      status\n      agent {\n        id\n        name\n      }\n      phone {\n        id\n        name\n        number\n        provider\n      }\n      settings {\n        ...CampaignForm_settings\n      }\n      ...CampaignActions_campaign\n      ...CampaignCounters_campaign\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -247,7 +277,7 @@ export function graphql(source: "\n  mutation CreateCampaign($input: CreateCampa
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        concurrentCallsLimit\n        retryFailedCalls\n        maxRetryAttempts\n        retryDelayMinutes\n        excludeVoicemail\n        priorityMode\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -292,6 +322,54 @@ export function graphql(source: "\n  mutation SignIn($email: String!, $password:
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        email\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        id\n        email\n        role\n        organization {\n          id\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeysPage {\n    apiKeys {\n      id\n      name\n      role\n      prefix\n      createdAt\n      lastUsedAt\n    }\n  }\n"): (typeof documents)["\n  query ApiKeysPage {\n    apiKeys {\n      id\n      name\n      role\n      prefix\n      createdAt\n      lastUsedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: ApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        role\n        prefix\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: ApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        role\n        prefix\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CurrentRole {\n    me {\n      id\n      role\n    }\n  }\n"): (typeof documents)["\n  query CurrentRole {\n    me {\n      id\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query UsersPage {\n    users {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  query UsersPage {\n    users {\n      id\n      email\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateUserRole($id: ID!, $role: Role!) {\n    updateUserRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateUserRole($id: ID!, $role: Role!) {\n    updateUserRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveUser($id: ID!) {\n    removeUser(id: $id)\n  }\n"): (typeof documents)["\n  mutation RemoveUser($id: ID!) {\n    removeUser(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      email\n      role\n    }\n  }\n"): (typeof documents)["\n  mutation AddUser($input: CreateUserInput!) {\n    createUser(input: $input) {\n      id\n      email\n      role\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhooksPage {\n    webhookEndpoints {\n      id\n      url\n      events\n      enabled\n      disabledReason\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query WebhooksPage {\n    webhookEndpoints {\n      id\n      url\n      events\n      enabled\n      disabledReason\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 50) {\n      totalCount\n      nodes {\n        id\n        event\n        attempt\n        responseStatus\n        delivered\n        error\n        createdAt\n        nextAttemptAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query WebhookDeliveries($endpointId: ID!) {\n    webhookDeliveries(endpointId: $endpointId, first: 50) {\n      totalCount\n      nodes {\n        id\n        event\n        attempt\n        responseStatus\n        delivered\n        error\n        createdAt\n        nextAttemptAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateWebhookEndpoint($input: WebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) {\n      secret\n      endpoint {\n        id\n        url\n        events\n        enabled\n        disabledReason\n        createdAt\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateWebhookEndpoint($input: WebhookEndpointInput!) {\n    createWebhookEndpoint(input: $input) {\n      secret\n      endpoint {\n        id\n        url\n        events\n        enabled\n        disabledReason\n        createdAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteWebhookEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteWebhookEndpoint($id: ID!) {\n    deleteWebhookEndpoint(id: $id)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -17,6 +17,7 @@ import {
 import type { PhoneFormValues } from './phone-form.validation';
 import { useCreatePhone } from './use-create-phone';
 import { useUpdatePhone } from './use-update-phone';
+import { useCan } from '../settings/use-role';
 
 export const PhoneRowFragment = graphql(`
   fragment PhoneRow_phone on Phone {
@@ -64,7 +65,17 @@ function describeSimulation(sim: NonNullable<PhoneRow_PhoneFragment['simulation'
   return parts.join(' · ');
 }
 
-function PhoneRow({ phone, onEdit, editing }: { phone: PhoneRow_PhoneFragment; onEdit(): void; editing: boolean }) {
+function PhoneRow({
+  phone,
+  onEdit,
+  editing,
+  canEdit,
+}: {
+  phone: PhoneRow_PhoneFragment;
+  onEdit(): void;
+  editing: boolean;
+  canEdit: boolean;
+}) {
   return (
     <tr aria-current={editing ? 'true' : undefined}>
       <td data-label="Phone">
@@ -80,9 +91,11 @@ function PhoneRow({ phone, onEdit, editing }: { phone: PhoneRow_PhoneFragment; o
         <span className={`badge badge-provider-${phone.provider.toLowerCase()}`}>{humanize(phone.provider)}</span>
       </td>
       <td className="cell-action">
-        <button type="button" className="button button-small" onClick={onEdit} aria-label={`Edit ${phone.name}`}>
-          Edit
-        </button>
+        {canEdit && (
+          <button type="button" className="button button-small" onClick={onEdit} aria-label={`Edit ${phone.name}`}>
+            Edit
+          </button>
+        )}
       </td>
     </tr>
   );
@@ -90,6 +103,8 @@ function PhoneRow({ phone, onEdit, editing }: { phone: PhoneRow_PhoneFragment; o
 
 /** Caller phone numbers, and how the simulator behaves for a simulated one. */
 export function PhonesPage() {
+  // Phones are managed by ADMINs: others get no form or edit button they could not use.
+  const isAdmin = useCan('ADMIN');
   const id = useId();
   const { data, error, refetch } = useQuery(PhonesPageQuery);
   const [createPhone, createState] = useCreatePhone();
@@ -199,96 +214,104 @@ export function PhonesPage() {
                     phone={phone}
                     editing={editing?.id === phone.id}
                     onEdit={() => startEditing(phone)}
+                    canEdit={isAdmin}
                   />
                 ))}
               </tbody>
             </table>
           )}
         </div>
-        <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
-          <h2 id={`${id}-title`}>{editing ? `Edit ${editing.name}` : 'New phone'}</h2>
-          {input('name', 'name', 'Name', { autoComplete: 'off' })}
-          {input('number', 'number', 'Number', { inputMode: 'tel', placeholder: '+14155550100', autoComplete: 'off' })}
-          <div className="field">
-            <label htmlFor={fieldId('provider')}>Provider</label>
-            <select
-              id={fieldId('provider')}
-              value={values.provider}
-              disabled={editing !== null}
-              onChange={(event) => set('provider', event.target.value)}
-            >
-              {PROVIDERS.map((provider) => (
-                <option key={provider} value={provider}>
-                  {humanize(provider)}
-                </option>
-              ))}
-            </select>
-            {errors['provider'] && <p className="field-error">{errors['provider']}</p>}
-          </div>
-          {(values.provider === 'VAPI' || values.provider === 'ELEVENLABS') &&
-            input(
-              'providerPhoneId',
-              'providerPhoneId',
-              values.provider === 'VAPI' ? 'Vapi phone number id' : 'ElevenLabs phone number id',
-              {
-                placeholder: values.provider === 'VAPI' ? 'From Vapi: Phone Numbers' : 'From ElevenLabs: Phone Numbers',
-              },
-            )}
-          {values.provider === 'SIMULATED' && (
-            <fieldset className="form-section">
-              <legend>Simulated outcomes</legend>
-              <p className="field-hint">
-                Chance of each outcome, in percent; the rest of the calls are answered and complete.
-              </p>
-              <div className="field-row">
-                {RATE_FIELDS.map((field) =>
-                  input(`simulation.${field.input}`, field.key, `${field.label} %`, {
+        {isAdmin && (
+          <form className="card form" onSubmit={onSubmit} noValidate aria-labelledby={`${id}-title`}>
+            <h2 id={`${id}-title`}>{editing ? `Edit ${editing.name}` : 'New phone'}</h2>
+            {input('name', 'name', 'Name', { autoComplete: 'off' })}
+            {input('number', 'number', 'Number', {
+              inputMode: 'tel',
+              placeholder: '+14155550100',
+              autoComplete: 'off',
+            })}
+            <div className="field">
+              <label htmlFor={fieldId('provider')}>Provider</label>
+              <select
+                id={fieldId('provider')}
+                value={values.provider}
+                disabled={editing !== null}
+                onChange={(event) => set('provider', event.target.value)}
+              >
+                {PROVIDERS.map((provider) => (
+                  <option key={provider} value={provider}>
+                    {humanize(provider)}
+                  </option>
+                ))}
+              </select>
+              {errors['provider'] && <p className="field-error">{errors['provider']}</p>}
+            </div>
+            {(values.provider === 'VAPI' || values.provider === 'ELEVENLABS') &&
+              input(
+                'providerPhoneId',
+                'providerPhoneId',
+                values.provider === 'VAPI' ? 'Vapi phone number id' : 'ElevenLabs phone number id',
+                {
+                  placeholder:
+                    values.provider === 'VAPI' ? 'From Vapi: Phone Numbers' : 'From ElevenLabs: Phone Numbers',
+                },
+              )}
+            {values.provider === 'SIMULATED' && (
+              <fieldset className="form-section">
+                <legend>Simulated outcomes</legend>
+                <p className="field-hint">
+                  Chance of each outcome, in percent; the rest of the calls are answered and complete.
+                </p>
+                <div className="field-row">
+                  {RATE_FIELDS.map((field) =>
+                    input(`simulation.${field.input}`, field.key, `${field.label} %`, {
+                      type: 'number',
+                      min: '0',
+                      max: '100',
+                      step: 'any',
+                      inputMode: 'decimal',
+                    }),
+                  )}
+                </div>
+                <p className="field-hint">How long an answered call lasts, picked between the two, in milliseconds.</p>
+                <div className="field-row">
+                  {input('simulation.minDurationMs', 'minDurationMs', 'Shortest call (ms)', {
                     type: 'number',
                     min: '0',
-                    max: '100',
-                    step: 'any',
-                    inputMode: 'decimal',
-                  }),
-                )}
-              </div>
-              <p className="field-hint">How long an answered call lasts, picked between the two, in milliseconds.</p>
-              <div className="field-row">
-                {input('simulation.minDurationMs', 'minDurationMs', 'Shortest call (ms)', {
-                  type: 'number',
-                  min: '0',
-                  step: '1',
-                  inputMode: 'numeric',
-                })}
-                {input('simulation.maxDurationMs', 'maxDurationMs', 'Longest call (ms)', {
-                  type: 'number',
-                  min: '0',
-                  step: '1',
-                  inputMode: 'numeric',
-                })}
-              </div>
-            </fieldset>
-          )}
-          {formError && (
-            <p className="form-error" role="alert">
-              {formError}
-            </p>
-          )}
-          {created && (
-            <p className="notice" role="status">
-              {created}
-            </p>
-          )}
-          <div className="form-actions">
-            {editing && (
-              <button type="button" className="button button-ghost" onClick={stopEditing}>
-                Cancel
-              </button>
+                    step: '1',
+                    inputMode: 'numeric',
+                  })}
+                  {input('simulation.maxDurationMs', 'maxDurationMs', 'Longest call (ms)', {
+                    type: 'number',
+                    min: '0',
+                    step: '1',
+                    inputMode: 'numeric',
+                  })}
+                </div>
+              </fieldset>
             )}
-            <button type="submit" className="button button-primary" disabled={loading}>
-              {loading ? 'Saving…' : editing ? 'Save phone' : 'Add phone'}
-            </button>
-          </div>
-        </form>
+            {formError && (
+              <p className="form-error" role="alert">
+                {formError}
+              </p>
+            )}
+            {created && (
+              <p className="notice" role="status">
+                {created}
+              </p>
+            )}
+            <div className="form-actions">
+              {editing && (
+                <button type="button" className="button button-ghost" onClick={stopEditing}>
+                  Cancel
+                </button>
+              )}
+              <button type="submit" className="button button-primary" disabled={loading}>
+                {loading ? 'Saving…' : editing ? 'Save phone' : 'Add phone'}
+              </button>
+            </div>
+          </form>
+        )}
       </div>
     </section>
   );

@@ -33,6 +33,7 @@ export function Layout() {
   const navigate = useNavigate();
   const [menuOpen, setMenuOpen] = useState(false);
   const me = data?.me;
+  const isAdmin = me?.role === 'ADMIN';
 
   return (
     <div className="app">
@@ -55,7 +56,7 @@ export function Layout() {
             Menu
           </button>
           <nav id="main-nav" className={`nav${menuOpen ? ' nav-open' : ''}`} aria-label="Main">
-            {NAV.map((item) => (
+            {[...NAV, ...(isAdmin ? [{ to: '/settings', label: 'Settings' }] : [])].map((item) => (
               <NavLink key={item.to} to={item.to} className="nav-link" onClick={() => setMenuOpen(false)}>
                 {item.label}
               </NavLink>

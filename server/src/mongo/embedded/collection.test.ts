@@ -69,7 +69,7 @@ describe('ordered index walks', () => {
     { key: { status: 1, updatedAt: 1 }, name: 'status_1_updatedAt_1' },
   ];
 
-  /** The dispatcher's claim filter (dispatch/engine.ts). */
+  /** The dispatcher's claim filter (dispatch/slot.loop.ts). */
   const claimFilter = (campaignId: unknown): Doc => ({
     campaignId,
     status: { $in: WAITING },

@@ -106,8 +106,39 @@ export interface SimulatorWebhookBody {
   EndedReason?: string;
 }
 
-/** Delivers one signed webhook; the default POSTs it over HTTP. */
+/**
+ * Delivers one signed webhook; the default POSTs it over HTTP. Rejects when the delivery
+ * failed; a rejection with a `status` the API answered is retried only when a real provider
+ * would retry it (see RETRYABLE_STATUS).
+ */
 export type WebhookDelivery = (url: string, headers: Record<string, string>, body: string) => Promise<void>;
+
+/** How the simulator retries a webhook whose delivery failed. */
+export interface WebhookRetryPolicy {
+  /** Attempts after the first. Default 4. */
+  retries: number;
+  /** Wait before the first retry, doubled for each next one (0.5 s, 1 s, 2 s, 4 s). Default 500 ms. */
+  baseDelayMs: number;
+  /** Longest one delivery may take before it counts as failed. Default 10 s. */
+  timeoutMs: number;
+}
+
+export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = { retries: 4, baseDelayMs: 500, timeoutMs: 10_000 };
+
+/**
+ * Answers a provider retries: Twilio retries a 5xx and a 408, 425 or 429 and not other 4xx
+ * (https://www.twilio.com/docs/api/errors/17580; retries on connection failures and timeouts
+ * are its connection overrides, https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
+ */
+const RETRYABLE_STATUS = (status: number) => status >= 500 || status === 408 || status === 425 || status === 429;
+
+/** A delivery the API answered with an error status. */
+export class WebhookDeliveryError extends Error {
+  override name = 'WebhookDeliveryError';
+  constructor(readonly status: number) {
+    super(`the API answered ${status}`);
+  }
+}
 
 export const SIMULATOR_SIGNATURE_HEADER = 'x-simulator-signature';
 
@@ -153,6 +184,10 @@ export class Simulator {
   statusEvents: 'all' | 'final' = 'all';
   /** How webhooks reach the API; tests and the bench may replace it. */
   deliver: WebhookDelivery;
+  /** Retries of a failed delivery, with exponential backoff, as real providers do. */
+  webhookRetry: WebhookRetryPolicy = { ...DEFAULT_WEBHOOK_RETRY };
+  /** Pending retries, stopped by close() (their calls may already be forgotten). */
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly keys: { signing: Buffer; api: string };
   private readonly calls = new Map<string, LiveCall>();
   private readonly byToken = new Map<string, string>();
@@ -168,8 +203,14 @@ export class Simulator {
     this.keys = simulatorKeys(options.secret);
     this.publicBaseUrl = options.publicBaseUrl ?? (() => undefined);
     this.deliver = async (url, headers, body) => {
-      const response = await fetch(url, { method: 'POST', headers, body });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.webhookRetry.timeoutMs),
+      });
       await response.arrayBuffer();
+      if (!response.ok) throw new WebhookDeliveryError(response.status);
     };
   }
 
@@ -333,6 +374,8 @@ export class Simulator {
     this.closed = true;
     for (const timer of this.lateCreates) clearTimeout(timer);
     this.lateCreates.clear();
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
     for (const call of this.calls.values()) for (const timer of call.timers) clearTimeout(timer);
     this.calls.clear();
   }
@@ -453,18 +496,39 @@ export class Simulator {
     return entry;
   }
 
-  private async send(call: LiveCall, body: SimulatorWebhookBody): Promise<void> {
+  private async send(call: LiveCall, body: SimulatorWebhookBody, attempt = 0): Promise<void> {
     if (this.closed) return;
     const json = JSON.stringify(body);
     const headers = {
       'content-type': 'application/json',
+      // Signed at each attempt: the signature carries a timestamp the API checks for freshness.
       [SIMULATOR_SIGNATURE_HEADER]: signSimulatorWebhook(this.keys.signing, json),
     };
     try {
       await this.deliver(call.statusCallback, headers, json);
     } catch (error) {
-      // Like a real provider: a webhook that cannot be delivered is lost (the lease covers it).
-      logger.debug({ err: (error as Error).message, sid: body.CallSid }, 'simulator webhook not delivered');
+      const status = error instanceof WebhookDeliveryError ? error.status : null;
+      const log = { err: (error as Error).message, sid: body.CallSid, status: body.CallStatus, attempt: attempt + 1 };
+      if (status !== null && !RETRYABLE_STATUS(status)) {
+        // The API refused it (a 403 or 404): sending it again would be refused again.
+        logger.debug(log, 'simulator webhook refused');
+        return;
+      }
+      const { retries, baseDelayMs } = this.webhookRetry;
+      if (attempt >= retries) {
+        // Like a real provider, it gives up; the API's reconciliation looks the call up.
+        logger.warn(log, 'simulator webhook not delivered; giving up');
+        return;
+      }
+      if (this.closed) return;
+      const timer = setTimeout(
+        () => {
+          this.retryTimers.delete(timer);
+          void this.send(call, body, attempt + 1);
+        },
+        baseDelayMs * 2 ** attempt,
+      );
+      this.retryTimers.add(timer);
     }
   }
 }

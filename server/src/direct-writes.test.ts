@@ -1,9 +1,9 @@
 import mongoose, { Types } from 'mongoose';
-import { startTestInfra } from '../test/harness';
-import type { TestInfra } from '../test/harness';
-import { CallModel } from '../calls/call.model';
-import { CampaignModel } from '../campaigns/campaign.model';
-import { ContactModel } from '../contacts/contact.model';
+import { startTestInfra } from './test/harness';
+import type { TestInfra } from './test/harness';
+import { CallModel } from './calls/call.model';
+import { CampaignModel } from './campaigns/campaign.model';
+import { ContactModel } from './contacts/contact.model';
 import { campaignUpdate, contactFindAndUpdate, contactUpdate, insertCall, newCallDoc } from './direct-writes';
 import type { NewCall } from './direct-writes';
 

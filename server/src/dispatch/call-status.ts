@@ -1,0 +1,110 @@
+import type { Types } from 'mongoose';
+import { logger } from '../logger';
+import { FINAL_CALL_STATUSES } from '../calls/call.model';
+import type { CallStatus } from '../calls/call.model';
+import { advanceCall, isFinalCallStatus, setProviderCallId } from '../calls/call.service';
+import type { CallStatusChange } from '../calls/call.service';
+import { recordConversation } from '../calls/call.conversation';
+import type { ProviderName } from '../phones/phone.model';
+import type { ProviderStatusUpdate } from '../providers/provider';
+import { credentialsFor } from '../providers/registry';
+import { callEndedChannel } from './signals';
+import type { CallLean, EngineContext, PhoneLean } from './engine.context';
+
+/**
+ * A call's status, from any source: a provider's webhook (webhook.ts), a look-up at the provider
+ * (after an ambiguous place-call, at a slot's deadline, in the sweeper), or our own verdict
+ * (place-call refused, no final status in time). `applyStatus` is the one function that moves a
+ * call (forward only) and tells the slot waiting for it; everything else here decides what to apply.
+ */
+
+/** Applies a provider's status to a call (forward only) and tells the waiting slot when final. */
+export async function applyStatus(
+  ctx: EngineContext,
+  call: { _id: Types.ObjectId },
+  update: ProviderStatusUpdate,
+  guard?: Parameters<typeof advanceCall>[2],
+): Promise<boolean> {
+  const change: CallStatusChange = {
+    status: update.status,
+    providerCallId: update.providerCallId,
+    ...(update.answeredAt ? { answeredAt: update.answeredAt } : {}),
+    ...(update.durationSeconds !== undefined ? { durationSeconds: update.durationSeconds } : {}),
+    ...(update.error ? { error: update.error } : {}),
+  };
+  const advanced = await advanceCall(call._id, change, guard);
+  // Issue 17: the conversation is added whatever the status did (a report may come after
+  // the final status, or repeat): recordConversation only adds, and leaves the status alone.
+  const talked = update.conversation ? await recordConversation(call._id, update.conversation, guard) : null;
+  const updated = talked ?? advanced;
+  // A guarded write that changed nothing may be for no call of ours at all: the caller reads.
+  if (!updated && guard) return false;
+  if (updated) void ctx.publishCall(updated);
+  await announceEnded(ctx, call._id, update.status, advanced);
+  return updated !== null;
+}
+
+/** Tells the waiting slot that a call ended (see applyStatus). */
+export async function announceEnded(
+  ctx: EngineContext,
+  callId: Types.ObjectId,
+  status: CallStatus,
+  updated: { status: string } | null,
+): Promise<void> {
+  // Replays of a final status re-announce it: harmless, and covers a publish lost to a crash.
+  // The status rides along only when this write set it, so the slot can trust it without a read.
+  if (FINAL_CALL_STATUSES.has(status)) {
+    const message =
+      updated && isFinalCallStatus(updated.status) ? `${String(callId)}|${updated.status}` : String(callId);
+    await ctx.deps.redis.publish(callEndedChannel(ctx.deps.config.redisPrefix), message);
+  }
+}
+
+/** Closes a live call with a final status of our own (place-call refused, no final status). */
+export async function closeCall(ctx: EngineContext, call: CallLean, status: CallStatus, error: string): Promise<void> {
+  await applyStatus(ctx, call, { providerCallId: null, status, error });
+}
+
+/**
+ * Asks the provider about a call whose status we do not know. Applies what it says; a call
+ * the provider does not know is closed FAILED (`failIfUnknown`); a look-up that fails or is
+ * unsupported changes nothing (the lease deadline still bounds the wait). Returns the provider's
+ * answer: null when it does not know the call, undefined when it could not be asked.
+ */
+export async function lookUp(
+  ctx: EngineContext,
+  call: CallLean,
+  phone: PhoneLean,
+  options: { failIfUnknown?: string; forceFinal?: string } = {},
+): Promise<ProviderStatusUpdate | null | undefined> {
+  const provider = ctx.deps.providers[phone.provider as ProviderName];
+  let found: ProviderStatusUpdate | null | undefined;
+  if (provider.lookupCall) {
+    try {
+      found = await provider.lookupCall(
+        { providerCallId: call.providerCallId ?? null, callId: String(call._id), callbackToken: call.callbackToken },
+        credentialsFor(ctx.deps.config, phone),
+      );
+    } catch (error) {
+      logger.warn({ err: (error as Error).message, callId: String(call._id) }, 'call look-up failed');
+      found = undefined;
+    }
+  }
+  if (found === null && options.failIfUnknown) {
+    await closeCall(ctx, call, 'FAILED', options.failIfUnknown);
+    return found;
+  }
+  if (found) {
+    if (found.providerCallId) await setProviderCallId(call._id, found.providerCallId);
+    if (FINAL_CALL_STATUSES.has(found.status)) {
+      await applyStatus(ctx, call, found);
+      return found;
+    }
+    if (!options.forceFinal) {
+      await applyStatus(ctx, call, found);
+      return found;
+    }
+  }
+  if (options.forceFinal) await closeCall(ctx, call, 'FAILED', options.forceFinal);
+  return found;
+}

@@ -1,0 +1,132 @@
+import { Types, isValidObjectId } from 'mongoose';
+import { AppError, ErrorCode, conflict, notFound } from '../errors';
+import { CallModel } from '../calls/call.model';
+import { ContactModel } from '../contacts/contact.model';
+import type { DoNotCallList } from '../dnc/dnc.list';
+import type { CallLean, CampaignLean, ContactLean, EngineContext, PhoneLean } from './engine.context';
+import { unclaim } from './outcome';
+import { createCall, place } from './placement';
+
+/**
+ * "Call this contact now" (the sequential design's single call), within the campaign's limit:
+ * which contact may be called (manualCallTarget), the call itself (startManualCall), and the
+ * client error when it was refused (refusalError).
+ */
+
+/**
+ * "Call this contact now" (the sequential design's single call): takes a line of the campaign
+ * (it counts toward the limit), claims this contact, creates and places the call. The caller
+ * then hands the call to a job that waits for its end (resumeCall). Returns null with the
+ * reason when the line or the contact is not available.
+ */
+export async function startManualCall(
+  ctx: EngineContext,
+  campaign: CampaignLean,
+  contact: ContactLean,
+  phone: PhoneLean,
+  options: { rateWaitMs: number },
+): Promise<{ call: CallLean } | { refused: ManualRefusal }> {
+  const callId = new Types.ObjectId();
+  const give = (announce: boolean) =>
+    ctx.deps.leases.release(String(campaign._id), String(phone._id), String(callId), announce);
+  const deadline = Date.now() + options.rateWaitMs;
+  let lease = await ctx.deps.leases.acquire(ctx.leaseRequest(campaign, phone, callId));
+  // A rate bucket refills at a known time: wait for it briefly rather than refuse.
+  while (!lease.ok && lease.blocker === 'rate' && Date.now() + lease.retryInMs <= deadline) {
+    await new Promise((r) => setTimeout(r, lease.ok ? 0 : lease.retryInMs));
+    lease = await ctx.deps.leases.acquire(ctx.leaseRequest(campaign, phone, callId));
+  }
+  if (!lease.ok) return { refused: lease.blocker };
+  const final = ['FAILED', 'VOICEMAIL', 'COMPLETED'].includes(contact.status);
+  const now = new Date();
+  // Conditional on the state we read (status and attempts): a slot claiming it meanwhile wins.
+  const res = await ctx.deps.counters.moveContact(
+    campaign._id,
+    { _id: contact._id, status: contact.status, attempts: contact.attempts },
+    {
+      $set: {
+        status: 'CALLING',
+        currentCallId: callId,
+        slotId: 'manual',
+        nextAttemptAt: null,
+        // A contact already finished gets a fresh round of retries for this call.
+        ...(final ? { roundStartAttempts: contact.attempts } : {}),
+      },
+      $inc: { attempts: 1 },
+    },
+    { from: contact.status, to: 'CALLING', attempts: 1, lastCallAt: now },
+  );
+  if (!res.moved) {
+    await give(false);
+    return { refused: 'contact' };
+  }
+  void ctx.publishCampaign(campaign, res.campaign);
+  const call = await createCall(ctx, campaign, phone, contact, callId, 'manual', contact.attempts + 1);
+  if (!call) {
+    await give(false);
+    return { refused: 'contact' };
+  }
+  // The same fence as a slot's, except that a manual call may be made on a paused campaign.
+  if ((await ctx.deps.leases.confirm(String(campaign._id), String(callId), null)) !== 'ok') {
+    await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
+    await unclaim(ctx, campaign, contact, callId, { status: contact.status });
+    await give(false);
+    return { refused: 'contact' };
+  }
+  void ctx.publishCall(call);
+  await place(ctx, call, campaign, phone, contact);
+  return { call };
+}
+
+/** Why a manual call was not started (see startManualCall). */
+export type ManualRefusal = 'campaign' | 'phone' | 'global' | 'rate' | 'contact';
+
+/** The client error for a refused manual call: CONFLICT for the campaign or contact, RATE_LIMITED for caps. */
+export function refusalError(refused: ManualRefusal, campaignLimit: number): AppError {
+  switch (refused) {
+    case 'campaign':
+      return conflict(`The campaign already has ${campaignLimit} live calls, its limit: try again when one ends`);
+    case 'contact':
+      return conflict('The contact changed state meanwhile (a slot may have dialled it): try again');
+    case 'phone':
+      return new AppError(
+        ErrorCode.RATE_LIMITED,
+        'The phone number is at its concurrent call cap: try again when a call ends',
+      );
+    case 'global':
+      return new AppError(
+        ErrorCode.RATE_LIMITED,
+        'The deployment is at its cap on outbound calls: try again when a call ends',
+      );
+    case 'rate':
+      return new AppError(
+        ErrorCode.RATE_LIMITED,
+        "The phone number's calls-per-second rate is exhausted: try again in a moment",
+      );
+  }
+}
+
+/**
+ * The contact a manual call would dial and the campaign's phone, or the client error that says
+ * why it cannot be called (cancelled campaign, unknown contact, in a call, skipped, do-not-call).
+ */
+export async function manualCallTarget(
+  engine: { phone(phoneId: Types.ObjectId): Promise<PhoneLean | null> },
+  doNotCall: DoNotCallList,
+  campaign: Pick<CampaignLean, '_id' | 'status' | 'organizationId' | 'phoneId'>,
+  contactId: string,
+): Promise<{ contact: ContactLean; phone: PhoneLean }> {
+  if (campaign.status === 'CANCELLED')
+    throw conflict('Cannot call a contact of a campaign that is CANCELLED', { status: campaign.status });
+  if (!isValidObjectId(contactId)) throw notFound('Contact');
+  const contact = await ContactModel.findOne({ _id: contactId, campaignId: campaign._id }).lean<ContactLean>();
+  if (!contact) throw notFound('Contact');
+  if (contact.status === 'CALLING') throw conflict('This contact is already in a call');
+  if (contact.status === 'SKIPPED')
+    throw conflict(`This contact was skipped (${contact.skipReason ?? 'no reason'}) and cannot be called`);
+  if (await doNotCall.has(campaign.organizationId, contact.phoneNumber))
+    throw conflict('This number is on the do-not-call list');
+  const phone = await engine.phone(campaign.phoneId);
+  if (!phone) throw conflict("The campaign's phone no longer exists");
+  return { contact, phone };
+}

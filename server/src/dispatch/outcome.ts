@@ -1,0 +1,162 @@
+import type { Types } from 'mongoose';
+import { callEnded, callOutcome } from '../metrics';
+import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
+import type { CallStatus } from '../calls/call.model';
+import { CampaignModel } from '../campaigns/campaign.model';
+import { settingsOf } from '../campaigns/campaign.settings';
+import { ContactModel } from '../contacts/contact.model';
+import type { ContactStatus } from '../contacts/contact.model';
+import { contactOutcome } from './retry-policy';
+import type { CallLean, CampaignLean, ContactLean, EngineContext } from './engine.context';
+import type { SlotEvents } from './slot-events';
+
+/**
+ * Where a contact goes when its call ends (or was never placed), with its counters through
+ * the counter rule (campaigns/campaign.counters.ts), and the campaign's completion.
+ */
+
+/** What a slot already knows when it records its call's outcome (saves reading them back). */
+export interface KnownToSlot {
+  contact: ContactLean;
+  campaign: CampaignLean;
+  events?: SlotEvents;
+}
+
+/** Gives a claimed contact back (no call was placed): the attempt is not counted. */
+export async function unclaim(
+  ctx: EngineContext,
+  campaign: { _id: Types.ObjectId; organizationId: Types.ObjectId },
+  contact: { _id: Types.ObjectId },
+  callId: Types.ObjectId,
+  to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string },
+): Promise<boolean> {
+  const res = await ctx.deps.counters.moveContact(
+    campaign._id,
+    // Only while it still holds this call: the slot and the sweeper may both try.
+    { _id: contact._id, status: 'CALLING', currentCallId: callId },
+    {
+      $set: {
+        status: to.status,
+        currentCallId: null,
+        slotId: null,
+        nextAttemptAt: to.nextAttemptAt ?? null,
+        ...(to.skipReason ? { skipReason: to.skipReason } : {}),
+      },
+      $inc: { attempts: -1 },
+    },
+    { from: 'CALLING', to: to.status, attempts: -1 },
+  );
+  if (!res.moved) return false;
+  void ctx.publishCampaign(campaign, res.campaign);
+  return true;
+}
+
+/**
+ * Records the outcome of an ended call on its contact and campaign, then releases its line.
+ * `status`: the final status when already known (else the call is read). `known`: the slot's
+ * contact and campaign, so recordOutcome need not read them. Returns the campaign after its
+ * counters moved (for the slot's next round), or null.
+ */
+export async function finish(
+  ctx: EngineContext,
+  call: CallLean,
+  status: CallStatus | null = null,
+  known?: KnownToSlot,
+): Promise<CampaignLean | null> {
+  const ended = status ? { ...call, status } : await CallModel.findById(call._id).lean<CallLean>();
+  ctx.deps.checkAlive();
+  callEnded(String(call.campaignId), String(call._id));
+  // The call is over, so its line is free now: the release need not wait for the bookkeeping,
+  // and slots waiting for this line (other campaigns on the phone, other slots) start sooner.
+  const [after] = await Promise.all([
+    ended ? recordOutcome(ctx, ended, known) : null,
+    ctx.deps.leases.release(String(call.campaignId), String(call.phoneId), String(call._id), true),
+  ]);
+  return after;
+}
+
+/**
+ * The contact's transition after its call ended: COMPLETED, RETRY_SCHEDULED or final FAILED /
+ * VOICEMAIL (retry policy), with counters. Conditional on the contact still holding this call,
+ * so the slot and the sweeper can both try and only one moves it.
+ */
+export async function recordOutcome(
+  ctx: EngineContext,
+  call: CallLean,
+  known?: KnownToSlot,
+): Promise<CampaignLean | null> {
+  if (!FINAL_CALL_STATUSES.has(call.status)) return null;
+  // The slot knows both (it claimed the contact; the update below is conditional on the
+  // contact still holding this call, so a stale copy changes nothing). Others read them.
+  const [contact, campaign] = known
+    ? [known.contact, known.campaign]
+    : await Promise.all([
+        ContactModel.findById(call.contactId).lean<ContactLean>(),
+        CampaignModel.findById(call.campaignId).lean<CampaignLean>(),
+      ]);
+  if (!contact || !campaign) return null;
+  if (contact.status !== 'CALLING' || String(contact.currentCallId) !== String(call._id)) return null;
+  let outcome: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string } = contactOutcome(
+    call.status,
+    contact.attempts - (contact.roundStartAttempts ?? 0),
+    settingsOf(campaign),
+  );
+  if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED')
+    outcome = { status: 'SKIPPED', skipReason: 'campaign cancelled' };
+  const moved = await ctx.deps.counters.moveContact(
+    campaign._id,
+    { _id: contact._id, status: 'CALLING', currentCallId: call._id },
+    {
+      $set: {
+        status: outcome.status,
+        lastOutcome: call.status,
+        nextAttemptAt: outcome.nextAttemptAt ?? null,
+        currentCallId: null,
+        slotId: null,
+        ...(outcome.skipReason ? { skipReason: outcome.skipReason } : {}),
+      },
+    },
+    { from: 'CALLING', to: outcome.status },
+    // Returns the whole campaign as it is now: the slot's next round needs it anyway.
+    { whole: true },
+  );
+  if (!moved.moved) return null;
+  const after = moved.campaign;
+  // Counted here, where exactly one of slot and sweeper moves the contact.
+  callOutcome(String(call.status));
+  if (known?.events) known.events.held = () => void ctx.publishCampaign(campaign, after);
+  else void ctx.publishCampaign(campaign, after);
+  if (outcome.status === 'RETRY_SCHEDULED') {
+    // Cancel may have skipped the waiting contacts between our read and our write: look again.
+    const now = await CampaignModel.findById(campaign._id, { status: 1, dispatchGeneration: 1, settings: 1 }).lean();
+    if (now?.status === 'CANCELLED') {
+      await ctx.deps.counters.moveContact(
+        campaign._id,
+        { _id: contact._id, status: 'RETRY_SCHEDULED' },
+        { $set: { status: 'SKIPPED', skipReason: 'campaign cancelled', nextAttemptAt: null } },
+        { from: 'RETRY_SCHEDULED', to: 'SKIPPED' },
+      );
+    } else if (now?.status === 'ACTIVE') {
+      // Slots that found nothing to do and finished come back for the retry.
+      await ctx.deps.ensureSlots(now);
+    }
+    // Status may have moved since `after` was read: let the slot read it again.
+    return null;
+  }
+  return after;
+}
+
+/** ACTIVE → COMPLETED when nothing is waiting or calling, then the automatic recount. */
+export async function completeCampaign(ctx: EngineContext, campaignId: Types.ObjectId): Promise<boolean> {
+  const left = await ContactModel.exists({ campaignId, status: { $in: ['QUEUED', 'CALLING', 'RETRY_SCHEDULED'] } });
+  if (left) return false;
+  const completed = await CampaignModel.findOneAndUpdate(
+    { _id: campaignId, status: 'ACTIVE' },
+    { $set: { status: 'COMPLETED', completedAt: new Date() } },
+    { returnDocument: 'after', lean: true },
+  );
+  if (!completed) return false;
+  await ctx.deps.counters.recount(campaignId, completed.stats ?? undefined);
+  void ctx.publishCampaign(completed);
+  return true;
+}

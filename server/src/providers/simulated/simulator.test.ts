@@ -1,0 +1,111 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { logger } from '../../logger';
+import { Simulator } from './simulator';
+import type { SimulatorPlaceBody } from './simulator';
+
+/** A stand-in for the API's webhook route: answers each delivery with the next status of `answers`. */
+async function webhookReceiver(answers: (attempt: number) => number) {
+  const received: { status: string; at: number }[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      received.push({ status: (JSON.parse(body) as { CallStatus: string }).CallStatus, at: Date.now() });
+      res.statusCode = answers(received.length);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/simulated`;
+  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const body = (statusCallback: string): SimulatorPlaceBody => ({
+  to: '+14155550100',
+  from: '+14155550199',
+  statusCallback,
+  timeLimitSeconds: 60,
+  simulation: {
+    busyRate: 0,
+    noAnswerRate: 0,
+    failRate: 0,
+    voicemailRate: 0,
+    minDurationMs: 10,
+    maxDurationMs: 10,
+  },
+  metadata: { callId: 'c1', campaignId: 'k1', contactId: 'p1', attempt: 1, callbackToken: 'tok' },
+});
+
+async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('simulator webhook delivery', () => {
+  let sim: Simulator;
+  beforeEach(() => {
+    sim = new Simulator({ secret: Buffer.from('test-secret') });
+    sim.statusEvents = 'final';
+    sim.webhookRetry = { retries: 3, baseDelayMs: 50, timeoutMs: 2_000 };
+  });
+  afterEach(() => sim.close());
+
+  it('retries a failed delivery with growing delays until it is taken', async () => {
+    const api = await webhookReceiver((attempt) => (attempt <= 2 ? 503 : 200));
+    try {
+      sim.place(body(api.url));
+      await until(() => api.received.length === 3);
+      const gaps = api.received.slice(1).map((r, i) => r.at - api.received[i]!.at);
+      expect(gaps[0]).toBeGreaterThanOrEqual(45);
+      expect(gaps[1]).toBeGreaterThanOrEqual(95);
+      // Taken at the third attempt: nothing more is sent.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(api.received.map((r) => r.status)).toEqual(['completed', 'completed', 'completed']);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('gives up after its retries and says so at warn level', async () => {
+    const warn = jest.spyOn(logger, 'warn');
+    const api = await webhookReceiver(() => 500);
+    try {
+      sim.place(body(api.url));
+      await until(() => warn.mock.calls.some((c) => c[1] === 'simulator webhook not delivered; giving up'));
+      expect(api.received).toHaveLength(4);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('does not retry a delivery the API refused (403, 404)', async () => {
+    const api = await webhookReceiver(() => 403);
+    try {
+      sim.place(body(api.url));
+      await until(() => api.received.length === 1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(api.received).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+  });
+
+  it('stops pending retries when closed', async () => {
+    const api = await webhookReceiver(() => 503);
+    try {
+      sim.webhookRetry = { retries: 3, baseDelayMs: 200, timeoutMs: 2_000 };
+      sim.place(body(api.url));
+      await until(() => api.received.length === 1);
+      sim.close();
+      await new Promise((r) => setTimeout(r, 400));
+      expect(api.received).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+  });
+});

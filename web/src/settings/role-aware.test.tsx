@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { MockedProvider } from '@apollo/client/testing/react';
+import { ApolloLink } from '@apollo/client';
+import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
+import { isSubscriptionOperation } from '@apollo/client/utilities';
+import {
+  ApiKeysPageDocument,
+  CampaignPageDocument,
+  CreateApiKeyDocument,
+  CurrentRoleDocument,
+  PhonesPageDocument,
+} from '../gql/graphql';
+import type { Role } from '../gql/graphql';
+import { createCache } from '../session/apollo.client';
+import { renderRoute } from '../test/render';
+import { CampaignPage } from '../campaigns/campaign.page';
+import { PhonesPage } from '../phones/phones.page';
+import { ApiKeysPage } from './api-keys.page';
+import { SettingsPage } from './settings.page';
+import { roleAllows } from './use-role';
+
+const roleMock = (role: Role) => ({
+  request: { query: CurrentRoleDocument },
+  result: { data: { me: { __typename: 'User' as const, id: 'u1', role } } },
+  maxUsageCount: Number.POSITIVE_INFINITY,
+});
+
+const stats = {
+  __typename: 'CampaignStats',
+  totalContacts: 3,
+  queuedCalls: 3,
+  activeCalls: 0,
+  retryScheduled: 0,
+  completedCalls: 0,
+  failedCalls: 0,
+  voicemailCalls: 0,
+  skippedContacts: 0,
+  totalAttempts: 0,
+  progress: 0,
+  successRate: 0,
+};
+const campaignPage = {
+  request: { query: CampaignPageDocument, variables: { id: 'c1' } },
+  result: {
+    data: {
+      campaign: {
+        __typename: 'Campaign',
+        id: 'c1',
+        name: 'Spring promo',
+        description: null,
+        status: 'DRAFT',
+        startedAt: null,
+        completedAt: null,
+        agent: { __typename: 'Agent', id: 'a1', name: 'Ava' },
+        phone: { __typename: 'Phone', id: 'p1', name: 'Main line', number: '+14155550100', provider: 'SIMULATED' },
+        settings: {
+          __typename: 'CampaignSettings',
+          concurrentCallsLimit: 2,
+          retryFailedCalls: true,
+          maxRetryAttempts: 3,
+          retryDelayMinutes: 30,
+          excludeVoicemail: false,
+          priorityMode: 'FIFO',
+        },
+        stats,
+      },
+    },
+  },
+  maxUsageCount: Number.POSITIVE_INFINITY,
+};
+
+function renderWith(
+  element: React.ReactNode,
+  mocks: ConstructorParameters<typeof MockLink>[0],
+  path: string,
+  url = path,
+) {
+  return renderRoute(
+    <MockedProvider
+      // Subscriptions (the campaign page's live progress) go to a link that stays silent.
+      link={ApolloLink.split(
+        ({ query }) => isSubscriptionOperation(query),
+        new MockSubscriptionLink(),
+        new MockLink(mocks),
+      )}
+      cache={createCache()}
+    >
+      {element}
+    </MockedProvider>,
+    { path, url },
+  );
+}
+
+describe('role-aware dashboard', () => {
+  it('ranks roles as the API does', () => {
+    expect(roleAllows('ADMIN', 'OPERATOR')).toBe(true);
+    expect(roleAllows('OPERATOR', 'OPERATOR')).toBe(true);
+    expect(roleAllows('VIEWER', 'OPERATOR')).toBe(false);
+    expect(roleAllows(null, 'VIEWER')).toBe(false);
+  });
+
+  it('shows a VIEWER the campaign without Start, Pause or any other button it cannot use', async () => {
+    renderWith(<CampaignPage />, [campaignPage, roleMock('VIEWER')], '/campaigns/:campaignId', '/campaigns/c1');
+    expect(await screen.findByRole('heading', { name: 'Spring promo' })).toBeInTheDocument();
+    // Give the role query its turn: the buttons must stay absent once the role is known.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByRole('button', { name: 'Start' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Pause' })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Campaign actions' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Edit settings' })).toBeNull();
+    expect(screen.queryByRole('link', { name: 'Import contacts' })).toBeNull();
+  });
+
+  it('shows an OPERATOR the campaign actions', async () => {
+    renderWith(<CampaignPage />, [campaignPage, roleMock('OPERATOR')], '/campaigns/:campaignId', '/campaigns/c1');
+    expect(await screen.findByRole('button', { name: 'Start' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
+    expect(screen.getByRole('link', { name: 'Edit settings' })).toBeInTheDocument();
+  });
+
+  it('gives a non-ADMIN no phone form or edit buttons', async () => {
+    const phones = {
+      request: { query: PhonesPageDocument },
+      result: {
+        data: {
+          phones: [
+            {
+              __typename: 'Phone',
+              id: 'p1',
+              name: 'Main line',
+              number: '+14155550100',
+              provider: 'SIMULATED',
+              isDefault: true,
+              simulation: null,
+            },
+          ],
+        },
+      },
+    };
+    renderWith(<PhonesPage />, [phones, roleMock('OPERATOR')], '/phones');
+    expect(await screen.findByText('Main line')).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByRole('button', { name: 'Edit Main line' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Add phone' })).toBeNull();
+  });
+
+  it('keeps Settings to ADMINs', async () => {
+    renderWith(<SettingsPage />, [roleMock('OPERATOR')], '/settings');
+    expect(await screen.findByText('Administrators only')).toBeInTheDocument();
+    expect(screen.queryByRole('link', { name: 'API keys' })).toBeNull();
+  });
+});
+
+describe('API keys page', () => {
+  it('creates a key and shows its secret once', async () => {
+    const user = userEvent.setup();
+    const key = {
+      __typename: 'ApiKey' as const,
+      id: 'k1',
+      name: 'CRM',
+      role: 'OPERATOR' as const,
+      prefix: 'dw_live_abcdef',
+      createdAt: '2030-01-01T10:00:00.000Z',
+      lastUsedAt: null,
+    };
+    const mocks = [
+      roleMock('ADMIN'),
+      { request: { query: ApiKeysPageDocument }, result: { data: { apiKeys: [] } } },
+      {
+        request: { query: CreateApiKeyDocument, variables: { input: { name: 'CRM', role: 'OPERATOR' } } },
+        result: {
+          data: {
+            createApiKey: { __typename: 'CreatedApiKey', secret: 'dw_live_abcdef' + 'x'.repeat(26), apiKey: key },
+          },
+        },
+      },
+    ];
+    renderWith(<ApiKeysPage />, mocks, '/settings/api-keys');
+    expect(await screen.findByText('No API keys')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Name'), 'CRM');
+    await user.click(screen.getByRole('button', { name: 'Create key' }));
+    expect(await screen.findByLabelText('Secret of the new key')).toHaveTextContent('dw_live_abcdef' + 'x'.repeat(26));
+    const table = screen.getByRole('table', { name: 'API keys' });
+    expect(within(table).getByText('dw_live_abcdef…')).toBeInTheDocument();
+    expect(within(table).getByRole('button', { name: 'Revoke CRM' })).toBeInTheDocument();
+  });
+});
