@@ -4,6 +4,8 @@ import type { TestStack } from '../test/harness';
 import { fails, ok, signUpAccount } from '../test/api';
 import type { TestAccount } from '../test/api';
 import { ContactModel } from '../contacts/contact.model';
+import { AgentModel } from './agent.model';
+import { CallModel } from '../calls/call.model';
 
 let stack: TestStack;
 let acme: TestAccount;
@@ -205,5 +207,42 @@ describe('agents and campaigns', () => {
     const skipped = await ContactModel.findOne({ campaignId: id, phoneNumber: '+14155550032' }).lean();
     expect(skipped?.skipReason).toBe('MISSING_VARIABLE');
     expect(data.campaign.stats).toEqual({ skippedContacts: 1, queuedCalls: 1 });
+  });
+
+  it('the engine skips a contact that lacks a variable at dial time, and never dials it', async () => {
+    const scripted = await agent({ name: 'Late script' });
+    const id = (
+      await ok<any>(stack.graphql(CAMPAIGN, { input: { name: 'Dial check', agentId: scripted } }, acme.token))
+    ).createCampaign.id;
+    await ok<any>(
+      stack.graphql(
+        ADD,
+        {
+          id,
+          contacts: [{ phoneNumber: '+14155550041', customData: { plan: 'gold' } }, { phoneNumber: '+14155550042' }],
+        },
+        acme.token,
+      ),
+    );
+    // Written past the API (as a concurrent edit would land between the re-check and the dial):
+    // only the engine's own check stands between the contact and a call with a hole in it.
+    await AgentModel.updateOne({ _id: scripted }, { $set: { variables: ['plan'] } });
+    await ok<any>(stack.graphql(START, { id }, acme.token));
+    const deadline = Date.now() + 20_000;
+    let data = await ok<any>(stack.graphql(CONTACTS, { id }, acme.token));
+    while (data.campaign.contacts.nodes.some((c: any) => c.status === 'QUEUED' || c.status === 'CALLING')) {
+      if (Date.now() > deadline) throw new Error('contacts still waiting');
+      await new Promise((r) => setTimeout(r, 50));
+      data = await ok<any>(stack.graphql(CONTACTS, { id }, acme.token));
+    }
+    const skipped = await ContactModel.findOne({ campaignId: id, phoneNumber: '+14155550042' }).lean();
+    expect({ status: skipped?.status, skipReason: skipped?.skipReason }).toEqual({
+      status: 'SKIPPED',
+      skipReason: 'MISSING_VARIABLE',
+    });
+    const calls = await CallModel.find({ campaignId: id }, { contactId: 1, variables: 1 }).lean();
+    expect(calls.map((c) => String(c.contactId))).not.toContain(String(skipped?._id));
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call.variables).toEqual({ phoneNumber: '+14155550041', plan: 'gold' });
   });
 });

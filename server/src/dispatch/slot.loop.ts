@@ -146,9 +146,11 @@ async function dialNext(
     await release(false);
     return 'skipped';
   }
-  const [, doNotCall] = await Promise.all([
+  // The agent is read alongside (issue 17): no extra round trip between the claim and the fence.
+  const [, doNotCall, agent] = await Promise.all([
     counted,
     ctx.deps.doNotCall.has(campaign.organizationId, claimed.phoneNumber),
+    callAgentOf(campaign.agentId),
   ]);
   checkAlive();
   if (doNotCall) {
@@ -159,8 +161,6 @@ async function dialNext(
   // Issue 17: never dial with a hole in the agent's script (the agent may have changed since
   // the contact was added and re-checked).
   const variables = buildCallVariables(claimed);
-  const agent = await callAgentOf(campaign.agentId);
-  checkAlive();
   if (agent && missingVariables(agent.variables, variables).length > 0) {
     await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'MISSING_VARIABLE' });
     await release(false);
