@@ -132,6 +132,8 @@ describe('role-aware dashboard', () => {
               name: 'Main line',
               number: '+14155550100',
               provider: 'SIMULATED',
+              // Issue 17's field in the phone row fragment.
+              providerPhoneId: null,
               isDefault: true,
               simulation: null,
             },
