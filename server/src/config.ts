@@ -153,6 +153,22 @@ const envSchema = z.object({
   EXOTEL_API_TOKEN: z.string().optional(),
   /** Exotel REST base URL (region); tests point it at a local server. */
   EXOTEL_API_BASE: z.url().default('https://api.exotel.com'),
+  /** Vapi API key (a phone's own `credentials.apiKey` wins). */
+  VAPI_API_KEY: z.string().optional(),
+  /** Vapi REST base URL; tests point it at a local server. */
+  VAPI_API_BASE: z.url().default('https://api.vapi.ai'),
+  /** The token of the Vapi credential (header X-Vapi-Secret) that signs server messages to /webhooks/vapi. */
+  VAPI_WEBHOOK_SECRET: z.string().optional(),
+  /** Retell API key (a phone's own `credentials.apiKey` wins); the key with the webhook badge also signs webhooks. */
+  RETELL_API_KEY: z.string().optional(),
+  /** Retell REST base URL; tests point it at a local server. */
+  RETELL_API_BASE: z.url().default('https://api.retellai.com'),
+  /** ElevenLabs API key (a phone's own `credentials.apiKey` wins). */
+  ELEVENLABS_API_KEY: z.string().optional(),
+  /** ElevenLabs REST base URL; tests point it at a local server. */
+  ELEVENLABS_API_BASE: z.url().default('https://api.elevenlabs.io'),
+  /** The HMAC secret of the workspace's post-call webhook (ElevenLabs-Signature). */
+  ELEVENLABS_WEBHOOK_SECRET: z.string().optional(),
   /** IANA zone of the zone-less times in Exotel's callbacks (DateUpdated). Default Asia/Kolkata. */
   EXOTEL_TIME_ZONE: z
     .string()
@@ -225,6 +241,9 @@ export interface Config {
   simulatorUrl: string | undefined;
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
   exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string };
+  vapi: { apiKey?: string; apiBase: string; webhookSecret?: string };
+  retell: { apiKey?: string; apiBase: string };
+  elevenlabs: { apiKey?: string; apiBase: string; webhookSecret?: string };
   /** Outgoing webhooks (see WEBHOOK_*). */
   webhooks: { retryScheduleMs: number[]; timeoutMs: number; disableAfterMs: number; allowLoopback: boolean };
   logLevel: string | undefined;
@@ -376,6 +395,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiToken: e.EXOTEL_API_TOKEN,
       apiBase: e.EXOTEL_API_BASE,
       timeZone: e.EXOTEL_TIME_ZONE,
+    },
+    vapi: { apiKey: e.VAPI_API_KEY, apiBase: e.VAPI_API_BASE, webhookSecret: e.VAPI_WEBHOOK_SECRET },
+    retell: { apiKey: e.RETELL_API_KEY, apiBase: e.RETELL_API_BASE },
+    elevenlabs: {
+      apiKey: e.ELEVENLABS_API_KEY,
+      apiBase: e.ELEVENLABS_API_BASE,
+      webhookSecret: e.ELEVENLABS_WEBHOOK_SECRET,
     },
     webhooks: {
       retryScheduleMs: e.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number),

@@ -159,7 +159,8 @@ export type NewCall = Pick<
   | 'startedAt'
   | 'leaseExpiresAt'
   | 'slotId'
-> & { _id: Types.ObjectId };
+> &
+  Partial<Pick<Call, 'variables'>> & { _id: Types.ObjectId };
 
 /** The document `CallModel.create(fields)` would store (defaults, timestamps, version key). */
 export function newCallDoc(fields: NewCall, now = new Date()): Call & { _id: Types.ObjectId } {
@@ -171,6 +172,13 @@ export function newCallDoc(fields: NewCall, now = new Date()): Call & { _id: Typ
     durationSeconds: null,
     error: null,
     reconciledAt: null,
+    // The conversation fields' defaults (call.model.ts; transcript has none, so no key).
+    variables: null,
+    recordingUrl: null,
+    summary: null,
+    disposition: null,
+    analysis: null,
+    endedReason: null,
     ...fields,
     createdAt: now,
     updatedAt: now,

@@ -19,6 +19,11 @@ export interface CallEventPayload {
   endedAt: string | null;
   durationSeconds: number | null;
   error: string | null;
+  /** Present once the agent's platform reported them (call.service.ts toCallEventPayload). */
+  summary?: string;
+  disposition?: string;
+  recordingUrl?: string;
+  endedReason?: string;
 }
 
 /** A campaign's numbers as they were right after a counter update, with that update's revision. */

@@ -159,8 +159,11 @@ async function run() {
     await page.getByRole('heading', { name: 'Agents', level: 1 }).waitFor();
     await page.getByLabel('Name').fill('Ava, renewals agent');
     await page.getByLabel('Description').fill('Friendly reminder calls for plan renewals');
+    // A SIMULATED agent whose script uses the contact's name and the CSV's "segment" column.
+    await page.getByLabel('Kind').selectOption('SIMULATED');
+    await page.getByLabel(/^Variables/).fill('name, segment');
     await page.getByRole('button', { name: 'Create agent' }).click();
-    await page.getByRole('cell', { name: 'Ava, renewals agent' }).waitFor();
+    await page.getByRole('button', { name: 'Edit Ava, renewals agent' }).waitFor();
 
     step('create a fast simulated phone');
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Phones' }).click();
@@ -252,6 +255,8 @@ async function run() {
       `e2e: 100% in ${((Date.now() - startedAt) / 1000).toFixed(1)} s without a reload: ${JSON.stringify(final)}`,
     );
     await page.getByRole('button', { name: 'Retry failed' }).and(page.locator(':enabled')).waitFor();
+    // The dispositions breakdown filled itself from the live call events, without a reload.
+    await page.getByRole('list', { name: 'Dispositions' }).waitFor();
     await page.waitForTimeout(500); // let the last feed items settle for the picture
     await shot('campaign-detail.png');
 
@@ -263,6 +268,38 @@ async function run() {
     const file = await download;
     await file.saveAs(path.join(artifacts, 'calls-export.csv'));
     await shot('campaign-calls.png');
+
+    step('open an answered call: its transcript, variables and recording');
+    const answeredRow = page.locator('tbody tr', { has: page.locator('.badge', { hasText: /^Completed$/ }) }).first();
+    await answeredRow.getByRole('link', { name: /^Call details/ }).click();
+    await page.getByRole('heading', { name: 'Transcript' }).waitFor();
+    const firstLine = await page.locator('.turn-text').first().textContent();
+    if (!/^Hi Contact \d+, this is Ava, renewals agent from Dialwave/.test(firstLine ?? ''))
+      throw new Error(`the agent's first line does not use the contact's name: ${firstLine}`);
+    const said = await page.locator('.transcript').textContent();
+    if (!/your segment is (gold|silver)/.test(said ?? ''))
+      throw new Error(`the transcript does not use the segment variable: ${said}`);
+    await page
+      .getByRole('table', { name: 'Variables sent' })
+      .getByRole('cell', { name: /^(gold|silver)$/ })
+      .waitFor();
+    await page.getByTestId('call-disposition').and(page.locator(':not(:text-is("—"))')).waitFor();
+    // Play the recording for real: the browser fetches the simulator's WAV, decodes and plays it.
+    const playback = await page.evaluate(async () => {
+      const audio = document.querySelector('audio');
+      if (!audio) return { error: 'no audio element' };
+      audio.muted = true;
+      await audio.play();
+      const deadline = Date.now() + 5_000;
+      while (audio.currentTime === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      return { currentTime: audio.currentTime, duration: audio.duration, error: audio.error?.message ?? null };
+    });
+    if (!(playback.currentTime > 0 && playback.duration > 0))
+      throw new Error(`the recording did not play: ${JSON.stringify(playback)}`);
+    console.log(`e2e: recording played (${playback.duration.toFixed(1)} s long)`);
+    await shot('call-detail.png');
+    await page.goBack();
+    await page.getByRole('heading', { name: /^Calls/ }).waitFor();
     await page.getByRole('link', { name: 'Contacts', exact: true }).click();
     await page
       .getByRole('button', { name: /Call .* now/ })

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import { Navigate, Outlet, Route, Routes, useLocation } from 'react-router';
 import { CallsPage } from './calls/calls.page';
+import { CallDetailPage } from './calls/call-detail.page';
 import { AgentsPage } from './agents/agents.page';
 import { CampaignActivityPage } from './campaigns/campaign-activity.page';
 import { CampaignEditPage } from './campaigns/campaign-edit.page';
@@ -59,6 +60,7 @@ export function App() {
             <Route path="calls" element={<CallsPage />} />
             <Route path="import" element={<ImportPage />} />
           </Route>
+          <Route path="/calls/:callId" element={<CallDetailPage />} />
           <Route path="/agents" element={<AgentsPage />} />
           <Route path="/phones" element={<PhonesPage />} />
           <Route path="/settings" element={<SettingsPage />}>

@@ -34,6 +34,19 @@ export const CALL_STATUS_RANK: Record<CallStatus, number> = {
   CANCELED: 3,
 };
 
+export const SPEAKERS = ['AGENT', 'CONTACT'] as const;
+export type Speaker = (typeof SPEAKERS)[number];
+
+/** One turn of a call's conversation; `at` is seconds from the moment the call was answered. */
+const transcriptTurnSchema = new Schema(
+  {
+    speaker: { type: String, enum: SPEAKERS, required: true },
+    text: { type: String, required: true },
+    at: { type: Number, default: null },
+  },
+  { _id: false },
+);
+
 const callSchema = new Schema(
   {
     organizationId: { type: Types.ObjectId, required: true, ref: 'Organization' },
@@ -58,6 +71,15 @@ const callSchema = new Schema(
     reconciledAt: { type: Date, default: null },
     /** The dispatch slot that placed this call (`<generation>-<index>`, or `manual`). */
     slotId: { type: String, default: null },
+    /** The variables sent to the agent (agent.variables.ts), as strings. */
+    variables: { type: Schema.Types.Mixed, default: null },
+    // What the agent's platform reports of the conversation (call.conversation.ts), in its words.
+    transcript: { type: [transcriptTurnSchema], default: undefined },
+    recordingUrl: { type: String, default: null },
+    summary: { type: String, default: null },
+    disposition: { type: String, default: null },
+    analysis: { type: Schema.Types.Mixed, default: null },
+    endedReason: { type: String, default: null },
   },
   { timestamps: true },
 );

@@ -3,6 +3,13 @@ import type { CallEventPayload } from '../events';
 import { CALL_STATUSES, CALL_STATUS_RANK, CallModel, FINAL_CALL_STATUSES } from './call.model';
 import type { Call, CallStatus } from './call.model';
 import { callFindAndUpdate } from '../direct-writes';
+import { parseObjectId } from '../object-id';
+
+/** A call of the organization, or null (another organization's id is null like a missing one). */
+export async function findCall(organizationId: string, id: string) {
+  const _id = parseObjectId(id);
+  return _id ? CallModel.findOne({ _id, organizationId }).exec() : null;
+}
 
 /**
  * Call state changes. Every one is a conditional update whose filter names the statuses a
@@ -33,9 +40,10 @@ type CallLike = Pick<
   | 'endedAt'
   | 'durationSeconds'
   | 'error'
-> & {
-  _id: Types.ObjectId;
-};
+> &
+  Partial<Pick<Call, 'summary' | 'disposition' | 'recordingUrl' | 'endedReason'>> & {
+    _id: Types.ObjectId;
+  };
 
 /** The event payload of a call (what subscribers get without another read). */
 export function toCallEventPayload(call: CallLike): CallEventPayload {
@@ -51,6 +59,12 @@ export function toCallEventPayload(call: CallLike): CallEventPayload {
     endedAt: call.endedAt ? new Date(call.endedAt).toISOString() : null,
     durationSeconds: call.durationSeconds ?? null,
     error: call.error ?? null,
+    // What subscribers need to see a conversation's outcome the moment it arrives; the
+    // transcript and analysis stay on the call (`call(id)`), to keep events small.
+    ...(call.summary ? { summary: call.summary } : {}),
+    ...(call.disposition ? { disposition: call.disposition } : {}),
+    ...(call.recordingUrl ? { recordingUrl: call.recordingUrl } : {}),
+    ...(call.endedReason ? { endedReason: call.endedReason } : {}),
   };
 }
 

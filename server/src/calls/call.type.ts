@@ -1,11 +1,27 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
-import type { CallStatus } from './call.model';
+import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { SPEAKERS } from './call.model';
+import type { CallStatus, Speaker } from './call.model';
 import { CallStatusEnum } from './call.enum';
 import { ContactType } from '../contacts/contact.type';
 import { PageInfoType } from '../schema/page-info.type';
+import { graphqlEnum } from '../schema/enum';
 
 // Moved to call.enum.ts (contact.type.ts needs it too); re-exported for existing importers.
 export { CallStatusEnum } from './call.enum';
+export const SpeakerEnum = graphqlEnum('Speaker', SPEAKERS);
+
+@ObjectType('TranscriptTurn')
+export class TranscriptTurnType {
+  @Field(() => SpeakerEnum)
+  speaker!: Speaker;
+
+  @Field()
+  text!: string;
+
+  @Field(() => Float, { nullable: true, description: 'Seconds from the moment the call was answered.' })
+  at!: number | null;
+}
 
 @ObjectType('Call', { description: 'One attempt to reach a contact.' })
 export class CallType {
@@ -43,6 +59,36 @@ export class CallType {
 
   @Field(() => String, { nullable: true })
   error!: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'The variables sent to the agent for this call.' })
+  variables!: Record<string, string> | null;
+
+  @Field(() => [TranscriptTurnType], { nullable: true })
+  transcript!: TranscriptTurnType[] | null;
+
+  @Field(() => String, { nullable: true })
+  recordingUrl!: string | null;
+
+  @Field(() => String, { nullable: true })
+  summary!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "The agent's outcome label, e.g. INTERESTED, NOT_INTERESTED, CALLBACK, DO_NOT_CALL.",
+  })
+  disposition!: string | null;
+
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: "The platform's structured post-call analysis, as it sent it.",
+  })
+  analysis!: Record<string, unknown> | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Why the call ended, in the platform's words (e.g. customer-ended-call).",
+  })
+  endedReason!: string | null;
 }
 
 @ObjectType('CallConnection')

@@ -3,6 +3,7 @@ import { isValidObjectId } from 'mongoose';
 import { badInput, conflict, notFound } from '../errors';
 import { ContactModel } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
+import { agentPhoneMisfit } from '../agents/agent.campaigns';
 import type { CampaignCounters } from './campaign.counters';
 import { CampaignModel } from './campaign.model';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
@@ -121,6 +122,9 @@ async function startCampaign(deps: LifecycleDeps, organizationId: string, campai
   if (!(await ContactModel.exists({ campaignId: campaign._id }))) {
     throw conflict('Cannot start a campaign without contacts: add contacts first');
   }
+  // Issue 17: an agent edited after the campaign was made may no longer fit its phone.
+  const misfit = await agentPhoneMisfit(campaign.agentId, campaign.phoneId);
+  if (misfit) throw conflict(`Cannot start: ${misfit}`);
   const scheduledAt = campaign.scheduledAt ? new Date(campaign.scheduledAt).getTime() : 0;
   if (campaign.status === 'DRAFT' && scheduledAt > Date.now()) {
     const updated = await transition(organizationId, campaignId, 'schedule', ['DRAFT'], {

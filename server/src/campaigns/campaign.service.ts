@@ -1,10 +1,12 @@
 import { IANAZone } from 'luxon';
+import type { Types } from 'mongoose';
 import { CampaignModel, CAMPAIGN_STATUSES } from './campaign.model';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
 import { AMBIGUOUS_TIMEZONE_MODES, PRIORITY_MODES, SETTINGS_DEFAULTS, SETTINGS_LIMITS } from './campaign.settings';
 import type { PriorityMode } from './campaign.settings';
 import { BACKOFFS, RETRY_OUTCOMES } from '../dispatch/retry-policy';
 import type { Backoff, RetryOutcome, RetryRule } from '../dispatch/retry-policy';
+import { agentPhoneMisfit, skipContactsMissingVariables } from '../agents/agent.campaigns';
 import { AgentModel } from '../agents/agent.model';
 import { PhoneModel } from '../phones/phone.model';
 import { defaultPhone } from '../phones/phone.service';
@@ -228,6 +230,8 @@ export async function createCampaign(
     if (!phone) throw badInput('phoneId', 'is required: your organization has no phone yet');
     phoneId = phone._id;
   }
+  const misfit = await agentPhoneMisfit(agentId, phoneId);
+  if (misfit) throw badInput('agentId', misfit);
   const campaign = await CampaignModel.create({
     organizationId,
     name,
@@ -264,6 +268,15 @@ export async function updateCampaign(
 
   const _id = parseObjectId(id);
   if (!_id) throw notFound('Campaign');
+  if (refs) {
+    // The pair as it will be: a new agent must fit the current phone, and the other way round.
+    const current = await getCampaign(organizationId, id);
+    const misfit = await agentPhoneMisfit(
+      ($set['agentId'] as Types.ObjectId | undefined) ?? current.agentId,
+      ($set['phoneId'] as Types.ObjectId | undefined) ?? current.phoneId,
+    );
+    if (misfit) throw badInput(input.agentId != null ? 'agentId' : 'phoneId', misfit);
+  }
   // The status condition sits in the filter so a concurrent start cannot slip in between.
   const filter: Record<string, unknown> = refs
     ? { _id, organizationId, status: { $ne: 'ACTIVE' } }
@@ -275,6 +288,8 @@ export async function updateCampaign(
       status: existing.status,
     });
   }
+  // A new agent may need variables some waiting contacts lack: they are skipped, never dialled.
+  if (input.agentId != null) await skipContactsMissingVariables(campaign._id);
   if (Object.keys(settings).length > 0 && (campaign.status === 'ACTIVE' || campaign.status === 'PAUSED')) {
     await services.dispatcher.settingsChanged(campaign);
   }

@@ -15,6 +15,8 @@ import { parseObjectId } from '../object-id';
 import { decodeCursor, encodeCursor, pageSize, toPage } from '../pagination';
 import type { Page } from '../pagination';
 import { isEmail } from '../validation';
+import { AgentModel } from '../agents/agent.model';
+import { buildCallVariables, missingVariables } from '../agents/agent.variables';
 
 /** A contact as clients send it (GraphQL input, or one CSV row). */
 export interface ContactFields {
@@ -64,6 +66,8 @@ export interface ContactScope {
   campaignId: Types.ObjectId;
   /** Country for numbers written without a country code. */
   defaultCountry: string;
+  /** The variables the campaign's agent requires, and its name for the message (agent.variables.ts). */
+  agent?: { name: string; variables: readonly string[] };
 }
 
 function customData(value: unknown): { ok: true; value: NewContact['customData'] } | { ok: false; reason: string } {
@@ -139,6 +143,23 @@ export function checkContact(input: ContactFields, scope: ContactScope, now = ne
     if (zones.length === 1) timezone = zones[0]!;
     else if (zones.length > 1) prefixTimezones = zones;
   }
+  if (scope.agent && scope.agent.variables.length > 0) {
+    const missing = missingVariables(
+      scope.agent.variables,
+      buildCallVariables({ phoneNumber: number.e164, name, email, customData: data.value }),
+    );
+    // A contact dialled with a hole in the agent's script is worse than one not added at all.
+    if (missing.length > 0)
+      return {
+        ok: false,
+        reason:
+          missing.length === 1
+            ? `variable "${missing[0]}" required by agent "${scope.agent.name}" is missing: ` +
+              'give it as a column or customData key'
+            : `variables ${missing.map((m) => `"${m}"`).join(', ')} required by agent "${scope.agent.name}" ` +
+              'are missing: give them as columns or customData keys',
+      };
+  }
   return {
     ok: true,
     contact: {
@@ -176,13 +197,17 @@ export async function contactTarget(
   const campaign = await getCampaign(organizationId, campaignId);
   if (campaign.status === 'CANCELLED')
     throw conflict('Campaign is CANCELLED: it takes no more contacts', { status: campaign.status });
-  const org = await OrganizationModel.findById(campaign.organizationId, { defaultCountry: 1 }).lean().exec();
+  const [org, agent] = await Promise.all([
+    OrganizationModel.findById(campaign.organizationId, { defaultCountry: 1 }).lean().exec(),
+    AgentModel.findById(campaign.agentId, { name: 1, variables: 1 }).lean().exec(),
+  ]);
   return {
     campaign,
     scope: {
       organizationId: campaign.organizationId,
       campaignId: campaign._id,
       defaultCountry: org?.defaultCountry ?? 'US',
+      ...(agent ? { agent: { name: agent.name, variables: agent.variables ?? [] } } : {}),
     },
   };
 }

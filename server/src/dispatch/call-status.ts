@@ -4,6 +4,7 @@ import { FINAL_CALL_STATUSES } from '../calls/call.model';
 import type { CallStatus } from '../calls/call.model';
 import { advanceCall, isFinalCallStatus, setProviderCallId } from '../calls/call.service';
 import type { CallStatusChange } from '../calls/call.service';
+import { recordConversation } from '../calls/call.conversation';
 import type { ProviderName } from '../phones/phone.model';
 import type { ProviderStatusUpdate } from '../providers/provider';
 import { credentialsFor } from '../providers/registry';
@@ -31,11 +32,15 @@ export async function applyStatus(
     ...(update.durationSeconds !== undefined ? { durationSeconds: update.durationSeconds } : {}),
     ...(update.error ? { error: update.error } : {}),
   };
-  const updated = await advanceCall(call._id, change, guard);
+  const advanced = await advanceCall(call._id, change, guard);
+  // Issue 17: the conversation is added whatever the status did (a report may come after
+  // the final status, or repeat): recordConversation only adds, and leaves the status alone.
+  const talked = update.conversation ? await recordConversation(call._id, update.conversation, guard) : null;
+  const updated = talked ?? advanced;
   // A guarded write that changed nothing may be for no call of ours at all: the caller reads.
   if (!updated && guard) return false;
   if (updated) void ctx.publishCall(updated);
-  await announceEnded(ctx, call._id, update.status, updated);
+  await announceEnded(ctx, call._id, update.status, advanced);
   return updated !== null;
 }
 

@@ -158,7 +158,8 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
   const fallbackUrl = `http://127.0.0.1:${config.port}`;
   const publicBaseUrl = () => config.publicUrl ?? apiUrl ?? fallbackUrl;
 
-  const simulator = options.directSimulator ?? new Simulator({ secret: config.jwt.secret });
+  const simulator =
+    options.directSimulator ?? new Simulator({ secret: config.jwt.secret, publicBaseUrl: () => config.publicUrl });
   const providers = createProviders({
     config,
     // The simulator is part of the API: this process's own API when it has one, else PUBLIC_URL's.

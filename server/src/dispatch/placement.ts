@@ -15,6 +15,8 @@ import type { CallLean, CampaignLean, ContactLean, EngineContext, PhoneLean } fr
 import type { SlotEvents } from './slot-events';
 import { closeCall, lookUp } from './call-status';
 import { finish } from './outcome';
+import { callAgentOf } from '../agents/agent.dispatch';
+import { buildCallVariables } from '../agents/agent.variables';
 
 /**
  * A claimed contact's call: created (unique per campaign, contact and attempt), placed with the
@@ -30,10 +32,13 @@ export async function createCall(
   callId: Types.ObjectId,
   slotId: string,
   attempt: number,
+  variables?: Record<string, string>,
 ): Promise<CallLean | null> {
   const now = new Date();
   try {
     return await insertCall({
+      // Issue 17: what the agent gets, kept with the call (Call.variables).
+      variables: variables ?? buildCallVariables(contact),
       _id: callId,
       organizationId: campaign.organizationId,
       campaignId: campaign._id,
@@ -104,6 +109,9 @@ export async function place(
 ): Promise<void> {
   const provider = ctx.deps.providers[phone.provider as ProviderName];
   const token = call.callbackToken;
+  // Issue 17: the campaign's agent and the call's variables travel with the place-call.
+  const agent = await callAgentOf(campaign.agentId);
+  const variables = (call.variables as Record<string, string> | null) ?? buildCallVariables(contact);
   try {
     const { providerCallId } = await provider.placeCall({
       callId: String(call._id),
@@ -119,6 +127,9 @@ export async function place(
         contactId: String(contact._id),
         attempt: call.attempt,
       },
+      ...(agent ? { agent } : {}),
+      variables,
+      providerPhoneId: phone.providerPhoneId ?? null,
       credentials: credentialsFor(ctx.deps.config, phone),
       ...(phone.simulation ? { simulation: phone.simulation } : {}),
     });

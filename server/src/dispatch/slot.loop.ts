@@ -16,6 +16,8 @@ import type { SlotEvents } from './slot-events';
 import { unclaim, completeCampaign } from './outcome';
 import { createCall, placeAndFinish } from './placement';
 import { resumeContact } from './recovery';
+import { callAgentOf } from '../agents/agent.dispatch';
+import { buildCallVariables, missingVariables } from '../agents/agent.variables';
 
 /**
  * One slot job, one virtual phone line: lease, claim the next eligible contact, screen it
@@ -144,9 +146,11 @@ async function dialNext(
     await release(false);
     return 'skipped';
   }
-  const [, doNotCall] = await Promise.all([
+  // The agent is read alongside (issue 17): no extra round trip between the claim and the fence.
+  const [, doNotCall, agent] = await Promise.all([
     counted,
     ctx.deps.doNotCall.has(campaign.organizationId, claimed.phoneNumber),
+    callAgentOf(campaign.agentId),
   ]);
   checkAlive();
   if (doNotCall) {
@@ -154,7 +158,15 @@ async function dialNext(
     await release(false);
     return 'skipped';
   }
-  const call = await createCall(ctx, campaign, phone, claimed, callId, slotId, claimed.attempts + 1);
+  // Issue 17: never dial with a hole in the agent's script (the agent may have changed since
+  // the contact was added and re-checked).
+  const variables = buildCallVariables(claimed);
+  if (agent && missingVariables(agent.variables, variables).length > 0) {
+    await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'MISSING_VARIABLE' });
+    await release(false);
+    return 'skipped';
+  }
+  const call = await createCall(ctx, campaign, phone, claimed, callId, slotId, claimed.attempts + 1, variables);
   checkAlive();
   if (!call) {
     await release(false);

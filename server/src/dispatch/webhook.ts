@@ -66,6 +66,8 @@ export async function handleWebhook(
   if (!PROVIDERS.includes(name)) return { kind: 'unknown-provider' };
   const provider = ctx.deps.providers[name];
   const url = new URL(raw.url);
+  // Issue 17: platforms with one dashboard-configured webhook URL name the call in the body.
+  if (!url.searchParams.has('call') && provider.callRefOf) return handleSignedWebhook(ctx, provider, raw);
   const callId = url.searchParams.get('call');
   const token = url.searchParams.get('token') ?? '';
   if (!callId || !isValidObjectId(callId)) {
@@ -130,4 +132,39 @@ async function applyTokenChecked(
   // A replay or a status that arrived late: nothing changes, a final one is announced again.
   await announceEnded(ctx, _id, update.status, null);
   return STALE;
+}
+
+/**
+ * Issue 17: a webhook to /webhooks/<provider> without our per-call token (Vapi's, Retell's and
+ * ElevenLabs' server messages): the call is found from the body (our id in the platform's
+ * metadata, else its call id) and the platform's signature, checked with the phone's
+ * credentials, is the only proof. An unknown call or a bad signature changes nothing.
+ */
+async function handleSignedWebhook(
+  ctx: EngineContext,
+  provider: TelephonyProvider,
+  raw: RawWebhook,
+): Promise<WebhookResult> {
+  const name = provider.name;
+  const ref = provider.callRefOf?.(raw) ?? null;
+  const byId = ref?.callId && isValidObjectId(ref.callId) ? new Types.ObjectId(ref.callId) : null;
+  const call = byId
+    ? await CallModel.findOne({ _id: byId, provider: name }).lean<CallLean>()
+    : ref?.providerCallId
+      ? await CallModel.findOne({ provider: name, providerCallId: ref.providerCallId }).lean<CallLean>()
+      : null;
+  if (!call) {
+    logger.warn({ provider: name, ref }, 'webhook for an unknown call');
+    return UNKNOWN_CALL;
+  }
+  const phone = (await PhoneModel.findById(call.phoneId).lean()) ?? { _id: call.phoneId, provider: name };
+  if (!provider.verifyWebhook(raw, credentialsFor(ctx.deps.config, phone))) {
+    logger.warn({ provider: name, callId: String(call._id) }, 'webhook with a bad signature');
+    return FORBIDDEN;
+  }
+  const update = provider.parseWebhook(raw);
+  if (!update) return IGNORED;
+  webhookReceived(name, update.eventAt);
+  if (namesAnotherCall(name, String(call._id), update, call)) return FORBIDDEN;
+  return (await applyStatus(ctx, call, update)) ? APPLIED : STALE;
 }

@@ -50,6 +50,13 @@ export class PhoneInput {
   })
   credentials?: Record<string, unknown> | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The platform's id of this number where it needs one (Vapi phoneNumberId, ElevenLabs agent_phone_number_id).",
+  })
+  providerPhoneId?: string | null;
+
   @Field(() => Int, { nullable: true, description: '1 to 10,000; null: no cap of its own.' })
   maxConcurrentCalls?: number | null;
 
@@ -73,6 +80,13 @@ export class UpdatePhoneInput {
 
   @Field(() => GraphQLJSONObject, { nullable: true })
   credentials?: Record<string, unknown> | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The platform's id of this number where it needs one (Vapi phoneNumberId, ElevenLabs agent_phone_number_id).",
+  })
+  providerPhoneId?: string | null;
 
   @Field(() => Int, { nullable: true })
   maxConcurrentCalls?: number | null;

@@ -1,7 +1,7 @@
 import { Schema, Types, model } from 'mongoose';
 import type { InferSchemaType, HydratedDocument } from 'mongoose';
 
-export const PROVIDERS = ['SIMULATED', 'TWILIO', 'EXOTEL'] as const;
+export const PROVIDERS = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI', 'RETELL', 'ELEVENLABS'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
 /** How the built-in simulator behaves for calls from this phone (see SimulationInput). */
@@ -32,6 +32,8 @@ const phoneSchema = new Schema(
     callsPerSecond: { type: Number, default: null },
     /** Provider credentials, AES-256-GCM encrypted (see phones/crypto.ts); never returned. */
     credentialsEncrypted: { type: String, default: null },
+    /** The platform's id of this number where it needs one (Vapi phoneNumberId, ElevenLabs agent_phone_number_id). */
+    providerPhoneId: { type: String, default: null },
   },
   { timestamps: true },
 );

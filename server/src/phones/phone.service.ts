@@ -6,7 +6,7 @@ import { parsePhoneNumber } from './phone.number';
 import { OrganizationModel } from '../organizations/organization.model';
 import { badInput, conflict, notFound } from '../errors';
 import { parseObjectId } from '../object-id';
-import { decimal, integer, text } from '../validation';
+import { decimal, integer, optionalText, text } from '../validation';
 
 export interface SimulationFields {
   busyRate?: number | null;
@@ -29,6 +29,7 @@ export interface PhoneFields {
   maxConcurrentCalls?: number | null;
   callsPerSecond?: number | null;
   isDefault?: boolean | null;
+  providerPhoneId?: string | null;
 }
 
 /** Longest simulated call: an hour, like the default MAX_CALL_DURATION_SECONDS. */
@@ -126,6 +127,16 @@ async function makeDefault(organizationId: string, id: Types.ObjectId): Promise<
   ).exec();
 }
 
+/** Providers that place calls from their own number objects, named by id. */
+const NEEDS_PROVIDER_PHONE_ID: ReadonlySet<string> = new Set(['VAPI', 'ELEVENLABS']);
+
+function providerPhoneId(provider: ProviderName, value: unknown): string | null {
+  const id = optionalText('providerPhoneId', value, 200);
+  if (!id && NEEDS_PROVIDER_PHONE_ID.has(provider))
+    throw badInput('providerPhoneId', `is required for a ${provider} phone (the platform's phone number id)`);
+  return id;
+}
+
 export async function createPhone(
   encryptionKey: Buffer,
   organizationId: string,
@@ -143,6 +154,7 @@ export async function createPhone(
     number,
     provider: input.provider,
     isDefault: false,
+    providerPhoneId: providerPhoneId(input.provider, input.providerPhoneId),
     simulation: simulation(input.simulation ?? {}, SIMULATION_DEFAULTS),
     ...caps(input),
     credentialsEncrypted:
@@ -186,6 +198,8 @@ export async function updatePhone(
         : encryptCredentials(encryptionKey, credentials(input.credentials), String(phone._id));
   }
   if (input.isDefault === false) $set['isDefault'] = false;
+  if (input.providerPhoneId !== undefined)
+    $set['providerPhoneId'] = providerPhoneId(phone.provider as ProviderName, input.providerPhoneId);
   try {
     await PhoneModel.updateOne({ _id: phone._id, organizationId }, { $set }).exec();
   } catch (error) {

@@ -53,6 +53,13 @@ export class PhoneType {
   callsPerSecond!: number | null;
 
   /** Resolved by PhoneResolver: credentials themselves are never returned. */
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The platform's id of this number where it needs one (Vapi phoneNumberId, ElevenLabs agent_phone_number_id).",
+  })
+  providerPhoneId!: string | null;
+
   @Field({ description: 'Whether provider credentials are stored for this phone (they are never returned).' })
   hasCredentials!: boolean;
 }

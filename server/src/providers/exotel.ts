@@ -93,13 +93,27 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
       const creds = credentialsOf(request.credentials);
       const form = new URLSearchParams();
       form.set('From', request.to);
-      form.set('To', options.agentNumber ?? request.from);
+      const flow = request.agent?.kind === 'EXOTEL_FLOW' ? request.agent.externalId : null;
+      // EXOTEL_FLOW: the answered call runs the agent's app/flow, "Url:
+      // http://my.exotel.com/{your_sid}/exoml/start_voice/{app_id}", with the variables in
+      // CustomField, which Exotel hands to the flow's applets (Passthru)
+      // (https://developer.exotel.com/api/outgoing-call-to-connect-number-to-a-call-flow).
+      if (flow)
+        form.set(
+          'Url',
+          `http://my.exotel.com/${encodeURIComponent(creds.sid)}/exoml/start_voice/${encodeURIComponent(flow)}`,
+        );
+      else form.set('To', options.agentNumber ?? request.from);
       form.set('CallerId', request.from);
       form.set('StatusCallback', request.callbackUrl);
       form.append('StatusCallbackEvents[0]', 'terminal');
       form.append('StatusCallbackEvents[1]', 'answered');
       form.set('TimeLimit', String(Math.min(14_400, request.timeLimitSeconds)));
-      form.set('CustomField', request.callId);
+      // A flow gets the variables (as JSON, CustomField is one string) beside our call id.
+      form.set(
+        'CustomField',
+        flow ? JSON.stringify({ ...(request.variables ?? {}), dialwaveCallId: request.callId }) : request.callId,
+      );
       const json = await postPlaceCallForm<{ Call?: { Sid?: string } }>(
         'EXOTEL',
         `${base}/v1/Accounts/${encodeURIComponent(creds.sid)}/Calls/connect.json`,

@@ -1,5 +1,7 @@
 import type { CallStatus } from '../calls/call.model';
 import type { ProviderName } from '../phones/phone.model';
+import type { AgentKind } from '../agents/agent.kinds';
+import type { CallConversation } from '../calls/call.conversation';
 
 /** The simulator settings of a phone (see phone.model.ts). */
 export interface SimulationSettings {
@@ -27,9 +29,25 @@ export interface PlaceCallRequest {
   /** Give up waiting for the provider's answer after this long (the call may exist anyway). */
   timeoutMs: number;
   metadata: { organizationId: string; campaignId: string; contactId: string; attempt: number };
+  /** The campaign's agent: how the answered call reaches it (agent.kinds.ts). */
+  agent?: PlaceCallAgent;
+  /** The call's variables for the agent's script (agent.variables.ts), all strings. */
+  variables?: Record<string, string>;
+  /** The platform's id of the caller number where it has one (Vapi phoneNumberId). */
+  providerPhoneId?: string | null;
   credentials: ProviderCredentials;
   /** Simulated provider only. */
   simulation?: SimulationSettings;
+}
+
+/** What a provider needs of the campaign's agent to connect a call to it. */
+export interface PlaceCallAgent {
+  name: string;
+  kind: AgentKind;
+  externalId: string | null;
+  url: string | null;
+  /** The names the agent's script declares. */
+  variables: string[];
 }
 
 /**
@@ -71,6 +89,8 @@ export interface ProviderStatusUpdate {
   sequence?: number;
   /** When the provider says the event happened (its own clock), for the webhook-delay metric. */
   eventAt?: Date;
+  /** What the report says of the conversation (transcript, recording, summary, …), if anything. */
+  conversation?: CallConversation;
 }
 
 /**
@@ -83,6 +103,12 @@ export interface TelephonyProvider {
   placeCall(request: PlaceCallRequest): Promise<{ providerCallId: string }>;
   /** Whether a webhook really comes from the provider (signature). Token checks happen in the engine. */
   verifyWebhook(raw: RawWebhook, credentials: ProviderCredentials): boolean;
+  /**
+   * For platforms whose webhooks all go to one URL configured in their dashboard (no per-call
+   * callback URL with our token): which call a webhook is about, read from its body. Its
+   * signature is the only proof, so `verifyWebhook` must check one.
+   */
+  callRefOf?(raw: RawWebhook): { callId: string | null; providerCallId: string | null } | null;
   /** Parses a status webhook; null for an event that says nothing about the call's status. */
   parseWebhook(raw: RawWebhook): ProviderStatusUpdate | null;
   /**

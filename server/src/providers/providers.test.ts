@@ -158,6 +158,40 @@ describe('Twilio', () => {
     expect(verifyTwilioSignature('tok', inOrder, url, params)).toBe(false);
   });
 
+  it('connects the answer to the agent: <Connect><Stream> with a <Parameter> per variable, or Url with the variables', async () => {
+    const api = await fakeApi(() => ({ status: 201, json: { sid: 'CA43', status: 'queued' } }));
+    try {
+      const twilio = createTwilioProvider({ apiBase: api.url });
+      const variables = { phoneNumber: '+14155550100', name: 'Ann "A" & Co', plan: 'gold' };
+      const agent = { name: 'Ava', externalId: null, variables: ['name'] };
+      await twilio.placeCall({
+        ...request({ accountSid: 'AC1', authToken: 'tok' }),
+        agent: { ...agent, kind: 'TWILIO_STREAM', url: 'wss://agent.example.com/media?x=1&y=2' },
+        variables,
+      });
+      expect(api.received[0]!.form.get('Twiml')).toBe(
+        '<Response><Connect><Stream url="wss://agent.example.com/media?x=1&amp;y=2">' +
+          '<Parameter name="phoneNumber" value="+14155550100"/>' +
+          '<Parameter name="name" value="Ann &quot;A&quot; &amp; Co"/>' +
+          '<Parameter name="plan" value="gold"/>' +
+          '</Stream></Connect></Response>',
+      );
+      expect(api.received[0]!.form.get('Url')).toBeNull();
+
+      await twilio.placeCall({
+        ...request({ accountSid: 'AC1', authToken: 'tok' }),
+        agent: { ...agent, kind: 'TWIML_URL', url: 'https://agent.example.com/twiml?campaign=spring' },
+        variables,
+      });
+      const url = new URL(api.received[1]!.form.get('Url')!);
+      expect(url.origin + url.pathname).toBe('https://agent.example.com/twiml');
+      expect(Object.fromEntries(url.searchParams)).toEqual({ campaign: 'spring', ...variables });
+      expect(api.received[1]!.form.get('Twiml')).toBeNull();
+    } finally {
+      await api.close();
+    }
+  });
+
   it('places a call with the documented Calls API form and parses status callbacks', async () => {
     const api = await fakeApi(() => ({ status: 201, json: { sid: 'CA42', status: 'queued' } }));
     try {
@@ -236,6 +270,31 @@ describe('Twilio', () => {
 });
 
 describe('Exotel', () => {
+  it('hands an EXOTEL_FLOW call to the documented flow Url, with the variables in CustomField', async () => {
+    const api = await fakeApi(() => ({ status: 200, json: { Call: { Sid: 'f10w', Status: 'in-progress' } } }));
+    try {
+      const exotel = createExotelProvider({ apiBase: api.url });
+      await exotel.placeCall({
+        ...request({ sid: 'acme1', apiKey: 'key', apiToken: 'secret' }),
+        agent: { name: 'Flow', kind: 'EXOTEL_FLOW', externalId: '219487', url: null, variables: ['name'] },
+        variables: { phoneNumber: '+14155550100', name: 'Ann' },
+      });
+      const [r] = api.received;
+      expect(r!.url).toBe('/v1/Accounts/acme1/Calls/connect.json');
+      expect(r!.form.get('From')).toBe('+14155550100');
+      expect(r!.form.get('CallerId')).toBe('+14155550199');
+      expect(r!.form.get('Url')).toBe('http://my.exotel.com/acme1/exoml/start_voice/219487');
+      expect(r!.form.get('To')).toBeNull();
+      expect(JSON.parse(r!.form.get('CustomField')!)).toEqual({
+        phoneNumber: '+14155550100',
+        name: 'Ann',
+        dialwaveCallId: 'c1',
+      });
+    } finally {
+      await api.close();
+    }
+  });
+
   it('places a call with the connect API and parses its StatusCallback', async () => {
     const api = await fakeApi(() => ({ status: 200, json: { Call: { Sid: 'b6cfaf0f0a6a', Status: 'in-progress' } } }));
     try {

@@ -7,6 +7,9 @@ import { createExotelProvider } from './exotel';
 import { createSimulatedProvider } from './simulated/simulated.provider';
 import type { Simulator } from './simulated/simulator';
 import { createTwilioProvider } from './twilio';
+import { createVapiProvider } from './vapi';
+import { createRetellProvider } from './retell';
+import { createElevenLabsProvider } from './elevenlabs';
 
 export type ProviderSet = Record<ProviderName, TelephonyProvider>;
 
@@ -29,6 +32,9 @@ export function createProviders(options: {
     }),
     TWILIO: createTwilioProvider({ apiBase: config.twilio.apiBase }),
     EXOTEL: createExotelProvider({ apiBase: config.exotel.apiBase, timeZone: config.exotel.timeZone }),
+    VAPI: createVapiProvider({ apiBase: config.vapi.apiBase }),
+    RETELL: createRetellProvider({ apiBase: config.retell.apiBase }),
+    ELEVENLABS: createElevenLabsProvider({ apiBase: config.elevenlabs.apiBase }),
   };
 }
 
@@ -37,10 +43,20 @@ export function credentialsFor(
   config: Config,
   phone: { _id: unknown; provider: string; credentialsEncrypted?: string | null },
 ): ProviderCredentials {
+  // Vapi's webhook secret is the deployment's (one server URL per Vapi org), unless the phone has its own.
+  const deployment: ProviderCredentials =
+    phone.provider === 'VAPI'
+      ? { apiKey: config.vapi.apiKey, webhookSecret: config.vapi.webhookSecret }
+      : phone.provider === 'RETELL'
+        ? // Retell signs with the account's webhook-badge key, whatever key placed the call.
+          { apiKey: config.retell.apiKey, webhookKey: config.retell.apiKey }
+        : phone.provider === 'ELEVENLABS'
+          ? { apiKey: config.elevenlabs.apiKey, webhookSecret: config.elevenlabs.webhookSecret }
+          : {};
   if (phone.credentialsEncrypted) {
     try {
       const plain = decryptCredentials(config.encryptionKey, phone.credentialsEncrypted, String(phone._id));
-      const out: ProviderCredentials = {};
+      const out: ProviderCredentials = { ...deployment };
       for (const [k, v] of Object.entries(plain)) if (v !== undefined && v !== null) out[k] = String(v);
       return out;
     } catch (error) {
@@ -54,7 +70,7 @@ export function credentialsFor(
     case 'EXOTEL':
       return { sid: config.exotel.sid, apiKey: config.exotel.apiKey, apiToken: config.exotel.apiToken };
     default:
-      return {};
+      return deployment;
   }
 }
 

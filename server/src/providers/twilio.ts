@@ -19,13 +19,47 @@ export interface TwilioOptions {
   /** REST base URL (TWILIO_API_BASE), e.g. https://api.twilio.com. */
   apiBase: string;
   /**
-   * What the call does once answered. The voice agent integration is outside the dialing
-   * engine; by default the callee hears a short message.
+   * What a call without a Twilio agent (TWILIO_STREAM, TWIML_URL) does once answered: the
+   * SIMULATED kind on a Twilio phone. By default the callee hears a short message.
    */
   twiml?: string;
 }
 
 const DEFAULT_TWIML = '<Response><Say>Hello from Dialwave.</Say></Response>';
+
+/** Escapes text for an XML attribute value. */
+function xmlAttr(value: string): string {
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}
+
+/**
+ * TWILIO_STREAM: the answered call is connected to the agent's WebSocket with
+ * `<Connect><Stream url="wss://…">`, a bidirectional stream, and each variable travels as a
+ * `<Parameter name value/>`, which Twilio hands to the agent in the stream's `start` message
+ * as `customParameters` (https://www.twilio.com/docs/voice/twiml/stream).
+ */
+export function streamTwiml(url: string, variables: Record<string, string>): string {
+  const parameters = Object.entries(variables)
+    .map(([name, value]) => `<Parameter name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`)
+    .join('');
+  return `<Response><Connect><Stream url="${xmlAttr(url)}">${parameters}</Stream></Connect></Response>`;
+}
+
+/**
+ * TWIML_URL: Twilio fetches the call's TwiML from the agent's URL (the Calls API `Url`
+ * parameter, https://www.twilio.com/docs/voice/api/call-resource#create-a-call-resource), with
+ * the variables added to its query so the agent's server knows whom it talks to.
+ */
+export function twimlUrlWithVariables(url: string, variables: Record<string, string>): string {
+  const target = new URL(url);
+  for (const [name, value] of Object.entries(variables)) target.searchParams.set(name, value);
+  return target.toString();
+}
 
 /**
  * Twilio's signature: HMAC-SHA1, keyed by the auth token, of the full URL followed by every
@@ -168,7 +202,11 @@ export function createTwilioProvider(options: TwilioOptions): TelephonyProvider 
       const form = new URLSearchParams();
       form.set('To', request.to);
       form.set('From', request.from);
-      form.set('Twiml', options.twiml ?? DEFAULT_TWIML);
+      const agent = request.agent;
+      const variables = request.variables ?? {};
+      if (agent?.kind === 'TWILIO_STREAM' && agent.url) form.set('Twiml', streamTwiml(agent.url, variables));
+      else if (agent?.kind === 'TWIML_URL' && agent.url) form.set('Url', twimlUrlWithVariables(agent.url, variables));
+      else form.set('Twiml', options.twiml ?? DEFAULT_TWIML);
       form.set('StatusCallback', request.callbackUrl);
       form.set('StatusCallbackMethod', 'POST');
       for (const event of ['initiated', 'ringing', 'answered', 'completed']) form.append('StatusCallbackEvent', event);

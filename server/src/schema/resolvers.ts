@@ -7,6 +7,7 @@ import { CampaignResolver } from '../campaigns/campaign.resolver';
 import { ContactResolver } from '../contacts/contact.resolver';
 import { CallResolver } from '../calls/call.resolver';
 import { CallActivityResolver } from '../calls/call.activity.resolver';
+import { CallDispositionsResolver } from '../calls/call.dispositions.resolver';
 import { DoNotCallResolver } from '../dnc/dnc.resolver';
 import { LiveResolver } from '../live/live.resolver';
 import { ApiKeyResolver } from '../apikeys/apikey.resolver';
@@ -25,6 +26,7 @@ export const resolvers: NonEmptyArray<Function> = [
   ContactResolver,
   CallResolver,
   CallActivityResolver,
+  CallDispositionsResolver,
   LiveResolver,
   DoNotCallResolver,
   ApiKeyResolver,

@@ -5,6 +5,7 @@ import { logger } from '../logger';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { campaignStats } from '../campaigns/campaign.service';
 import { ContactModel } from '../contacts/contact.model';
+import { CallModel } from '../calls/call.model';
 import { isFinalCallStatus } from '../calls/call.service';
 import { recordEvent } from './webhook.service';
 import type { WebhookDeps } from './webhook.service';
@@ -72,6 +73,12 @@ export async function startWebhookEventSource(options: {
       // The contact's status after this call (COMPLETED, RETRY_SCHEDULED, FAILED, VOICEMAIL…):
       // the engine records it just after the call's final status, so wait for it a little.
       const contact = await contactAfter(call.contactId, call.id);
+      // The conversation's outcome (issue 17) as stored by now: a report that came with or just
+      // after the final status is read back; one arriving later stays on `call(id)` only (one
+      // call.ended per call, deduped by dedupeKey).
+      const talked = await CallModel.findById(call.id, { summary: 1, disposition: 1 }).lean().exec();
+      const summary = talked?.summary ?? call.summary ?? null;
+      const callDisposition = talked?.disposition ?? call.disposition ?? null;
       await recordEvent(deps, {
         organizationId: event.organizationId,
         type: 'call.ended',
@@ -79,14 +86,15 @@ export async function startWebhookEventSource(options: {
         orderKey: `contact:${call.contactId}`,
         at: event.at,
         data: {
-          call,
+          // The agent's disposition (INTERESTED, CALLBACK…) rides on the call, as on callUpdated;
+          // the top-level `disposition` keeps meaning the contact's status after the call.
+          call: { ...call, summary, disposition: callDisposition },
           outcome: call.status,
           disposition: contact?.status ?? null,
           contact: contact
             ? { id: call.contactId, phoneNumber: contact.phoneNumber, name: contact.name ?? null }
             : null,
-          // No call summaries exist yet (no transcription or agent notes); the field is kept for them.
-          summary: null,
+          summary,
         },
       });
       return;

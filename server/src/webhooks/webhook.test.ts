@@ -7,6 +7,7 @@ import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import { addUser, createCampaign, fails, ok, signUpAccount } from '../test/api';
 import type { TestAccount } from '../test/api';
+import { CallModel } from '../calls/call.model';
 import { recordEvent } from './webhook.service';
 import { createWebhookQueue, enqueueWith } from './webhook.queue';
 
@@ -205,7 +206,16 @@ describe('events from a running campaign', () => {
       expect(Object.keys(first.json).sort()).toEqual(['data', 'timestamp', 'type']);
       const ended = receiver.ofType('call.ended').map((r) => r.json.data);
       expect(ended.map((d) => d.call.campaignId)).toEqual([id, id, id]);
-      expect(ended[0]).toMatchObject({ outcome: 'COMPLETED', disposition: 'COMPLETED', summary: null });
+      expect(ended[0]).toMatchObject({ outcome: 'COMPLETED', disposition: 'COMPLETED' });
+      // Each carries its call's conversation outcome (issue 17), as stored on the call.
+      for (const d of ended) {
+        const stored = await CallModel.findById(d.call.id, { summary: 1, disposition: 1 }).lean();
+        expect(stored?.summary).toEqual(expect.any(String));
+        expect(d.summary).toBe(stored?.summary);
+        expect(d.call.summary).toBe(stored?.summary);
+        expect(d.call.disposition).toBe(stored?.disposition);
+        expect(['INTERESTED', 'NOT_INTERESTED', 'CALLBACK']).toContain(d.call.disposition);
+      }
       const statuses = receiver
         .ofType('campaign.status_changed')
         .map((r) => `${r.json.data.previousStatus}->${r.json.data.status}`);

@@ -1,6 +1,7 @@
+import { Link } from 'react-router';
 import { graphql } from '../gql';
 import type { CallFeed_CallFragment } from '../gql/graphql';
-import { formatDuration, formatTime } from '../shell/format';
+import { formatDuration, formatTime, humanize } from '../shell/format';
 import { EmptyState } from '../shell/states';
 import { StatusBadge } from '../shell/status-badge';
 import { isLive } from './call-status';
@@ -15,6 +16,8 @@ export const CallFeedFragment = graphql(`
     endedAt
     durationSeconds
     error
+    disposition
+    summary
     contact {
       id
       name
@@ -42,10 +45,13 @@ export function CallFeed({ calls, limit = 12 }: { calls: readonly CallFeed_CallF
       {recent.map((call) => (
         <li key={call.id} className={`feed-item${isLive(call.status) ? ' feed-item-live' : ''}`}>
           <div className="feed-main">
-            <span className="feed-who">{call.contact.name || call.contact.phoneNumber}</span>
+            <Link className="feed-who" to={`/calls/${call.id}`}>
+              {call.contact.name || call.contact.phoneNumber}
+            </Link>
             {call.contact.name && <span className="feed-number">{call.contact.phoneNumber}</span>}
           </div>
           <div className="feed-meta">
+            {call.disposition && <span className="badge">{humanize(call.disposition)}</span>}
             <StatusBadge status={call.status} />
             <span className="muted">
               {call.attempt > 1 ? `attempt ${call.attempt} · ` : ''}
@@ -55,6 +61,7 @@ export function CallFeed({ calls, limit = 12 }: { calls: readonly CallFeed_CallF
             </span>
           </div>
           {call.error && <p className="feed-error">{call.error}</p>}
+          {call.summary && <p className="feed-summary muted">{call.summary}</p>}
         </li>
       ))}
     </ol>

@@ -1,5 +1,5 @@
 import { useEffect, useId, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql';
 import type { CallStatus } from '../gql/graphql';
@@ -191,7 +191,13 @@ export function CallsPage() {
                     {formatDuration(call.durationSeconds)}
                   </td>
                   <td data-label="Details" className="muted">
-                    {call.error ?? call.providerCallId ?? '—'}
+                    <Link
+                      to={`/calls/${call.id}`}
+                      aria-label={`Call details: ${call.contact.name || call.contact.phoneNumber}, attempt ${call.attempt}`}
+                    >
+                      {call.disposition ? humanize(call.disposition) : 'Details'}
+                    </Link>
+                    {call.error ? ` · ${call.error}` : ''}
                   </td>
                 </tr>
               ))}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { useQuery } from '@apollo/client/react';
 import { graphql } from '../gql';
@@ -8,6 +8,8 @@ import { CallsPerMinuteChart } from '../calls/calls-per-minute-chart';
 import { prependCall } from '../calls/prepend-call';
 import { ErrorState, Loading } from '../shell/states';
 import { OutcomeChart } from './outcome-chart';
+import { DispositionBreakdown } from './disposition-breakdown';
+import { countDisposition } from './count-disposition';
 
 /** Calls kept for the feed: the first page, then every live one. */
 const RECENT_CALLS = 50;
@@ -19,6 +21,11 @@ const CampaignActivityPageQuery = graphql(`
     campaign(id: $id) {
       id
       ...OutcomeChart_campaign
+      ...DispositionBreakdown_campaign
+      dispositions {
+        disposition
+        count
+      }
       callsPerMinute(minutes: $minutes) {
         asOf
         buckets {
@@ -67,6 +74,13 @@ export function CampaignActivityPage() {
     variables: { id: campaignId, first: RECENT_CALLS, minutes: CHART_MINUTES },
   });
   const now = useNow(15_000);
+  // Calls whose disposition the breakdown holds: seeded from the page as loaded (see countDisposition).
+  const counted = useRef<Set<string> | null>(null);
+  const loaded = data?.campaign;
+  useEffect(() => {
+    if (loaded && counted.current === null)
+      counted.current = new Set(loaded.calls.nodes.filter((c) => c.disposition).map((c) => c.id));
+  }, [loaded]);
 
   useEffect(
     () =>
@@ -76,8 +90,13 @@ export function CampaignActivityPage() {
         updateQuery: (_, { subscriptionData, previousData, complete }) => {
           if (!complete || !previousData.campaign) return undefined;
           const call = subscriptionData.data.callUpdated;
+          // A call already in the list changes only in the cache, but may bring a disposition.
+          const dispositions = counted.current
+            ? countDisposition(previousData.campaign.dispositions, counted.current, call)
+            : null;
           const calls = prependCall(previousData.campaign.calls, call);
-          if (!calls) return undefined;
+          if (!calls)
+            return dispositions ? { ...previousData, campaign: { ...previousData.campaign, dispositions } } : undefined;
           // A call not in the list yet is new to this page: count it in its minute, unless the
           // server's counts (taken at asOf) already hold it.
           const callsPerMinute = countLiveCall(previousData.campaign.callsPerMinute, call);
@@ -87,6 +106,7 @@ export function CampaignActivityPage() {
               ...previousData.campaign,
               calls,
               ...(callsPerMinute ? { callsPerMinute } : {}),
+              ...(dispositions ? { dispositions } : {}),
             },
           };
         },
@@ -104,6 +124,10 @@ export function CampaignActivityPage() {
       <section className="card" aria-labelledby="outcomes-title">
         <h2 id="outcomes-title">Outcomes</h2>
         <OutcomeChart campaign={campaign} />
+      </section>
+      <section className="card" aria-labelledby="dispositions-title">
+        <h2 id="dispositions-title">Dispositions</h2>
+        <DispositionBreakdown campaign={campaign} />
       </section>
       <section className="card" aria-labelledby="cpm-title">
         <h2 id="cpm-title">Calls per minute</h2>

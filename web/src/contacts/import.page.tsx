@@ -8,6 +8,7 @@ import { previewCsv } from './csv-mapping';
 import { decodeCsvBytes } from './decode-csv';
 import type { ContactField } from './csv-mapping';
 import { useImportContacts } from './use-import-contacts';
+import { AgentColumnsHint } from './agent-columns-hint';
 import type { ImportReport } from './upload-contacts';
 
 const FIELD_LABELS: Record<ContactField, string> = {
@@ -71,6 +72,7 @@ export function ImportPage() {
           />
           {readError && <p className="field-error">{readError}</p>}
         </div>
+        <AgentColumnsHint campaignId={campaignId} columns={preview?.columns ?? null} />
         <div className="field">
           <label htmlFor={`${id}-paste`}>Or paste CSV</label>
           <textarea

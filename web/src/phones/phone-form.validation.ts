@@ -5,6 +5,8 @@ export interface PhoneFormValues {
   name: string;
   number: string;
   provider: TelephonyProvider;
+  /** The platform's id of the number (Vapi phoneNumberId). */
+  providerPhoneId: string;
   busyPercent: string;
   noAnswerPercent: string;
   failPercent: string;
@@ -17,6 +19,7 @@ export const EMPTY_PHONE_FORM: PhoneFormValues = {
   name: '',
   number: '',
   provider: 'SIMULATED',
+  providerPhoneId: '',
   busyPercent: '10',
   noAnswerPercent: '10',
   failPercent: '5',
@@ -65,6 +68,8 @@ export function toPhoneInput(values: PhoneFormValues): PhoneInput {
     number: values.number.trim().replace(/[\s()-]/g, ''),
     provider: values.provider,
   };
+  if (values.provider === 'VAPI' || values.provider === 'ELEVENLABS')
+    input.providerPhoneId = values.providerPhoneId.trim() || null;
   if (values.provider === 'SIMULATED') {
     input.simulation = {
       busyRate: Number(values.busyPercent) / 100,
@@ -89,6 +94,7 @@ export function phoneToForm(phone: {
   name: string;
   number: string;
   provider: TelephonyProvider;
+  providerPhoneId?: string | null;
   simulation: {
     busyRate: number;
     noAnswerRate: number;
@@ -104,6 +110,7 @@ export function phoneToForm(phone: {
     name: phone.name,
     number: phone.number,
     provider: phone.provider,
+    providerPhoneId: phone.providerPhoneId ?? '',
     busyPercent: sim ? percent(sim.busyRate) : EMPTY_PHONE_FORM.busyPercent,
     noAnswerPercent: sim ? percent(sim.noAnswerRate) : EMPTY_PHONE_FORM.noAnswerPercent,
     failPercent: sim ? percent(sim.failRate) : EMPTY_PHONE_FORM.failPercent,

@@ -25,6 +25,7 @@ export const PhoneRowFragment = graphql(`
     name
     number
     provider
+    providerPhoneId
     isDefault
     simulation {
       busyRate
@@ -46,7 +47,7 @@ const PhonesPageQuery = graphql(`
   }
 `);
 
-const PROVIDERS: TelephonyProvider[] = ['SIMULATED', 'TWILIO', 'EXOTEL'];
+const PROVIDERS: TelephonyProvider[] = ['SIMULATED', 'TWILIO', 'EXOTEL', 'VAPI', 'RETELL', 'ELEVENLABS'];
 
 /** "Busy 10% · No answer 5% · Voicemail 10% · calls 2–8 s" */
 function describeSimulation(sim: NonNullable<PhoneRow_PhoneFragment['simulation']>): string {
@@ -245,6 +246,16 @@ export function PhonesPage() {
               </select>
               {errors['provider'] && <p className="field-error">{errors['provider']}</p>}
             </div>
+            {(values.provider === 'VAPI' || values.provider === 'ELEVENLABS') &&
+              input(
+                'providerPhoneId',
+                'providerPhoneId',
+                values.provider === 'VAPI' ? 'Vapi phone number id' : 'ElevenLabs phone number id',
+                {
+                  placeholder:
+                    values.provider === 'VAPI' ? 'From Vapi: Phone Numbers' : 'From ElevenLabs: Phone Numbers',
+                },
+              )}
             {values.provider === 'SIMULATED' && (
               <fieldset className="form-section">
                 <legend>Simulated outcomes</legend>

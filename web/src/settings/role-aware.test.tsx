@@ -6,6 +6,7 @@ import { ApolloLink } from '@apollo/client';
 import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
 import {
+  AgentsPageDocument,
   ApiKeysPageDocument,
   CampaignPageDocument,
   CreateApiKeyDocument,
@@ -17,6 +18,7 @@ import { createCache } from '../session/apollo.client';
 import { renderRoute } from '../test/render';
 import { CampaignPage } from '../campaigns/campaign.page';
 import { PhonesPage } from '../phones/phones.page';
+import { AgentsPage } from '../agents/agents.page';
 import { ApiKeysPage } from './api-keys.page';
 import { SettingsPage } from './settings.page';
 import { roleAllows } from './use-role';
@@ -134,6 +136,8 @@ describe('role-aware dashboard', () => {
               name: 'Main line',
               number: '+14155550100',
               provider: 'SIMULATED',
+              // Issue 17's field in the phone row fragment.
+              providerPhoneId: null,
               isDefault: true,
               simulation: null,
             },
@@ -146,6 +150,38 @@ describe('role-aware dashboard', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.queryByRole('button', { name: 'Edit Main line' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Add phone' })).toBeNull();
+  });
+
+  it('gives a non-ADMIN no agent form or edit buttons, and an ADMIN both', async () => {
+    const agents = {
+      request: { query: AgentsPageDocument },
+      result: {
+        data: {
+          agents: [
+            {
+              __typename: 'Agent',
+              id: 'a1',
+              name: 'Ava',
+              description: null,
+              createdAt: '2026-01-01T00:00:00.000Z',
+              kind: 'SIMULATED',
+              externalId: null,
+              url: null,
+              variables: ['name'],
+            },
+          ],
+        },
+      },
+    };
+    const operator = renderWith(<AgentsPage />, [agents, roleMock('OPERATOR')], '/agents');
+    expect(await screen.findByText('Ava')).toBeInTheDocument();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.queryByRole('button', { name: 'Edit Ava' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Create agent' })).toBeNull();
+    operator.unmount();
+    renderWith(<AgentsPage />, [agents, roleMock('ADMIN')], '/agents');
+    expect(await screen.findByRole('button', { name: 'Edit Ava' })).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Create agent' })).toBeInTheDocument();
   });
 
   it('keeps Settings to ADMINs', async () => {

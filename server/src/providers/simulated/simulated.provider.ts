@@ -2,7 +2,8 @@ import type { CallStatus } from '../../calls/call.model';
 import { fetchWithTimeout, field, header, placeCallFailure, placeCallHttpError, PlaceCallError } from '../provider';
 import type { PlaceCallRequest, ProviderStatusUpdate, RawWebhook, TelephonyProvider } from '../provider';
 import { SIMULATOR_SIGNATURE_HEADER, simulatorKeys, verifySimulatorSignature } from './simulator';
-import type { Simulator, SimulatorPlaceBody } from './simulator';
+import type { Simulator, SimulatorPlaceBody, SimulatorWebhookBody } from './simulator';
+import type { CallConversation } from '../../calls/call.conversation';
 
 const SIMULATION_DEFAULTS = {
   busyRate: 0.1,
@@ -48,6 +49,8 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
           attempt: request.metadata.attempt,
           callbackToken: request.callbackToken,
         },
+        ...(request.agent ? { agent: { name: request.agent.name, variables: request.agent.variables } } : {}),
+        ...(request.variables ? { variables: request.variables } : {}),
       };
       if (options.direct) {
         const answer = options.direct.place(body);
@@ -89,6 +92,7 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
         ...(status === 'FAILED' ? { error: 'the simulated network failed the call' } : {}),
         sequence: Number(field(raw, 'SequenceNumber') ?? 0),
         ...(Number.isFinite(ts) ? { eventAt: new Date(ts) } : {}),
+        ...conversationOf(raw.body as Partial<SimulatorWebhookBody>),
       };
     },
 
@@ -110,6 +114,19 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
       );
     },
   };
+}
+
+/** The conversation fields of a simulator webhook (final webhooks of answered calls carry them). */
+function conversationOf(body: Partial<SimulatorWebhookBody>): { conversation?: CallConversation } {
+  const conversation: CallConversation = {
+    ...(Array.isArray(body.Transcript) ? { transcript: body.Transcript } : {}),
+    ...(typeof body.RecordingUrl === 'string' ? { recordingUrl: body.RecordingUrl } : {}),
+    ...(typeof body.Summary === 'string' ? { summary: body.Summary } : {}),
+    ...(typeof body.Disposition === 'string' ? { disposition: body.Disposition } : {}),
+    ...(body.Analysis && typeof body.Analysis === 'object' ? { analysis: { ...body.Analysis } } : {}),
+    ...(typeof body.EndedReason === 'string' ? { endedReason: body.EndedReason } : {}),
+  };
+  return Object.keys(conversation).length > 0 ? { conversation } : {};
 }
 
 function toUpdate(found: {

@@ -4,6 +4,8 @@ import type { Router } from 'express';
 import type { CallStatus } from '../../calls/call.model';
 import { logger } from '../../logger';
 import type { SimulationSettings } from '../provider';
+import { recordingWav, simulateConversation } from './simulated.conversation';
+import type { SimulatedConversation } from './simulated.conversation';
 
 /**
  * The built-in telephony provider: a provider-like HTTP API that lives inside the API process
@@ -65,6 +67,10 @@ export interface LedgerEntry {
   outcome: CallStatus;
   /** Whether the place-call request got an answer with the call id. */
   acknowledged: boolean;
+  /** The variables the call was placed with (what the agent got). */
+  variables?: Record<string, string>;
+  /** The simulated agent's conversation, for answered (COMPLETED) calls. */
+  conversation?: SimulatedConversation;
 }
 
 /** The place-call request body of the simulator's API. */
@@ -75,6 +81,10 @@ export interface SimulatorPlaceBody {
   timeLimitSeconds: number;
   simulation: SimulationSettings;
   metadata: { callId: string; campaignId: string; contactId: string; attempt: number; callbackToken: string };
+  /** The campaign's agent: its name and declared variables, which its script speaks. */
+  agent?: { name: string; variables: string[] };
+  /** The call's variables (agent.variables.ts). */
+  variables?: Record<string, string>;
 }
 
 /** The status webhook body the simulator posts (JSON). */
@@ -85,6 +95,15 @@ export interface SimulatorWebhookBody {
   Duration?: number;
   Timestamp: number;
   SequenceNumber: number;
+  // The conversation of an answered call, on its final webhook (as Vapi's end-of-call-report
+  // carries transcript, recording and analysis with the end of the call).
+  Transcript?: SimulatedConversation['transcript'];
+  Summary?: string;
+  Disposition?: string;
+  Analysis?: SimulatedConversation['analysis'];
+  RecordingUrl?: string;
+  /** Why the call ended, in Vapi's words (docs.vapi.ai/calls/call-ended-reason). */
+  EndedReason?: string;
 }
 
 /**
@@ -177,8 +196,12 @@ export class Simulator {
   private closed = false;
   private random: () => number = Math.random;
 
-  constructor(options: { secret: Uint8Array }) {
+  /** Base URL recordings are served under (PUBLIC_URL); else the URL the place-call request came to. */
+  private readonly publicBaseUrl: () => string | undefined;
+
+  constructor(options: { secret: Uint8Array; publicBaseUrl?: () => string | undefined }) {
     this.keys = simulatorKeys(options.secret);
+    this.publicBaseUrl = options.publicBaseUrl ?? (() => undefined);
     this.deliver = async (url, headers, body) => {
       const response = await fetch(url, {
         method: 'POST',
@@ -214,7 +237,10 @@ export class Simulator {
    * Places a call (the core of POST /simulator/calls). Resolves with the HTTP answer to give,
    * or 'hang' when a fault says the request never gets one.
    */
-  place(body: SimulatorPlaceBody): { status: number; json: unknown } | 'hang' {
+  place(body: SimulatorPlaceBody, requestBase?: string): { status: number; json: unknown } | 'hang' {
+    // Recordings are fetched by browsers: the public URL when there is one. Without any base
+    // (the bench's in-process path) the URL is relative to the API.
+    const base = (this.publicBaseUrl() ?? requestBase ?? '').replace(/\/$/, '');
     if (this.closed) return { status: 503, json: { message: 'simulator stopped' } };
     const hang = this.faults.placeCallHangs;
     if (hang && hang.count > 0) {
@@ -222,19 +248,19 @@ export class Simulator {
       if (hang.createCall && hang.createAfterMs) {
         const timer = setTimeout(() => {
           this.lateCreates.delete(timer);
-          this.start(body, false);
+          this.start(body, false, base);
         }, hang.createAfterMs);
         this.lateCreates.add(timer);
-      } else if (hang.createCall) this.start(body, false);
+      } else if (hang.createCall) this.start(body, false, base);
       return 'hang';
     }
     const failure = this.faults.placeCallErrors;
     if (failure && failure.count > 0) {
       failure.count -= 1;
-      if (failure.createCall) this.start(body, false);
+      if (failure.createCall) this.start(body, false, base);
       return { status: failure.status, json: { message: `simulated ${failure.status}` } };
     }
-    const entry = this.start(body, true);
+    const entry = this.start(body, true, base);
     return { status: 201, json: { sid: entry.providerCallId, status: 'queued' } };
   }
 
@@ -291,6 +317,20 @@ export class Simulator {
   /** Express router of the simulator's API: POST /calls, GET /calls/:sid, GET /calls?token=, GET /ledger?campaignId=. */
   router(): Router {
     const router = express.Router();
+    // Recordings are played by the dashboard's <audio> element, which sends no bearer key: the
+    // unguessable call sid in the URL is the capability (as a recording URL is at a provider).
+    router.get('/recordings/:file', (req, res) => {
+      const sid = /^(SIM[0-9a-f]{24})\.wav$/.exec(req.params['file'] ?? '')?.[1];
+      const entry = sid ? this.ledger.find((e) => e.providerCallId === sid) : undefined;
+      if (!entry?.conversation) {
+        res.status(404).json({ message: 'no such recording' });
+        return;
+      }
+      res
+        .type('audio/wav')
+        .set('cache-control', 'private, max-age=86400')
+        .send(recordingWav(entry.conversation.transcript));
+    });
     router.use((req, res, next) => {
       if (req.headers.authorization !== `Bearer ${this.keys.api}`) {
         res.status(401).json({ message: 'missing or wrong simulator key' });
@@ -304,7 +344,7 @@ export class Simulator {
         res.status(400).json({ message: 'to, from, statusCallback and metadata are required' });
         return;
       }
-      const answer = this.place(body);
+      const answer = this.place(body, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
       // A hung request is held open until the client gives up (its timeout) or we stop.
       if (answer === 'hang') return;
       res.status(answer.status).json(answer.json);
@@ -340,7 +380,7 @@ export class Simulator {
     this.calls.clear();
   }
 
-  private start(body: SimulatorPlaceBody, acknowledged: boolean): LedgerEntry {
+  private start(body: SimulatorPlaceBody, acknowledged: boolean, base = ''): LedgerEntry {
     const s = body.simulation;
     const now = Date.now();
     const sid = `SIM${randomBytes(12).toString('hex')}`;
@@ -384,6 +424,18 @@ export class Simulator {
       endedAt: now + endAt,
       outcome,
       acknowledged,
+      ...(body.variables ? { variables: body.variables } : {}),
+      ...(outcome === 'COMPLETED' && answerAt !== null
+        ? {
+            conversation: simulateConversation({
+              agentName: body.agent?.name ?? 'Dialwave',
+              declared: body.agent?.variables ?? [],
+              variables: body.variables ?? { phoneNumber: body.to },
+              random: this.random(),
+              talkSeconds: (endAt - answerAt) / 1000,
+            }),
+          }
+        : {}),
     };
     this.ledger.push(entry);
     this.byToken.set(body.metadata.callbackToken, sid);
@@ -411,6 +463,16 @@ export class Simulator {
       {
         ...(wire.answeredBy ? { AnsweredBy: wire.answeredBy } : {}),
         Duration: Math.round((endAt - (answerAt ?? endAt)) / 1000),
+        EndedReason: entry.conversation?.endedReason ?? ENDED_REASONS[outcome],
+        ...(entry.conversation
+          ? {
+              Transcript: entry.conversation.transcript,
+              Summary: entry.conversation.summary,
+              Disposition: entry.conversation.disposition,
+              Analysis: entry.conversation.analysis,
+              RecordingUrl: `${base}/simulator/recordings/${sid}.wav`,
+            }
+          : {}),
       },
       true,
     );
@@ -470,6 +532,22 @@ export class Simulator {
     }
   }
 }
+
+/**
+ * Why a call without a conversation ended, in Vapi's words where it has one
+ * (https://docs.vapi.ai/calls/call-ended-reason); a failed connection is named in its style.
+ */
+const ENDED_REASONS: Record<CallStatus, string> = {
+  INITIATED: 'unknown-error',
+  RINGING: 'unknown-error',
+  IN_PROGRESS: 'unknown-error',
+  COMPLETED: 'customer-ended-call',
+  BUSY: 'customer-busy',
+  NO_ANSWER: 'customer-did-not-answer',
+  FAILED: 'failed-to-connect-call',
+  VOICEMAIL: 'voicemail',
+  CANCELED: 'customer-ended-call',
+};
 
 /** Our final status in the simulator's (Twilio-like) wire terms. */
 function wireStatus(outcome: CallStatus): {
