@@ -5,7 +5,7 @@ import type { AgentKind } from './agent.kinds';
 import { buildCallVariables, missingVariables } from './agent.variables';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { CampaignCounters } from '../campaigns/campaign.counters';
-import { ContactModel } from '../contacts/contact.model';
+import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { PhoneModel } from '../phones/phone.model';
 
@@ -65,7 +65,7 @@ export async function skipContactsMissingVariables(campaignId: Types.ObjectId | 
   for (const [status, ids] of lacking) {
     const { modifiedCount } = await ContactModel.updateMany(
       { _id: { $in: ids }, status },
-      { $set: { status: 'SKIPPED', skipReason: 'MISSING_VARIABLE', nextAttemptAt: null } },
+      { $set: { status: 'SKIPPED', skipReason: SKIP_REASONS.missingVariable, nextAttemptAt: null } },
     );
     if (modifiedCount > 0)
       await skipCounters.count(campaign._id, { from: status, to: 'SKIPPED', count: modifiedCount });

@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { isValidObjectId } from 'mongoose';
 import { badInput, conflict, notFound } from '../errors';
-import { ContactModel } from '../contacts/contact.model';
+import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { agentPhoneMisfit } from '../agents/agent.campaigns';
 import type { CampaignCounters } from './campaign.counters';
@@ -175,7 +175,7 @@ async function cancelCampaign(deps: LifecycleDeps, organizationId: string, campa
   for (const from of ['QUEUED', 'RETRY_SCHEDULED'] as const satisfies readonly ContactStatus[]) {
     const res = await ContactModel.updateMany(
       { campaignId: updated._id, status: from },
-      { $set: { status: 'SKIPPED', skipReason: 'campaign cancelled', nextAttemptAt: null } },
+      { $set: { status: 'SKIPPED', skipReason: SKIP_REASONS.campaignCancelled, nextAttemptAt: null } },
     );
     if (res.modifiedCount > 0) await counters.count(updated._id, { from, to: 'SKIPPED', count: res.modifiedCount });
   }

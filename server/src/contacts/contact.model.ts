@@ -13,6 +13,23 @@ export const CONTACT_STATUSES = [
 ] as const;
 export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
+/**
+ * Why a contact is SKIPPED: one code each, as `Contact.skipReason` shows them (the contract names
+ * DO_NOT_CALL, INVALID_NUMBER, MISSING_VARIABLE and NO_TIMEZONE as examples; the last two of those
+ * come with issue 18's outcome rules).
+ */
+export const SKIP_REASONS = {
+  /** The number is on the organization's do-not-call list (checked at dial). */
+  doNotCall: 'DO_NOT_CALL',
+  /** The campaign's agent needs a variable the contact does not supply. */
+  missingVariable: 'MISSING_VARIABLE',
+  /** The contact's calling window never opens (zones whose windows never overlap). */
+  windowNeverOpens: 'WINDOW_NEVER_OPENS',
+  /** The campaign was cancelled before the contact was dialled. */
+  campaignCancelled: 'CAMPAIGN_CANCELLED',
+} as const;
+export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
+
 const contactSchema = new Schema(
   {
     organizationId: { type: Types.ObjectId, required: true, ref: 'Organization' },
@@ -36,7 +53,7 @@ const contactSchema = new Schema(
     /** When a RETRY_SCHEDULED contact becomes due. */
     nextAttemptAt: { type: Date, default: null },
     lastOutcome: { type: String, enum: [...CALL_STATUSES, null], default: null },
-    /** Why a contact was SKIPPED (do-not-call, cancelled, outside window…). */
+    /** Why a contact was SKIPPED: one of SKIP_REASONS. */
     skipReason: { type: String, default: null },
     /** The call in flight (status CALLING), so a restarted job finds it instead of redialling. */
     currentCallId: { type: Types.ObjectId, default: null },

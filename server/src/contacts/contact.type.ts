@@ -38,6 +38,12 @@ export class ContactType {
   @Field(() => ContactStatusEnum)
   status!: ContactStatus;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why a SKIPPED contact was skipped, e.g. DO_NOT_CALL, INVALID_NUMBER, MISSING_VARIABLE, NO_TIMEZONE.',
+  })
+  skipReason!: string | null;
+
   @Field(() => Int)
   attempts!: number;
 

@@ -268,7 +268,7 @@ describe('dispatch: slot jobs', () => {
     await expectNoCallCreatedAfter(f, cancelledAt);
     const skipped = await ContactModel.find({ campaignId: f.campaignId, status: 'SKIPPED' }).lean();
     expect(skipped.length).toBeGreaterThan(0);
-    expect(skipped.every((s) => s.skipReason === 'campaign cancelled')).toBe(true);
+    expect(skipped.every((s) => s.skipReason === 'CAMPAIGN_CANCELLED')).toBe(true);
     c = await countersAndRecount(f.campaignId);
     expect(c.stored).toEqual(c.recount);
     expect(c.stored.queuedCalls + c.stored.retryScheduled + c.stored.activeCalls).toBe(0);
@@ -335,8 +335,8 @@ describe('dispatch: slot jobs', () => {
     await completed(f);
     const skipped = await ContactModel.find({ campaignId: f.campaignId, status: 'SKIPPED' }).lean();
     expect(skipped.map((c) => [c.phoneNumber, c.skipReason, c.attempts])).toEqual([
-      [numbers[1], 'do-not-call', 0],
-      [numbers[3], 'do-not-call', 0],
+      [numbers[1], 'DO_NOT_CALL', 0],
+      [numbers[3], 'DO_NOT_CALL', 0],
     ]);
     expect(sim().ledger.filter((e) => e.campaignId === f.campaignId)).toHaveLength(3);
     await expectInvariants(f, 2);

@@ -4,7 +4,7 @@ import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
 import type { CallStatus } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
-import { ContactModel } from '../contacts/contact.model';
+import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { contactOutcome } from './retry-policy';
 import type { CallLean, CampaignLean, ContactLean, EngineContext } from './engine.context';
@@ -102,7 +102,7 @@ export async function recordOutcome(
     settingsOf(campaign),
   );
   if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED')
-    outcome = { status: 'SKIPPED', skipReason: 'campaign cancelled' };
+    outcome = { status: 'SKIPPED', skipReason: SKIP_REASONS.campaignCancelled };
   const moved = await ctx.deps.counters.moveContact(
     campaign._id,
     { _id: contact._id, status: 'CALLING', currentCallId: call._id },
@@ -133,7 +133,7 @@ export async function recordOutcome(
       await ctx.deps.counters.moveContact(
         campaign._id,
         { _id: contact._id, status: 'RETRY_SCHEDULED' },
-        { $set: { status: 'SKIPPED', skipReason: 'campaign cancelled', nextAttemptAt: null } },
+        { $set: { status: 'SKIPPED', skipReason: SKIP_REASONS.campaignCancelled, nextAttemptAt: null } },
         { from: 'RETRY_SCHEDULED', to: 'SKIPPED' },
       );
     } else if (now?.status === 'ACTIVE') {

@@ -4,7 +4,7 @@ import { CallModel } from '../calls/call.model';
 import type { CountedCampaign } from '../campaigns/campaign.counters';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
-import { ContactModel } from '../contacts/contact.model';
+import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { contactFindAndUpdate } from '../direct-writes';
 import { contactZones, isWithinWindowIn, nextOpeningIn } from './calling-window';
@@ -154,7 +154,7 @@ async function dialNext(
   ]);
   checkAlive();
   if (doNotCall) {
-    await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'do-not-call' });
+    await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: SKIP_REASONS.doNotCall });
     await release(false);
     return 'skipped';
   }
@@ -162,7 +162,7 @@ async function dialNext(
   // the contact was added and re-checked).
   const variables = buildCallVariables(claimed);
   if (agent && missingVariables(agent.variables, variables).length > 0) {
-    await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'MISSING_VARIABLE' });
+    await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: SKIP_REASONS.missingVariable });
     await release(false);
     return 'skipped';
   }
@@ -220,7 +220,7 @@ async function heldForWindow(
   await counted;
   const opening = nextOpeningIn(window, now, zones);
   if (opening) await unclaim(ctx, campaign, claimed, callId, { status: claimed.status, nextAttemptAt: opening });
-  else await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: 'calling window never opens' });
+  else await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: SKIP_REASONS.windowNeverOpens });
   return true;
 }
 
