@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
 import type { CallConversation } from '../calls/call.conversation';
-import { fetchWithTimeout, header, placeCallFailure, placeCallHttpError, PlaceCallError } from './provider';
+import { header, PlaceCallError, postPlaceCallJson } from './provider';
 import type {
   PlaceCallRequest,
   ProviderCredentials,
@@ -111,22 +111,13 @@ export function createElevenLabsProvider(options: ElevenLabsProviderOptions): Te
         to_number: request.to,
         conversation_initiation_client_data: { dynamic_variables: request.variables ?? {} },
       };
-      let response: Response;
-      try {
-        response = await fetchWithTimeout(
-          `${base}/v1/convai/twilio/outbound-call`,
-          {
-            method: 'POST',
-            headers: { 'xi-api-key': apiKey, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          },
-          request.timeoutMs,
-        );
-      } catch (error) {
-        throw placeCallFailure(error, 'ELEVENLABS');
-      }
-      if (!response.ok) throw await placeCallHttpError(response, 'ELEVENLABS');
-      const json = (await response.json()) as { success?: boolean; message?: string; conversation_id?: string | null };
+      const json = await postPlaceCallJson<{ success?: boolean; message?: string; conversation_id?: string | null }>(
+        'ELEVENLABS',
+        `${base}/v1/convai/twilio/outbound-call`,
+        { 'xi-api-key': apiKey },
+        body,
+        request.timeoutMs,
+      );
       // A refusal in a 200 (success: false) created no call.
       if (json.success === false) throw new PlaceCallError(`ELEVENLABS: ${json.message ?? 'call refused'}`, false);
       if (!json.conversation_id)

@@ -166,33 +166,49 @@ export function basicAuth(user: string, password: string): string {
 }
 
 /**
- * Place-call over a provider's REST API (Twilio, Exotel): POSTs a form and returns the JSON
- * answer. Transport failures and HTTP errors become PlaceCallErrors that say whether the call
- * may have been created (placeCallFailure, placeCallHttpError).
+ * Place-call over a provider's REST API: POSTs the request and returns the JSON answer.
+ * Transport failures and HTTP errors become PlaceCallErrors that say whether the call may have
+ * been created (placeCallFailure, placeCallHttpError).
  */
-export async function postPlaceCallForm<T>(
+async function postPlaceCall<T>(
+  provider: string,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetchWithTimeout(url, { method: 'POST', headers, body }, timeoutMs);
+  } catch (error) {
+    throw placeCallFailure(error, provider);
+  }
+  if (!response.ok) throw await placeCallHttpError(response, provider);
+  return (await response.json()) as T;
+}
+
+/** Place-call with a form body (Twilio, Exotel). See postPlaceCall. */
+export function postPlaceCallForm<T>(
   provider: string,
   url: string,
   authorization: string,
   form: URLSearchParams,
   timeoutMs: number,
 ): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetchWithTimeout(
-      url,
-      {
-        method: 'POST',
-        headers: { authorization, 'content-type': 'application/x-www-form-urlencoded' },
-        body: form.toString(),
-      },
-      timeoutMs,
-    );
-  } catch (error) {
-    throw placeCallFailure(error, provider);
-  }
-  if (!response.ok) throw await placeCallHttpError(response, provider);
-  return (await response.json()) as T;
+  const headers = { authorization, 'content-type': 'application/x-www-form-urlencoded' };
+  return postPlaceCall<T>(provider, url, headers, form.toString(), timeoutMs);
+}
+
+/** Place-call with a JSON body (Vapi, Retell, ElevenLabs); `auth` holds their credential header. See postPlaceCall. */
+export function postPlaceCallJson<T>(
+  provider: string,
+  url: string,
+  auth: Record<string, string>,
+  body: unknown,
+  timeoutMs: number,
+): Promise<T> {
+  const headers = { ...auth, 'content-type': 'application/json' };
+  return postPlaceCall<T>(provider, url, headers, JSON.stringify(body), timeoutMs);
 }
 
 /** Looks a call up over a provider's REST API: its JSON, or null when the provider does not know it (404). */

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
 import type { CallConversation } from '../calls/call.conversation';
-import { fetchWithTimeout, header, placeCallFailure, placeCallHttpError, PlaceCallError } from './provider';
+import { header, PlaceCallError, postPlaceCallJson } from './provider';
 import type {
   PlaceCallRequest,
   ProviderCredentials,
@@ -134,22 +134,13 @@ export function createRetellProvider(options: RetellProviderOptions): TelephonyP
         retell_llm_dynamic_variables: request.variables ?? {},
         metadata: { dialwaveCallId: request.callId, ...request.metadata },
       };
-      let response: Response;
-      try {
-        response = await fetchWithTimeout(
-          `${base}/v2/create-phone-call`,
-          {
-            method: 'POST',
-            headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          },
-          request.timeoutMs,
-        );
-      } catch (error) {
-        throw placeCallFailure(error, 'RETELL');
-      }
-      if (!response.ok) throw await placeCallHttpError(response, 'RETELL');
-      const json = (await response.json()) as { call_id?: string };
+      const json = await postPlaceCallJson<{ call_id?: string }>(
+        'RETELL',
+        `${base}/v2/create-phone-call`,
+        { authorization: `Bearer ${apiKey}` },
+        body,
+        request.timeoutMs,
+      );
       if (!json.call_id) throw new PlaceCallError('RETELL: create-phone-call answer has no call_id', true);
       return { providerCallId: json.call_id };
     },

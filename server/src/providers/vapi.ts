@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
 import type { CallConversation } from '../calls/call.conversation';
-import { fetchWithTimeout, header, placeCallFailure, placeCallHttpError, PlaceCallError } from './provider';
+import { header, PlaceCallError, postPlaceCallJson } from './provider';
 import type {
   PlaceCallRequest,
   ProviderCredentials,
@@ -129,22 +129,13 @@ export function createVapiProvider(options: VapiProviderOptions): TelephonyProvi
         assistantOverrides: { variableValues: variables, maxDurationSeconds: request.timeLimitSeconds },
         metadata: { dialwaveCallId: request.callId, ...request.metadata },
       };
-      let response: Response;
-      try {
-        response = await fetchWithTimeout(
-          `${base}/call`,
-          {
-            method: 'POST',
-            headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          },
-          request.timeoutMs,
-        );
-      } catch (error) {
-        throw placeCallFailure(error, 'VAPI');
-      }
-      if (!response.ok) throw await placeCallHttpError(response, 'VAPI');
-      const json = (await response.json()) as { id?: string };
+      const json = await postPlaceCallJson<{ id?: string }>(
+        'VAPI',
+        `${base}/call`,
+        { authorization: `Bearer ${apiKey}` },
+        body,
+        request.timeoutMs,
+      );
       if (!json.id) throw new PlaceCallError('VAPI: create-call answer has no id', true);
       return { providerCallId: json.id };
     },
