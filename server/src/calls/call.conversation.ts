@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import { SPEAKERS } from './call.model';
 import type { Speaker } from './call.model';
-import { callFindAndUpdate } from '../dispatch/direct-writes';
+import { callFindAndUpdate } from '../direct-writes';
 
 /** What an agent's platform reports of a call's conversation, in our field names. */
 export interface CallConversation {
