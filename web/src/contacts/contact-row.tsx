@@ -12,6 +12,7 @@ export const ContactRowFragment = graphql(`
     priority
     timezone
     status
+    skipReason
     attempts
     lastOutcome
     nextAttemptAt
@@ -42,6 +43,9 @@ export function ContactRow({ contact, canCall, showCall = true, calling, onCall 
       <td data-label="Time zone">{contact.timezone ?? '—'}</td>
       <td data-label="Status">
         <StatusBadge status={contact.status} />
+        {contact.status === 'SKIPPED' && contact.skipReason && (
+          <span className="row-sub">{humanize(contact.skipReason)}</span>
+        )}
       </td>
       <td data-label="Attempts" className="num">
         {contact.attempts}
