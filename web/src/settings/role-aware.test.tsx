@@ -1,101 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MockedProvider } from '@apollo/client/testing/react';
-import { ApolloLink } from '@apollo/client';
-import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
-import { isSubscriptionOperation } from '@apollo/client/utilities';
-import {
-  AgentsPageDocument,
-  ApiKeysPageDocument,
-  CampaignPageDocument,
-  CreateApiKeyDocument,
-  CurrentRoleDocument,
-  PhonesPageDocument,
-} from '../gql/graphql';
-import type { Role } from '../gql/graphql';
-import { createCache } from '../session/apollo.client';
-import { renderRoute } from '../test/render';
+import { AgentsPageDocument, ApiKeysPageDocument, CreateApiKeyDocument, PhonesPageDocument } from '../gql/graphql';
+import { campaignPageMock, renderWithMocks, roleMock } from '../test/mocks';
 import { CampaignPage } from '../campaigns/campaign.page';
 import { PhonesPage } from '../phones/phones.page';
 import { AgentsPage } from '../agents/agents.page';
 import { ApiKeysPage } from './api-keys.page';
 import { SettingsPage } from './settings.page';
 import { roleAllows } from './use-role';
-
-const roleMock = (role: Role) => ({
-  request: { query: CurrentRoleDocument },
-  result: { data: { me: { __typename: 'User' as const, id: 'u1', role } } },
-  maxUsageCount: Number.POSITIVE_INFINITY,
-});
-
-const stats = {
-  __typename: 'CampaignStats',
-  totalContacts: 3,
-  queuedCalls: 3,
-  activeCalls: 0,
-  retryScheduled: 0,
-  completedCalls: 0,
-  failedCalls: 0,
-  voicemailCalls: 0,
-  skippedContacts: 0,
-  totalAttempts: 0,
-  progress: 0,
-  successRate: 0,
-};
-const campaignPage = {
-  request: { query: CampaignPageDocument, variables: { id: 'c1' } },
-  result: {
-    data: {
-      campaign: {
-        __typename: 'Campaign',
-        id: 'c1',
-        name: 'Spring promo',
-        description: null,
-        status: 'DRAFT',
-        startedAt: null,
-        scheduledAt: null,
-        completedAt: null,
-        agent: { __typename: 'Agent', id: 'a1', name: 'Ava' },
-        phone: { __typename: 'Phone', id: 'p1', name: 'Main line', number: '+14155550100', provider: 'SIMULATED' },
-        settings: {
-          __typename: 'CampaignSettings',
-          concurrentCallsLimit: 2,
-          retryFailedCalls: true,
-          maxRetryAttempts: 3,
-          retryDelayMinutes: 30,
-          excludeVoicemail: false,
-          priorityMode: 'FIFO',
-          retryRules: [],
-        },
-        stats,
-      },
-    },
-  },
-  maxUsageCount: Number.POSITIVE_INFINITY,
-};
-
-function renderWith(
-  element: React.ReactNode,
-  mocks: ConstructorParameters<typeof MockLink>[0],
-  path: string,
-  url = path,
-) {
-  return renderRoute(
-    <MockedProvider
-      // Subscriptions (the campaign page's live progress) go to a link that stays silent.
-      link={ApolloLink.split(
-        ({ query }) => isSubscriptionOperation(query),
-        new MockSubscriptionLink(),
-        new MockLink(mocks),
-      )}
-      cache={createCache()}
-    >
-      {element}
-    </MockedProvider>,
-    { path, url },
-  );
-}
 
 describe('role-aware dashboard', () => {
   it('ranks roles as the API does', () => {
@@ -106,7 +19,12 @@ describe('role-aware dashboard', () => {
   });
 
   it('shows a VIEWER the campaign without Start, Pause or any other button it cannot use', async () => {
-    renderWith(<CampaignPage />, [campaignPage, roleMock('VIEWER')], '/campaigns/:campaignId', '/campaigns/c1');
+    renderWithMocks(
+      <CampaignPage />,
+      [campaignPageMock, roleMock('VIEWER')],
+      '/campaigns/:campaignId',
+      '/campaigns/c1',
+    );
     expect(await screen.findByRole('heading', { name: 'Spring promo' })).toBeInTheDocument();
     // Give the role query its turn: the buttons must stay absent once the role is known.
     await new Promise((r) => setTimeout(r, 20));
@@ -118,7 +36,12 @@ describe('role-aware dashboard', () => {
   });
 
   it('shows an OPERATOR the campaign actions', async () => {
-    renderWith(<CampaignPage />, [campaignPage, roleMock('OPERATOR')], '/campaigns/:campaignId', '/campaigns/c1');
+    renderWithMocks(
+      <CampaignPage />,
+      [campaignPageMock, roleMock('OPERATOR')],
+      '/campaigns/:campaignId',
+      '/campaigns/c1',
+    );
     expect(await screen.findByRole('button', { name: 'Start' })).toBeEnabled();
     expect(screen.getByRole('button', { name: 'Pause' })).toBeDisabled();
     expect(screen.getByRole('link', { name: 'Edit settings' })).toBeInTheDocument();
@@ -145,7 +68,7 @@ describe('role-aware dashboard', () => {
         },
       },
     };
-    renderWith(<PhonesPage />, [phones, roleMock('OPERATOR')], '/phones');
+    renderWithMocks(<PhonesPage />, [phones, roleMock('OPERATOR')], '/phones');
     expect(await screen.findByText('Main line')).toBeInTheDocument();
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.queryByRole('button', { name: 'Edit Main line' })).toBeNull();
@@ -173,19 +96,19 @@ describe('role-aware dashboard', () => {
         },
       },
     };
-    const operator = renderWith(<AgentsPage />, [agents, roleMock('OPERATOR')], '/agents');
+    const operator = renderWithMocks(<AgentsPage />, [agents, roleMock('OPERATOR')], '/agents');
     expect(await screen.findByText('Ava')).toBeInTheDocument();
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.queryByRole('button', { name: 'Edit Ava' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Create agent' })).toBeNull();
     operator.unmount();
-    renderWith(<AgentsPage />, [agents, roleMock('ADMIN')], '/agents');
+    renderWithMocks(<AgentsPage />, [agents, roleMock('ADMIN')], '/agents');
     expect(await screen.findByRole('button', { name: 'Edit Ava' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Create agent' })).toBeInTheDocument();
   });
 
   it('keeps Settings to ADMINs', async () => {
-    renderWith(<SettingsPage />, [roleMock('OPERATOR')], '/settings');
+    renderWithMocks(<SettingsPage />, [roleMock('OPERATOR')], '/settings');
     expect(await screen.findByText('Administrators only')).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'API keys' })).toBeNull();
   });
@@ -215,7 +138,7 @@ describe('API keys page', () => {
         },
       },
     ];
-    renderWith(<ApiKeysPage />, mocks, '/settings/api-keys');
+    renderWithMocks(<ApiKeysPage />, mocks, '/settings/api-keys');
     expect(await screen.findByText('No API keys')).toBeInTheDocument();
     await user.type(screen.getByLabelText('Name'), 'CRM');
     await user.click(screen.getByRole('button', { name: 'Create key' }));
