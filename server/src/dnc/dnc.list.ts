@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Redis } from 'ioredis';
 import { TurnBatch } from '../turn-batch';
+import type { DncSource } from './dnc.model';
 import { DoNotCallModel } from './dnc.model';
 import { addDoNotCall, isDoNotCall, listDoNotCall, removeDoNotCall } from './dnc.service';
 
@@ -43,8 +44,8 @@ export class DoNotCallList {
   }
 
   /** Adds numbers to the organization's list; returns how many were new. */
-  async add(organizationId: string, numbers: string[], defaultCountry: string): Promise<number> {
-    const added = await addDoNotCall(organizationId, numbers, defaultCountry);
+  async add(organizationId: string, numbers: string[], defaultCountry: string, source?: DncSource): Promise<number> {
+    const added = await addDoNotCall(organizationId, numbers, defaultCountry, source);
     if (added > 0) await this.redis.incr(this.versionKey(organizationId));
     return added;
   }

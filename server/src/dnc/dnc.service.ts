@@ -3,6 +3,7 @@ import { badInput } from '../errors';
 import { OrganizationModel } from '../organizations/organization.model';
 import { parsePhoneNumber } from '../phones/phone.number';
 import { DoNotCallModel } from './dnc.model';
+import type { DncSource } from './dnc.model';
 
 /** At most this many numbers per add/remove call. */
 export const DNC_BATCH_LIMIT = 10_000;
@@ -21,7 +22,12 @@ async function normalize(organizationId: string, numbers: string[], fallbackCoun
 }
 
 /** Adds numbers to the organization's list; returns how many were new. */
-export async function addDoNotCall(organizationId: string, numbers: string[], defaultCountry: string): Promise<number> {
+export async function addDoNotCall(
+  organizationId: string,
+  numbers: string[],
+  defaultCountry: string,
+  source: DncSource = { kind: 'MANUAL' },
+): Promise<number> {
   const e164 = await normalize(organizationId, numbers, defaultCountry);
   if (e164.length === 0) return 0;
   const orgId = new Types.ObjectId(organizationId);
@@ -30,7 +36,7 @@ export async function addDoNotCall(organizationId: string, numbers: string[], de
     e164.map((phoneNumber) => ({
       updateOne: {
         filter: { organizationId: orgId, phoneNumber },
-        update: { $setOnInsert: { organizationId: orgId, phoneNumber } },
+        update: { $setOnInsert: { organizationId: orgId, phoneNumber, source } },
         upsert: true,
       },
     })),
