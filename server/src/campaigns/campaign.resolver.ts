@@ -11,8 +11,6 @@ import {
 import { CreateCampaignInput, UpdateCampaignInput } from './campaign.input';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
 import {
-  campaignProgress,
-  campaignStats,
   createCampaign,
   deleteCampaign,
   findCampaign,
@@ -20,8 +18,8 @@ import {
   listCampaigns,
   updateCampaign,
 } from './campaign.service';
-import type { CampaignProgressView } from './campaign.service';
-import type { CampaignStatsView } from './campaign.stats';
+import { campaignProgress, campaignStats } from './campaign.stats';
+import type { CampaignProgressView, CampaignStatsView } from './campaign.stats';
 import { duplicateCampaign } from './campaign.duplicate';
 import { settingsOf } from './campaign.settings';
 import type { CampaignSettings } from './campaign.settings';
@@ -34,7 +32,8 @@ import type { PhoneDoc } from '../phones/phone.model';
 import { ContactConnectionType, ContactStatusEnum } from '../contacts/contact.type';
 import type { ContactDoc, ContactStatus } from '../contacts/contact.model';
 import { listContacts } from '../contacts/contact.service';
-import { CallConnectionType, CallStatusEnum, CallType } from '../calls/call.type';
+import { CallStatusEnum } from '../calls/call.enum';
+import { CallConnectionType, CallType } from '../calls/call.type';
 import type { CallDoc, CallStatus } from '../calls/call.model';
 import { listCalls } from '../calls/call.list';
 import type { Page } from '../pagination';

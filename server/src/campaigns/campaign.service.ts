@@ -343,10 +343,3 @@ export async function listCampaigns(organizationId: string, options: ListCampaig
   if (search) filter['name'] = new RegExp(escapeRegExp(search), 'i');
   return pageNewestFirst<CampaignDoc>(CampaignModel, filter, 'createdAt', (c) => c.createdAt, first, options.after);
 }
-
-// Moved to campaign.settings.ts (the web form reads it too); re-exported for existing importers.
-export { SETTINGS_LIMITS } from './campaign.settings';
-
-// Moved to campaign.stats.ts (live/ needs them without this file's imports); re-exported here.
-export { campaignProgress, campaignStats, countersOf } from './campaign.stats';
-export type { CampaignProgressView } from './campaign.stats';

@@ -2,8 +2,6 @@ import { Router } from 'express';
 import type { AppServices } from '../context';
 import { requireUser } from '../context';
 import {
-  campaignProgress,
-  campaignStats,
   createCampaign,
   deleteCampaign,
   getCampaign,
@@ -11,6 +9,7 @@ import {
   updateCampaign,
 } from '../campaigns/campaign.service';
 import type { SettingsFields } from '../campaigns/campaign.service';
+import { campaignProgress, campaignStats } from '../campaigns/campaign.stats';
 import { addContacts, listContacts } from '../contacts/contact.service';
 import type { ContactFields } from '../contacts/contact.service';
 import type { ContactStatus } from '../contacts/contact.model';

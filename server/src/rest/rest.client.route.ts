@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { AppServices } from '../context';
 import { requireUser } from '../context';
-import { campaignStats, getCampaign, updateCampaign } from '../campaigns/campaign.service';
-import { SETTINGS_LIMITS } from '../campaigns/campaign.service';
+import { getCampaign, updateCampaign } from '../campaigns/campaign.service';
+import { SETTINGS_LIMITS } from '../campaigns/campaign.settings';
+import { campaignStats } from '../campaigns/campaign.stats';
 import { ContactModel } from '../contacts/contact.model';
 import { badInput } from '../errors';
 import { integer } from '../validation';
