@@ -156,7 +156,15 @@ export async function startApp({
     const doNotCall = new DoNotCallList(redis, config.redisPrefix);
     const dispatcher = createDispatcher({ config, redis, redisUrl, events, doNotCall });
     steps.push({ name: 'dispatcher', run: (at) => dispatcher.close({ force: !at.redisAnswers }) });
-    const services: AppServices = { config, redis, events, dispatcher, doNotCall, live: null };
+    const services: AppServices = {
+      config,
+      redis,
+      events,
+      dispatcher,
+      lifecycle: dispatcher.lifecycle,
+      doNotCall,
+      live: null,
+    };
     // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a
     // queue that cannot reach Redis shows even when the shared connection still answers.
     const health = {

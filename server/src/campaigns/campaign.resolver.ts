@@ -108,28 +108,28 @@ export class CampaignResolver {
   async startCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.startCampaign(organizationId, id);
+    return ctx.services.lifecycle.startCampaign(organizationId, id);
   }
 
   @Mutation(() => CampaignType)
   async pauseCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.pauseCampaign(organizationId, id);
+    return ctx.services.lifecycle.pauseCampaign(organizationId, id);
   }
 
   @Mutation(() => CampaignType)
   async resumeCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.resumeCampaign(organizationId, id);
+    return ctx.services.lifecycle.resumeCampaign(organizationId, id);
   }
 
   @Mutation(() => CampaignType)
   async cancelCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.cancelCampaign(organizationId, id);
+    return ctx.services.lifecycle.cancelCampaign(organizationId, id);
   }
 
   @Mutation(() => CampaignType, {
@@ -142,7 +142,7 @@ export class CampaignResolver {
   ): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.scheduleCampaign(organizationId, id, at);
+    return ctx.services.lifecycle.scheduleCampaign(organizationId, id, at);
   }
 
   @Mutation(() => CampaignType, {
@@ -172,7 +172,7 @@ export class CampaignResolver {
   ): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.retryFailedContacts(organizationId, id, outcomes);
+    return ctx.services.lifecycle.retryFailedContacts(organizationId, id, outcomes);
   }
 
   @Mutation(() => CallType, { description: 'Calls one contact now, outside the campaign queue.' })
@@ -190,7 +190,7 @@ export class CampaignResolver {
   async recountCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'ADMIN');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.recountCampaign(organizationId, id);
+    return ctx.services.lifecycle.recountCampaign(organizationId, id);
   }
 
   @FieldResolver(() => AgentType)

@@ -250,7 +250,7 @@ export async function createCampaign(
  * settings at once (limit, retry policy). Agent and phone cannot change while ACTIVE.
  */
 export async function updateCampaign(
-  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  services: Pick<AppServices, 'events' | 'lifecycle'>,
   organizationId: string,
   id: string,
   input: UpdateCampaignFields,
@@ -291,7 +291,7 @@ export async function updateCampaign(
   // A new agent may need variables some waiting contacts lack: they are skipped, never dialled.
   if (input.agentId != null) await skipContactsMissingVariables(campaign._id);
   if (Object.keys(settings).length > 0 && (campaign.status === 'ACTIVE' || campaign.status === 'PAUSED')) {
-    await services.dispatcher.settingsChanged(campaign);
+    await services.lifecycle.settingsChanged(campaign);
   }
   await services.events.campaignChanged(organizationId, String(campaign._id));
   return campaign;

@@ -196,7 +196,7 @@ export function campaignsRouter(services: AppServices): Router {
       `/campaigns/:id/${action}`,
       restHandler(services, async (ctx, req) => {
         const { organizationId } = requireUser(ctx, 'OPERATOR');
-        const campaign = await ctx.services.dispatcher[method](organizationId, String(req.params['id']));
+        const campaign = await ctx.services.lifecycle[method](organizationId, String(req.params['id']));
         return [200, ok(campaignJson(campaign))];
       }),
     );

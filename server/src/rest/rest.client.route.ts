@@ -58,7 +58,7 @@ export function clientRouter(services: AppServices): Router {
         ...(agentId ? { agentId } : {}),
         settings: pacingFor(delay),
       });
-      const campaign = await ctx.services.dispatcher.startCampaign(organizationId, id);
+      const campaign = await ctx.services.lifecycle.startCampaign(organizationId, id);
       return [
         200,
         {
@@ -75,7 +75,7 @@ export function clientRouter(services: AppServices): Router {
     restHandler(services, async (ctx, req) => {
       const { organizationId } = requireUser(ctx, 'OPERATOR');
       const id = String(req.params['id']);
-      await ctx.services.dispatcher.pauseCampaign(organizationId, id);
+      await ctx.services.lifecycle.pauseCampaign(organizationId, id);
       return [200, { success: true, message: 'Campaign calling stopped', data: { campaignId: id, status: 'stopped' } }];
     }),
   );
