@@ -361,6 +361,19 @@ export function startWsServer(
   );
 
   // --- subscriptions-transport-ws (legacy `graphql-ws` subprotocol) --------------------------
+  /** The legacy protocol's keep-alive (`{"type":"ka"}` every 15 s, first just after the ack), stopped at close. */
+  const legacyKeepAlive = (socket: WebSocket) => {
+    const send = () => {
+      if (socket.readyState === socket.OPEN) socket.send('{"type":"ka"}');
+    };
+    // After the library's connection_ack, which it sends once onConnect resolves.
+    const first = setTimeout(send, 0);
+    const timer = setInterval(send, 15_000);
+    socket.once('close', () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    });
+  };
   const legacy = new WebSocketServer({ noServer: true, maxPayload });
   legacy.on('connection', quietErrors);
   legacy.on('connection', boundBuffer);
@@ -371,7 +384,9 @@ export function startWsServer(
       execute: execute as never,
       subscribe: subscribeShared as never,
       validationRules: rulesFor(undefined),
-      keepAlive: 15_000,
+      // No `keepAlive` here: the library's timer outlives a closed socket by up to one period
+      // (it only notices the close at its next tick), holding the process open at shutdown.
+      // legacyKeepAlive sends the same `ka` messages and stops with the socket.
       onConnect: async (
         params: Record<string, unknown> | undefined,
         socket: WebSocket,
@@ -389,6 +404,7 @@ export function startWsServer(
           throw new Error(message, { cause: error });
         }
         closeAtExpiry(socket, user);
+        legacyKeepAlive(socket);
         // The library registers an operation in `operations` before onOperation, and removes it at its stop.
         track(socket, user.organizationId, () => Object.keys(connection.operations ?? {}).length);
         return { user, requestId: randomUUID(), clientIp: connection.request ? clientIpOf(connection.request) : null };
