@@ -2,13 +2,14 @@ import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import { GraphQLError } from 'graphql';
 import type { Request, Response, NextFunction } from 'express';
 import mongoose from 'mongoose';
+import proxyaddr from 'proxy-addr';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { Config } from './config';
 import { within } from './deadline';
@@ -156,7 +157,15 @@ export async function startApp({
     const doNotCall = new DoNotCallList(redis, config.redisPrefix);
     const dispatcher = createDispatcher({ config, redis, redisUrl, events, doNotCall });
     steps.push({ name: 'dispatcher', run: (at) => dispatcher.close({ force: !at.redisAnswers }) });
-    const services: AppServices = { config, redis, events, dispatcher, doNotCall, live: null };
+    const services: AppServices = {
+      config,
+      redis,
+      events,
+      dispatcher,
+      lifecycle: dispatcher.lifecycle,
+      doNotCall,
+      live: null,
+    };
     // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a
     // queue that cannot reach Redis shows even when the shared connection still answers.
     const health = {
@@ -208,6 +217,13 @@ async function startHttp(
   const { config } = services;
   const app = express();
   app.disable('x-powered-by');
+  // TRUST_PROXY: whose X-Forwarded-For to believe for `req.ip` (the per-IP limits, the logs).
+  app.set('trust proxy', config.trustProxy ?? false);
+  // The same rule for WebSocket upgrades, which Express never sees: hops trust the nearest N
+  // addresses (as Express does for a number), a list trusts those addresses and ranges.
+  const trust = config.trustProxy;
+  const trusted = typeof trust === 'number' ? (_addr: string, i: number) => i < trust : proxyaddr.compile(trust ?? []);
+  const clientIp = (request: IncomingMessage): string | null => proxyaddr(request, trusted);
   app.use(requestLogger());
   const httpServer: Server = createServer(app);
 
@@ -217,7 +233,10 @@ async function startHttp(
   const hub = new LiveHub(liveEvents);
   services.live = hub;
   const schema = await buildAppSchema();
-  const ws = startWsServer(httpServer, schema, services, { validationRules: operationLimitRules(schema) });
+  const ws = startWsServer(httpServer, schema, services, {
+    validationRules: operationLimitRules(schema),
+    clientIp,
+  });
   const apollo = createApolloServer(config, schema, httpServer, [
     {
       // Close WebSockets before Apollo drains HTTP, so subscribers get a reconnect hint.

@@ -126,4 +126,10 @@ describe('loadConfig', () => {
     const listed = new Set([...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]));
     expect(CONFIG_VARIABLES.filter((v) => !listed.has(v))).toEqual([]);
   });
+  it('reads TRUST_PROXY as hops or a list of addresses and ranges, and names it when it is neither', () => {
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8']);
+    expect(loadConfig({}).trustProxy).toBeNull();
+    expect(() => loadConfig({ TRUST_PROXY: 'not-an-address' })).toThrow(/TRUST_PROXY: must be a hop count or a list/);
+  });
 });

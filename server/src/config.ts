@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { IANAZone } from 'luxon';
+import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 
 /**
@@ -39,6 +40,34 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   /** Base URL at which providers reach our webhooks. Default http://127.0.0.1:PORT. */
   PUBLIC_URL: z.url('must be an absolute URL').optional(),
+  /**
+   * Which proxies in front of the API to believe about the client's address (X-Forwarded-For),
+   * for the per-IP login and sign-up limits and the logs: a number of hops (e.g. `1` behind one
+   * load balancer), or a comma-separated list of addresses, CIDR ranges and the names
+   * `loopback`, `linklocal`, `uniquelocal`. Unset: none (the socket's peer is the client).
+   * Express's `trust proxy` setting, applied to HTTP and to both WebSocket protocols.
+   */
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .transform((v, ctx): number | string[] => {
+      if (/^\d+$/.test(v)) return Number(v);
+      const entries = v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+      try {
+        proxyaddr.compile(entries);
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a hop count or a list of addresses/CIDRs (${(error as Error).message})`,
+        });
+        return z.NEVER;
+      }
+      return entries;
+    })
+    .optional(),
   /** MongoDB connection string. Unset: the embedded MongoDB-compatible server. */
   MONGODB_URI: z.string().startsWith('mongodb', 'must be a mongodb:// or mongodb+srv:// URI').optional(),
   /** Redis connection string. Unset: a `redis-server` child process on a free port. */
@@ -201,6 +230,8 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string | undefined;
+  /** TRUST_PROXY: hops or addresses/ranges whose X-Forwarded-For is believed; null: none. */
+  trustProxy: number | string[] | null;
   /** Embedded mode: no MONGODB_URI and no REDIS_URL. */
   embedded: boolean;
   mongodbUri: string | undefined;
@@ -347,6 +378,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY ?? null,
     embedded,
     mongodbUri: e.MONGODB_URI,
     redisUrl,

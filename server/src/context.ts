@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Config } from './config';
+import type { CampaignLifecycle } from './campaigns/campaign.lifecycle';
 import type { Dispatcher } from './dispatch/dispatcher';
 import type { DoNotCallList } from './dnc/dnc.list';
 import type { EventPublisher } from './events';
@@ -17,7 +18,10 @@ export interface AppServices {
   /** Commands and publishing (never in subscriber mode). */
   redis: Redis;
   events: EventPublisher;
+  /** Dialling: a call now, providers' webhooks, this process's workers. */
   dispatcher: Dispatcher;
+  /** The campaign state machine (start, pause, resume, cancel, schedule, retry, recount). */
+  lifecycle: CampaignLifecycle;
   /** The organizations' do-not-call lists (the dispatcher checks the same one at every dial). */
   doNotCall: DoNotCallList;
   /** Subscription fan-out (API processes only; null in ROLE=worker). */

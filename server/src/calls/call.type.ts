@@ -8,7 +8,6 @@ import { PageInfoType } from '../schema/page-info.type';
 import { graphqlEnum } from '../schema/enum';
 
 // Moved to call.enum.ts (contact.type.ts needs it too); re-exported for existing importers.
-export { CallStatusEnum } from './call.enum';
 export const SpeakerEnum = graphqlEnum('Speaker', SPEAKERS);
 
 @ObjectType('TranscriptTurn')

@@ -2,7 +2,7 @@ import { Field, Float, ID, InputType, Int } from 'type-graphql';
 import { AmbiguousTimezoneEnum, BackoffEnum, PriorityModeEnum, RetryOutcomeEnum } from './campaign.type';
 import type { AmbiguousTimezoneMode } from './campaign.settings';
 import type { Backoff, RetryOutcome } from '../dispatch/retry-policy';
-import type { PriorityMode } from './campaign.model';
+import type { PriorityMode } from './campaign.settings';
 
 @InputType('CallingWindowInput')
 export class CallingWindowInput {

@@ -6,10 +6,6 @@ import { BACKOFFS, RETRY_OUTCOMES } from '../dispatch/retry-policy';
 export const CAMPAIGN_STATUSES = ['DRAFT', 'SCHEDULED', 'ACTIVE', 'PAUSED', 'COMPLETED', 'CANCELLED'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
-// The settings' defaults and modes live in campaign.settings.ts; re-exported for existing importers.
-export { PRIORITY_MODES, SETTINGS_DEFAULTS } from './campaign.settings';
-export type { PriorityMode } from './campaign.settings';
-
 const callingWindowSchema = new Schema(
   {
     /** "HH:mm" local time the window opens. */

@@ -11,8 +11,6 @@ import {
 import { CreateCampaignInput, UpdateCampaignInput } from './campaign.input';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
 import {
-  campaignProgress,
-  campaignStats,
   createCampaign,
   deleteCampaign,
   findCampaign,
@@ -20,8 +18,8 @@ import {
   listCampaigns,
   updateCampaign,
 } from './campaign.service';
-import type { CampaignProgressView } from './campaign.service';
-import type { CampaignStatsView } from './campaign.stats';
+import { campaignProgress, campaignStats } from './campaign.stats';
+import type { CampaignProgressView, CampaignStatsView } from './campaign.stats';
 import { duplicateCampaign } from './campaign.duplicate';
 import { settingsOf } from './campaign.settings';
 import type { CampaignSettings } from './campaign.settings';
@@ -34,7 +32,8 @@ import type { PhoneDoc } from '../phones/phone.model';
 import { ContactConnectionType, ContactStatusEnum } from '../contacts/contact.type';
 import type { ContactDoc, ContactStatus } from '../contacts/contact.model';
 import { listContacts } from '../contacts/contact.service';
-import { CallConnectionType, CallStatusEnum, CallType } from '../calls/call.type';
+import { CallStatusEnum } from '../calls/call.enum';
+import { CallConnectionType, CallType } from '../calls/call.type';
 import type { CallDoc, CallStatus } from '../calls/call.model';
 import { listCalls } from '../calls/call.list';
 import type { Page } from '../pagination';
@@ -109,28 +108,28 @@ export class CampaignResolver {
   async startCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.startCampaign(organizationId, id);
+    return ctx.services.lifecycle.startCampaign(organizationId, id);
   }
 
   @Mutation(() => CampaignType)
   async pauseCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.pauseCampaign(organizationId, id);
+    return ctx.services.lifecycle.pauseCampaign(organizationId, id);
   }
 
   @Mutation(() => CampaignType)
   async resumeCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.resumeCampaign(organizationId, id);
+    return ctx.services.lifecycle.resumeCampaign(organizationId, id);
   }
 
   @Mutation(() => CampaignType)
   async cancelCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.cancelCampaign(organizationId, id);
+    return ctx.services.lifecycle.cancelCampaign(organizationId, id);
   }
 
   @Mutation(() => CampaignType, {
@@ -143,7 +142,7 @@ export class CampaignResolver {
   ): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.scheduleCampaign(organizationId, id, at);
+    return ctx.services.lifecycle.scheduleCampaign(organizationId, id, at);
   }
 
   @Mutation(() => CampaignType, {
@@ -173,7 +172,7 @@ export class CampaignResolver {
   ): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'OPERATOR');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.retryFailedContacts(organizationId, id, outcomes);
+    return ctx.services.lifecycle.retryFailedContacts(organizationId, id, outcomes);
   }
 
   @Mutation(() => CallType, { description: 'Calls one contact now, outside the campaign queue.' })
@@ -191,7 +190,7 @@ export class CampaignResolver {
   async recountCampaign(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<CampaignDoc> {
     const { organizationId } = requireUser(ctx, 'ADMIN');
     await getCampaign(organizationId, id);
-    return ctx.services.dispatcher.recountCampaign(organizationId, id);
+    return ctx.services.lifecycle.recountCampaign(organizationId, id);
   }
 
   @FieldResolver(() => AgentType)

@@ -250,7 +250,7 @@ export async function createCampaign(
  * settings at once (limit, retry policy). Agent and phone cannot change while ACTIVE.
  */
 export async function updateCampaign(
-  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  services: Pick<AppServices, 'events' | 'lifecycle'>,
   organizationId: string,
   id: string,
   input: UpdateCampaignFields,
@@ -291,7 +291,7 @@ export async function updateCampaign(
   // A new agent may need variables some waiting contacts lack: they are skipped, never dialled.
   if (input.agentId != null) await skipContactsMissingVariables(campaign._id);
   if (Object.keys(settings).length > 0 && (campaign.status === 'ACTIVE' || campaign.status === 'PAUSED')) {
-    await services.dispatcher.settingsChanged(campaign);
+    await services.lifecycle.settingsChanged(campaign);
   }
   await services.events.campaignChanged(organizationId, String(campaign._id));
   return campaign;
@@ -343,10 +343,3 @@ export async function listCampaigns(organizationId: string, options: ListCampaig
   if (search) filter['name'] = new RegExp(escapeRegExp(search), 'i');
   return pageNewestFirst<CampaignDoc>(CampaignModel, filter, 'createdAt', (c) => c.createdAt, first, options.after);
 }
-
-// Moved to campaign.settings.ts (the web form reads it too); re-exported for existing importers.
-export { SETTINGS_LIMITS } from './campaign.settings';
-
-// Moved to campaign.stats.ts (live/ needs them without this file's imports); re-exported here.
-export { campaignProgress, campaignStats, countersOf } from './campaign.stats';
-export type { CampaignProgressView } from './campaign.stats';

@@ -192,20 +192,20 @@ describe('updateCampaign and deleteCampaign', () => {
     });
   });
 
-  it("tells the dispatcher when a running campaign's settings change", async () => {
+  it("tells the lifecycle when a running campaign's settings change", async () => {
     const id = await createCampaign(stack, acme, 'Running');
     await CampaignModel.updateOne({ _id: id }, { $set: { status: 'ACTIVE' } });
-    const dispatcher = stack.app.services.dispatcher;
+    const lifecycle = stack.app.services.lifecycle;
     const seen: string[] = [];
-    const original = dispatcher.settingsChanged;
-    dispatcher.settingsChanged = async (campaign) => {
+    const original = lifecycle.settingsChanged;
+    lifecycle.settingsChanged = async (campaign) => {
       seen.push(`${String(campaign._id)}:${campaign.settings?.concurrentCallsLimit}`);
     };
     try {
       await ok(stack.graphql(UPDATE, { id, input: { settings: { concurrentCallsLimit: 7 } } }, acme.token));
       await ok(stack.graphql(UPDATE, { id, input: { name: 'Only the name' } }, acme.token));
     } finally {
-      dispatcher.settingsChanged = original;
+      lifecycle.settingsChanged = original;
     }
     expect(seen).toEqual([`${id}:7`]);
     // Deleting a running campaign is a CONFLICT that names the status.

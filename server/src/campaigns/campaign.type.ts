@@ -1,8 +1,10 @@
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
-import { CAMPAIGN_STATUSES, PRIORITY_MODES } from './campaign.model';
+import { CAMPAIGN_STATUSES } from './campaign.model';
+import { PRIORITY_MODES } from './campaign.settings';
 import { AMBIGUOUS_TIMEZONE_MODES } from './campaign.settings';
 import type { AmbiguousTimezoneMode } from './campaign.settings';
-import type { CampaignStatus, PriorityMode } from './campaign.model';
+import type { CampaignStatus } from './campaign.model';
+import type { PriorityMode } from './campaign.settings';
 import { AgentType } from '../agents/agent.type';
 import { PhoneType } from '../phones/phone.type';
 import { ContactConnectionType } from '../contacts/contact.type';

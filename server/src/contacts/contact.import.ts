@@ -213,7 +213,7 @@ export async function* decodeCsvText(
  * email and priority their fields, every other column a customData key.
  */
 export async function importContactsCsv(
-  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  services: Pick<AppServices, 'events' | 'lifecycle'>,
   organizationId: string,
   campaignId: string,
   source: AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>,

@@ -244,11 +244,11 @@ export async function insertContacts(
 
 /** Tells dashboards (event) and the dialing engine (which may be waiting for work) about new contacts. */
 export async function announceContacts(
-  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  services: Pick<AppServices, 'events' | 'lifecycle'>,
   campaign: CampaignDoc,
 ): Promise<void> {
   await services.events.campaignChanged(String(campaign.organizationId), String(campaign._id));
-  await services.dispatcher.contactsAdded(campaign);
+  await services.lifecycle.contactsAdded(campaign);
 }
 
 export interface AddContactsResult {
@@ -266,7 +266,7 @@ const WRITE_BATCH = 1000;
  * in the campaign) are counted and skipped.
  */
 export async function addContacts(
-  services: Pick<AppServices, 'events' | 'dispatcher'>,
+  services: Pick<AppServices, 'events' | 'lifecycle'>,
   organizationId: string,
   campaignId: string,
   contacts: ContactFields[],

@@ -110,13 +110,13 @@ describe('addContacts', () => {
     expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'contacts' });
   });
 
-  it('adds to a running campaign and tells the dispatcher; refuses a CANCELLED one', async () => {
+  it('adds to a running campaign and tells the lifecycle; refuses a CANCELLED one', async () => {
     const id = await createCampaign(stack, acme, 'Live');
     await CampaignModel.updateOne({ _id: id }, { $set: { status: 'ACTIVE' } });
-    const dispatcher = stack.app.services.dispatcher;
-    const original = dispatcher.contactsAdded;
+    const lifecycle = stack.app.services.lifecycle;
+    const original = lifecycle.contactsAdded;
     const seen: number[] = [];
-    dispatcher.contactsAdded = async (campaign) => {
+    lifecycle.contactsAdded = async (campaign) => {
       seen.push(campaign.stats?.totalContacts ?? -1);
     };
     try {
@@ -128,7 +128,7 @@ describe('addContacts', () => {
         ),
       );
     } finally {
-      dispatcher.contactsAdded = original;
+      lifecycle.contactsAdded = original;
     }
     expect(seen).toEqual([2]);
     await CampaignModel.updateOne({ _id: id }, { $set: { status: 'CANCELLED' } });

@@ -2,7 +2,7 @@ import { DelayedError, Queue, Worker } from 'bullmq';
 import type { Job, JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { logger } from '../logger';
-import { DispatcherStoppedError } from './engine';
+import { DispatcherStoppedError } from './engine.context';
 import type { DispatchEngine } from './engine';
 
 /**

@@ -1,27 +1,26 @@
 import { isValidObjectId } from 'mongoose';
-import type { Queue, Worker } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import type { EventPublisher } from '../events';
 import { notFound } from '../errors';
-import { logger } from '../logger';
-import { createRedis } from '../redis';
 import { CallModel } from '../calls/call.model';
 import type { CallDoc } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import type { CampaignDoc } from '../campaigns/campaign.model';
 import { CampaignCounters } from '../campaigns/campaign.counters';
 import { createCampaignLifecycle } from '../campaigns/campaign.lifecycle';
-import type { SlotControl } from '../campaigns/campaign.lifecycle';
+import type { CampaignLifecycle, SlotControl } from '../campaigns/campaign.lifecycle';
 import { settingsOf } from '../campaigns/campaign.settings';
 import { DoNotCallList } from '../dnc/dnc.list';
 import { createProviders } from '../providers/registry';
 import { Simulator } from '../providers/simulated/simulator';
-import { createDispatchQueue, slotJobId, startDispatchWorker } from './dispatch.queue';
+import { createDispatchQueue, slotJobId } from './dispatch.queue';
 import type { DispatchJobData } from './dispatch.queue';
 import type { Dispatcher } from './dispatcher';
-import { DispatchEngine, DispatcherStoppedError } from './engine';
-import type { EngineTuning } from './engine';
+import { DispatchEngine } from './engine';
+import type { EngineDeps, EngineTuning } from './engine.context';
+import { WorkerHost } from './dispatch.workers';
 import { Leases } from './leases';
 import { manualCallTarget, refusalError } from './manual-call';
 import { Signals } from './signals';
@@ -53,8 +52,15 @@ export interface DispatcherOptions {
   sweeper?: boolean;
 }
 
-/** The implementation's extra handles, for tests and the bench. */
-export interface DispatchService extends Dispatcher {
+/**
+ * The implementation, with extra handles for app.ts, tests and the bench. The campaign lifecycle
+ * it builds (it owns the slots the lifecycle drives) is `lifecycle`, which app.ts hands to the
+ * API as `services.lifecycle`; tests and the bench also reach its methods here directly.
+ */
+export interface DispatchService extends Dispatcher, Omit<CampaignLifecycle, 'startScheduled'> {
+  readonly lifecycle: CampaignLifecycle;
+  /** The do-not-call lists it checks at every dial (the app's `services.doNotCall`). */
+  readonly doNotCall: DoNotCallList;
   readonly engine: DispatchEngine;
   readonly queue: Queue<DispatchJobData>;
   readonly leases: Leases;
@@ -97,31 +103,6 @@ async function addSlotJobs(
   if (jobs.length > 0) await queue.addBulk(jobs);
 }
 
-/** Runs `run` every `ms`, never two at once, and not once the process is dead; failures are logged. */
-function repeatEvery(ms: number, name: string, run: () => Promise<void>, isDead: () => boolean): NodeJS.Timeout {
-  let running = false;
-  return setInterval(() => {
-    if (running || isDead()) return;
-    running = true;
-    run()
-      .catch((error: unknown) => logger.warn({ err: (error as Error).message }, `${name} failed`))
-      .finally(() => {
-        running = false;
-      });
-  }, ms);
-}
-
-/** Shutdown steps in order, each guarded on its own: one that fails is logged and the next still runs. */
-async function runShutdownSteps(steps: [string, () => Promise<unknown>][]): Promise<void> {
-  for (const [name, run] of steps) {
-    try {
-      await run();
-    } catch (error) {
-      logger.warn({ err: (error as Error).message, step: name }, 'dispatcher shutdown step failed');
-    }
-  }
-}
-
 /** What the campaign lifecycle (campaigns/campaign.lifecycle.ts) asks of the slots. */
 function createSlotControl(queue: Queue<DispatchJobData>, leases: Leases): SlotControl {
   return {
@@ -150,155 +131,116 @@ function createSlotControl(queue: Queue<DispatchJobData>, leases: Leases): SlotC
   };
 }
 
-export function createDispatcher(deps: DispatcherDeps): DispatchService {
+/** What a manual call needs of the dispatcher's parts. */
+interface ManualCallParts {
+  engine: DispatchEngine;
+  doNotCall: DoNotCallList;
+  queue: Queue<DispatchJobData>;
+}
+
+/** "Call this contact now", within the campaign's limit; a durable job records the call's end. */
+async function callContactNow(
+  { engine, doNotCall, queue }: ManualCallParts,
+  organizationId: string,
+  campaignId: string,
+  contactId: string,
+): Promise<CallDoc> {
+  if (!isValidObjectId(campaignId) || !isValidObjectId(organizationId)) throw notFound('Campaign');
+  const campaign = await CampaignModel.findOne({ _id: campaignId, organizationId });
+  if (!campaign) throw notFound('Campaign');
+  const { contact, phone } = await manualCallTarget(engine, doNotCall, campaign, contactId);
+  const started = await engine.startManualCall(campaign.toObject(), contact, phone, {
+    rateWaitMs: MANUAL_RATE_WAIT_MS,
+  });
+  if ('refused' in started) throw refusalError(started.refused, settingsOf(campaign).concurrentCallsLimit);
+  // A job waits for the call's end and records it, durably: this request does not.
+  await queue.add(
+    'call',
+    { kind: 'call', callId: String(started.call._id) },
+    { jobId: `call-${String(started.call._id)}` },
+  );
+  const call = await CallModel.findById(started.call._id);
+  if (!call) throw new Error('the call just created is missing');
+  return call as CallDoc;
+}
+
+/** The engine and its providers (the simulator among them), from config and the test/bench overrides. */
+function createEngine(
+  deps: DispatcherDeps,
+  parts: Pick<EngineDeps, 'leases' | 'doNotCall' | 'signals' | 'counters' | 'tuning' | 'checkAlive' | 'ensureSlots'>,
+) {
   const { config, redis, events } = deps;
-  const options = deps.options ?? {};
-  const prefix = config.redisPrefix;
   let apiUrl: string | null = null;
   const fallbackUrl = `http://127.0.0.1:${config.port}`;
   const publicBaseUrl = () => config.publicUrl ?? apiUrl ?? fallbackUrl;
-
-  const simulator =
-    options.directSimulator ?? new Simulator({ secret: config.jwt.secret, publicBaseUrl: () => config.publicUrl });
+  const direct = deps.options?.directSimulator;
   const providers = createProviders({
     config,
     // The simulator is part of the API: this process's own API when it has one, else PUBLIC_URL's.
     simulatorBaseUrl: () => config.simulatorUrl ?? apiUrl ?? config.publicUrl ?? fallbackUrl,
-    ...(options.directSimulator ? { directSimulator: options.directSimulator } : {}),
+    ...(direct ? { directSimulator: direct } : {}),
   });
+  const engine = new DispatchEngine({ config, redis, events, providers, publicBaseUrl, ...parts });
+  const setApiUrl = (url: string) => {
+    apiUrl = url;
+  };
+  return { engine, publicBaseUrl, setApiUrl };
+}
+
+export function createDispatcher(deps: DispatcherDeps): DispatchService {
+  const { config, redis } = deps;
+  const options = deps.options ?? {};
+  const prefix = config.redisPrefix;
   const leases = new Leases(redis, prefix, config.redisWait);
   const doNotCall = deps.doNotCall ?? new DoNotCallList(redis, prefix);
   const signals = new Signals(prefix);
   const queue = createDispatchQueue(redis, prefix);
-  let dead = false;
-  let stopping = false;
-
   const counters = new CampaignCounters();
-
-  const addSlots = (campaign: Pick<CampaignDoc, '_id' | 'dispatchGeneration' | 'settings'>) =>
-    addSlotJobs(queue, campaign);
   const tuning = tuningOf(config, options.tuning);
-  const engine = new DispatchEngine({
+  const simulator =
+    options.directSimulator ?? new Simulator({ secret: config.jwt.secret, publicBaseUrl: () => config.publicUrl });
+  const host = new WorkerHost({
     config,
-    redis,
-    events,
-    providers,
+    redisUrl: deps.redisUrl,
+    queue,
     leases,
     signals,
-    doNotCall,
-    counters,
-    publicBaseUrl,
-    tuning,
-    ensureSlots: addSlots,
-    checkAlive: () => {
-      if (dead) throw new DispatcherStoppedError('killed');
-      if (stopping) throw new DispatcherStoppedError('stopping');
-    },
+    simulator,
+    concurrency: options.concurrency ?? config.workerConcurrency,
+    skipLockRenewal: options.skipLockRenewal ?? false,
+    sweeper: options.sweeper !== false,
+    reconcileMs: tuning.reconcileMs,
   });
-
-  let worker: Worker<DispatchJobData> | null = null;
-  let workerConnection: Redis | null = null;
-  const timers: NodeJS.Timeout[] = [];
-  let closing: Promise<void> | null = null;
-
-  const publish = (campaign: CampaignDoc) => engine.publishCampaign(campaign);
-
-  const slots = createSlotControl(queue, leases);
-  const lifecycle = createCampaignLifecycle({ slots, counters, publish });
-
-  const service: DispatchService = {
+  const { engine, publicBaseUrl, setApiUrl } = createEngine(deps, {
+    leases,
+    doNotCall,
+    signals,
+    counters,
+    tuning,
+    checkAlive: host.checkAlive,
+    ensureSlots: (campaign) => addSlotJobs(queue, campaign),
+  });
+  const lifecycle = createCampaignLifecycle({
+    slots: createSlotControl(queue, leases),
+    counters,
+    publish: (campaign) => engine.publishCampaign(campaign),
+  });
+  return {
     engine,
     queue,
     leases,
     doNotCall,
     simulator,
-
+    lifecycle,
     ...lifecycle,
-
-    async callContact(organizationId, campaignId, contactId) {
-      if (!isValidObjectId(campaignId) || !isValidObjectId(organizationId)) throw notFound('Campaign');
-      const campaign = await CampaignModel.findOne({ _id: campaignId, organizationId });
-      if (!campaign) throw notFound('Campaign');
-      const { contact, phone } = await manualCallTarget(engine, doNotCall, campaign, contactId);
-      const started = await engine.startManualCall(campaign.toObject(), contact, phone, {
-        rateWaitMs: MANUAL_RATE_WAIT_MS,
-      });
-      if ('refused' in started) throw refusalError(started.refused, settingsOf(campaign).concurrentCallsLimit);
-      // A job waits for the call's end and records it, durably: this request does not.
-      await queue.add(
-        'call',
-        { kind: 'call', callId: String(started.call._id) },
-        { jobId: `call-${String(started.call._id)}` },
-      );
-      const call = await CallModel.findById(started.call._id);
-      if (!call) throw new Error('the call just created is missing');
-      return call as CallDoc;
-    },
-
+    callContact: (organizationId, campaignId, contactId) =>
+      callContactNow({ engine, doNotCall, queue }, organizationId, campaignId, contactId),
     handleWebhook: (provider, raw) => engine.handleWebhook(provider, raw),
-
     publicBaseUrl,
-
-    setApiUrl(url: string) {
-      apiUrl = url;
-    },
-
-    async startWorkers() {
-      if (worker || dead) return;
-      await signals.start(deps.redisUrl);
-      workerConnection = createRedis(deps.redisUrl);
-      worker = startDispatchWorker({
-        connection: workerConnection,
-        prefix,
-        concurrency: options.concurrency ?? config.workerConcurrency,
-        lockDuration: config.dispatch.lockMs,
-        stalledInterval: config.dispatch.stalledIntervalMs,
-        skipLockRenewal: options.skipLockRenewal ?? false,
-        engine,
-        startScheduled: lifecycle.startScheduled,
-      });
-      if (options.sweeper !== false) {
-        const isDead = () => dead;
-        timers.push(repeatEvery(config.dispatch.sweepIntervalMs, 'lease sweep', () => engine.sweep(), isDead));
-        timers.push(repeatEvery(tuning.reconcileMs, 'call reconcile', () => engine.reconcile(), isDead));
-      }
-    },
-
+    setApiUrl,
+    startWorkers: () => host.start(engine, lifecycle.startScheduled),
     sweep: () => engine.sweep(),
-
-    async kill() {
-      dead = true;
-      for (const timer of timers.splice(0)) clearInterval(timer);
-      signals.kill();
-      const w = worker;
-      worker = null;
-      if (w) await w.close(true).catch(() => undefined);
-      workerConnection?.disconnect();
-      workerConnection = null;
-      leases.close();
-    },
-
-    close({ force = false } = {}) {
-      closing ??= (async () => {
-        // Running slots stop at their next step and go back to the queue (delayed, not failed);
-        // waking their waiters first lets the worker's graceful close finish at once.
-        stopping = true;
-        for (const timer of timers.splice(0)) clearInterval(timer);
-        // Handing slots back needs Redis: without it, stop as a crash would (the steps below
-        // then find nothing left to close gracefully).
-        if (force) await service.kill();
-        await runShutdownSteps([
-          ['signals', () => signals.close()],
-          ['worker', async () => worker?.close()],
-          ['worker connection', async () => workerConnection?.quit()],
-          ['queue', () => queue.close()],
-          ['simulator', async () => simulator.close()],
-          ['lease fence', async () => leases.close()],
-        ]);
-        worker = null;
-      })();
-      return closing;
-    },
+    kill: () => host.kill(),
+    close: (closeOptions) => host.close(closeOptions),
   };
-  return service;
 }

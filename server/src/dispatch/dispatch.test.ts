@@ -171,9 +171,18 @@ describe('dispatch: slot jobs', () => {
     const calls = await CallModel.find({ campaignId: f.campaignId }).lean();
     expect(calls).toHaveLength(12);
     for (const call of calls) {
-      const entry = sim().ledger.find((e) => e.callId === String(call._id))!;
-      // Seen once under heavy load and not reproduced: say which call the simulator never saw.
-      if (!entry) throw new Error(`call not in the simulator's ledger: ${JSON.stringify(call)}`);
+      const entry = sim().ledger.find((e) => e.callId === String(call._id));
+      if (!entry) {
+        // Under heavy load (CI at load 20+) a place-call can outlive its 500 ms timeout and the
+        // look-up after it: the simulator never created the call, and the engine rightly closed
+        // it FAILED without a provider call id. Anything else missing from the ledger is a bug.
+        expect(call).toMatchObject({
+          status: 'FAILED',
+          providerCallId: null,
+          error: expect.stringMatching(/place-call/),
+        });
+        continue;
+      }
       expect(call.status).toBe(entry.outcome);
     }
   });

@@ -1,19 +1,17 @@
-import type { CampaignLifecycle } from '../campaigns/campaign.lifecycle';
 import type { CallDoc } from '../calls/call.model';
 import type { RawWebhook } from '../providers/provider';
 import type { Simulator } from '../providers/simulated/simulator';
-import type { DoNotCallList } from '../dnc/dnc.list';
 import type { WebhookResult } from './webhook';
 
 /**
- * What the API asks of the dialing engine: a call now, webhooks, and the worker's own start and
- * stop; plus, handed on unchanged, the campaign lifecycle it drives (implemented in
- * campaigns/campaign.lifecycle.ts, which asks the slots of dispatch.service.ts through
- * SlotControl), so resolvers and services keep one handle. The implementation
+ * What the API asks of the dialing engine: a call now, providers' webhooks, and the worker's
+ * own start and stop. The campaign lifecycle is not here: it is `services.lifecycle`
+ * (campaigns/campaign.lifecycle.ts), which asks the slots of dispatch.service.ts through
+ * SlotControl. The do-not-call lists are `services.doNotCall`. The implementation
  * (dispatch.service.ts) owns BullMQ, Redis leases and providers.
  * Every method scopes by organization: another organization's id is NOT_FOUND.
  */
-export interface Dispatcher extends Omit<CampaignLifecycle, 'startScheduled'> {
+export interface Dispatcher {
   /** "Call this contact now", within the campaign's limit; a job records the call's end. */
   callContact(organizationId: string, campaignId: string, contactId: string): Promise<CallDoc>;
   /**
@@ -21,8 +19,6 @@ export interface Dispatcher extends Omit<CampaignLifecycle, 'startScheduled'> {
    * webhook.route.ts maps it to an HTTP status.
    */
   handleWebhook(provider: string, raw: RawWebhook): Promise<WebhookResult>;
-  /** The do-not-call lists it checks at every dial: the app's `services.doNotCall` (kept here for existing callers). */
-  readonly doNotCall: DoNotCallList;
   /** The built-in simulated provider of this process (its API is mounted at /simulator). */
   readonly simulator: Simulator;
   /** Base URL at which providers reach our webhooks: PUBLIC_URL, else this process's API. */

@@ -11,9 +11,6 @@ import { runSlot } from './slot.loop';
 import { handleWebhook } from './webhook';
 import type { WebhookResult } from './webhook';
 
-export { DispatcherStoppedError } from './engine.context';
-export type { EngineDeps, EngineTuning, SlotRef, SlotResult } from './engine.context';
-
 /**
  * The dialing engine as its callers see it: what a slot job does, what a webhook does, what
  * the sweeper does. It knows nothing of BullMQ job objects (dispatch.queue.ts translates) nor of

@@ -4,8 +4,5 @@ import { contactImportRoute } from '../contacts/contact.import.route';
 import { simulatorRoute, webhookRoute } from '../dispatch/webhook.route';
 import { restRoute } from '../rest/rest.routes';
 
-// Declared in route.ts, which route modules import (importing this file would make a cycle).
-export type { HttpRoute } from './route';
-
 /** Every route group of the API. Add a feature's routes here (one line each). */
 export const httpRoutes: HttpRoute[] = [contactImportRoute, callExportRoute, webhookRoute, simulatorRoute, restRoute];

@@ -3,7 +3,7 @@ import type { SubscribeResolverData } from 'type-graphql';
 import { CampaignProgressType, CampaignType } from '../campaigns/campaign.type';
 import type { CampaignDoc } from '../campaigns/campaign.model';
 import { getCampaign } from '../campaigns/campaign.service';
-import type { CampaignProgressView } from '../campaigns/campaign.service';
+import type { CampaignProgressView } from '../campaigns/campaign.stats';
 import { CallType } from '../calls/call.type';
 import type { CallEventPayload } from '../events';
 import { requireUser } from '../context';

@@ -373,4 +373,17 @@ describe('live updates over GraphQL subscriptions', () => {
       client.close();
     }
   });
+
+  it('keeps a legacy-protocol socket alive with `ka` right after the ack', async () => {
+    const socket = new WebSocket(stack.url.replace('http', 'ws') + '/graphql', 'graphql-ws');
+    const types: string[] = [];
+    socket.on('message', (data) => void types.push((JSON.parse(String(data)) as { type: string }).type));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+    await until(() => types.includes('ka'));
+    expect(types.slice(0, 2)).toEqual(['connection_ack', 'ka']);
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    socket.close();
+    await closed;
+  });
 });

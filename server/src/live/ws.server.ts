@@ -31,6 +31,8 @@ export interface WsServerOptions {
    * as HTTP, because Apollo's validation does not run on the WebSocket path.
    */
   validationRules?: (variables: Record<string, unknown> | undefined) => readonly ValidationRule[];
+  /** The client's address for a socket's upgrade request (TRUST_PROXY applied). Default: the peer's. */
+  clientIp?: (request: IncomingMessage) => string | null;
 }
 
 export interface WsServerHandle {
@@ -155,6 +157,7 @@ export function startWsServer(
     maxPayload = 64 * 1024,
     connectionInitWaitTimeout = 5_000,
     validationRules = () => [],
+    clientIp: clientIpOf = (request: IncomingMessage) => request.socket.remoteAddress ?? null,
   } = options;
   // Same rules as HTTP (http/graphql.ts): no introspection and no schema hints in production.
   const production = services.config.nodeEnv === 'production';
@@ -318,11 +321,7 @@ export function startWsServer(
       subscribe: subscribeShared,
       connectionInitWaitTimeout,
       context: (ctx) =>
-        contextFor(
-          ctx.extra.user ?? null,
-          ctx.extra.requestId ?? randomUUID(),
-          ctx.extra.request.socket.remoteAddress ?? null,
-        ),
+        contextFor(ctx.extra.user ?? null, ctx.extra.requestId ?? randomUUID(), clientIpOf(ctx.extra.request)),
       onConnect: async (ctx) => {
         try {
           const user = await authenticate(services, ctx.connectionParams);
@@ -362,6 +361,19 @@ export function startWsServer(
   );
 
   // --- subscriptions-transport-ws (legacy `graphql-ws` subprotocol) --------------------------
+  /** The legacy protocol's keep-alive (`{"type":"ka"}` every 15 s, first just after the ack), stopped at close. */
+  const legacyKeepAlive = (socket: WebSocket) => {
+    const send = () => {
+      if (socket.readyState === socket.OPEN) socket.send('{"type":"ka"}');
+    };
+    // After the library's connection_ack, which it sends once onConnect resolves.
+    const first = setTimeout(send, 0);
+    const timer = setInterval(send, 15_000);
+    socket.once('close', () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    });
+  };
   const legacy = new WebSocketServer({ noServer: true, maxPayload });
   legacy.on('connection', quietErrors);
   legacy.on('connection', boundBuffer);
@@ -372,7 +384,9 @@ export function startWsServer(
       execute: execute as never,
       subscribe: subscribeShared as never,
       validationRules: rulesFor(undefined),
-      keepAlive: 15_000,
+      // No `keepAlive` here: the library's timer outlives a closed socket by up to one period
+      // (it only notices the close at its next tick), holding the process open at shutdown.
+      // legacyKeepAlive sends the same `ka` messages and stops with the socket.
       onConnect: async (
         params: Record<string, unknown> | undefined,
         socket: WebSocket,
@@ -390,9 +404,10 @@ export function startWsServer(
           throw new Error(message, { cause: error });
         }
         closeAtExpiry(socket, user);
+        legacyKeepAlive(socket);
         // The library registers an operation in `operations` before onOperation, and removes it at its stop.
         track(socket, user.organizationId, () => Object.keys(connection.operations ?? {}).length);
-        return { user, requestId: randomUUID(), clientIp: connection.request?.socket.remoteAddress ?? null };
+        return { user, requestId: randomUUID(), clientIp: connection.request ? clientIpOf(connection.request) : null };
       },
       // Async, so what it throws reaches the library as a rejection: one with `errors` is then sent
       // as a data message carrying them (a synchronous throw would go out as a bare error text).

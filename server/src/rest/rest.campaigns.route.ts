@@ -2,8 +2,6 @@ import { Router } from 'express';
 import type { AppServices } from '../context';
 import { requireUser } from '../context';
 import {
-  campaignProgress,
-  campaignStats,
   createCampaign,
   deleteCampaign,
   getCampaign,
@@ -11,6 +9,7 @@ import {
   updateCampaign,
 } from '../campaigns/campaign.service';
 import type { SettingsFields } from '../campaigns/campaign.service';
+import { campaignProgress, campaignStats } from '../campaigns/campaign.stats';
 import { addContacts, listContacts } from '../contacts/contact.service';
 import type { ContactFields } from '../contacts/contact.service';
 import type { ContactStatus } from '../contacts/contact.model';
@@ -197,7 +196,7 @@ export function campaignsRouter(services: AppServices): Router {
       `/campaigns/:id/${action}`,
       restHandler(services, async (ctx, req) => {
         const { organizationId } = requireUser(ctx, 'OPERATOR');
-        const campaign = await ctx.services.dispatcher[method](organizationId, String(req.params['id']));
+        const campaign = await ctx.services.lifecycle[method](organizationId, String(req.params['id']));
         return [200, ok(campaignJson(campaign))];
       }),
     );

@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import type { AppServices } from '../context';
 import { requireUser } from '../context';
-import { campaignStats, getCampaign, updateCampaign } from '../campaigns/campaign.service';
-import { SETTINGS_LIMITS } from '../campaigns/campaign.service';
+import { getCampaign, updateCampaign } from '../campaigns/campaign.service';
+import { SETTINGS_LIMITS } from '../campaigns/campaign.settings';
+import { campaignStats } from '../campaigns/campaign.stats';
 import { ContactModel } from '../contacts/contact.model';
 import { badInput } from '../errors';
 import { integer } from '../validation';
@@ -57,7 +58,7 @@ export function clientRouter(services: AppServices): Router {
         ...(agentId ? { agentId } : {}),
         settings: pacingFor(delay),
       });
-      const campaign = await ctx.services.dispatcher.startCampaign(organizationId, id);
+      const campaign = await ctx.services.lifecycle.startCampaign(organizationId, id);
       return [
         200,
         {
@@ -74,7 +75,7 @@ export function clientRouter(services: AppServices): Router {
     restHandler(services, async (ctx, req) => {
       const { organizationId } = requireUser(ctx, 'OPERATOR');
       const id = String(req.params['id']);
-      await ctx.services.dispatcher.pauseCampaign(organizationId, id);
+      await ctx.services.lifecycle.pauseCampaign(organizationId, id);
       return [200, { success: true, message: 'Campaign calling stopped', data: { campaignId: id, status: 'stopped' } }];
     }),
   );

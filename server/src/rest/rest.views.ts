@@ -1,7 +1,7 @@
 import type { CampaignDoc } from '../campaigns/campaign.model';
 import type { ContactDoc } from '../contacts/contact.model';
 import type { CallDoc } from '../calls/call.model';
-import { campaignStats } from '../campaigns/campaign.service';
+import { campaignStats } from '../campaigns/campaign.stats';
 import { badInput } from '../errors';
 
 /**

@@ -16,10 +16,10 @@ describe('login and sign-up throttling', () => {
   let account: TestAccount;
 
   /** POSTs an operation and keeps the HTTP status and Retry-After header. */
-  async function post(query: string, variables: Record<string, unknown>) {
+  async function post(query: string, variables: Record<string, unknown>, headers: Record<string, string> = {}) {
     const response = await fetch(`${stack.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
     });
     const body = (await response.json()) as {
@@ -90,6 +90,51 @@ describe('login and sign-up throttling', () => {
     expect(refused.status).toBe(429);
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
     expect(refused.errors?.[0]?.message).toMatch(/^Too many sign-ups from this address/);
+  });
+
+  it('ignores X-Forwarded-For unless TRUST_PROXY says to believe it', async () => {
+    const input = () => ({ email: uniqueEmail('spoof'), password: 'correct horse battery', organizationName: 'X' });
+    // A client forging a new address per request is still one address.
+    for (let i = 0; i < 2; i++) {
+      expect((await post(SIGN_UP, { input: input() }, { 'x-forwarded-for': `203.0.113.${i}` })).errors).toBeUndefined();
+    }
+    const refused = await post(SIGN_UP, { input: input() }, { 'x-forwarded-for': '203.0.113.9' });
+    expect(refused.status).toBe(429);
+  });
+});
+
+describe('throttling behind a trusted proxy (TRUST_PROXY)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    // The test's requests come from loopback, which stands for the proxy here.
+    stack = await startTestStack({ ...ENV, TRUST_PROXY: 'loopback' });
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function signUpFrom(forwardedFor: string) {
+    const response = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+      body: JSON.stringify({
+        query: SIGN_UP,
+        variables: {
+          input: { email: uniqueEmail('proxied'), password: 'correct horse battery', organizationName: 'X' },
+        },
+      }),
+    });
+    return response.status;
+  }
+
+  it('limits each client address the proxy forwards, not the proxy itself', async () => {
+    for (const client of ['198.51.100.1', '198.51.100.2']) {
+      expect(await signUpFrom(client)).toBe(200);
+      expect(await signUpFrom(client)).toBe(200);
+      expect(await signUpFrom(client)).toBe(429);
+    }
+    // The client's own address is the nearest untrusted one: a forged entry before it changes nothing.
+    expect(await signUpFrom('203.0.113.7, 198.51.100.1')).toBe(429);
   });
 });
 

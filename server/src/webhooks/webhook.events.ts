@@ -3,7 +3,7 @@ import { eventsChannel } from '../events';
 import type { DialwaveEvent, EventMessage } from '../events';
 import { logger } from '../logger';
 import { CampaignModel } from '../campaigns/campaign.model';
-import { campaignStats } from '../campaigns/campaign.service';
+import { campaignStats } from '../campaigns/campaign.stats';
 import { ContactModel } from '../contacts/contact.model';
 import { CallModel } from '../calls/call.model';
 import { isFinalCallStatus } from '../calls/call.service';
