@@ -18,7 +18,8 @@
  * process; most live calls of one campaign against its limit.
  *
  * BENCH_HTTP_CAMPAIGNS / BENCH_HTTP_CONTACTS / BENCH_HTTP_LIMIT change the shape (default
- * 10 × 400 at a limit of 50, the issue's reproduction); BENCH_HTTP_WAYS=single,split picks ways.
+ * 10 × 400 at a limit of 50, the issue's reproduction); BENCH_HTTP_WAYS=single,split picks ways;
+ * BENCH_HTTP_NODE_ARGS adds node flags to the Dialwave processes (`--cpu-prof --cpu-prof-dir=…`).
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -41,6 +42,8 @@ interface Proc {
   child: ChildProcess;
   /** Where its /metrics answers. */
   metricsUrl: string;
+  /** Warning and error log lines, the first 50. */
+  problems: string[];
 }
 
 interface Way {
@@ -63,14 +66,26 @@ async function freePort(): Promise<number> {
 
 /** Starts `node dist/main.js` with `env`; resolves once `/readyz` answers 200. */
 async function startProcess(name: string, env: Record<string, string>, readyUrl: string): Promise<Proc> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, MAIN], {
+  // BENCH_HTTP_NODE_ARGS (space-separated, e.g. `--cpu-prof`) profiles the processes under load.
+  const extra = (process.env['BENCH_HTTP_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, MAIN], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  /** Warnings and errors the process logged (pino levels 40 and up), the first 50. */
+  const problems: string[] = [];
   const keep = (chunk: Buffer) => {
+    const text = chunk.toString();
     // Only the start is kept (the embedded MongoDB's URI is logged there; errors explain a failed start).
-    if (output.length < 200_000) output += chunk.toString();
+    if (output.length < 200_000) output += text;
+    if (problems.length < 50)
+      problems.push(
+        ...text
+          .split('\n')
+          .filter((l) => /"level":(4|5|6)0/.test(l))
+          .slice(0, 50),
+      );
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
@@ -97,6 +112,7 @@ async function startProcess(name: string, env: Record<string, string>, readyUrl:
     name,
     child,
     metricsUrl: readyUrl.replace(/\/readyz$/, '/metrics'),
+    problems,
     output: () => output,
   };
   return proc;
@@ -187,7 +203,12 @@ async function cpuMs(pid: number | undefined): Promise<number> {
 
 /** Event-loop delay p99 (ms) since the previous scrape: prom-client resets its histogram on each scrape. */
 async function loopP99Ms(proc: Proc): Promise<number> {
-  const text = await (await fetch(proc.metricsUrl)).text();
+  let text: string;
+  try {
+    text = await (await fetch(proc.metricsUrl)).text();
+  } catch {
+    return NaN; // the process is gone or not answering: said beside the figure
+  }
   const match = /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
   return match?.[1] ? Number(match[1]) * 1000 : NaN;
 }
@@ -248,7 +269,8 @@ async function setUp(url: string, campaigns: number, contacts: number, limit: nu
 interface CallRow {
   campaignId: unknown;
   startedAt: Date;
-  updatedAt: Date;
+  /** Set when the final status is applied (applyStatus passes no provider time). */
+  endedAt: Date | null;
   status: string;
 }
 
@@ -258,7 +280,7 @@ function mostLive(calls: CallRow[]): number {
   for (const c of calls) {
     const key = String(c.campaignId);
     const points = byCampaign.get(key) ?? [];
-    points.push([c.startedAt.getTime(), 1], [c.updatedAt.getTime(), -1]);
+    points.push([c.startedAt.getTime(), 1], [c.endedAt!.getTime(), -1]);
     byCampaign.set(key, points);
   }
   let most = 0;
@@ -301,13 +323,23 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
       .collection('calls')
-      .find({}, { projection: { campaignId: 1, startedAt: 1, updatedAt: 1, status: 1 } })
+      .find({}, { projection: { campaignId: 1, startedAt: 1, endedAt: 1, status: 1 } })
       .toArray()) as unknown as CallRow[];
+    const stuck =
+      open > 0
+        ? await conn
+            .collection('contacts')
+            .aggregate([
+              { $match: { status: { $nin: ['COMPLETED', 'FAILED', 'VOICEMAIL', 'SKIPPED'] } } },
+              { $group: { _id: '$status', n: { $sum: 1 } } },
+            ])
+            .toArray()
+        : [];
     await conn.close();
-    const ended = calls.filter((c) => c.status !== 'QUEUED' && c.status !== 'RINGING' && c.status !== 'IN_PROGRESS');
+    const ended = calls.filter((c) => c.endedAt);
     const first = Math.min(...calls.map((c) => c.startedAt.getTime()));
-    const last = Math.max(...ended.map((c) => c.updatedAt.getTime()));
-    const spans = ended.map((c) => (c.updatedAt.getTime() - c.startedAt.getTime()) / 1000).sort((a, b) => a - b);
+    const last = Math.max(...ended.map((c) => c.endedAt!.getTime()));
+    const spans = ended.map((c) => (c.endedAt!.getTime() - c.startedAt.getTime()) / 1000).sort((a, b) => a - b);
     const s = (n: number) => `${n.toFixed(2)} s`;
     out(
       `http path, ${name === 'single' ? 'one npm start process' : 'ROLE=api + ROLE=worker + MongoDB process'}: ` +
@@ -323,6 +355,14 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
         `p99 ${s(percentile(spans, 99))}, max ${s(spans[spans.length - 1] ?? NaN)}`,
     );
     out(`  most live calls of a campaign ${mostLive(ended)} (limit ${limit})`);
+    if (open > 0) {
+      out(`  contacts not final: ${stuck.map((g) => `${String(g['_id'])} ${String(g['n'])}`).join(', ')}`);
+      for (const p of way.procs)
+        for (const line of p.problems.slice(0, 10)) out(`  ${p.name} logged: ${line.slice(0, 400)}`);
+    }
+    for (const p of way.procs)
+      if (p.child.exitCode !== null || p.child.signalCode !== null)
+        out(`  ${p.name} EXITED during the run (${p.child.exitCode ?? p.child.signalCode})`);
     way.procs.forEach((p, i) =>
       out(
         `  ${p.name}: event-loop delay p99 ${loops[i]!.toFixed(0)} ms; ` +
