@@ -25,7 +25,7 @@ async function normalize(organizationId: string, numbers: string[], fallbackCoun
   const out = new Set<string>();
   numbers.forEach((raw, index) => {
     const parsed = parsePhoneNumber(raw, country);
-    if (!parsed.ok) throw badInput(`phoneNumbers.${index}`, `"${raw}" is not a phone number (${parsed.reason})`);
+    if (!parsed.ok) throw badInput(`phoneNumbers.${index}`, `"${raw}" ${parsed.reason}`);
     out.add(parsed.e164);
   });
   return [...out];

@@ -120,6 +120,13 @@ describe('doNotCallEntries', () => {
     expect(nodes.every((n: any) => !Number.isNaN(Date.parse(n.createdAt)))).toBe(true);
   });
 
+  it('refuses a bad number naming its place in the list, and adds none of the others', async () => {
+    const bad = await fails(stack.graphql(ADD, { n: ['+14155559901', 'call me', '+1 415'] }, acme.token));
+    expect(bad).toMatchObject({ code: 'BAD_USER_INPUT', field: 'phoneNumbers.1' });
+    expect(bad.message).toBe('phoneNumbers.1: "call me" is not a phone number');
+    expect((await entries(acme, { search: '+14155559901' })).totalCount).toBe(0);
+  });
+
   it('lets a VIEWER read the list but not change it', async () => {
     const viewer = await addUser(stack, acme, 'VIEWER');
     expect((await entries({ token: viewer })).totalCount).toBeGreaterThan(0);

@@ -17,12 +17,12 @@ export function splitNumbers(text: string): string[] {
     .filter((part) => part !== '');
 }
 
-/** "phoneNumbers.2: "x" is not a phone number" names the third number typed: say which. */
-function fieldMessage(fields: Record<string, string>, typed: string[]): string | null {
+/** A refusal names the input as `phoneNumbers.<index>`: say which number typed, from 1. */
+function fieldMessage(fields: Record<string, string>): string | null {
   const [field, message] = Object.entries(fields)[0] ?? [];
   if (!field || !message) return null;
   const index = /^phoneNumbers\.(\d+)$/.exec(field)?.[1];
-  return index === undefined ? message : `Number ${Number(index) + 1} (${typed[Number(index)] ?? ''}): ${message}`;
+  return index === undefined ? message : `Number ${Number(index) + 1}: ${message}`;
 }
 
 /** Adds one or several numbers (MANUAL, by the signed-in user). */
@@ -50,7 +50,7 @@ export function AddNumbersForm() {
       setText('');
     } catch (e) {
       const errors = toFormErrors(e);
-      setMessage({ tone: 'error', text: fieldMessage(errors.fields, numbers) ?? errors.form ?? 'The add failed.' });
+      setMessage({ tone: 'error', text: fieldMessage(errors.fields) ?? errors.form ?? 'The add failed.' });
     }
   };
 
@@ -193,8 +193,8 @@ function ImportReportView({ report }: { report: DoNotCallImportReport }) {
               </tr>
             </thead>
             <tbody>
-              {report.rejected.slice(0, 20).map((r) => (
-                <tr key={r.row}>
+              {report.rejected.slice(0, 20).map((r, index) => (
+                <tr key={`${r.row}-${index}`}>
                   <td className="num">{r.row}</td>
                   <td className="mono">{r.phoneNumber || '—'}</td>
                   <td>{r.reason}</td>
