@@ -130,6 +130,12 @@ export interface ListDncOptions {
 /** Characters a typed number may carry besides its digits. */
 const NUMBER_PUNCTUATION = /[\s().\-/]/g;
 
+/** Whether a search is in international form (`+` or `00`): it then needs no country. */
+function isInternational(search: string): boolean {
+  const typed = search.replace(NUMBER_PUNCTUATION, '');
+  return typed.startsWith('+') || (typed.startsWith('00') && typed.length > 2);
+}
+
 /**
  * The E.164 prefixes a search for a number fragment matches. With a leading `+` (or `00`) the
  * digits start the number's international form. Without, they may also start its national form
@@ -145,8 +151,7 @@ export function searchPrefixes(search: string, callingCode: string | null): stri
       'search',
       'must be the first digits of a phone number (up to 15; spaces, dashes and a leading + allowed)',
     );
-  if (typed.startsWith('+')) return [typed];
-  if (typed.startsWith('00') && typed.length > 2) return [`+${typed.slice(2)}`];
+  if (isInternational(typed)) return [typed.startsWith('+') ? typed : `+${typed.slice(2)}`];
   const prefixes = new Set([`+${typed}`]);
   if (callingCode) {
     prefixes.add(`+${callingCode}${typed}`);
@@ -189,7 +194,10 @@ export async function listDoNotCallEntries(
   const after = options.after ? decodeCursor(options.after, ['string'] as const)[0] : null;
   const search = options.search?.trim() ? options.search.trim() : null;
   const prefixes = search
-    ? searchPrefixes(search, callingCodeOf(await organizationCountry(organizationId, fallbackCountry)))
+    ? searchPrefixes(
+        search,
+        isInternational(search) ? null : callingCodeOf(await organizationCountry(organizationId, fallbackCountry)),
+      )
     : null;
   const orgId = new Types.ObjectId(organizationId);
   const [rows, totalCount] = await Promise.all([

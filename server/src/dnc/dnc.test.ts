@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL replies: their shape is checked by assertions */
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import { addUser, createCampaign, fails, ok, signUpAccount } from '../test/api';
@@ -101,7 +101,23 @@ describe('doNotCallEntries', () => {
       userId: new Types.ObjectId(globex.userId),
     });
 
-    const { nodes } = await entries(acme, { search: '+1617555010' });
+    // References are batched: one query per collection for the page, whatever it holds.
+    const commands = new Map<string, number>();
+    const listener = (event: { commandName: string; command: Record<string, any> }) => {
+      const collection = String(event.command[event.commandName]);
+      commands.set(collection, (commands.get(collection) ?? 0) + 1);
+    };
+    const client = mongoose.connection.getClient();
+    client.on('commandStarted', listener);
+    const { nodes } = await entries(acme, { search: '+1617555010' }).finally(() =>
+      client.off('commandStarted', listener),
+    );
+    expect(Object.fromEntries(commands)).toEqual({
+      donotcalls: 2, // the page and its count
+      users: 2, // the caller's own check, then every user the page names (two here)
+      apikeys: 1,
+      campaigns: 1, // two campaigns
+    });
     const byNumber = new Map<string, any>(nodes.map((n: any) => [n.phoneNumber, n.source]));
     const me = await ok<any>(stack.graphql(`{ me { id email } }`, {}, operator));
     expect(byNumber.get('+16175550100')).toMatchObject({ kind: 'MANUAL', user: { id: me.me.id, email: me.me.email } });
