@@ -11,7 +11,7 @@ import { PhoneModel } from '../phones/phone.model';
 import { SIMULATOR_SIGNATURE_HEADER, signSimulatorWebhook, simulatorKeys } from '../providers/simulated/simulator';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
-import { ok, signUpAccount } from '../test/api';
+import { fails, ok, signUpAccount } from '../test/api';
 import type { TestAccount } from '../test/api';
 import type { DispatchService } from './dispatch.service';
 import { campaignStatus, countersAndRecount, createFixture, waitFor } from './test-fixtures';
@@ -65,6 +65,31 @@ describe('what the agent decides', () => {
   }, 120_000);
   afterAll(async () => {
     await stack?.stop();
+  });
+
+  it("takes the simulator's optOutRate, callbackRate and callbackAt, and refuses bad ones naming the field", async () => {
+    const UPDATE = `mutation($id: ID!, $s: SimulationInput!) { updatePhone(id: $id, input: { simulation: $s }) { simulation { optOutRate callbackRate callbackAt } } }`;
+    const updated = await ok<any>(
+      stack.graphql(
+        UPDATE,
+        { id: acme.phoneId, s: { optOutRate: 0.1, callbackRate: 0.2, callbackAt: '2026-12-08T15:00' } },
+        acme.token,
+      ),
+    );
+    expect(updated.updatePhone.simulation).toEqual({
+      optOutRate: 0.1,
+      callbackRate: 0.2,
+      callbackAt: '2026-12-08T15:00',
+    });
+    const tooMuch = await fails(
+      stack.graphql(UPDATE, { id: acme.phoneId, s: { optOutRate: 0.7, callbackRate: 0.5 } }, acme.token),
+    );
+    expect(tooMuch).toMatchObject({ code: 'BAD_USER_INPUT', field: 'simulation' });
+    expect(tooMuch.message).toContain('optOutRate + callbackRate');
+    const badTime = await fails(stack.graphql(UPDATE, { id: acme.phoneId, s: { callbackAt: 'tomorrow' } }, acme.token));
+    expect(badTime).toMatchObject({ code: 'BAD_USER_INPUT', field: 'simulation.callbackAt' });
+    const badRate = await fails(stack.graphql(UPDATE, { id: acme.phoneId, s: { optOutRate: 1.5 } }, acme.token));
+    expect(badRate).toMatchObject({ code: 'BAD_USER_INPUT', field: 'simulation.optOutRate' });
   });
 
   it('an opt-out lists the number with the call as source, skips it in other campaigns, and fires contact.opted_out', async () => {
