@@ -15,6 +15,9 @@
  * instant-call figure reports on its own.
  *
  * BENCH_DISPATCH_ONLY=refill,old,makespan,instant runs a subset (profiling).
+ * BENCH_FREQUENCY_CAPS=on gives the bench organization frequency caps high enough to refuse no
+ * call, so the figures include the fence's cap check (count and record each dial); compare a run
+ * without it for the cost.
  */
 import type { Types } from 'mongoose';
 import mongoose from 'mongoose';
@@ -378,7 +381,11 @@ export async function runDispatchBench(): Promise<void> {
     });
   };
   await dispatcher.startWorkers();
-  const org = await OrganizationModel.create({ name: 'bench' });
+  const capsOn = process.env['BENCH_FREQUENCY_CAPS'] === 'on';
+  const org = await OrganizationModel.create({
+    name: 'bench',
+    ...(capsOn ? { settings: { maxCallsPerNumberPerDay: 10_080, maxCallsPerNumberPerWeek: 10_080 } } : {}),
+  });
   const agent = await AgentModel.create({ organizationId: org._id, name: 'bench' });
   const phone = await PhoneModel.create({
     organizationId: org._id,
@@ -397,7 +404,7 @@ export async function runDispatchBench(): Promise<void> {
   };
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child; node flags: ${process.execArgv.join(' ') || 'none'})`,
+    `Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child; node flags: ${process.execArgv.join(' ') || 'none'}; frequency caps ${capsOn ? 'on' : 'off'})`,
   );
 
   const meanCallMs = (REFILL_CALL_MS[0] + REFILL_CALL_MS[1]) / 2;
