@@ -17,7 +17,8 @@ export async function getOrganization(organizationId: string): Promise<Organizat
 /**
  * Changes the organization's settings (ADMIN, checked by the caller). A frequency cap applies to
  * the next dial of every campaign within the engine's cache time (about 2 s; dispatch/frequency-caps.ts),
- * counted over the calls already made: lowering a cap makes numbers wait, it never forgets calls.
+ * counted over the calls recorded so far (none while caps were off): lowering a cap makes numbers
+ * wait, it never forgets calls.
  */
 export async function updateOrganizationSettings(
   organizationId: string,
