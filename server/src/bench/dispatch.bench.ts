@@ -15,9 +15,6 @@
  * instant-call figure reports on its own.
  *
  * BENCH_DISPATCH_ONLY=refill,old,makespan,instant runs a subset (profiling).
- * BENCH_FREQUENCY_CAPS=on gives the bench organization frequency caps high enough to refuse no
- * call, so the figures include the fence's cap check (count and record each dial); compare a run
- * without it for the cost.
  */
 import type { Types } from 'mongoose';
 import mongoose from 'mongoose';
@@ -381,6 +378,9 @@ export async function runDispatchBench(): Promise<void> {
     });
   };
   await dispatcher.startWorkers();
+  // BENCH_FREQUENCY_CAPS=on: the organization has frequency caps high enough to refuse no call,
+  // so the figures include the fence's cap check (count and record each dial); compare a run
+  // without it for the cost (issue 18).
   const capsOn = process.env['BENCH_FREQUENCY_CAPS'] === 'on';
   const org = await OrganizationModel.create({
     name: 'bench',
@@ -404,7 +404,7 @@ export async function runDispatchBench(): Promise<void> {
   };
   const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
-    `Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child; node flags: ${process.execArgv.join(' ') || 'none'}; frequency caps ${capsOn ? 'on' : 'off'})`,
+    `Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child; node flags: ${process.execArgv.join(' ') || 'none'})`,
   );
 
   const meanCallMs = (REFILL_CALL_MS[0] + REFILL_CALL_MS[1]) / 2;
@@ -485,6 +485,7 @@ export async function runDispatchBench(): Promise<void> {
 
     // 4. Throughput with instant calls; Redis commands and MongoDB commands per call.
     if (only.has('instant')) {
+      out(`  frequency caps ${capsOn ? 'on (BENCH_FREQUENCY_CAPS=on)' : 'off'}`);
       await setSimulation(env, 0, 0);
       sim.ledger.length = 0;
       // Steady state: every slot dials many contacts in a row (500 per campaign, 10 per line),
