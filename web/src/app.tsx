@@ -13,6 +13,7 @@ import { DoNotCallPage } from './dnc/dnc.page';
 import { ImportPage } from './contacts/import.page';
 import { PhonesPage } from './phones/phones.page';
 import { ApiKeysPage } from './settings/api-keys.page';
+import { OrganizationPage } from './settings/organization.page';
 import { SettingsPage } from './settings/settings.page';
 import { UsersPage } from './settings/users.page';
 import { WebhooksPage } from './settings/webhooks.page';
@@ -69,6 +70,7 @@ export function App() {
             <Route index element={<UsersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="webhooks" element={<WebhooksPage />} />
+            <Route path="organization" element={<OrganizationPage />} />
           </Route>
           <Route
             path="/graphiql"

@@ -5,7 +5,7 @@ import type { CallStatus } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
-import type { ContactStatus } from '../contacts/contact.model';
+import type { ContactStatus, WaitReason } from '../contacts/contact.model';
 import { contactOutcome } from './retry-policy';
 import type { ContactOutcome } from './retry-policy';
 import { applyOptOut, recordCallbackAt, verdictOf } from './agent-verdict';
@@ -30,7 +30,7 @@ export async function unclaim(
   campaign: { _id: Types.ObjectId; organizationId: Types.ObjectId },
   contact: { _id: Types.ObjectId },
   callId: Types.ObjectId,
-  to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string },
+  to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string; waitReason?: WaitReason },
 ): Promise<boolean> {
   const res = await ctx.deps.counters.moveContact(
     campaign._id,
@@ -43,6 +43,7 @@ export async function unclaim(
         slotId: null,
         nextAttemptAt: to.nextAttemptAt ?? null,
         ...(to.skipReason ? { skipReason: to.skipReason } : {}),
+        ...(to.waitReason ? { waitReason: to.waitReason } : {}),
       },
       $inc: { attempts: -1 },
     },

@@ -50,7 +50,7 @@ type Documents = {
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": typeof types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": typeof types.UpdateCampaignDocument,
     "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n": typeof types.ImportAgentDocument,
-    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
+    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    waitReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": typeof types.CampaignContactsCallsDocument,
     "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n": typeof types.AddContactsDocument,
@@ -67,6 +67,8 @@ type Documents = {
     "\n  query ApiKeysPage {\n    apiKeys {\n      id\n      name\n      role\n      prefix\n      createdAt\n      lastUsedAt\n    }\n  }\n": typeof types.ApiKeysPageDocument,
     "\n  mutation CreateApiKey($input: ApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        role\n        prefix\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query OrganizationPage {\n    organization {\n      id\n      name\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n": typeof types.OrganizationPageDocument,
+    "\n  mutation UpdateOrganizationSettings($input: OrganizationSettingsInput!) {\n    updateOrganizationSettings(input: $input) {\n      id\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n": typeof types.UpdateOrganizationSettingsDocument,
     "\n  query CurrentRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.CurrentRoleDocument,
     "\n  query UsersPage {\n    users {\n      id\n      email\n      role\n    }\n  }\n": typeof types.UsersPageDocument,
     "\n  mutation UpdateUserRole($id: ID!, $role: Role!) {\n    updateUserRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": typeof types.UpdateUserRoleDocument,
@@ -115,7 +117,7 @@ const documents: Documents = {
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": types.UpdateCampaignDocument,
     "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n": types.ImportAgentDocument,
-    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
+    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    waitReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": types.CampaignContactsCallsDocument,
     "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n": types.AddContactsDocument,
@@ -132,6 +134,8 @@ const documents: Documents = {
     "\n  query ApiKeysPage {\n    apiKeys {\n      id\n      name\n      role\n      prefix\n      createdAt\n      lastUsedAt\n    }\n  }\n": types.ApiKeysPageDocument,
     "\n  mutation CreateApiKey($input: ApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        role\n        prefix\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query OrganizationPage {\n    organization {\n      id\n      name\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n": types.OrganizationPageDocument,
+    "\n  mutation UpdateOrganizationSettings($input: OrganizationSettingsInput!) {\n    updateOrganizationSettings(input: $input) {\n      id\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n": types.UpdateOrganizationSettingsDocument,
     "\n  query CurrentRole {\n    me {\n      id\n      role\n    }\n  }\n": types.CurrentRoleDocument,
     "\n  query UsersPage {\n    users {\n      id\n      email\n      role\n    }\n  }\n": types.UsersPageDocument,
     "\n  mutation UpdateUserRole($id: ID!, $role: Role!) {\n    updateUserRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": types.UpdateUserRoleDocument,
@@ -305,7 +309,7 @@ export function graphql(source: "\n  query ImportAgent($id: ID!) {\n    campaign
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"): (typeof documents)["\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"];
+export function graphql(source: "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    waitReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"): (typeof documents)["\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    waitReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -370,6 +374,14 @@ export function graphql(source: "\n  mutation CreateApiKey($input: ApiKeyInput!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrganizationPage {\n    organization {\n      id\n      name\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrganizationPage {\n    organization {\n      id\n      name\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateOrganizationSettings($input: OrganizationSettingsInput!) {\n    updateOrganizationSettings(input: $input) {\n      id\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateOrganizationSettings($input: OrganizationSettingsInput!) {\n    updateOrganizationSettings(input: $input) {\n      id\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
