@@ -1,12 +1,12 @@
 import type { Types } from 'mongoose';
 import { callEnded, callOutcome } from '../metrics';
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
-import type { CallStatus } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { contactOutcome } from './retry-policy';
+import type { EndedCall } from './call-status';
 import type { CallLean, CampaignLean, ContactLean, EngineContext } from './engine.context';
 import type { SlotEvents } from './slot-events';
 
@@ -53,17 +53,17 @@ export async function unclaim(
 
 /**
  * Records the outcome of an ended call on its contact and campaign, then releases its line.
- * `status`: the final status when already known (else the call is read). `known`: the slot's
- * contact and campaign, so recordOutcome need not read them. Returns the campaign after its
- * counters moved (for the slot's next round), or null.
+ * `end`: the final status and invalid-number verdict when already known (else the call is
+ * read). `known`: the slot's contact and campaign, so recordOutcome need not read them. Returns
+ * the campaign after its counters moved (for the slot's next round), or null.
  */
 export async function finish(
   ctx: EngineContext,
   call: CallLean,
-  status: CallStatus | null = null,
+  end: EndedCall | null = null,
   known?: KnownToSlot,
 ): Promise<CampaignLean | null> {
-  const ended = status ? { ...call, status } : await CallModel.findById(call._id).lean<CallLean>();
+  const ended = end ? { ...call, ...end } : await CallModel.findById(call._id).lean<CallLean>();
   ctx.deps.checkAlive();
   callEnded(String(call.campaignId), String(call._id));
   // The call is over, so its line is free now: the release need not wait for the bookkeeping,
@@ -76,9 +76,10 @@ export async function finish(
 }
 
 /**
- * The contact's transition after its call ended: COMPLETED, RETRY_SCHEDULED or final FAILED /
- * VOICEMAIL (retry policy), with counters. Conditional on the contact still holding this call,
- * so the slot and the sweeper can both try and only one moves it.
+ * The contact's transition after its call ended: COMPLETED, RETRY_SCHEDULED, final FAILED /
+ * VOICEMAIL, or SKIPPED for a number the provider reported invalid (retry policy), with
+ * counters. Conditional on the contact still holding this call, so the slot and the sweeper can
+ * both try and only one moves it.
  */
 export async function recordOutcome(
   ctx: EngineContext,
@@ -100,6 +101,8 @@ export async function recordOutcome(
     call.status,
     contact.attempts - (contact.roundStartAttempts ?? 0),
     settingsOf(campaign),
+    new Date(),
+    { invalidNumber: call.invalidNumber },
   );
   if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED')
     outcome = { status: 'SKIPPED', skipReason: SKIP_REASONS.campaignCancelled };

@@ -1,5 +1,7 @@
 import type { CallStatus } from '../calls/call.model';
-import type { ContactStatus } from '../contacts/contact.model';
+// Types only: the web app imports this file's rules (campaign-form.validation.ts), and a value
+// import of the contact model would bring mongoose into its bundle.
+import type { ContactStatus, SkipReason } from '../contacts/contact.model';
 
 /** The outcome classes a retry rule covers (a CANCELED call counts as FAILED). */
 export const RETRY_OUTCOMES = ['BUSY', 'NO_ANSWER', 'FAILED', 'VOICEMAIL'] as const;
@@ -38,7 +40,17 @@ export interface RetrySettings extends RetryShorthand {
 /** Where a contact goes after a call ends. */
 export type ContactOutcome =
   | { status: Extract<ContactStatus, 'COMPLETED' | 'FAILED' | 'VOICEMAIL'> }
-  | { status: 'RETRY_SCHEDULED'; nextAttemptAt: Date };
+  | { status: 'RETRY_SCHEDULED'; nextAttemptAt: Date }
+  | { status: 'SKIPPED'; skipReason: Extract<SkipReason, 'INVALID_NUMBER'> };
+
+/** What the provider said of the call beyond its status (see ProviderStatusUpdate). */
+export interface CallFacts {
+  /**
+   * The provider reported the number invalid or unreachable for good (the providers' codes:
+   * docs/OPERATIONS.md). The contact is never called again, whatever the rules say.
+   */
+  invalidNumber?: boolean | null;
+}
 
 /** The outcome class of a final, unsuccessful call status. */
 export function retryOutcomeOf(callStatus: Exclude<CallStatus, 'COMPLETED'>): RetryOutcome {
@@ -87,15 +99,18 @@ export function retryDelayMs(rule: RetryRule, retryNumber: number): number {
  * (`attemptsThisRound`, counting the call that just ended, below its `maxAttempts`) and when
  * (its delay and backoff, the n-th retry waiting delay × 2^(n−1) when EXPONENTIAL, at most
  * 24 h). A contact that may not be called again ends VOICEMAIL when its last call reached a
- * voicemail, else FAILED.
+ * voicemail, else FAILED. A number the provider reported invalid (`facts.invalidNumber`) is
+ * never retried: SKIPPED `INVALID_NUMBER`, before any rule is read.
  */
 export function contactOutcome(
   callStatus: CallStatus,
   attemptsThisRound: number,
   settings: RetrySettings,
   now: Date = new Date(),
+  facts: CallFacts = {},
 ): ContactOutcome {
   if (callStatus === 'COMPLETED') return { status: 'COMPLETED' };
+  if (facts.invalidNumber) return { status: 'SKIPPED', skipReason: 'INVALID_NUMBER' };
   const outcome = retryOutcomeOf(callStatus);
   const rule = rulesInForce(settings).find((r) => r.outcome === outcome) ?? shorthandRule(outcome, settings);
   if (attemptsThisRound < rule.maxAttempts) {

@@ -13,6 +13,7 @@ export interface SimulationFields {
   noAnswerRate?: number | null;
   failRate?: number | null;
   voicemailRate?: number | null;
+  invalidRate?: number | null;
   minDurationMs?: number | null;
   maxDurationMs?: number | null;
 }
@@ -39,6 +40,7 @@ const SIMULATION_DEFAULTS = {
   noAnswerRate: 0.1,
   failRate: 0.05,
   voicemailRate: 0.1,
+  invalidRate: 0,
   minDurationMs: 2_000,
   maxDurationMs: 8_000,
 };
@@ -67,7 +69,7 @@ export async function defaultPhone(organizationId: string): Promise<PhoneDoc | n
 /** Merges and checks simulator settings: rates in [0, 1] adding up to at most 1, min ≤ max. */
 function simulation(input: SimulationFields, base: Simulation): Simulation {
   const out = { ...base };
-  for (const key of ['busyRate', 'noAnswerRate', 'failRate', 'voicemailRate'] as const) {
+  for (const key of ['busyRate', 'noAnswerRate', 'failRate', 'voicemailRate', 'invalidRate'] as const) {
     const value = input[key];
     if (value !== undefined && value !== null) out[key] = decimal(`simulation.${key}`, value, 0, 1);
   }
@@ -75,8 +77,8 @@ function simulation(input: SimulationFields, base: Simulation): Simulation {
     const value = input[key];
     if (value !== undefined && value !== null) out[key] = integer(`simulation.${key}`, value, 0, MAX_SIMULATED_MS);
   }
-  if (out.busyRate + out.noAnswerRate + out.failRate + out.voicemailRate > 1 + 1e-9) {
-    throw badInput('simulation', 'busyRate + noAnswerRate + failRate + voicemailRate must be at most 1');
+  if (out.busyRate + out.noAnswerRate + out.failRate + out.voicemailRate + out.invalidRate > 1 + 1e-9) {
+    throw badInput('simulation', 'busyRate + noAnswerRate + failRate + voicemailRate + invalidRate must be at most 1');
   }
   if (out.minDurationMs > out.maxDurationMs)
     throw badInput('simulation.minDurationMs', 'must not exceed maxDurationMs');
