@@ -54,6 +54,7 @@ export const campaignPageMock = {
           retryDelayMinutes: 30,
           excludeVoicemail: false,
           priorityMode: 'FIFO',
+          ambiguousTimezones: 'MOST_RESTRICTIVE',
           retryRules: [],
         },
         stats,
