@@ -171,6 +171,7 @@ export function newCallDoc(fields: NewCall, now = new Date()): Call & { _id: Typ
     endedAt: null,
     durationSeconds: null,
     error: null,
+    invalidNumber: false,
     reconciledAt: null,
     // The conversation fields' defaults (call.model.ts; transcript has none, so no key).
     variables: null,

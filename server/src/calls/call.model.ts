@@ -65,6 +65,11 @@ const callSchema = new Schema(
     endedAt: { type: Date, default: null },
     durationSeconds: { type: Number, default: null },
     error: { type: String, default: null },
+    /**
+     * The provider reported the number invalid or unreachable for good (set with the final
+     * status, by the same write): the contact is SKIPPED `INVALID_NUMBER`, never retried.
+     */
+    invalidNumber: { type: Boolean, default: false },
     /** When the lease on this call's line expires if no final status has arrived. */
     leaseExpiresAt: { type: Date, default: null },
     /** When a worker last looked this call up because no webhook came (dispatch/reconcile.ts). */

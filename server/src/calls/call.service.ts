@@ -75,6 +75,8 @@ export interface CallStatusChange {
   endedAt?: Date;
   durationSeconds?: number;
   error?: string;
+  /** With a final status: the provider reported the number invalid (call.model.ts). */
+  invalidNumber?: boolean;
 }
 
 /**
@@ -100,6 +102,8 @@ export async function advanceCall(
   if (change.durationSeconds !== undefined && Number.isFinite(change.durationSeconds))
     $set['durationSeconds'] = change.durationSeconds;
   if (change.error) $set['error'] = change.error;
+  // In the write that sets the final status, so the verdict and the status never disagree.
+  if (final && change.invalidNumber) $set['invalidNumber'] = true;
   const filter: Record<string, unknown> = { _id: callId, status: { $in: statusesBelow(change.status) } };
   if (guard) {
     filter['provider'] = guard.provider;

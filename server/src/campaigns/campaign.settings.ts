@@ -13,9 +13,11 @@ export type PriorityMode = (typeof PRIORITY_MODES)[number];
 /**
  * A contact whose number's prefix spans several zones (and who has no zone of its own) is called
  * when the window is open in the campaign's zone (CAMPAIGN_ZONE, the behaviour before), or only
- * when it is open in every zone the prefix spans (MOST_RESTRICTIVE, the default).
+ * when it is open in every zone the prefix spans (MOST_RESTRICTIVE, the default), or never:
+ * SKIPPED `NO_TIMEZONE` when a slot claims it (SKIP; decided at dial, so a change of the setting
+ * applies to every contact still waiting).
  */
-export const AMBIGUOUS_TIMEZONE_MODES = ['CAMPAIGN_ZONE', 'MOST_RESTRICTIVE'] as const;
+export const AMBIGUOUS_TIMEZONE_MODES = ['CAMPAIGN_ZONE', 'MOST_RESTRICTIVE', 'SKIP'] as const;
 export type AmbiguousTimezoneMode = (typeof AMBIGUOUS_TIMEZONE_MODES)[number];
 
 /** Defaults of the older queue design, kept so its users see no change. */

@@ -39,7 +39,7 @@ export class CallingWindowType {
 export const AmbiguousTimezoneEnum = graphqlEnum(
   'AmbiguousTimezone',
   AMBIGUOUS_TIMEZONE_MODES,
-  "For a contact without a zone whose number's prefix spans several: CAMPAIGN_ZONE (the calling window's zone) or MOST_RESTRICTIVE (the window must be open in every zone the prefix spans).",
+  "For a contact without a zone whose number's prefix spans several: CAMPAIGN_ZONE (the calling window's zone), MOST_RESTRICTIVE (the window must be open in every zone the prefix spans) or SKIP (the contact is not called: SKIPPED with skipReason NO_TIMEZONE when its turn comes, whether or not the campaign has a calling window).",
 );
 
 export const RetryOutcomeEnum = graphqlEnum(

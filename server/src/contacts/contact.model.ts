@@ -15,8 +15,7 @@ export type ContactStatus = (typeof CONTACT_STATUSES)[number];
 
 /**
  * Why a contact is SKIPPED: one code each, as `Contact.skipReason` shows them (the contract names
- * DO_NOT_CALL, INVALID_NUMBER, MISSING_VARIABLE and NO_TIMEZONE as examples; the last two of those
- * come with issue 18's outcome rules).
+ * DO_NOT_CALL, INVALID_NUMBER, MISSING_VARIABLE and NO_TIMEZONE as examples).
  */
 export const SKIP_REASONS = {
   /** The number is on the organization's do-not-call list (checked at dial). */
@@ -27,6 +26,10 @@ export const SKIP_REASONS = {
   windowNeverOpens: 'WINDOW_NEVER_OPENS',
   /** The campaign was cancelled before the contact was dialled. */
   campaignCancelled: 'CAMPAIGN_CANCELLED',
+  /** The provider reported the number invalid or unreachable for good (never retried). */
+  invalidNumber: 'INVALID_NUMBER',
+  /** The number's prefix spans several zones and the campaign skips such contacts (`ambiguousTimezones: SKIP`). */
+  noTimezone: 'NO_TIMEZONE',
 } as const;
 export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
 

@@ -32,6 +32,7 @@ export async function applyStatus(
     ...(update.answeredAt ? { answeredAt: update.answeredAt } : {}),
     ...(update.durationSeconds !== undefined ? { durationSeconds: update.durationSeconds } : {}),
     ...(update.error ? { error: update.error } : {}),
+    ...(update.invalidNumber ? { invalidNumber: true } : {}),
   };
   // Issue 17: a status that comes with its conversation (the common case: a final webhook
   // carrying the transcript) moves the call and adds the conversation in one write.
@@ -62,25 +63,58 @@ export async function applyStatus(
   return updated !== null;
 }
 
+/** A call's end as the slot records it: the final status, and whether the number is invalid. */
+export interface EndedCall {
+  status: CallStatus;
+  invalidNumber: boolean;
+}
+
+const INVALID_MARK = 'invalid';
+
+/**
+ * The detail a call-ended message carries after the call id (signals.ts): `<status>`, or
+ * `<status>|invalid` when the provider reported the number invalid. Parsed by `endedFromDetail`.
+ */
+function endedDetail(ended: { status: string; invalidNumber?: boolean | null }): string {
+  return ended.invalidNumber ? `${ended.status}|${INVALID_MARK}` : ended.status;
+}
+
+/** The end a call-ended message's detail names, or null when it names no final status. */
+export function endedFromDetail(detail: string | undefined): EndedCall | null {
+  if (!detail) return null;
+  const [status, mark] = detail.split('|');
+  return status && isFinalCallStatus(status) ? { status, invalidNumber: mark === INVALID_MARK } : null;
+}
+
 /** Tells the waiting slot that a call ended (see applyStatus). */
 export async function announceEnded(
   ctx: EngineContext,
   callId: Types.ObjectId,
   status: CallStatus,
-  updated: { status: string } | null,
+  updated: { status: string; invalidNumber?: boolean | null } | null,
 ): Promise<void> {
   // Replays of a final status re-announce it: harmless, and covers a publish lost to a crash.
-  // The status rides along only when this write set it, so the slot can trust it without a read.
+  // The status (and the invalid-number verdict written with it) rides along only when this write
+  // set it, so the slot can trust it without a read.
   if (FINAL_CALL_STATUSES.has(status)) {
     const message =
-      updated && isFinalCallStatus(updated.status) ? `${String(callId)}|${updated.status}` : String(callId);
+      updated && isFinalCallStatus(updated.status) ? `${String(callId)}|${endedDetail(updated)}` : String(callId);
     await ctx.deps.redis.publish(callEndedChannel(ctx.deps.config.redisPrefix), message);
   }
 }
 
-/** Closes a live call with a final status of our own (place-call refused, no final status). */
-export async function closeCall(ctx: EngineContext, call: CallLean, status: CallStatus, error: string): Promise<void> {
-  await applyStatus(ctx, call, { providerCallId: null, status, error });
+/**
+ * Closes a live call with a final status of our own (place-call refused, no final status);
+ * `invalidNumber` when the provider refused the number itself.
+ */
+export async function closeCall(
+  ctx: EngineContext,
+  call: CallLean,
+  status: CallStatus,
+  error: string,
+  invalidNumber = false,
+): Promise<void> {
+  await applyStatus(ctx, call, { providerCallId: null, status, error, ...(invalidNumber ? { invalidNumber } : {}) });
 }
 
 /**

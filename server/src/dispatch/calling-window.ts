@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from 'luxon';
+import type { AmbiguousTimezoneMode } from '../campaigns/campaign.settings';
 
 /**
  * Calling windows: when a contact may be dialled, in wall-clock time of a zone (the contact's,
@@ -83,15 +84,22 @@ export interface ContactZoneFields {
   prefixTimezones?: readonly string[] | null;
 }
 
+/** Whether a contact's zone is ambiguous: none of its own, and a number's prefix spanning several zones. */
+export function hasAmbiguousZone(contact: ContactZoneFields): boolean {
+  if (contact.timezone && IANAZone.isValidZone(contact.timezone)) return false;
+  return (contact.prefixTimezones ?? []).filter((z) => IANAZone.isValidZone(z)).length > 1;
+}
+
 /**
  * The zones a contact's calling window applies in; the window must be open in every one.
  * The contact's own zone (given, or the one zone of its number's prefix); for a prefix that
- * spans several zones, all of them under MOST_RESTRICTIVE, else the window's zone.
+ * spans several zones, all of them under MOST_RESTRICTIVE, else the window's zone (SKIP never
+ * gets here for such a contact: the slot skips it first).
  */
 export function contactZones(
   window: CallingWindow,
   contact: ContactZoneFields,
-  ambiguous: 'CAMPAIGN_ZONE' | 'MOST_RESTRICTIVE',
+  ambiguous: AmbiguousTimezoneMode,
 ): string[] {
   if (contact.timezone && IANAZone.isValidZone(contact.timezone)) return [contact.timezone];
   const spans = (contact.prefixTimezones ?? []).filter((z) => IANAZone.isValidZone(z));
@@ -126,16 +134,18 @@ export function nextOpeningIn(window: CallingWindow, at: Date, zones: readonly s
 
 /**
  * The zone in force for a contact, as the API shows it: its own; for a prefix that spans several
- * zones under MOST_RESTRICTIVE, those zones joined by ", "; else the window's zone (null when
- * the campaign has no calling window).
+ * zones under MOST_RESTRICTIVE, those zones joined by ", ", and none (null) under SKIP, which
+ * never calls it; else the window's zone (null when the campaign has no calling window).
  */
 export function zoneInForce(
   window: CallingWindow | null,
   contact: ContactZoneFields,
-  ambiguous: 'CAMPAIGN_ZONE' | 'MOST_RESTRICTIVE',
+  ambiguous: AmbiguousTimezoneMode,
 ): string | null {
   if (contact.timezone) return contact.timezone;
-  if ((contact.prefixTimezones?.length ?? 0) > 1 && ambiguous === 'MOST_RESTRICTIVE')
-    return contact.prefixTimezones!.join(', ');
+  if ((contact.prefixTimezones?.length ?? 0) > 1) {
+    if (ambiguous === 'MOST_RESTRICTIVE') return contact.prefixTimezones!.join(', ');
+    if (ambiguous === 'SKIP') return null;
+  }
   return window?.timezone ?? null;
 }

@@ -1,7 +1,6 @@
 import type { Types } from 'mongoose';
 import { callEnded, callOutcome } from '../metrics';
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
-import type { CallStatus } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
@@ -9,6 +8,7 @@ import type { ContactStatus, WaitReason } from '../contacts/contact.model';
 import { contactOutcome } from './retry-policy';
 import type { ContactOutcome } from './retry-policy';
 import { applyOptOut, recordCallbackAt, verdictOf } from './agent-verdict';
+import type { EndedCall } from './call-status';
 import type { CallLean, CampaignLean, ContactLean, EngineContext } from './engine.context';
 import type { SlotEvents } from './slot-events';
 
@@ -56,17 +56,17 @@ export async function unclaim(
 
 /**
  * Records the outcome of an ended call on its contact and campaign, then releases its line.
- * `status`: the final status when already known (else the call is read). `known`: the slot's
- * contact and campaign, so recordOutcome need not read them. Returns the campaign after its
- * counters moved (for the slot's next round), or null.
+ * `end`: the final status and invalid-number verdict when already known (else the call is
+ * read). `known`: the slot's contact and campaign, so recordOutcome need not read them. Returns
+ * the campaign after its counters moved (for the slot's next round), or null.
  */
 export async function finish(
   ctx: EngineContext,
   call: CallLean,
-  status: CallStatus | null = null,
+  end: EndedCall | null = null,
   known?: KnownToSlot,
 ): Promise<CampaignLean | null> {
-  const ended = status ? { ...call, status } : await CallModel.findById(call._id).lean<CallLean>();
+  const ended = end ? { ...call, ...end } : await CallModel.findById(call._id).lean<CallLean>();
   ctx.deps.checkAlive();
   callEnded(String(call.campaignId), String(call._id));
   // The call is over, so its line is free now: the release need not wait for the bookkeeping,
@@ -80,7 +80,8 @@ export async function finish(
 
 /**
  * The contact's transition after its call ended: COMPLETED, RETRY_SCHEDULED, final FAILED /
- * VOICEMAIL, or SKIPPED after an opt-out (retry policy, with what the agent decided), with
+ * VOICEMAIL, or SKIPPED after an opt-out or for a number the provider reported invalid (retry
+ * policy, with what the agent decided and what the provider said), with
  * counters. Conditional on the contact still holding this call, so the slot and the sweeper can
  * both try and only one moves it.
  */
@@ -108,6 +109,7 @@ export async function recordOutcome(
     settingsOf(campaign),
     new Date(),
     agent?.verdict,
+    { invalidNumber: call.invalidNumber },
   );
   let outcome: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string } = decided;
   if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED')

@@ -2,8 +2,7 @@ import type { Types } from 'mongoose';
 import { logger } from '../logger';
 import { callPlaced } from '../metrics';
 import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
-import type { CallStatus } from '../calls/call.model';
-import { isFinalCallStatus, setProviderCallId } from '../calls/call.service';
+import { setProviderCallId } from '../calls/call.service';
 import type { ProviderName } from '../phones/phone.model';
 import { PlaceCallError } from '../providers/provider';
 import type { TelephonyProvider } from '../providers/provider';
@@ -13,7 +12,8 @@ import type { Waiter } from './signals';
 import { DispatcherStoppedError } from './engine.context';
 import type { CallLean, CampaignLean, ContactLean, EngineContext, PhoneLean } from './engine.context';
 import type { SlotEvents } from './slot-events';
-import { closeCall, lookUp } from './call-status';
+import { closeCall, endedFromDetail, lookUp } from './call-status';
+import type { EndedCall } from './call-status';
 import { finish } from './outcome';
 import { carriesRequest } from './agent-verdict';
 import { callAgentOf } from '../agents/agent.dispatch';
@@ -88,17 +88,17 @@ export async function placeAndFinish(
     String(call._id),
     Math.max(0, ctx.callDeadline(call.startedAt) - Date.now()),
   );
-  let status: CallStatus | null;
+  let ended: EndedCall | null;
   try {
     void ctx.publishCall(call);
     await place(ctx, call, campaign, phone, contact);
     checkAlive();
-    status = await awaitEnd(ctx, call, waiter);
+    ended = await awaitEnd(ctx, call, waiter);
   } finally {
     waiter.cancel();
   }
   checkAlive();
-  return finish(ctx, call, status, { contact, campaign, events });
+  return finish(ctx, call, ended, { contact, campaign, events });
 }
 
 export async function place(
@@ -139,7 +139,7 @@ export async function place(
     if (updated) void ctx.publishCall(updated);
   } catch (error) {
     if (error instanceof PlaceCallError && !error.ambiguous) {
-      await closeCall(ctx, call, 'FAILED', error.message);
+      await closeCall(ctx, call, 'FAILED', error.message, error.invalidNumber);
       return;
     }
     logger.warn(
@@ -167,22 +167,24 @@ function callbackUrl(ctx: EngineContext, provider: TelephonyProvider, call: Call
 
 /**
  * Waits for the call's final status: the webhook's pub/sub signal, or the deadline. Returns
- * the final status when the signal carried it (the webhook's write that set it succeeded),
- * null when the caller must read the call. The waiter was registered before the call was
+ * the final status (and invalid-number verdict) when the signal carried it or the call was
+ * read, null when the caller must read the call. The waiter was registered before the call was
  * placed, so a signal cannot be missed in between; a lost pub/sub message is covered by the
  * periodic reconcile (which wakes the waiter without a status).
  */
-export async function awaitEnd(ctx: EngineContext, call: CallLean, waiter: Waiter): Promise<CallStatus | null> {
+export async function awaitEnd(ctx: EngineContext, call: CallLean, waiter: Waiter): Promise<EndedCall | null> {
   const { checkAlive } = ctx.deps;
   const outcome = await waiter.promise;
   checkAlive();
   if (outcome === 'closed') throw new DispatcherStoppedError('closed');
-  if (outcome === 'signalled' && waiter.detail && isFinalCallStatus(waiter.detail)) return waiter.detail;
+  const signalled = outcome === 'signalled' ? endedFromDetail(waiter.detail) : null;
+  if (signalled) return signalled;
   const current = await CallModel.findById(call._id).lean();
   checkAlive();
   if (!current) return null;
   // A call that carries the contact's request (issue 18) is read again by finish, whole.
-  if (FINAL_CALL_STATUSES.has(current.status)) return carriesRequest(current) ? null : current.status;
+  if (FINAL_CALL_STATUSES.has(current.status))
+    return carriesRequest(current) ? null : { status: current.status, invalidNumber: current.invalidNumber === true };
   if (outcome === 'signalled') {
     // A signal without a final status in MongoDB (a replica lagging): wait out the rest.
     const again = ctx.deps.signals.waitForCall(

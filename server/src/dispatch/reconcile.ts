@@ -19,6 +19,9 @@ import type { CallLean, EngineContext } from './engine.context';
  * The look-ups are the providers' `lookupCall`: Twilio's Call resource
  * (GET /2010-04-01/Accounts/{AccountSid}/Calls/{Sid}.json, https://www.twilio.com/docs/voice/api/call-resource)
  * and Exotel's call details (GET /v1/Accounts/{sid}/Calls/{CallSid}, https://developer.exotel.com/api/call-details).
+ * A look-up that answers with the provider's failure code classifies an invalid number as the
+ * webhook does (`invalidNumber`, the simulator's `sipResponseCode`); Twilio's Call resource and
+ * Exotel's call details carry no such code, so a FAILED found that way follows the retry rules.
  */
 
 /** Calls looked up in one pass at most; the next pass takes the rest. */

@@ -100,3 +100,39 @@ describe('retry rules', () => {
     });
   });
 });
+
+describe('invalid numbers', () => {
+  const generous = {
+    ...base,
+    maxRetryAttempts: 10,
+    retryRules: [{ outcome: 'FAILED' as const, maxAttempts: 11, delayMinutes: 1, backoff: 'FIXED' as const }],
+  };
+
+  it('never retries a number the provider reported invalid, whatever the rules say', () => {
+    expect(contactOutcome('FAILED', 1, generous, now)).toMatchObject({ status: 'RETRY_SCHEDULED' });
+    expect(contactOutcome('FAILED', 1, generous, now, undefined, { invalidNumber: true })).toEqual({
+      status: 'SKIPPED',
+      skipReason: 'INVALID_NUMBER',
+    });
+    // Also on a later round, and with retries off altogether.
+    expect(contactOutcome('FAILED', 7, generous, now, undefined, { invalidNumber: true }).status).toBe('SKIPPED');
+    expect(
+      contactOutcome('FAILED', 1, { ...base, retryFailedCalls: false }, now, undefined, { invalidNumber: true }),
+    ).toEqual({
+      status: 'SKIPPED',
+      skipReason: 'INVALID_NUMBER',
+    });
+  });
+
+  it('leaves a completed call and an unflagged failure to the rules', () => {
+    expect(contactOutcome('COMPLETED', 1, generous, now, undefined, { invalidNumber: true })).toEqual({
+      status: 'COMPLETED',
+    });
+    expect(contactOutcome('FAILED', 1, generous, now, undefined, { invalidNumber: false }).status).toBe(
+      'RETRY_SCHEDULED',
+    );
+    expect(contactOutcome('FAILED', 1, generous, now, undefined, { invalidNumber: null }).status).toBe(
+      'RETRY_SCHEDULED',
+    );
+  });
+});

@@ -1,4 +1,6 @@
 import type { CallStatus } from '../calls/call.model';
+// Types only: the web app imports this file's rules (campaign-form.validation.ts), and a value
+// import of the contact model would bring mongoose into its bundle.
 import type { ContactStatus, SkipReason } from '../contacts/contact.model';
 
 /** The outcome classes a retry rule covers (a CANCELED call counts as FAILED). */
@@ -55,7 +57,18 @@ export type ContactOutcome =
   /** `callback`: the contact asked for this time; the next call opens a new round (see contactOutcome). */
   | { status: 'RETRY_SCHEDULED'; nextAttemptAt: Date; callback?: true }
   /** The contact opted out: its number goes onto the do-not-call list (`optOut`). */
-  | { status: 'SKIPPED'; skipReason: Extract<SkipReason, 'DO_NOT_CALL'>; optOut: true };
+  | { status: 'SKIPPED'; skipReason: Extract<SkipReason, 'DO_NOT_CALL'>; optOut: true }
+  /** The provider reported the number invalid for good: never called again. */
+  | { status: 'SKIPPED'; skipReason: Extract<SkipReason, 'INVALID_NUMBER'> };
+
+/** What the provider said of the call beyond its status (see ProviderStatusUpdate). */
+export interface CallFacts {
+  /**
+   * The provider reported the number invalid or unreachable for good (the providers' codes:
+   * docs/OPERATIONS.md). The contact is never called again, whatever the rules say.
+   */
+  invalidNumber?: boolean | null;
+}
 
 /** The outcome class of a final, unsuccessful call status. */
 export function retryOutcomeOf(callStatus: Exclude<CallStatus, 'COMPLETED'>): RetryOutcome {
@@ -111,7 +124,8 @@ export function retryDelayMs(rule: RetryRule, retryNumber: number): number {
  * (`attemptsThisRound`, counting the call that just ended, below its `maxAttempts`) and when
  * (its delay and backoff, the n-th retry waiting delay × 2^(n−1) when EXPONENTIAL, at most
  * 24 h). A contact that may not be called again ends VOICEMAIL when its last call reached a
- * voicemail, else FAILED.
+ * voicemail, else FAILED. A number the provider reported invalid (`facts.invalidNumber`) is
+ * never retried: SKIPPED `INVALID_NUMBER`, before any rule is read.
  */
 export function contactOutcome(
   callStatus: CallStatus,
@@ -119,10 +133,12 @@ export function contactOutcome(
   settings: RetrySettings,
   now: Date = new Date(),
   verdict?: AgentVerdict,
+  facts: CallFacts = {},
 ): ContactOutcome {
   if (verdict?.optOut) return { status: 'SKIPPED', skipReason: 'DO_NOT_CALL', optOut: true };
   if (verdict?.callbackAt) return { status: 'RETRY_SCHEDULED', nextAttemptAt: verdict.callbackAt, callback: true };
   if (callStatus === 'COMPLETED') return { status: 'COMPLETED' };
+  if (facts.invalidNumber) return { status: 'SKIPPED', skipReason: 'INVALID_NUMBER' };
   const outcome = retryOutcomeOf(callStatus);
   const rule = rulesInForce(settings).find((r) => r.outcome === outcome) ?? shorthandRule(outcome, settings);
   if (attemptsThisRound < rule.maxAttempts) {

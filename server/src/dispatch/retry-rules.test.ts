@@ -239,6 +239,43 @@ describe('retry rules per outcome', () => {
       expect([contact?.status, contact?.attempts]).toEqual(['FAILED', 2]);
     }, 60_000);
 
+    it('never retries a number the simulator reports invalid, however generous the rules', async () => {
+      const generous = {
+        retryFailedCalls: true,
+        maxRetryAttempts: 10,
+        retryDelayMinutes: 0,
+        retryRules: [{ outcome: 'FAILED', maxAttempts: 5, delayMinutes: 0, backoff: 'FIXED' }],
+      };
+      const invalid = await createFixture({
+        contacts: 3,
+        organizationId: new Types.ObjectId(acme.organizationId),
+        simulation: { invalidRate: 1 },
+        settings: generous,
+      });
+      // The same rules with an ordinary failure: the contact is called five times.
+      const failing = await createFixture({ contacts: 1, simulation: { failRate: 1 }, settings: generous });
+      for (const f of [invalid, failing]) await dispatcher().startCampaign(f.orgId, f.campaignId);
+      for (const f of [invalid, failing]) await completed(f);
+      expect((await contactsOf(invalid)).map((c) => [c.status, c.skipReason, c.attempts, c.lastOutcome])).toEqual(
+        Array(3).fill(['SKIPPED', 'INVALID_NUMBER', 1, 'FAILED']),
+      );
+      // One call each at the provider; the call keeps its status and says why.
+      expect([...dispatcher().simulator.dialCounts(invalid.campaignId).values()]).toEqual([1, 1, 1]);
+      const calls = await CallModel.find({ campaignId: invalid.campaignId }).lean();
+      expect(calls.map((c) => [c.status, c.invalidNumber])).toEqual(Array(3).fill(['FAILED', true]));
+      expect((await contactsOf(failing)).map((c) => [c.status, c.attempts])).toEqual([['FAILED', 5]]);
+      // retryFailedContacts does not bring them back either: they are not FAILED.
+      const RETRY = `mutation($id: ID!, $outcomes: [RetryOutcome!]) { retryFailedContacts(id: $id, outcomes: $outcomes) { id status } }`;
+      const retried = await ok<any>(stack.graphql(RETRY, { id: invalid.campaignId, outcomes: ['FAILED'] }, acme.token));
+      expect(retried.retryFailedContacts.status).toBe('COMPLETED');
+      expect((await contactsOf(invalid)).every((c) => c.status === 'SKIPPED')).toBe(true);
+      for (const f of [invalid, failing]) {
+        const { stored, recount } = await countersAndRecount(f.campaignId);
+        expect(stored).toEqual(recount);
+      }
+      expect((await countersAndRecount(invalid.campaignId)).stored.skippedContacts).toBe(3);
+    }, 60_000);
+
     it('retryFailedContacts takes the outcome classes to retry; FAILED contacts only by default', async () => {
       const busy = await createFixture({
         contacts: 2,

@@ -12,7 +12,9 @@ import { releasedChannel } from './leases';
 
 /**
  * The channel announcing final call statuses: message = our call id, or `<call id>|<status>`
- * when the announcer has just written that final status (the waiting slot then need not read it).
+ * (`<call id>|<status>|invalid` for a number the provider reported invalid) when the announcer
+ * has just written that final status (the waiting slot then need not read it; call-status.ts
+ * `endedFromDetail`).
  */
 export const callEndedChannel = (prefix: string): string => `${prefix}:call-ended`;
 

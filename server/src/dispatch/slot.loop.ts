@@ -7,7 +7,7 @@ import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel, SKIP_REASONS, WAIT_REASONS } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { contactFindAndUpdate } from '../direct-writes';
-import { contactZones, isWithinWindowIn, nextOpeningIn } from './calling-window';
+import { contactZones, hasAmbiguousZone, isWithinWindowIn, nextOpeningIn } from './calling-window';
 import type { FrequencyCapped } from './frequency-caps';
 import type { LeaseResult } from './leases';
 import { done } from './engine.context';
@@ -213,7 +213,9 @@ async function dialNext(
 
 /**
  * Never dial outside the calling window: a contact claimed outside it goes back (still QUEUED or
- * RETRY_SCHEDULED) until the window opens, or is SKIPPED when it never does. Whether it went back.
+ * RETRY_SCHEDULED) until the window opens, or is SKIPPED when it never does. A contact whose zone
+ * is ambiguous under `ambiguousTimezones: SKIP` is SKIPPED `NO_TIMEZONE` (decided here, at dial,
+ * so a setting changed after the contacts came in applies to all still waiting). Whether it went.
  */
 async function heldForWindow(
   ctx: EngineContext,
@@ -223,6 +225,11 @@ async function heldForWindow(
   counted: Promise<void>,
 ): Promise<boolean> {
   const settings = settingsOf(campaign);
+  if (settings.ambiguousTimezones === 'SKIP' && hasAmbiguousZone(claimed)) {
+    await counted;
+    await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: SKIP_REASONS.noTimezone });
+    return true;
+  }
   const window = settings.callingWindow;
   if (!window) return false;
   const now = new Date();

@@ -6,7 +6,8 @@ import type { TestStack } from '../test/harness';
 import { ok, signUpAccount } from '../test/api';
 import type { TestAccount } from '../test/api';
 import { nextOpeningIn } from './calling-window';
-import { waitFor } from './test-fixtures';
+import type { DispatchService } from './dispatch.service';
+import { countersAndRecount, waitFor } from './test-fixtures';
 
 /**
  * Contacts' time zones through the API and the real engine (Redis, BullMQ, the embedded MongoDB,
@@ -177,5 +178,58 @@ describe('contact time zones', () => {
     });
     expect((await byNumber(campaigns['CAMPAIGN_ZONE']!)).get('+12135550100')?.attempts).toBe(0);
     for (const id of Object.values(campaigns)) await ok(stack.graphql(CANCEL, { id }, acme.token));
+  }, 60_000);
+
+  it('skips an ambiguous number with NO_TIMEZONE at dial when the setting says SKIP, also when set after the contacts came in', async () => {
+    const created = await ok<any>(
+      stack.graphql(
+        CREATE,
+        // No calling window: SKIP is about the contact, not about a window.
+        { input: { name: 'skip ambiguous', agentId: acme.agentId, settings: { retryFailedCalls: false } } },
+        acme.token,
+      ),
+    );
+    const id: string = created.createCampaign.id;
+    const contacts = [
+      { phoneNumber: '+12125550100' }, // New York: one zone
+      { phoneNumber: '+12085550100' }, // Idaho: Boise and Los Angeles
+      { phoneNumber: '+12085550101', timezone: 'America/Boise' }, // Idaho, its zone given
+    ];
+    expect((await ok<any>(stack.graphql(ADD, { id, contacts }, acme.token))).addContacts.accepted).toBe(3);
+    // Changed after the contacts were added: the engine decides when each contact's turn comes.
+    const updated = await ok<any>(
+      stack.graphql(
+        `mutation($id: ID!) { updateCampaign(id: $id, input: { settings: { ambiguousTimezones: SKIP } }) { settings { ambiguousTimezones } } }`,
+        { id },
+        acme.token,
+      ),
+    );
+    expect(updated.updateCampaign.settings.ambiguousTimezones).toBe('SKIP');
+    // No zone is in force for a contact that will not be called; the others keep theirs.
+    expect(await zonesOf(id)).toEqual({
+      '+12125550100': 'America/New_York',
+      '+12085550100': null,
+      '+12085550101': 'America/Boise',
+    });
+    await ok(stack.graphql(START, { id }, acme.token));
+    const byNumber = async () =>
+      new Map((await ContactModel.find({ campaignId: id }).lean()).map((c) => [c.phoneNumber, c] as const));
+    await waitFor('the ambiguous number skipped, the others dialled', async () => {
+      const c = await byNumber();
+      return (
+        c.get('+12085550100')?.status === 'SKIPPED' &&
+        (c.get('+12125550100')?.attempts ?? 0) >= 1 &&
+        (c.get('+12085550101')?.attempts ?? 0) >= 1
+      );
+    });
+    const skipped = (await byNumber()).get('+12085550100')!;
+    expect([skipped.skipReason, skipped.attempts]).toEqual(['NO_TIMEZONE', 0]);
+    const simulator = (stack.app.services.dispatcher as DispatchService).simulator;
+    expect(simulator.ledger.filter((e) => e.campaignId === id && e.to === '+12085550100')).toEqual([]);
+    await ok(stack.graphql(CANCEL, { id }, acme.token));
+    await waitFor('no call live', async () => (await countersAndRecount(id)).stored.activeCalls === 0);
+    const { stored, recount } = await countersAndRecount(id);
+    expect(stored).toEqual(recount);
+    expect(stored.skippedContacts).toBeGreaterThanOrEqual(1);
   }, 60_000);
 });

@@ -20,6 +20,13 @@ export class SimulationInput {
   @Field(() => Float, { nullable: true })
   voicemailRate?: number | null;
 
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Probability that a call fails because the provider reports the number invalid (SIP 404); such a contact is SKIPPED with INVALID_NUMBER and never retried. Default 0.',
+  })
+  invalidRate?: number | null;
+
   @Field(() => Int, { nullable: true })
   minDurationMs?: number | null;
 

@@ -11,6 +11,8 @@ const simulationSchema = new Schema(
     noAnswerRate: { type: Number, default: 0.1, min: 0, max: 1 },
     failRate: { type: Number, default: 0.05, min: 0, max: 1 },
     voicemailRate: { type: Number, default: 0.1, min: 0, max: 1 },
+    /** Calls that fail because the number does not exist (SIP 404): never retried. */
+    invalidRate: { type: Number, default: 0, min: 0, max: 1 },
     minDurationMs: { type: Number, default: 2_000, min: 0 },
     maxDurationMs: { type: Number, default: 8_000, min: 0 },
     // Issue 18: what an answered contact decides (the simulated agent's analysis carries it).

@@ -14,6 +14,7 @@ export interface SimulationFields {
   noAnswerRate?: number | null;
   failRate?: number | null;
   voicemailRate?: number | null;
+  invalidRate?: number | null;
   minDurationMs?: number | null;
   maxDurationMs?: number | null;
   optOutRate?: number | null;
@@ -43,6 +44,7 @@ const SIMULATION_DEFAULTS = {
   noAnswerRate: 0.1,
   failRate: 0.05,
   voicemailRate: 0.1,
+  invalidRate: 0,
   minDurationMs: 2_000,
   maxDurationMs: 8_000,
   // Issue 18: what an answered contact decides; both off, so campaigns end as before.
@@ -77,7 +79,15 @@ export async function defaultPhone(organizationId: string): Promise<PhoneDoc | n
  */
 function simulation(input: SimulationFields, base: Simulation): Simulation {
   const out = { ...base };
-  for (const key of ['busyRate', 'noAnswerRate', 'failRate', 'voicemailRate', 'optOutRate', 'callbackRate'] as const) {
+  for (const key of [
+    'busyRate',
+    'noAnswerRate',
+    'failRate',
+    'voicemailRate',
+    'invalidRate',
+    'optOutRate',
+    'callbackRate',
+  ] as const) {
     const value = input[key];
     if (value !== undefined && value !== null) out[key] = decimal(`simulation.${key}`, value, 0, 1);
   }
@@ -85,8 +95,8 @@ function simulation(input: SimulationFields, base: Simulation): Simulation {
     const value = input[key];
     if (value !== undefined && value !== null) out[key] = integer(`simulation.${key}`, value, 0, MAX_SIMULATED_MS);
   }
-  if (out.busyRate + out.noAnswerRate + out.failRate + out.voicemailRate > 1 + 1e-9) {
-    throw badInput('simulation', 'busyRate + noAnswerRate + failRate + voicemailRate must be at most 1');
+  if (out.busyRate + out.noAnswerRate + out.failRate + out.voicemailRate + out.invalidRate > 1 + 1e-9) {
+    throw badInput('simulation', 'busyRate + noAnswerRate + failRate + voicemailRate + invalidRate must be at most 1');
   }
   if (out.optOutRate + out.callbackRate > 1 + 1e-9)
     throw badInput('simulation', 'optOutRate + callbackRate must be at most 1');

@@ -19,6 +19,9 @@ export class PhoneSimulationType {
   @Field(() => Float)
   voicemailRate!: number;
 
+  @Field(() => Float, { description: 'Probability that a call fails with an invalid number (SIP 404).' })
+  invalidRate!: number;
+
   @Field(() => Int)
   minDurationMs!: number;
 

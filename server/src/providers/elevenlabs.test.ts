@@ -13,7 +13,8 @@ import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from '../dispatch/dispatch.service';
 import { waitFor } from '../dispatch/test-fixtures';
-import { elevenLabsFailureStatus, signElevenLabsWebhook } from './elevenlabs';
+import { createElevenLabsProvider, elevenLabsFailureStatus, signElevenLabsWebhook } from './elevenlabs';
+import type { RawWebhook } from './provider';
 
 /**
  * ElevenLabs played by a local HTTP server answering `POST /v1/convai/twilio/outbound-call`
@@ -192,5 +193,38 @@ describe('ELEVENLABS provider', () => {
     expect(elevenLabsFailureStatus('busy')).toBe('BUSY');
     expect(elevenLabsFailureStatus('no-answer')).toBe('NO_ANSWER');
     expect(elevenLabsFailureStatus('unknown')).toBe('FAILED');
+  });
+
+  it("classifies an invalid number from the telephony's own code in call_initiation_failure's metadata", () => {
+    const provider = createElevenLabsProvider({ apiBase: 'http://127.0.0.1:9' });
+    // The documented envelope (https://elevenlabs.io/docs/eleven-agents/workflows/post-call-webhooks):
+    // failure_reason, and metadata with the Twilio status callback or the SIP trunk's answer.
+    const failure = (failureReason: string, metadata: Record<string, unknown>): RawWebhook => {
+      const body = {
+        type: 'call_initiation_failure',
+        event_timestamp: 1765116000,
+        data: { agent_id: 'agent_7101k', conversation_id: 'conv_01', failure_reason: failureReason, metadata },
+      };
+      return { method: 'POST', url: 'x', headers: {}, body, rawBody: Buffer.from(JSON.stringify(body)) };
+    };
+    const twilio = (fields: Record<string, unknown>) => ({
+      type: 'twilio',
+      body: { CallSid: 'CA42', CallStatus: 'failed', Direction: 'outbound-api', ...fields },
+    });
+    const sip = (code: number) => ({ type: 'sip', body: { sip_status_code: code, error_reason: 'Not Found' } });
+    expect(provider.parseWebhook(failure('unknown', twilio({ SipResponseCode: '404' })))).toMatchObject({
+      status: 'FAILED',
+      invalidNumber: true,
+    });
+    expect(provider.parseWebhook(failure('unknown', sip(484)))).toMatchObject({
+      status: 'FAILED',
+      invalidNumber: true,
+    });
+    // Other codes, no code, or a busy line: the retry rules decide.
+    for (const metadata of [twilio({ SipResponseCode: '503' }), twilio({}), sip(480), { type: 'other', body: {} }, {}])
+      expect(provider.parseWebhook(failure('unknown', metadata))?.invalidNumber).toBeUndefined();
+    const busy = provider.parseWebhook(failure('busy', twilio({ CallStatus: 'busy', SipResponseCode: 404 })));
+    expect(busy?.status).toBe('BUSY');
+    expect(busy?.invalidNumber).toBeUndefined();
   });
 });

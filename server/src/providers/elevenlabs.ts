@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
 import type { CallConversation } from '../calls/call.conversation';
 import { agentRequestOf, valuesOf } from './agent-request';
-import { header, PlaceCallError, postPlaceCallJson } from './provider';
+import { header, isInvalidNumberSipCode, PlaceCallError, postPlaceCallJson } from './provider';
 import type {
   PlaceCallRequest,
   ProviderCredentials,
@@ -55,12 +55,35 @@ export function elevenLabsFailureStatus(reason: string | undefined): CallStatus 
   return 'FAILED';
 }
 
+/**
+ * Whether a call_initiation_failure says the number is invalid. Its `failure_reason` is only
+ * busy, no-answer or unknown; its `metadata` carries the telephony's own report
+ * (https://elevenlabs.io/docs/eleven-agents/workflows/post-call-webhooks, "Call initiation
+ * failure"): `{ type: 'twilio', body: <Twilio's status callback> }`, whose `SipResponseCode` we
+ * read as for Twilio, or `{ type: 'sip', body: { sip_status_code, … } }` from a SIP trunk. Either
+ * code must be one of isInvalidNumberSipCode's (404, 410, 484, 604).
+ */
+export function elevenLabsInvalidNumber(metadata: ElevenLabsData['metadata']): boolean {
+  const body = metadata?.body;
+  if (!body || typeof body !== 'object') return false;
+  if (metadata?.type === 'twilio') return isInvalidNumberSipCode(body['SipResponseCode']);
+  if (metadata?.type === 'sip') return isInvalidNumberSipCode(body['sip_status_code']);
+  return false;
+}
+
 interface ElevenLabsData {
   conversation_id?: string;
   status?: string;
   failure_reason?: string;
   transcript?: { role?: string; message?: string | null; time_in_call_secs?: number }[];
-  metadata?: { start_time_unix_secs?: number; call_duration_secs?: number; termination_reason?: string };
+  metadata?: {
+    start_time_unix_secs?: number;
+    call_duration_secs?: number;
+    termination_reason?: string;
+    /** call_initiation_failure: which telephony reported it, and its own report. */
+    type?: string;
+    body?: Record<string, unknown>;
+  };
   analysis?: {
     call_successful?: string;
     transcript_summary?: string;
@@ -150,6 +173,7 @@ export function createElevenLabsProvider(options: ElevenLabsProviderOptions): Te
           providerCallId,
           status,
           ...(status === 'FAILED' ? { error: `ElevenLabs: ${data.failure_reason ?? 'call initiation failed'}` } : {}),
+          ...(status === 'FAILED' && elevenLabsInvalidNumber(data.metadata) ? { invalidNumber: true } : {}),
           ...(eventAt ? { eventAt } : {}),
           ...(data.failure_reason ? { conversation: { endedReason: data.failure_reason } } : {}),
         };

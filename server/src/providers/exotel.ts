@@ -142,6 +142,9 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
         ...(status === 'IN_PROGRESS' ? { answeredAt: eventAt ?? new Date() } : {}),
         ...(eventAt ? { eventAt } : {}),
         ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
+        // Never `invalidNumber`: Exotel's callback documents no reason for a failure (Status and
+        // Legs[].Status only, https://developer.exotel.com/api/statuscallback), so a failed
+        // Exotel call follows the retry rules.
         ...(status === 'FAILED' ? { error: 'Exotel reported the call failed' } : {}),
       };
     },

@@ -9,6 +9,11 @@ export interface SimulationSettings {
   noAnswerRate: number;
   failRate: number;
   voicemailRate: number;
+  /**
+   * Probability that a call fails with the invalid-number code (SIP 404), as a provider reports a
+   * number that does not exist. Default 0.
+   */
+  invalidRate?: number;
   minDurationMs: number;
   maxDurationMs: number;
   /** Probability that an answered contact opts out (issue 18). Default 0. */
@@ -66,9 +71,25 @@ export class PlaceCallError extends Error {
   constructor(
     message: string,
     readonly ambiguous: boolean,
+    /** The provider refused the number itself as invalid (never retried; docs/OPERATIONS.md). */
+    readonly invalidNumber = false,
   ) {
     super(message);
   }
+}
+
+/**
+ * SIP final responses that say the number does not exist, for good (RFC 3261 §21.4.5 404 Not
+ * Found, §21.4.11 410 Gone, "expected to be considered permanent", §21.4.22 484 Address
+ * Incomplete, §21.6.3 604 Does Not Exist Anywhere; https://www.rfc-editor.org/rfc/rfc3261#section-21).
+ * Others (408, 480, 486, 503, 603…) are temporary or the callee's choice: the retry rules decide.
+ */
+const INVALID_NUMBER_SIP_CODES: ReadonlySet<number> = new Set([404, 410, 484, 604]);
+
+/** Whether a SIP response code (a number or its text, as form bodies carry it) says the number is invalid. */
+export function isInvalidNumberSipCode(code: unknown): boolean {
+  const value = typeof code === 'string' ? Number(code.trim()) : code;
+  return typeof value === 'number' && INVALID_NUMBER_SIP_CODES.has(value);
 }
 
 /** A status webhook as it reached us, before parsing. */
@@ -97,6 +118,11 @@ export interface ProviderStatusUpdate {
   eventAt?: Date;
   /** What the report says of the conversation (transcript, recording, summary, …), if anything. */
   conversation?: CallConversation;
+  /**
+   * The provider says the number is invalid or unreachable for good (each provider's codes:
+   * docs/OPERATIONS.md). Only on a FAILED status; the contact is then never retried.
+   */
+  invalidNumber?: boolean;
 }
 
 /**
@@ -155,17 +181,30 @@ export function placeCallFailure(error: unknown, provider: string): PlaceCallErr
   return new PlaceCallError(`${provider}: place-call failed: ${(error as Error).message}${why}`, true);
 }
 
+/**
+ * Whether a refused place-call (4xx, its body) refused the number itself as invalid; each
+ * provider that documents such a refusal passes its own.
+ */
+export type InvalidNumberRefusal = (status: number, body: string) => boolean;
+
 /** A 4xx is a refusal (nothing created); a 5xx may hide a created call. */
-export async function placeCallHttpError(response: Response, provider: string): Promise<PlaceCallError> {
-  let detail = '';
+export async function placeCallHttpError(
+  response: Response,
+  provider: string,
+  invalidNumber?: InvalidNumberRefusal,
+): Promise<PlaceCallError> {
+  let body = '';
   try {
-    detail = (await response.text()).slice(0, 300);
+    body = await response.text();
   } catch {
-    // the body is only for the message
+    // the body is only for the message and the classification
   }
+  const detail = body.slice(0, 300);
+  const ambiguous = response.status >= 500;
   return new PlaceCallError(
     `${provider}: place-call answered ${response.status}${detail ? `: ${detail}` : ''}`,
-    response.status >= 500,
+    ambiguous,
+    !ambiguous && (invalidNumber?.(response.status, body) ?? false),
   );
 }
 
@@ -185,6 +224,7 @@ async function postPlaceCall<T>(
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
+  invalidNumber?: InvalidNumberRefusal,
 ): Promise<T> {
   let response: Response;
   try {
@@ -192,7 +232,7 @@ async function postPlaceCall<T>(
   } catch (error) {
     throw placeCallFailure(error, provider);
   }
-  if (!response.ok) throw await placeCallHttpError(response, provider);
+  if (!response.ok) throw await placeCallHttpError(response, provider, invalidNumber);
   return (await response.json()) as T;
 }
 
@@ -203,9 +243,10 @@ export function postPlaceCallForm<T>(
   authorization: string,
   form: URLSearchParams,
   timeoutMs: number,
+  invalidNumber?: InvalidNumberRefusal,
 ): Promise<T> {
   const headers = { authorization, 'content-type': 'application/x-www-form-urlencoded' };
-  return postPlaceCall<T>(provider, url, headers, form.toString(), timeoutMs);
+  return postPlaceCall<T>(provider, url, headers, form.toString(), timeoutMs, invalidNumber);
 }
 
 /** Place-call with a JSON body (Vapi, Retell, ElevenLabs); `auth` holds their credential header. See postPlaceCall. */

@@ -267,9 +267,85 @@ describe('Twilio', () => {
       await api.close();
     }
   });
+
+  it('classifies an invalid number: a failed call with SIP 404, 410, 484 or 604, and not other failures', () => {
+    const twilio = createTwilioProvider({ apiBase: 'http://127.0.0.1:9' });
+    // A status callback of a call that ended as Twilio posts it (form fields, SipResponseCode with
+    // the final status: https://www.twilio.com/docs/voice/api/call-resource#statuscallback).
+    const ended = (fields: Record<string, string>) =>
+      twilio.parseWebhook(
+        raw('https://dialwave.example/webhooks/twilio?call=c1&token=t', {
+          AccountSid: 'AC1',
+          CallSid: 'CA42',
+          CallbackSource: 'call-progress-events',
+          Direction: 'outbound-api',
+          SequenceNumber: '2',
+          Timestamp: 'Mon, 07 Dec 2026 14:00:00 +0000',
+          ...fields,
+        }),
+      );
+    for (const code of ['404', '410', '484', '604'])
+      expect(ended({ CallStatus: 'failed', SipResponseCode: code })).toMatchObject({
+        status: 'FAILED',
+        invalidNumber: true,
+      });
+    // Temporary, or the callee's choice: the retry rules decide.
+    for (const code of ['408', '480', '486', '500', '503', '603'])
+      expect(ended({ CallStatus: 'failed', SipResponseCode: code })?.invalidNumber).toBeUndefined();
+    expect(ended({ CallStatus: 'failed' })?.invalidNumber).toBeUndefined();
+    // Only a failed call: a busy one stays BUSY, whatever its code.
+    expect(ended({ CallStatus: 'busy', SipResponseCode: '404' })).toMatchObject({ status: 'BUSY' });
+    expect(ended({ CallStatus: 'busy', SipResponseCode: '404' })?.invalidNumber).toBeUndefined();
+  });
+
+  it('classifies a create-call refused for its To number (21211, 21217) as an invalid number', async () => {
+    // Twilio's documented error body (https://www.twilio.com/docs/api/errors/21211).
+    let answer: { status: number; json: unknown } = {
+      status: 400,
+      json: {
+        code: 21211,
+        message: "The 'To' number +15005550001 is not a valid phone number.",
+        more_info: 'https://www.twilio.com/docs/errors/21211',
+        status: 400,
+      },
+    };
+    const api = await fakeApi(() => answer);
+    const place = () =>
+      createTwilioProvider({ apiBase: api.url })
+        .placeCall(request({ accountSid: 'AC1', authToken: 'tok' }))
+        .catch((e: unknown) => e as PlaceCallError);
+    try {
+      expect(await place()).toMatchObject({ ambiguous: false, invalidNumber: true });
+      answer = { status: 400, json: { code: 21217, message: 'Phone number does not appear to be valid', status: 400 } };
+      expect(await place()).toMatchObject({ ambiguous: false, invalidNumber: true });
+      // Another refusal (a caller id not verified) says nothing of the contact's number.
+      answer = { status: 400, json: { code: 21210, message: "'From' phone number not verified", status: 400 } };
+      expect(await place()).toMatchObject({ ambiguous: false, invalidNumber: false });
+      answer = { status: 503, json: { code: 21211 } };
+      expect(await place()).toMatchObject({ ambiguous: true, invalidNumber: false });
+    } finally {
+      await api.close();
+    }
+  });
 });
 
 describe('Exotel', () => {
+  it('never classifies a failed call as an invalid number: its StatusCallback documents no reason', () => {
+    // The documented terminal callback (https://developer.exotel.com/api/statuscallback).
+    const failed = createExotelProvider({ apiBase: 'http://127.0.0.1:9' }).parseWebhook(
+      raw('https://dialwave.example/webhooks/exotel?call=c1&token=t', {
+        CallSid: 'b6cfaf0f0a6a',
+        Status: 'failed',
+        EventType: 'terminal',
+        DateUpdated: '2026-01-15 14:30:45',
+        ConversationDuration: '0',
+        Direction: 'outbound-api',
+      }),
+    );
+    expect(failed).toMatchObject({ status: 'FAILED' });
+    expect(failed?.invalidNumber).toBeUndefined();
+  });
+
   it('hands an EXOTEL_FLOW call to the documented flow Url, with the variables in CustomField', async () => {
     const api = await fakeApi(() => ({ status: 200, json: { Call: { Sid: 'f10w', Status: 'in-progress' } } }));
     try {

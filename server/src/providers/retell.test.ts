@@ -13,7 +13,8 @@ import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from '../dispatch/dispatch.service';
 import { waitFor } from '../dispatch/test-fixtures';
-import { retellEndedStatus, signRetellWebhook } from './retell';
+import { createRetellProvider, retellEndedStatus, signRetellWebhook } from './retell';
+import type { RawWebhook } from './provider';
 
 /**
  * Retell played by a local HTTP server answering `POST /v2/create-phone-call` with the call
@@ -211,5 +212,42 @@ describe('RETELL provider', () => {
     expect(retellEndedStatus('dial_failed', 'not_connected')).toBe('FAILED');
     expect(retellEndedStatus('invalid_destination', 'not_connected')).toBe('FAILED');
     expect(retellEndedStatus('error_llm_websocket_open', 'error')).toBe('FAILED');
+  });
+
+  it('classifies invalid_destination as an invalid number, and no other not_connected reason', () => {
+    const provider = createRetellProvider({ apiBase: 'http://127.0.0.1:9' });
+    // A call_ended event of an outbound call that never connected
+    // (https://docs.retellai.com/reliability/debug-outbound-call: status not_connected).
+    const ended = (reason: string): RawWebhook => {
+      const body = {
+        event: 'call_ended',
+        call: {
+          call_type: 'phone_call',
+          call_id: 'Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6',
+          agent_id: 'oBeDLoLOeuAbiuaMFXRtDOLriTJ5tSxD',
+          call_status: 'not_connected',
+          direction: 'outbound',
+          from_number: '+14155550199',
+          to_number: '+12025551000',
+          disconnection_reason: reason,
+          start_timestamp: 1714608475945,
+          end_timestamp: 1714608476945,
+          metadata: { dialwaveCallId: 'c1' },
+        },
+      };
+      return { method: 'POST', url: 'x', headers: {}, body, rawBody: Buffer.from(JSON.stringify(body)) };
+    };
+    expect(provider.parseWebhook(ended('invalid_destination'))).toMatchObject({
+      status: 'FAILED',
+      invalidNumber: true,
+    });
+    for (const reason of [
+      'dial_failed',
+      'user_declined',
+      'marked_as_spam',
+      'telephony_provider_unavailable',
+      'dial_busy',
+    ])
+      expect(provider.parseWebhook(ended(reason))?.invalidNumber).toBeUndefined();
   });
 });

@@ -73,6 +73,17 @@ export function retellEndedStatus(reason: string | undefined, callStatus: string
   }
 }
 
+/**
+ * Whether Retell's disconnection_reason says the number is invalid: `invalid_destination`
+ * (status not_connected), "the number dialed is invalid"
+ * (https://docs.retellai.com/reliability/debug-call-disconnect,
+ * https://docs.retellai.com/reliability/debug-outbound-call). `dial_failed` ("no or unknown
+ * sip error code"), `user_declined` and the telephony-provider reasons follow the retry rules.
+ */
+export function retellInvalidNumber(reason: string | undefined): boolean {
+  return reason === 'invalid_destination';
+}
+
 interface RetellCall {
   call_id?: string;
   call_status?: string;
@@ -177,6 +188,7 @@ export function createRetellProvider(options: RetellProviderOptions): TelephonyP
           status,
           ...(typeof call.duration_ms === 'number' ? { durationSeconds: Math.round(call.duration_ms / 1000) } : {}),
           ...(status === 'FAILED' ? { error: `Retell: ${call.disconnection_reason ?? call.call_status}` } : {}),
+          ...(status === 'FAILED' && retellInvalidNumber(call.disconnection_reason) ? { invalidNumber: true } : {}),
           ...(at ? { eventAt: at } : {}),
           conversation: conversationOf(call),
         };

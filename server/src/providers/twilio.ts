@@ -1,7 +1,15 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import querystring from 'node:querystring';
 import type { CallStatus } from '../calls/call.model';
-import { basicAuth, field, getProviderCall, header, PlaceCallError, postPlaceCallForm } from './provider';
+import {
+  basicAuth,
+  field,
+  getProviderCall,
+  header,
+  isInvalidNumberSipCode,
+  PlaceCallError,
+  postPlaceCallForm,
+} from './provider';
 import type {
   PlaceCallRequest,
   ProviderCredentials,
@@ -178,6 +186,37 @@ export function mapTwilioStatus(status: string | undefined, answeredBy: string |
   }
 }
 
+/**
+ * Whether a failed call's status callback says the number is invalid for good: CallStatus
+ * `failed` with a SipResponseCode of 404, 410, 484 or 604 (isInvalidNumberSipCode). Twilio adds
+ * `SipResponseCode` to the status callback of a call that ended
+ * (https://www.twilio.com/docs/voice/api/call-resource#statuscallback). Twilio's error 13224
+ * ("the number is invalid") is not used: its page says it also comes from carrier outages for
+ * valid numbers (https://www.twilio.com/docs/api/errors/13224).
+ */
+export function twilioInvalidNumber(status: CallStatus, sipResponseCode: string | undefined): boolean {
+  return status === 'FAILED' && isInvalidNumberSipCode(sipResponseCode);
+}
+
+/**
+ * Twilio's REST error codes that refuse the `To` number itself (answered 400 with
+ * `{"code": 21211, "message": "The 'To' number … is not a valid phone number.", …}`):
+ * 21211 Invalid 'To' Phone Number (https://www.twilio.com/docs/api/errors/21211) and 21217
+ * Phone number does not appear to be valid (https://www.twilio.com/docs/api/errors/21217).
+ */
+const INVALID_TO_CODES: ReadonlySet<number> = new Set([21211, 21217]);
+
+/** Whether a refused create-call answer names the `To` number as invalid (INVALID_TO_CODES). */
+export function twilioRefusedNumber(status: number, body: string): boolean {
+  if (status !== 400) return false;
+  try {
+    const code = (JSON.parse(body) as { code?: unknown }).code;
+    return typeof code === 'number' && INVALID_TO_CODES.has(code);
+  } catch {
+    return false; // not Twilio's JSON error: nothing to classify
+  }
+}
+
 function credentialsOf(credentials: ProviderCredentials): { accountSid: string; authToken: string } {
   const accountSid = credentials['accountSid'];
   const authToken = credentials['authToken'];
@@ -219,6 +258,7 @@ export function createTwilioProvider(options: TwilioOptions): TelephonyProvider 
         basic(creds),
         form,
         request.timeoutMs,
+        twilioRefusedNumber,
       );
       if (!json.sid) throw new PlaceCallError('TWILIO: the Calls API answered without a sid', true);
       return { providerCallId: json.sid };
@@ -242,6 +282,7 @@ export function createTwilioProvider(options: TwilioOptions): TelephonyProvider 
         ...(status === 'IN_PROGRESS' ? { answeredAt: at } : {}),
         ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
         ...(status === 'FAILED' ? { error: field(raw, 'ErrorMessage') ?? 'Twilio reported the call failed' } : {}),
+        ...(twilioInvalidNumber(status, field(raw, 'SipResponseCode')) ? { invalidNumber: true } : {}),
         sequence: Number(field(raw, 'SequenceNumber') ?? 0),
         // Twilio's Timestamp (RFC 2822, second precision) is when the status changed.
         ...(timestamp && Number.isFinite(at.getTime()) ? { eventAt: at } : {}),

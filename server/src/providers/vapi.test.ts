@@ -14,7 +14,8 @@ import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from '../dispatch/dispatch.service';
 import { waitFor } from '../dispatch/test-fixtures';
-import { vapiEndedStatus } from './vapi';
+import { createVapiProvider, vapiEndedStatus } from './vapi';
+import type { RawWebhook } from './provider';
 
 /**
  * Vapi played by a local HTTP server that answers `POST /call` as Vapi documents it
@@ -237,6 +238,47 @@ describe('VAPI provider', () => {
     expect(vapiEndedStatus('exceeded-max-duration')).toBe('COMPLETED');
     expect(vapiEndedStatus('twilio-failed-to-connect-call')).toBe('FAILED');
     expect(vapiEndedStatus('assistant-not-found')).toBe('FAILED');
+  });
+
+  it('classifies twilio-reported-customer-misdialed as an invalid number, and only that reason', () => {
+    const provider = createVapiProvider({ apiBase: 'http://127.0.0.1:9' });
+    const hook = (message: Record<string, unknown>): RawWebhook => {
+      const body = { message };
+      return { method: 'POST', url: 'x', headers: {}, body, rawBody: Buffer.from(JSON.stringify(body)) };
+    };
+    const call = { id: 'b7c9d3a0-0000-4000-8000-000000000001', metadata: { dialwaveCallId: 'c1' } };
+    // Both messages that end a call carry the reason (https://docs.vapi.ai/server-url/events).
+    const report = (endedReason: string) => hook({ type: 'end-of-call-report', endedReason, call, durationSeconds: 0 });
+    const ended = (endedReason: string) => hook({ type: 'status-update', status: 'ended', endedReason, call });
+    for (const message of [report, ended])
+      expect(provider.parseWebhook(message('twilio-reported-customer-misdialed'))).toMatchObject({
+        status: 'FAILED',
+        invalidNumber: true,
+      });
+    for (const reason of [
+      'twilio-failed-to-connect-call',
+      'call.in-progress.error-sip-outbound-call-failed-to-connect',
+    ])
+      expect(provider.parseWebhook(report(reason))).toMatchObject({ status: 'FAILED' });
+    for (const reason of ['twilio-failed-to-connect-call', 'customer-busy', 'customer-ended-call'])
+      expect(provider.parseWebhook(report(reason))?.invalidNumber).toBeUndefined();
+  });
+
+  it('skips a contact whose number Vapi reports misdialed, retries allowed or not', async () => {
+    const f = await vapiCampaign(1);
+    // The default settings retry a failed call three times: an invalid number is not retried.
+    const call = await dispatcher().callContact(f.orgId, f.campaignId, String(f.contactIds[0]));
+    const stored = (await CallModel.findById(call._id).lean())!;
+    const vapiCall = { id: stored.providerCallId, metadata: { dialwaveCallId: String(call._id) } };
+    const report = { type: 'end-of-call-report', endedReason: 'twilio-reported-customer-misdialed', call: vapiCall };
+    expect((await post(report)).status).toBe(200);
+    expect((await CallModel.findById(call._id).lean())!).toMatchObject({ status: 'FAILED', invalidNumber: true });
+    await waitFor(
+      'contact skipped',
+      async () => (await ContactModel.findById(f.contactIds[0]).lean())?.status === 'SKIPPED',
+    );
+    const contact = (await ContactModel.findById(f.contactIds[0]).lean())!;
+    expect([contact.skipReason, contact.attempts, contact.nextAttemptAt]).toEqual(['INVALID_NUMBER', 1, null]);
   });
 
   it('refuses a VAPI phone without its Vapi phoneNumberId', async () => {

@@ -59,6 +59,18 @@ export function vapiEndedStatus(endedReason: string | undefined): CallStatus {
   return 'FAILED';
 }
 
+/**
+ * Whether Vapi's endedReason says the number is invalid: `twilio-reported-customer-misdialed`,
+ * "Twilio reported the customer dialed an invalid number"
+ * (https://docs.vapi.ai/calls/call-ended-reason, Transport and connectivity › Twilio). No other
+ * documented reason names the number: `twilio-failed-to-connect-call`, the SIP
+ * `…-failed-to-connect` and `…-480-temporarily-unavailable` ones may pass, so they follow the
+ * retry rules.
+ */
+export function vapiInvalidNumber(endedReason: string | undefined): boolean {
+  return endedReason === 'twilio-reported-customer-misdialed';
+}
+
 interface VapiMessage {
   type?: string;
   status?: string;
@@ -187,6 +199,9 @@ export function createVapiProvider(options: VapiProviderOptions): TelephonyProvi
           status,
           ...(status === 'IN_PROGRESS' && eventAt ? { answeredAt: eventAt } : {}),
           ...(status === 'FAILED' ? { error: `Vapi: ${message.endedReason ?? message.call?.endedReason}` } : {}),
+          ...(status === 'FAILED' && vapiInvalidNumber(message.endedReason ?? message.call?.endedReason)
+            ? { invalidNumber: true }
+            : {}),
           ...(eventAt ? { eventAt } : {}),
           ...(message.endedReason ? { conversation: { endedReason: message.endedReason } } : {}),
         };
@@ -201,6 +216,7 @@ export function createVapiProvider(options: VapiProviderOptions): TelephonyProvi
             ? { durationSeconds: Math.round(message.durationSeconds) }
             : {}),
           ...(status === 'FAILED' ? { error: `Vapi: ${endedReason}` } : {}),
+          ...(status === 'FAILED' && vapiInvalidNumber(endedReason) ? { invalidNumber: true } : {}),
           ...(eventAt ? { eventAt } : {}),
           conversation: conversationOf(message),
         };

@@ -48,6 +48,7 @@ const campaignPage = {
           retryDelayMinutes: 30,
           excludeVoicemail: false,
           priorityMode: 'FIFO',
+          ambiguousTimezones: 'MOST_RESTRICTIVE',
           retryRules: [],
         },
         stats: stats(),

@@ -66,6 +66,7 @@ export function CampaignEditPage() {
       retryDelayMinutes: String(campaign.settings.retryDelayMinutes),
       excludeVoicemail: campaign.settings.excludeVoicemail,
       priorityMode: campaign.settings.priorityMode,
+      ambiguousTimezones: campaign.settings.ambiguousTimezones,
       ...retryRuleValues(
         {
           retryFailedCalls: campaign.settings.retryFailedCalls,

@@ -46,6 +46,7 @@ describe('campaign form', () => {
                 retryFailedCalls: false,
                 excludeVoicemail: false,
                 priorityMode: 'FIFO',
+                ambiguousTimezones: 'MOST_RESTRICTIVE',
               },
             },
           }),
@@ -191,5 +192,29 @@ describe('campaign form', () => {
     await user.click(screen.getByRole('button', { name: 'Create campaign' }));
     // The mock answers only the exact rules above; its reply lands on the name field.
     await waitFor(() => expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('Rules sent'));
+  });
+
+  it('offers the three ways to call numbers in several time zones, most restrictive by default, and sends the choice', async () => {
+    const user = userEvent.setup();
+    const created: MockLink.MockedResponse = {
+      request: {
+        query: CreateCampaignDocument,
+        variables: (vars) => vars.input.settings.ambiguousTimezones === 'SKIP',
+      },
+      result: { errors: [{ message: 'name: choice sent', extensions: { code: 'BAD_USER_INPUT', field: 'name' } }] },
+    };
+    renderForm([formQuery, created]);
+    await user.type(await screen.findByLabelText('Name'), 'Zones');
+    const zones = screen.getByLabelText('Numbers in several time zones');
+    expect(zones).toHaveValue('MOST_RESTRICTIVE');
+    expect([...(zones as HTMLSelectElement).options].map((o) => o.value)).toEqual([
+      'MOST_RESTRICTIVE',
+      'CAMPAIGN_ZONE',
+      'SKIP',
+    ]);
+    await user.selectOptions(zones, 'SKIP');
+    await user.click(screen.getByRole('button', { name: 'Create campaign' }));
+    // The mock answers only when SKIP was sent; its reply lands on the name field.
+    await waitFor(() => expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('Choice sent'));
   });
 });

@@ -2,7 +2,12 @@ import { useId, useRef, useState } from 'react';
 import type { FormEvent, ReactNode } from 'react';
 import { Link } from 'react-router';
 import { graphql } from '../gql';
-import type { CampaignForm_AgentFragment, CampaignForm_PhoneFragment, PriorityMode } from '../gql/graphql';
+import type {
+  AmbiguousTimezone,
+  CampaignForm_AgentFragment,
+  CampaignForm_PhoneFragment,
+  PriorityMode,
+} from '../gql/graphql';
 import type { FormErrors } from '../shell/errors';
 import { humanize } from '../shell/format';
 import { SETTING_LIMITS, shorthandRows, validateCampaignForm } from './campaign-form.validation';
@@ -34,6 +39,7 @@ export const CampaignFormSettingsFragment = graphql(`
     retryDelayMinutes
     excludeVoicemail
     priorityMode
+    ambiguousTimezones
     retryRules {
       outcome
       maxAttempts
@@ -56,6 +62,13 @@ const PRIORITY_MODES: { value: PriorityMode; label: string }[] = [
   { value: 'FIFO', label: 'First in, first out: contacts in the order they were added' },
   { value: 'LIFO', label: 'Last in, first out: newest contacts first' },
   { value: 'PRIORITY', label: 'Priority: highest contact priority first' },
+];
+
+/** The choices for numbers whose prefix spans several time zones (AmbiguousTimezone in the schema). */
+const AMBIGUOUS_TIMEZONES: { value: AmbiguousTimezone; label: string }[] = [
+  { value: 'MOST_RESTRICTIVE', label: 'Call only when the window is open in every zone the number may be in' },
+  { value: 'CAMPAIGN_ZONE', label: "Use the campaign's time zone" },
+  { value: 'SKIP', label: 'Do not call them (skipped: no time zone)' },
 ];
 
 export interface CampaignFormProps {
@@ -244,6 +257,7 @@ export function CampaignForm({ mode, initialValues, agents, phones, onSubmit, ca
     'settings.retryFailedCalls',
     'settings.excludeVoicemail',
     'settings.priorityMode',
+    'settings.ambiguousTimezones',
   ]);
   const unplaced = Object.entries(errors).filter(([path]) => !shown.has(path));
 
@@ -368,6 +382,27 @@ export function CampaignForm({ mode, initialValues, agents, phones, onSubmit, ca
             </select>
             {fieldError('settings.priorityMode')}
           </div>
+        </div>
+        <div className="field">
+          <label htmlFor={fieldId('settings.ambiguousTimezones')}>Numbers in several time zones</label>
+          <select
+            id={fieldId('settings.ambiguousTimezones')}
+            value={values.settings.ambiguousTimezones}
+            onChange={(event) => setSetting('ambiguousTimezones', event.target.value as AmbiguousTimezone)}
+            aria-invalid={invalid('settings.ambiguousTimezones')}
+            aria-describedby={describe('settings.ambiguousTimezones', true)}
+          >
+            {AMBIGUOUS_TIMEZONES.map((choice) => (
+              <option key={choice.value} value={choice.value}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+          {hint(
+            'settings.ambiguousTimezones',
+            'For contacts without a time zone whose area code spans several (in the US, Canada, Australia, Brazil, Mexico…).',
+          )}
+          {fieldError('settings.ambiguousTimezones')}
         </div>
       </fieldset>
 

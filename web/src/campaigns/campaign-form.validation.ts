@@ -1,4 +1,4 @@
-import type { Backoff, CampaignSettingsInput, PriorityMode, RetryOutcome } from '../gql/graphql';
+import type { AmbiguousTimezone, Backoff, CampaignSettingsInput, PriorityMode, RetryOutcome } from '../gql/graphql';
 import { SETTINGS_DEFAULTS, SETTINGS_LIMITS } from '../../../server/src/campaigns/campaign.settings';
 import { RETRY_OUTCOMES, shorthandRule } from '../../../server/src/dispatch/retry-policy';
 
@@ -24,6 +24,8 @@ export interface CampaignFormValues {
     retryDelayMinutes: string;
     excludeVoicemail: boolean;
     priorityMode: PriorityMode;
+    /** How a number whose prefix spans several time zones is called (or skipped). */
+    ambiguousTimezones: AmbiguousTimezone;
     /** False: the four retry fields above build the rules (shown, not editable, not sent). */
     customRetryRules: boolean;
     /** One row per outcome class, in RETRY_OUTCOMES order. */
@@ -100,6 +102,7 @@ export const EMPTY_CAMPAIGN_FORM: CampaignFormValues = {
     retryDelayMinutes: String(SETTING_LIMITS.retryDelayMinutes.default),
     excludeVoicemail: SETTINGS_DEFAULTS.excludeVoicemail,
     priorityMode: SETTINGS_DEFAULTS.priorityMode,
+    ambiguousTimezones: SETTINGS_DEFAULTS.ambiguousTimezones,
     customRetryRules: false,
     retryRules: shorthandRows({
       retryFailedCalls: SETTINGS_DEFAULTS.retryFailedCalls,
@@ -157,6 +160,7 @@ export function toSettingsInput(settings: CampaignFormValues['settings']): Campa
     retryFailedCalls: settings.retryFailedCalls,
     excludeVoicemail: settings.excludeVoicemail,
     priorityMode: settings.priorityMode,
+    ambiguousTimezones: settings.ambiguousTimezones,
   };
   // With retries off, the retry fields are not validated, so they are not sent either.
   if (settings.retryFailedCalls) {

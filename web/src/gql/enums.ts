@@ -3,7 +3,7 @@
 import type { AgentKind, AmbiguousTimezone, Backoff, CallStatus, CampaignStatus, ContactStatus, DoNotCallSourceKind, PriorityMode, RetryOutcome, Role, Speaker, TelephonyProvider } from './graphql';
 
 export const AGENT_KIND_VALUES: readonly AgentKind[] = ['ELEVENLABS', 'EXOTEL_FLOW', 'RETELL', 'SIMULATED', 'TWILIO_STREAM', 'TWIML_URL', 'VAPI'];
-export const AMBIGUOUS_TIMEZONE_VALUES: readonly AmbiguousTimezone[] = ['CAMPAIGN_ZONE', 'MOST_RESTRICTIVE'];
+export const AMBIGUOUS_TIMEZONE_VALUES: readonly AmbiguousTimezone[] = ['CAMPAIGN_ZONE', 'MOST_RESTRICTIVE', 'SKIP'];
 export const BACKOFF_VALUES: readonly Backoff[] = ['EXPONENTIAL', 'FIXED'];
 export const CALL_STATUS_VALUES: readonly CallStatus[] = ['BUSY', 'CANCELED', 'COMPLETED', 'FAILED', 'INITIATED', 'IN_PROGRESS', 'NO_ANSWER', 'RINGING', 'VOICEMAIL'];
 export const CAMPAIGN_STATUS_VALUES: readonly CampaignStatus[] = ['ACTIVE', 'CANCELLED', 'COMPLETED', 'DRAFT', 'PAUSED', 'SCHEDULED'];

@@ -74,6 +74,7 @@ export const campaignPageMock = {
           retryDelayMinutes: 30,
           excludeVoicemail: false,
           priorityMode: 'FIFO',
+          ambiguousTimezones: 'MOST_RESTRICTIVE',
           retryRules: [],
         },
         stats,

@@ -1,8 +1,16 @@
 import type { CallStatus } from '../../calls/call.model';
-import { fetchWithTimeout, field, header, placeCallFailure, placeCallHttpError, PlaceCallError } from '../provider';
+import {
+  fetchWithTimeout,
+  field,
+  header,
+  isInvalidNumberSipCode,
+  placeCallFailure,
+  placeCallHttpError,
+  PlaceCallError,
+} from '../provider';
 import type { PlaceCallRequest, ProviderStatusUpdate, RawWebhook, TelephonyProvider } from '../provider';
 import { SIMULATOR_SIGNATURE_HEADER, simulatorKeys, verifySimulatorSignature } from './simulator';
-import type { Simulator, SimulatorPlaceBody, SimulatorWebhookBody } from './simulator';
+import type { Simulator, SimulatorLookup, SimulatorPlaceBody, SimulatorWebhookBody } from './simulator';
 import type { CallConversation } from '../../calls/call.conversation';
 import { agentRequestOf } from '../agent-request';
 
@@ -11,6 +19,7 @@ const SIMULATION_DEFAULTS = {
   noAnswerRate: 0.1,
   failRate: 0.05,
   voicemailRate: 0.1,
+  invalidRate: 0,
   minDurationMs: 2_000,
   maxDurationMs: 8_000,
   optOutRate: 0,
@@ -93,6 +102,10 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
         ...(status === 'IN_PROGRESS' && Number.isFinite(ts) ? { answeredAt: new Date(ts) } : {}),
         ...(duration !== undefined ? { durationSeconds: Number(duration) } : {}),
         ...(status === 'FAILED' ? { error: 'the simulated network failed the call' } : {}),
+        // As for Twilio, whose callbacks the simulator's follow: SIP 404 on a failed call.
+        ...(status === 'FAILED' && isInvalidNumberSipCode(field(raw, 'SipResponseCode'))
+          ? { invalidNumber: true }
+          : {}),
         sequence: Number(field(raw, 'SequenceNumber') ?? 0),
         ...(Number.isFinite(ts) ? { eventAt: new Date(ts) } : {}),
         ...conversationOf(raw.body as Partial<SimulatorWebhookBody>),
@@ -112,9 +125,7 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
       const response = await fetchWithTimeout(url, { headers: auth }, 10_000);
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`SIMULATED: look-up answered ${response.status}`);
-      return toUpdate(
-        (await response.json()) as { sid: string; status: string; answeredBy?: string; duration?: number },
-      );
+      return toUpdate((await response.json()) as SimulatorLookup);
     },
   };
 }
@@ -134,16 +145,14 @@ function conversationOf(body: Partial<SimulatorWebhookBody>): { conversation?: C
   return Object.keys(conversation).length > 0 ? { conversation } : {};
 }
 
-function toUpdate(found: {
-  sid: string;
-  status: string;
-  answeredBy?: string;
-  duration?: number;
-}): ProviderStatusUpdate {
+/** A look-up's answer in our terms; it classifies an invalid number as the final webhook does. */
+function toUpdate(found: SimulatorLookup): ProviderStatusUpdate {
+  const status = mapSimulatorStatus(found.status, found.answeredBy) ?? 'IN_PROGRESS';
   return {
     providerCallId: found.sid,
-    status: mapSimulatorStatus(found.status, found.answeredBy) ?? 'IN_PROGRESS',
+    status,
     ...(found.duration !== undefined ? { durationSeconds: found.duration } : {}),
+    ...(status === 'FAILED' && isInvalidNumberSipCode(found.sipResponseCode) ? { invalidNumber: true } : {}),
   };
 }
 

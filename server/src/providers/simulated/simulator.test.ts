@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../../logger';
-import { Simulator } from './simulator';
+import { createSimulatedProvider } from './simulated.provider';
+import { drawOutcome, Simulator } from './simulator';
 import type { SimulatorPlaceBody } from './simulator';
 
 /** A stand-in for the API's webhook route: answers each delivery with the next status of `answers`. */
@@ -106,6 +107,52 @@ describe('simulator webhook delivery', () => {
       expect(api.received).toHaveLength(1);
     } finally {
       await api.close();
+    }
+  });
+});
+
+describe('simulated invalid numbers', () => {
+  it('gives each rate its share of a draw: fail, invalid number, busy, no answer, voicemail, then answered', () => {
+    const s = { ...body('x').simulation, failRate: 0.1, invalidRate: 0.2, busyRate: 0.1 };
+    expect(drawOutcome(s, 0.05)).toEqual({ outcome: 'FAILED', invalidNumber: false });
+    expect(drawOutcome(s, 0.1)).toEqual({ outcome: 'FAILED', invalidNumber: true });
+    expect(drawOutcome(s, 0.29)).toEqual({ outcome: 'FAILED', invalidNumber: true });
+    expect(drawOutcome(s, 0.35)).toEqual({ outcome: 'BUSY', invalidNumber: false });
+    expect(drawOutcome(s, 0.45)).toEqual({ outcome: 'COMPLETED', invalidNumber: false });
+    // Without invalidRate (phones stored before it existed) the draws fall as before.
+    expect(drawOutcome(body('x').simulation, 0)).toEqual({ outcome: 'COMPLETED', invalidNumber: false });
+  });
+
+  it('fails the call with SIP 404 on its final webhook and look-up, which the provider reads as an invalid number', async () => {
+    const secret = Buffer.from('test-secret');
+    const sim = new Simulator({ secret });
+    const sent: Record<string, unknown>[] = [];
+    sim.deliver = async (_url, _headers, json) => {
+      sent.push(JSON.parse(json) as Record<string, unknown>);
+    };
+    try {
+      const answer = sim.place({
+        ...body('http://127.0.0.1:9/webhooks/simulated'),
+        simulation: { ...body('x').simulation, invalidRate: 1 },
+      });
+      expect(answer).toMatchObject({ status: 201 });
+      await until(() => sent.some((b) => b['CallStatus'] === 'failed'));
+      const final = sent.find((b) => b['CallStatus'] === 'failed')!;
+      expect(final).toMatchObject({ SipResponseCode: 404, EndedReason: 'twilio-reported-customer-misdialed' });
+      expect(sim.ledger[0]).toMatchObject({ outcome: 'FAILED', invalidNumber: true });
+
+      const provider = createSimulatedProvider({ secret, baseUrl: () => 'http://127.0.0.1:9', direct: sim });
+      const raw = { method: 'POST', url: 'x', headers: {}, body: final, rawBody: Buffer.from(JSON.stringify(final)) };
+      expect(provider.parseWebhook(raw)).toMatchObject({ status: 'FAILED', invalidNumber: true });
+      const sid = sim.ledger[0]!.providerCallId;
+      expect(sim.lookup({ sid })).toMatchObject({ status: 'failed', sipResponseCode: 404 });
+      const found = await provider.lookupCall!({ providerCallId: sid, callId: 'c1', callbackToken: 'tok' }, {});
+      expect(found).toMatchObject({ status: 'FAILED', invalidNumber: true });
+      // An ordinary failure carries no code.
+      const plain = { ...final, SipResponseCode: undefined };
+      expect(provider.parseWebhook({ ...raw, body: plain })?.invalidNumber).toBeUndefined();
+    } finally {
+      sim.close();
     }
   });
 });

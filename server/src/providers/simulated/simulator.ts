@@ -65,6 +65,8 @@ export interface LedgerEntry {
   /** ms since epoch the call ended at the provider (whether or not its webhook was delivered). */
   endedAt: number;
   outcome: CallStatus;
+  /** A FAILED call whose number the simulated network reported invalid (SIP 404). */
+  invalidNumber?: boolean;
   /** Whether the place-call request got an answer with the call id. */
   acknowledged: boolean;
   /** The variables the call was placed with (what the agent got). */
@@ -104,6 +106,8 @@ export interface SimulatorWebhookBody {
   RecordingUrl?: string;
   /** Why the call ended, in Vapi's words (docs.vapi.ai/calls/call-ended-reason). */
   EndedReason?: string;
+  /** The SIP code a failed call ended with, as Twilio's status callback carries it (404: invalid number). */
+  SipResponseCode?: number;
 }
 
 /**
@@ -265,10 +269,7 @@ export class Simulator {
   }
 
   /** A call by its sid or by our callback token (what a lost place-call answer leaves us). */
-  lookup(query: {
-    sid?: string;
-    token?: string;
-  }): { sid: string; status: string; answeredBy?: string; duration?: number } | null {
+  lookup(query: { sid?: string; token?: string }): SimulatorLookup | null {
     const sid = query.sid ?? (query.token ? this.byToken.get(query.token) : undefined);
     if (!sid) return null;
     const entry = this.ledger.find((e) => e.providerCallId === sid);
@@ -276,7 +277,13 @@ export class Simulator {
     const ended = Date.now() >= entry.endedAt;
     if (!ended) return { sid, status: 'in-progress' };
     const { status, answeredBy } = wireStatus(entry.outcome);
-    return { sid, status, answeredBy, duration: Math.round((entry.endedAt - entry.placedAt) / 1000) };
+    return {
+      sid,
+      status,
+      answeredBy,
+      duration: Math.round((entry.endedAt - entry.placedAt) / 1000),
+      ...(entry.invalidNumber ? { sipResponseCode: INVALID_NUMBER_SIP_CODE } : {}),
+    };
   }
 
   /** Live calls at the provider right now, optionally for one campaign. */
@@ -389,28 +396,10 @@ export class Simulator {
     const duration = Math.min(capMs, Math.round(s.minDurationMs + this.random() * span));
     // Ringing takes a tenth of the shortest call (≤ 200 ms), so short test calls stay short.
     const ringMs = Math.min(200, Math.round(s.minDurationMs / 10));
-    const r = this.random();
-    let outcome: CallStatus;
-    let answerAt: number | null = null;
-    let endAt: number;
-    if (r < s.failRate) {
-      outcome = 'FAILED';
-      endAt = ringMs;
-    } else if (r < s.failRate + s.busyRate) {
-      outcome = 'BUSY';
-      endAt = ringMs;
-    } else if (r < s.failRate + s.busyRate + s.noAnswerRate) {
-      outcome = 'NO_ANSWER';
-      endAt = ringMs + duration;
-    } else if (r < s.failRate + s.busyRate + s.noAnswerRate + s.voicemailRate) {
-      outcome = 'VOICEMAIL';
-      answerAt = ringMs;
-      endAt = ringMs + duration;
-    } else {
-      outcome = 'COMPLETED';
-      answerAt = ringMs;
-      endAt = ringMs + duration;
-    }
+    const { outcome, invalidNumber } = drawOutcome(s, this.random());
+    // Failed and busy calls end after the ringing; the others last the drawn duration.
+    const answerAt = outcome === 'VOICEMAIL' || outcome === 'COMPLETED' ? ringMs : null;
+    const endAt = outcome === 'FAILED' || outcome === 'BUSY' ? ringMs : ringMs + duration;
     const entry: LedgerEntry = {
       providerCallId: sid,
       from: body.from,
@@ -423,6 +412,7 @@ export class Simulator {
       placedAt: now,
       endedAt: now + endAt,
       outcome,
+      ...(invalidNumber ? { invalidNumber } : {}),
       acknowledged,
       ...(body.variables ? { variables: body.variables } : {}),
       ...(outcome === 'COMPLETED' && answerAt !== null
@@ -467,7 +457,9 @@ export class Simulator {
       {
         ...(wire.answeredBy ? { AnsweredBy: wire.answeredBy } : {}),
         Duration: Math.round((endAt - (answerAt ?? endAt)) / 1000),
-        EndedReason: entry.conversation?.endedReason ?? ENDED_REASONS[outcome],
+        EndedReason:
+          entry.conversation?.endedReason ?? (invalidNumber ? INVALID_NUMBER_ENDED_REASON : ENDED_REASONS[outcome]),
+        ...(invalidNumber ? { SipResponseCode: INVALID_NUMBER_SIP_CODE } : {}),
         ...(entry.conversation
           ? {
               Transcript: entry.conversation.transcript,
@@ -535,6 +527,42 @@ export class Simulator {
       this.retryTimers.add(timer);
     }
   }
+}
+
+/** What the simulator's look-up answers (GET /simulator/calls/:sid or ?token=). */
+export interface SimulatorLookup {
+  sid: string;
+  status: string;
+  answeredBy?: string;
+  duration?: number;
+  /** As on the final webhook: the SIP code of a failed call the network reported invalid. */
+  sipResponseCode?: number;
+}
+
+/** How the simulated network reports a number that does not exist: SIP 404 Not Found, as Twilio forwards it. */
+const INVALID_NUMBER_SIP_CODE = 404;
+/** …and Vapi's words for it (https://docs.vapi.ai/calls/call-ended-reason). */
+const INVALID_NUMBER_ENDED_REASON = 'twilio-reported-customer-misdialed';
+
+/**
+ * A call's outcome from one draw `r` in [0, 1): each rate takes its share of the interval, in
+ * the order fail, invalid number, busy, no answer, voicemail; the rest is answered. A fixed draw
+ * (`setRandom`) or a rate of 1 makes a test's outcomes certain.
+ */
+export function drawOutcome(s: SimulationSettings, r: number): { outcome: CallStatus; invalidNumber: boolean } {
+  const shares: [CallStatus, number, boolean][] = [
+    ['FAILED', s.failRate, false],
+    ['FAILED', s.invalidRate ?? 0, true],
+    ['BUSY', s.busyRate, false],
+    ['NO_ANSWER', s.noAnswerRate, false],
+    ['VOICEMAIL', s.voicemailRate, false],
+  ];
+  let upTo = 0;
+  for (const [outcome, rate, invalidNumber] of shares) {
+    upTo += rate;
+    if (r < upTo) return { outcome, invalidNumber };
+  }
+  return { outcome: 'COMPLETED', invalidNumber: false };
 }
 
 /**
