@@ -11,6 +11,10 @@ export interface CallConversation {
   disposition?: string;
   analysis?: Record<string, unknown>;
   endedReason?: string;
+  /** Issue 18: the contact asked not to be called again (providers/agent-request.ts). */
+  optOut?: boolean;
+  /** Issue 18: the callback time the contact asked for, as the platform wrote it (ISO 8601, offset optional). */
+  callbackRequest?: string;
 }
 
 /** Longest transcript kept, in turns; longer ones keep their start (a 4 MB call document is far off). */
@@ -45,7 +49,31 @@ export function cleanConversation(input: CallConversation): CallConversation {
   if (endedReason) out.endedReason = endedReason;
   if (input.analysis && typeof input.analysis === 'object' && !Array.isArray(input.analysis))
     out.analysis = input.analysis;
+  // Only a clear yes is kept: a report without one never clears an opt-out an earlier one gave.
+  if (input.optOut === true) out.optOut = true;
+  const callbackRequest = text(input.callbackRequest, 100);
+  if (callbackRequest) out.callbackRequest = callbackRequest;
   return out;
+}
+
+/**
+ * A report's conversation as extra fields of the status write (dispatch/call-status.ts): the
+ * common case, a final status arriving with its conversation, then costs one write instead of
+ * three. `filter` keeps recordConversation's rule that a transcript only grows; when the write
+ * does not match (a replay, a status out of order, a longer transcript already stored) the caller
+ * falls back to advanceCall + recordConversation, each with its own rules. Null: nothing to add.
+ */
+export function conversationWrite(
+  conversation: CallConversation,
+): { set: Record<string, unknown>; filter: Record<string, unknown> } | null {
+  const { transcript, ...rest } = cleanConversation(conversation);
+  const set: Record<string, unknown> = { ...rest };
+  const filter: Record<string, unknown> = {};
+  if (transcript) {
+    set['transcript'] = transcript;
+    filter[`transcript.${transcript.length - 1}`] = { $exists: false };
+  }
+  return Object.keys(set).length > 0 ? { set, filter } : null;
 }
 
 /**

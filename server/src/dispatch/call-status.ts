@@ -4,12 +4,13 @@ import { FINAL_CALL_STATUSES } from '../calls/call.model';
 import type { CallStatus } from '../calls/call.model';
 import { advanceCall, isFinalCallStatus, setProviderCallId } from '../calls/call.service';
 import type { CallStatusChange } from '../calls/call.service';
-import { recordConversation } from '../calls/call.conversation';
+import { conversationWrite, recordConversation } from '../calls/call.conversation';
 import type { ProviderName } from '../phones/phone.model';
 import type { ProviderStatusUpdate } from '../providers/provider';
 import { credentialsFor } from '../providers/registry';
 import { callEndedChannel } from './signals';
 import type { CallLean, EngineContext, PhoneLean } from './engine.context';
+import { applyLateRequest, carriesRequest } from './agent-verdict';
 
 /**
  * A call's status, from any source: a provider's webhook (webhook.ts), a look-up at the provider
@@ -32,15 +33,32 @@ export async function applyStatus(
     ...(update.durationSeconds !== undefined ? { durationSeconds: update.durationSeconds } : {}),
     ...(update.error ? { error: update.error } : {}),
   };
-  const advanced = await advanceCall(call._id, change, guard);
-  // Issue 17: the conversation is added whatever the status did (a report may come after
-  // the final status, or repeat): recordConversation only adds, and leaves the status alone.
-  const talked = update.conversation ? await recordConversation(call._id, update.conversation, guard) : null;
+  // Issue 17: a status that comes with its conversation (the common case: a final webhook
+  // carrying the transcript) moves the call and adds the conversation in one write.
+  const together = update.conversation ? conversationWrite(update.conversation) : null;
+  let advanced = await advanceCall(call._id, change, guard, together ?? undefined);
+  let talked = null;
+  if (!advanced && together && update.conversation) {
+    // Not together (a replay, a status out of order, a longer transcript already stored): the
+    // conversation is still added whatever the status did, as a report may come after the final
+    // status or repeat; recordConversation only adds, and leaves the status alone.
+    advanced = await advanceCall(call._id, change, guard);
+    talked = await recordConversation(call._id, update.conversation, guard);
+  }
   const updated = talked ?? advanced;
   // A guarded write that changed nothing may be for no call of ours at all: the caller reads.
   if (!updated && guard) return false;
   if (updated) void ctx.publishCall(updated);
-  await announceEnded(ctx, call._id, update.status, advanced);
+  // Issue 18: when the call carries the contact's request (opt-out, callback), the end is
+  // announced without its status, so the slot reads the call and decides with it (awaitEnd).
+  const request = carriesRequest(update.conversation ?? {}) || (advanced !== null && carriesRequest(advanced));
+  await announceEnded(ctx, call._id, update.status, request ? null : advanced);
+  // A request after the final status (a platform's analysis that follows its "ended"): the slot
+  // may have decided without it. Not awaited: it waits for that outcome, off the webhook's answer.
+  if (talked && !advanced && isFinalCallStatus(talked.status) && carriesRequest(talked))
+    void applyLateRequest(ctx, talked).catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message, callId: String(call._id) }, 'late request not applied'),
+    );
   return updated !== null;
 }
 

@@ -11,6 +11,12 @@ export interface SimulationSettings {
   voicemailRate: number;
   minDurationMs: number;
   maxDurationMs: number;
+  /** Probability that an answered contact opts out (issue 18). Default 0. */
+  optOutRate?: number;
+  /** Probability that an answered contact asks for a callback (issue 18). Default 0. */
+  callbackRate?: number;
+  /** The callback time the simulated agent agrees on (ISO 8601, offset optional). Default: tomorrow 10:00 local. */
+  callbackAt?: string | null;
 }
 
 /** Provider credentials: the phone's own (decrypted) or the deployment's from config. */
@@ -143,7 +149,10 @@ export function placeCallFailure(error: unknown, provider: string): PlaceCallErr
     return new PlaceCallError(`${provider}: cannot reach the provider (${code})`, false);
   }
   if ((error as Error).name === 'AbortError') return new PlaceCallError(`${provider}: place-call timed out`, true);
-  return new PlaceCallError(`${provider}: place-call failed: ${(error as Error).message}`, true);
+  // fetch says only "fetch failed"; its cause (a reset, a closed socket, a connect timeout) is
+  // what an operator needs to see in the call's error.
+  const why = cause ? ` (${[code, (cause as { message?: string }).message].filter(Boolean).join(': ')})` : '';
+  return new PlaceCallError(`${provider}: place-call failed: ${(error as Error).message}${why}`, true);
 }
 
 /** A 4xx is a refusal (nothing created); a 5xx may hide a created call. */

@@ -86,3 +86,26 @@ export async function campaignCompletedEvent(
     { orderKey: `campaign:${id}`, at: at + 1 },
   );
 }
+
+/**
+ * A contact asked not to be called again in `callId` (issue 18, dispatch/agent-verdict.ts), after
+ * its number went onto the do-not-call list. One per call; in the contact's order, after that
+ * call's `call.ended`.
+ */
+export function contactOptedOutEvent(optedOut: {
+  organizationId: string;
+  campaignId: string;
+  contactId: string;
+  phoneNumber: string;
+  name: string | null;
+  callId: string;
+}): Promise<boolean> {
+  const { organizationId, campaignId, contactId, phoneNumber, name, callId } = optedOut;
+  return enqueueWebhookEvent(
+    organizationId,
+    'contact.opted_out',
+    `contact.opted_out:${callId}`,
+    { contact: { id: contactId, phoneNumber, name }, phoneNumber, campaignId, callId },
+    { orderKey: `contact:${contactId}` },
+  );
+}

@@ -2,8 +2,9 @@ import { Schema, Types, model } from 'mongoose';
 import type { InferSchemaType, HydratedDocument } from 'mongoose';
 
 /**
- * The events an endpoint may subscribe to. `contact.opted_out` fires when an opt-out calls
- * `enqueueWebhookEvent` (webhook.outbox.ts).
+ * The events an endpoint may subscribe to. `contact.opted_out` fires when a call's analysis says
+ * the contact asked not to be called again (issue 18, `dispatch/agent-verdict.ts applyOptOut`,
+ * through `enqueueWebhookEvent`, webhook.outbox.ts).
  */
 export const WEBHOOK_EVENTS = [
   'call.ended',

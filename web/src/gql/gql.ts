@@ -54,6 +54,10 @@ type Documents = {
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": typeof types.CampaignContactsCallsDocument,
     "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n": typeof types.AddContactsDocument,
+    "\n  fragment DoNotCallRow_entry on DoNotCallEntry {\n    id\n    phoneNumber\n    createdAt\n    source {\n      kind\n      callId\n      campaignId\n      apiKeyId\n      apiKeyName\n      user {\n        id\n        email\n      }\n      campaign {\n        id\n        name\n      }\n    }\n  }\n": typeof types.DoNotCallRow_EntryFragmentDoc,
+    "\n  query DoNotCallPage($search: String, $first: Int, $after: String) {\n    doNotCallEntries(search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...DoNotCallRow_entry\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.DoNotCallPageDocument,
+    "\n  mutation AddDoNotCall($phoneNumbers: [String!]!) {\n    addDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n": typeof types.AddDoNotCallDocument,
+    "\n  mutation RemoveDoNotCall($phoneNumbers: [String!]!) {\n    removeDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n": typeof types.RemoveDoNotCallDocument,
     "\n  fragment PhoneRow_phone on Phone {\n    id\n    name\n    number\n    provider\n    providerPhoneId\n    isDefault\n    simulation {\n      busyRate\n      noAnswerRate\n      failRate\n      voicemailRate\n      minDurationMs\n      maxDurationMs\n    }\n  }\n": typeof types.PhoneRow_PhoneFragmentDoc,
     "\n  query PhonesPage {\n    phones {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": typeof types.PhonesPageDocument,
     "\n  mutation CreatePhone($input: PhoneInput!) {\n    createPhone(input: $input) {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": typeof types.CreatePhoneDocument,
@@ -115,6 +119,10 @@ const documents: Documents = {
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": types.CampaignContactsCallsDocument,
     "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n": types.AddContactsDocument,
+    "\n  fragment DoNotCallRow_entry on DoNotCallEntry {\n    id\n    phoneNumber\n    createdAt\n    source {\n      kind\n      callId\n      campaignId\n      apiKeyId\n      apiKeyName\n      user {\n        id\n        email\n      }\n      campaign {\n        id\n        name\n      }\n    }\n  }\n": types.DoNotCallRow_EntryFragmentDoc,
+    "\n  query DoNotCallPage($search: String, $first: Int, $after: String) {\n    doNotCallEntries(search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...DoNotCallRow_entry\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.DoNotCallPageDocument,
+    "\n  mutation AddDoNotCall($phoneNumbers: [String!]!) {\n    addDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n": types.AddDoNotCallDocument,
+    "\n  mutation RemoveDoNotCall($phoneNumbers: [String!]!) {\n    removeDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n": types.RemoveDoNotCallDocument,
     "\n  fragment PhoneRow_phone on Phone {\n    id\n    name\n    number\n    provider\n    providerPhoneId\n    isDefault\n    simulation {\n      busyRate\n      noAnswerRate\n      failRate\n      voicemailRate\n      minDurationMs\n      maxDurationMs\n    }\n  }\n": types.PhoneRow_PhoneFragmentDoc,
     "\n  query PhonesPage {\n    phones {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": types.PhonesPageDocument,
     "\n  mutation CreatePhone($input: PhoneInput!) {\n    createPhone(input: $input) {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": types.CreatePhoneDocument,
@@ -310,6 +318,22 @@ export function graphql(source: "\n  subscription CampaignContactsCalls($campaig
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DoNotCallRow_entry on DoNotCallEntry {\n    id\n    phoneNumber\n    createdAt\n    source {\n      kind\n      callId\n      campaignId\n      apiKeyId\n      apiKeyName\n      user {\n        id\n        email\n      }\n      campaign {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment DoNotCallRow_entry on DoNotCallEntry {\n    id\n    phoneNumber\n    createdAt\n    source {\n      kind\n      callId\n      campaignId\n      apiKeyId\n      apiKeyName\n      user {\n        id\n        email\n      }\n      campaign {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DoNotCallPage($search: String, $first: Int, $after: String) {\n    doNotCallEntries(search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...DoNotCallRow_entry\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query DoNotCallPage($search: String, $first: Int, $after: String) {\n    doNotCallEntries(search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...DoNotCallRow_entry\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddDoNotCall($phoneNumbers: [String!]!) {\n    addDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n"): (typeof documents)["\n  mutation AddDoNotCall($phoneNumbers: [String!]!) {\n    addDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveDoNotCall($phoneNumbers: [String!]!) {\n    removeDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n"): (typeof documents)["\n  mutation RemoveDoNotCall($phoneNumbers: [String!]!) {\n    removeDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -23,6 +23,7 @@ const NAV = [
   { to: '/campaigns', label: 'Campaigns' },
   { to: '/agents', label: 'Agents' },
   { to: '/phones', label: 'Phones' },
+  { to: '/do-not-call', label: 'Do not call' },
   { to: '/graphiql', label: 'GraphiQL' },
 ];
 
