@@ -36,7 +36,12 @@ import { ContactModel } from './contacts/contact.model';
 import { CallModel } from './calls/call.model';
 import { DoNotCallModel } from './dnc/dnc.model';
 import { ApiKeyModel } from './apikeys/apikey.model';
-import { WebhookAttemptModel, WebhookEndpointModel, WebhookMessageModel } from './webhooks/webhook.model';
+import {
+  WebhookAttemptModel,
+  WebhookEndpointModel,
+  WebhookMessageModel,
+  WebhookOutboxModel,
+} from './webhooks/webhook.model';
 import { startWebhooks } from './webhooks/webhooks';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
@@ -85,6 +90,7 @@ const MODELS = [
   WebhookEndpointModel,
   WebhookMessageModel,
   WebhookAttemptModel,
+  WebhookOutboxModel,
 ];
 
 /** What every shutdown step is told. */
@@ -184,13 +190,14 @@ export async function startApp({
       dispatcher.setApiUrl(url);
       port = http.port;
     }
-    // Outgoing webhooks: events heard where the API runs, delivered where workers run. Stopped
-    // first (pushed last): attempts in flight finish while MongoDB and Redis are still there.
+    // Outgoing webhooks: written to the outbox wherever state changes, relayed where the API
+    // runs, delivered where workers run. Stopped first (pushed last): attempts in flight finish
+    // while MongoDB and Redis are still there.
     const webhooks = await startWebhooks({
       config,
       redis,
       redisUrl,
-      listen: config.role !== 'worker',
+      relay: config.role !== 'worker',
       deliver: config.role !== 'api',
     });
     steps.push({ name: 'webhooks', run: (at) => webhooks.close({ force: !at.redisAnswers }) });

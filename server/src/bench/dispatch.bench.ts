@@ -17,6 +17,9 @@
  * BENCH_DISPATCH_ONLY=http,refill,old,makespan,instant runs a subset (profiling). `http` is the
  * headline figure, the path a deployment runs (http-path.bench.ts); the other parts reach the
  * simulator in-process and are labelled so.
+ * BENCH_DISPATCH_WEBHOOKS=1 gives the organization an endpoint subscribed to every event, so each
+ * ended call also writes its webhook outbox document (nothing relays them here): what outgoing
+ * webhooks cost the dialing path.
  */
 import type { Types } from 'mongoose';
 import mongoose from 'mongoose';
@@ -32,6 +35,7 @@ import { CampaignModel } from '../campaigns/campaign.model';
 import { ContactModel } from '../contacts/contact.model';
 import { CallModel } from '../calls/call.model';
 import { DoNotCallModel } from '../dnc/dnc.model';
+import { WEBHOOK_EVENTS, WebhookEndpointModel, WebhookOutboxModel } from '../webhooks/webhook.model';
 import { transitionInc } from '../campaigns/campaign.stats';
 import { Simulator } from '../providers/simulated/simulator';
 import type { LedgerEntry, SimulatorPlaceBody, SimulatorWebhookBody } from '../providers/simulated/simulator';
@@ -400,6 +404,16 @@ export async function runDispatchBench(): Promise<void> {
     number: '+14155550000',
     provider: 'SIMULATED',
   });
+  const webhooks = Boolean(process.env['BENCH_DISPATCH_WEBHOOKS']);
+  if (webhooks) {
+    await Promise.all([WebhookEndpointModel, WebhookOutboxModel].map((m) => m.createIndexes()));
+    await WebhookEndpointModel.create({
+      organizationId: org._id,
+      url: 'https://example.com/bench',
+      events: [...WEBHOOK_EVENTS],
+      secretSealed: 'never read: nothing is delivered here',
+    });
+  }
   const env: Env = {
     redis,
     redisUrl: redisServer.url,
@@ -534,6 +548,8 @@ export async function runDispatchBench(): Promise<void> {
       );
       if (trace)
         for (const [k, n] of [...byCommand].sort((a, b) => b[1] - a[1])) out(`  ${(n / calls).toFixed(2)} ${k}`);
+      if (webhooks)
+        out(`  webhook outbox documents written: ${await WebhookOutboxModel.countDocuments({ type: 'call.ended' })}`);
     }
   } finally {
     await dispatcher.close();

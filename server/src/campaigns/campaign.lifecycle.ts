@@ -9,6 +9,7 @@ import { CampaignModel } from './campaign.model';
 import type { CampaignDoc, CampaignStatus } from './campaign.model';
 import { retryOutcomeOf } from '../dispatch/retry-policy';
 import type { RetryOutcome } from '../dispatch/retry-policy';
+import { campaignStatusChangedEvent } from '../webhooks/webhook.events';
 
 /**
  * A campaign's lifecycle: DRAFT → (SCHEDULED →) ACTIVE ⇄ PAUSED → COMPLETED or CANCELLED, and
@@ -74,36 +75,57 @@ async function loadCampaign(organizationId: string, campaignId: string): Promise
 }
 
 /**
+ * A status change that happened, written to the webhook outbox right after the write that made
+ * it (once: that write was conditional). Awaited, so an API call that changed a status returns
+ * once its event is durable; nothing is written when no endpoint subscribes.
+ */
+async function statusChanged(campaign: CampaignDoc, previous: CampaignStatus): Promise<void> {
+  await campaignStatusChangedEvent(campaign, previous, campaign.status);
+}
+
+/**
  * One transition: a conditional update from the allowed statuses; CONFLICT naming the current
- * status otherwise (read only then, so a transition that succeeds reads nothing first).
+ * status otherwise (read only then, so a transition that succeeds reads nothing first). The
+ * status it left is recorded for webhooks: with several allowed, the update returns the document
+ * before it (which says which) and the result is read back.
  */
 async function transition(
   organizationId: string,
   campaignId: string,
   verb: string,
-  from: CampaignStatus[],
+  from: [CampaignStatus, ...CampaignStatus[]],
   update: Record<string, unknown>,
 ): Promise<CampaignDoc> {
   if (!isValidObjectId(campaignId) || !isValidObjectId(organizationId)) throw notFound('Campaign');
-  const updated = await CampaignModel.findOneAndUpdate(
-    { _id: campaignId, organizationId, status: { $in: from } },
-    update,
-    {
-      returnDocument: 'after',
-    },
-  );
-  if (updated) return updated;
+  const filter = { _id: campaignId, organizationId, status: { $in: from } };
+  let updated: CampaignDoc | null = null;
+  let previous: CampaignStatus = from[0];
+  if (from.length === 1) {
+    updated = await CampaignModel.findOneAndUpdate(filter, update, { returnDocument: 'after' });
+  } else {
+    const before = await CampaignModel.findOneAndUpdate(filter, update, { returnDocument: 'before' }).lean();
+    if (before) {
+      previous = before.status;
+      updated = await CampaignModel.findById(before._id);
+    }
+  }
+  if (updated) {
+    await statusChanged(updated, previous);
+    return updated;
+  }
   const now = await loadCampaign(organizationId, campaignId);
   throw conflict(`Cannot ${verb} a campaign that is ${now.status}`, { status: now.status });
 }
 
 /** COMPLETED → ACTIVE (new contacts or a retry round), with a new generation of slots; null if it was not COMPLETED. */
 async function reopen(campaignId: Types.ObjectId): Promise<CampaignDoc | null> {
-  return CampaignModel.findOneAndUpdate(
+  const reopened = await CampaignModel.findOneAndUpdate(
     { _id: campaignId, status: 'COMPLETED' },
     { $set: { status: 'ACTIVE', completedAt: null }, $inc: { dispatchGeneration: 1 } },
     { returnDocument: 'after' },
   );
+  if (reopened) await statusChanged(reopened, 'COMPLETED');
+  return reopened;
 }
 
 /** The campaign as it is now, published (after a change made of several writes). */
@@ -293,6 +315,7 @@ async function startScheduled(deps: LifecycleDeps, campaignId: string): Promise<
     { returnDocument: 'after' },
   );
   if (!updated) return;
+  await statusChanged(updated, 'SCHEDULED');
   await slots.activate(updated);
   void publish(updated);
 }

@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import { logger } from '../logger';
+import { contactOptedOutEvent } from '../webhooks/webhook.events';
 import { CallModel } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
@@ -96,15 +97,19 @@ export async function applyOptOut(
           { _id: 1, campaignId: 1, status: 1 },
         ).lean();
   for (const other of waiting) await skipWaiting(ctx, campaign.organizationId, other);
+  const optedOut = {
+    organizationId,
+    campaignId: String(campaign._id),
+    contactId: String(contact._id),
+    phoneNumber: contact.phoneNumber,
+    name: contact.name ?? null,
+    callId: String(callId),
+  };
+  // The webhook comes from the outbox (durable, written only when an endpoint subscribes); the
+  // event stream still tells live listeners.
+  await contactOptedOutEvent(optedOut);
   try {
-    await ctx.deps.events.contactOptedOut({
-      organizationId,
-      campaignId: String(campaign._id),
-      contactId: String(contact._id),
-      phoneNumber: contact.phoneNumber,
-      name: contact.name ?? null,
-      callId: String(callId),
-    });
+    await ctx.deps.events.contactOptedOut(optedOut);
   } catch (error) {
     logger.warn({ err: (error as Error).message }, 'cannot publish contact.opted_out');
   }

@@ -5,6 +5,7 @@ import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
 import type { ContactStatus, WaitReason } from '../contacts/contact.model';
+import { callEndedEvent, campaignCompletedEvent } from '../webhooks/webhook.events';
 import { contactOutcome } from './retry-policy';
 import type { ContactOutcome } from './retry-policy';
 import { applyOptOut, recordCallbackAt, verdictOf } from './agent-verdict';
@@ -143,6 +144,9 @@ export async function recordOutcome(
   const after = moved.campaign;
   // Counted here, where exactly one of slot and sweeper moves the contact.
   callOutcome(String(call.status));
+  // Here too, for the same reason: one call.ended per call, with the contact's new status. Not
+  // awaited (the slot dials on); nothing is written when no endpoint subscribes.
+  void callEndedEvent(call, contact, outcome.status);
   if (known?.events) known.events.held = () => void ctx.publishCampaign(campaign, after);
   else void ctx.publishCampaign(campaign, after);
   if (outcome.status === 'RETRY_SCHEDULED') {
@@ -175,7 +179,12 @@ export async function completeCampaign(ctx: EngineContext, campaignId: Types.Obj
     { returnDocument: 'after', lean: true },
   );
   if (!completed) return false;
-  await ctx.deps.counters.recount(campaignId, completed.stats ?? undefined);
+  const counters = await ctx.deps.counters.recount(campaignId, completed.stats ?? undefined);
   void ctx.publishCampaign(completed);
+  // The final numbers are the recount's: the webhook reports what the campaign page will show.
+  await campaignCompletedEvent(
+    { ...completed, completedAt: completed.completedAt ?? new Date() },
+    { ...completed.stats, ...counters },
+  );
   return true;
 }

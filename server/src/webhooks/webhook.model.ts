@@ -3,7 +3,8 @@ import type { InferSchemaType, HydratedDocument } from 'mongoose';
 
 /**
  * The events an endpoint may subscribe to. `contact.opted_out` fires when a call's analysis says
- * the contact asked not to be called again (issue 18, `dispatch/agent-verdict.ts applyOptOut`).
+ * the contact asked not to be called again (issue 18, `dispatch/agent-verdict.ts applyOptOut`,
+ * through `enqueueWebhookEvent`, webhook.outbox.ts).
  */
 export const WEBHOOK_EVENTS = [
   'call.ended',
@@ -82,6 +83,43 @@ const attemptSchema = new Schema(
 attemptSchema.index({ messageId: 1, attempt: 1 }, { unique: true });
 attemptSchema.index({ endpointId: 1, createdAt: -1, _id: -1 });
 
+/**
+ * The outbox: one document per event, written by the code path that made the state change
+ * (the engine when a call's outcome is recorded, the campaign lifecycle when a status changes)
+ * right after its write, and only when an enabled endpoint of the organization subscribes to
+ * the type (webhook.outbox.ts). The relay (webhook.relay.ts) turns each into messages per
+ * endpoint and marks it relayed; relayed documents expire after RELAYED_TTL_SECONDS.
+ */
+const outboxSchema = new Schema(
+  {
+    organizationId: { type: Types.ObjectId, required: true },
+    type: { type: String, enum: WEBHOOK_EVENTS, required: true },
+    /** Unique per event (`call.ended:<callId>`): a second write of the same event is refused. */
+    dedupeKey: { type: String, required: true },
+    /** Events with the same key (a contact, a campaign) are delivered in `at` order. */
+    orderKey: { type: String, required: true },
+    /** When the state changed (ms): the event's `timestamp` and its order within the order key. */
+    at: { type: Number, required: true },
+    /** The event's `data`, as known where it was written. */
+    data: { type: Schema.Types.Mixed, required: true },
+    /** A call whose stored state (status, times, conversation) the relay adds to `data` when it relays. */
+    callId: { type: Types.ObjectId, default: null },
+    /** When the relay recorded the event's messages; null until then. */
+    relayedAt: { type: Date, default: null },
+    /** Failed relay attempts (the document stays unrelayed and is tried again), and the last error. */
+    relayAttempts: { type: Number, default: 0 },
+    relayError: { type: String, default: null },
+  },
+  { timestamps: { createdAt: true, updatedAt: false }, collection: 'webhookoutbox', minimize: false },
+);
+/** How long a relayed outbox document is kept (for inspection) before MongoDB's TTL monitor deletes it: 7 days. */
+export const RELAYED_TTL_SECONDS = 7 * 24 * 3600;
+outboxSchema.index({ dedupeKey: 1 }, { unique: true });
+// The relay's poll: unrelayed documents, oldest first.
+outboxSchema.index({ relayedAt: 1, at: 1, _id: 1 });
+// Unrelayed documents (relayedAt null) never expire: a TTL index skips documents without a date.
+outboxSchema.index({ relayedAt: 1 }, { expireAfterSeconds: RELAYED_TTL_SECONDS, name: 'relayedAt_ttl' });
+
 export type WebhookEndpoint = InferSchemaType<typeof endpointSchema>;
 export type WebhookEndpointDoc = HydratedDocument<WebhookEndpoint>;
 export const WebhookEndpointModel = model('WebhookEndpoint', endpointSchema);
@@ -91,3 +129,5 @@ export const WebhookMessageModel = model('WebhookMessage', messageSchema);
 export type WebhookAttempt = InferSchemaType<typeof attemptSchema>;
 export type WebhookAttemptDoc = HydratedDocument<WebhookAttempt>;
 export const WebhookAttemptModel = model('WebhookAttempt', attemptSchema);
+export type WebhookOutbox = InferSchemaType<typeof outboxSchema>;
+export const WebhookOutboxModel = model('WebhookOutbox', outboxSchema);

@@ -11,6 +11,7 @@ import { WEBHOOK_EVENTS, WebhookAttemptModel, WebhookEndpointModel, WebhookMessa
 import type { WebhookAttemptDoc, WebhookEndpointDoc, WebhookEventType } from './webhook.model';
 import { checkWebhookUrl } from './webhook.url';
 import { sendWebhook } from './webhook.send';
+import { endpointsChanged } from './webhook.subscriptions';
 
 /** Schedules attempt `attempt` of a message after `delayMs` (the BullMQ queue; idempotent per message and attempt). */
 export type EnqueueAttempt = (messageId: string, attempt: number, delayMs: number) => Promise<void>;
@@ -49,6 +50,8 @@ export async function createEndpoint(
     events: [...new Set(input.events)],
     secretSealed: encryptCredentials(config.encryptionKey, { secret }, aadOf(String(_id))),
   });
+  // From now on the engine writes this organization's events of these types to the outbox.
+  await endpointsChanged(organizationId);
   return { endpoint, secret };
 }
 
@@ -66,6 +69,7 @@ export async function deleteEndpoint(organizationId: string, id: string): Promis
       ).exec()
     : null;
   if (!endpoint) throw notFound('Webhook endpoint');
+  await endpointsChanged(organizationId);
   await WebhookMessageModel.updateMany(
     { endpointId: _id, state: { $in: ['PENDING', 'QUEUED'] } },
     { $set: { state: 'FAILED' } },
@@ -115,7 +119,8 @@ export interface OutgoingEvent {
 /**
  * Records an event for every enabled endpoint of the organization that subscribed to it and
  * starts its delivery (or leaves it PENDING behind an earlier message with the same order key).
- * Called from the event stream, never from the dialing path.
+ * Called by the relay (webhook.relay.ts), never from the dialing path. Idempotent: recording
+ * the same event again (a relay that died before marking it) adds no message.
  */
 export async function recordEvent(deps: WebhookDeps, event: OutgoingEvent): Promise<number> {
   const endpoints = await WebhookEndpointModel.find(
@@ -141,8 +146,9 @@ export async function recordEvent(deps: WebhookDeps, event: OutgoingEvent): Prom
       });
       recorded += 1;
     } catch (error) {
-      if (isDuplicateKey(error)) continue; // another instance recorded it
-      throw error;
+      // Recorded before (a relay that died before marking its batch): no second message. Still
+      // advance, in case that relay died between recording and queueing.
+      if (!isDuplicateKey(error)) throw error;
     }
     await advance(deps, String(endpoint._id), event.orderKey);
   }
@@ -265,6 +271,7 @@ async function disableEndpoint(endpoint: WebhookEndpointDoc, lastError: string, 
     { _id: endpoint._id, enabled: true },
     { $set: { enabled: false, disabledReason: reason } },
   ).exec();
+  await endpointsChanged(String(endpoint.organizationId));
   await WebhookMessageModel.updateMany(
     { endpointId: endpoint._id, state: { $in: ['PENDING', 'QUEUED'] } },
     { $set: { state: 'FAILED' } },

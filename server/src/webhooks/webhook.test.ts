@@ -1,85 +1,16 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL and webhook bodies: their shape is checked by assertions */
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import { addUser, createCampaign, fails, ok, signUpAccount } from '../test/api';
 import type { TestAccount } from '../test/api';
+import { WebhookReceiver as Receiver } from '../test/webhook-receiver';
 import { CallModel } from '../calls/call.model';
 import { recordEvent } from './webhook.service';
 import { createWebhookQueue, enqueueWith } from './webhook.queue';
 
 const CREATE = `mutation($input: WebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret endpoint { id url events enabled disabledReason createdAt } } }`;
 const DELIVERIES = `query($id: ID!) { webhookDeliveries(endpointId: $id, first: 100) { totalCount nodes { event attempt responseStatus delivered error nextAttemptAt createdAt } } }`;
-
-interface Received {
-  id: string;
-  headers: Record<string, string>;
-  body: string;
-  json: any;
-  /** Whether the standardwebhooks verifier accepted it with the endpoint's secret. */
-  verified: boolean;
-}
-
-/** A customer's receiver: verifies every request with the standardwebhooks package, answers per `respond`. */
-class Receiver {
-  server: Server;
-  received: Received[] = [];
-  secret = '';
-  private waiters: { check: () => boolean; resolve: () => void }[] = [];
-  constructor(private respond: (req: IncomingMessage, count: number) => number | 'hang' = () => 200) {
-    this.server = createServer((req, res) => this.handle(req, res));
-  }
-  async start(): Promise<string> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-  private handle(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
-      const headers = req.headers as Record<string, string>;
-      let verified: boolean;
-      try {
-        new Webhook(this.secret).verify(body, headers);
-        verified = true;
-      } catch {
-        verified = false;
-      }
-      this.received.push({ id: headers['webhook-id']!, headers, body, json: JSON.parse(body), verified });
-      for (const w of [...this.waiters]) {
-        if (!w.check()) continue;
-        this.waiters.splice(this.waiters.indexOf(w), 1);
-        w.resolve();
-      }
-      const answer = this.respond(req, this.received.length);
-      if (answer === 'hang') return; // never answers
-      res.statusCode = answer;
-      res.end();
-    });
-  }
-  /** Resolves once `check` holds after a request (or at once). */
-  until(check: () => boolean, timeoutMs = 15_000): Promise<void> {
-    if (check()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`receiver: condition not met; got ${this.received.map((r) => r.json.type).join(',')}`)),
-        timeoutMs,
-      );
-      this.waiters.push({ check, resolve: () => (clearTimeout(timer), resolve()) });
-    });
-  }
-  ofType(type: string) {
-    return this.received.filter((r) => r.json.type === type);
-  }
-  async stop() {
-    this.server.closeAllConnections();
-    await new Promise((r) => this.server.close(r));
-  }
-}
 
 let stack: TestStack;
 let admin: TestAccount;

@@ -2,8 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config';
 import { createRedis } from '../redis';
 import { createWebhookQueue, enqueueWith, startWebhookWorker } from './webhook.queue';
-import { startWebhookEventSource } from './webhook.events';
-import type { WebhookEventSource } from './webhook.events';
+import { configureOutbox } from './webhook.outbox';
+import { startWebhookRelay } from './webhook.relay';
+import type { WebhookRelay } from './webhook.relay';
 
 export interface WebhooksHandle {
   /** Stops listening, then the worker (finishing attempts in flight unless forced), then the queue. Idempotent. */
@@ -11,22 +12,24 @@ export interface WebhooksHandle {
 }
 
 /**
- * Starts outgoing webhooks in this process: `listen` records events from the event stream
- * (API processes), `deliver` runs the delivery worker (worker processes).
+ * Starts outgoing webhooks in this process. Every role writes events to the outbox (the engine
+ * in workers, the lifecycle in APIs); `relay` runs the relay, which records them as messages
+ * (API processes, see webhook.relay.ts); `deliver` runs the delivery worker (worker processes).
  */
 export async function startWebhooks(options: {
   config: Config;
   /** Shared command connection (not in subscriber mode). */
   redis: Redis;
   redisUrl: string;
-  listen: boolean;
+  relay: boolean;
   deliver: boolean;
 }): Promise<WebhooksHandle> {
   const { config, redis, redisUrl } = options;
   const prefix = config.redisPrefix;
   const queue = createWebhookQueue(redis, prefix);
   const deps = { config, enqueue: enqueueWith(queue) };
-  let source: WebhookEventSource | null = null;
+  const unconfigure = configureOutbox(redis, prefix);
+  let relay: WebhookRelay | null = null;
   let workerConnection: Redis | null = null;
   let worker: ReturnType<typeof startWebhookWorker> | null = null;
   try {
@@ -35,9 +38,9 @@ export async function startWebhooks(options: {
       workerConnection = createRedis(redisUrl);
       worker = startWebhookWorker({ connection: workerConnection, prefix, deps });
     }
-    if (options.listen)
-      source = await startWebhookEventSource({ subscriber: createRedis(redisUrl), redis, prefix, deps });
+    if (options.relay) relay = await startWebhookRelay({ redis, subscriber: createRedis(redisUrl), prefix, deps });
   } catch (error) {
+    unconfigure();
     await worker?.close(true).catch(() => undefined);
     workerConnection?.disconnect();
     await queue.close().catch(() => undefined);
@@ -47,7 +50,8 @@ export async function startWebhooks(options: {
   return {
     close: ({ force = false } = {}) =>
       (closing ??= (async () => {
-        await source?.close(force).catch(() => undefined);
+        await relay?.close({ force }).catch(() => undefined);
+        unconfigure();
         if (force) {
           // Redis is unreachable: let go at once (graceful closes would wait for it); attempts in
           // flight are re-run by another worker once their lock lapses.

@@ -7,7 +7,7 @@ import { errorMessage, toFormErrors } from '../shell/errors';
 import { formatDateTime } from '../shell/format';
 import { EmptyState, ErrorState, Loading } from '../shell/states';
 
-/** The events an endpoint can subscribe to (contact.opted_out never fires yet: no opt-out exists). */
+/** The events an endpoint can subscribe to (contact.opted_out: a contact asked on a call not to be called again). */
 export const WEBHOOK_EVENTS = ['call.ended', 'campaign.status_changed', 'campaign.completed', 'contact.opted_out'];
 
 const WebhooksPageQuery = graphql(`
