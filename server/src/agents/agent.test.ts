@@ -8,7 +8,8 @@ import { ContactModel } from '../contacts/contact.model';
 import { AgentModel } from './agent.model';
 import { CallModel } from '../calls/call.model';
 import type { DispatchService } from '../dispatch/dispatch.service';
-import { campaignStatus, createFixture, waitFor } from '../dispatch/test-fixtures';
+import { campaignStatus, countersAndRecount, createFixture, waitFor } from '../dispatch/test-fixtures';
+import { CampaignModel } from '../campaigns/campaign.model';
 import { checkDial } from './agent.dispatch';
 
 let stack: TestStack;
@@ -313,6 +314,34 @@ describe('dial checks: one for the slot loop and the manual call', () => {
     expect(error.message).toMatch(/agent "Turned stream" \(TWILIO_STREAM\) cannot talk on phone ".+" \(SIMULATED\)/);
     expect(await CallModel.countDocuments({ campaignId: f.campaignId })).toBe(0);
     expect((await ContactModel.findById(f.contactId).lean())?.status).toBe('QUEUED');
+  });
+
+  it('a slot whose agent no longer fits the phone gives the contact back untouched and stops', async () => {
+    const f = await createFixture({ contacts: 2, settings: { concurrentCallsLimit: 1 } });
+    const campaign = (await CampaignModel.findById(f.campaignId).lean())!;
+    // The campaign is running (set past the lifecycle, whose start would refuse the misfit) and
+    // its agent has since become a Twilio one: the slot's own check is all that stands.
+    await CampaignModel.updateOne({ _id: f.campaignId }, { $set: { status: 'ACTIVE' } });
+    await AgentModel.updateOne(
+      { _id: campaign.agentId },
+      { $set: { kind: 'TWIML_URL', url: 'https://agent.example.com/twiml' } },
+    );
+    const result = await dispatcher().engine.runSlot({
+      campaignId: f.campaignId,
+      generation: campaign.dispatchGeneration,
+      index: 0,
+    });
+    expect(result).toEqual({ kind: 'done', reason: 'agent does not fit the phone' });
+    expect(await CallModel.countDocuments({ campaignId: f.campaignId })).toBe(0);
+    const contacts = await ContactModel.find({ campaignId: f.campaignId }, { status: 1, attempts: 1 }).lean();
+    expect(contacts.map((c) => [c.status, c.attempts])).toEqual([
+      ['QUEUED', 0],
+      ['QUEUED', 0],
+    ]);
+    expect(await dispatcher().leases.count(f.campaignId)).toBe(0);
+    const { stored, recount } = await countersAndRecount(f.campaignId);
+    expect(stored).toEqual(recount);
+    expect(stored.totalAttempts).toBe(0);
   });
 
   /** Counts `find` commands on the agents collection while `run` runs. */
