@@ -14,7 +14,9 @@
  * printed beside it): at saturation it would measure the throughput limit, which the
  * instant-call figure reports on its own.
  *
- * BENCH_DISPATCH_ONLY=refill,old,makespan,instant runs a subset (profiling).
+ * BENCH_DISPATCH_ONLY=http,refill,old,makespan,instant runs a subset (profiling). `http` is the
+ * headline figure, the path a deployment runs (http-path.bench.ts); the other parts reach the
+ * simulator in-process and are labelled so.
  */
 import type { Types } from 'mongoose';
 import mongoose from 'mongoose';
@@ -36,6 +38,7 @@ import type { LedgerEntry, SimulatorPlaceBody, SimulatorWebhookBody } from '../p
 import { createDispatcher } from '../dispatch/dispatch.service';
 import type { DispatchService } from '../dispatch/dispatch.service';
 import { startMongoProcess } from './stack';
+import { runHttpPathBench } from './http-path.bench';
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -312,8 +315,12 @@ async function runOldDesign(
 
 export async function runDispatchBench(): Promise<void> {
   const only = new Set(
-    (process.env['BENCH_DISPATCH_ONLY'] ?? 'refill,old,makespan,instant').split(',').map((s) => s.trim()),
+    (process.env['BENCH_DISPATCH_ONLY'] ?? 'http,refill,old,makespan,instant').split(',').map((s) => s.trim()),
   );
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  // 0. The headline: the path a deployment runs (processes, HTTP place-call, HTTP webhooks).
+  if (only.has('http')) await runHttpPathBench(out);
+  if (![...only].some((part) => part !== 'http')) return;
   const external = process.env['MONGODB_URI'];
   const mongo = external ? null : await startMongoProcess();
   const redisServer = await startRedisServer();
@@ -395,7 +402,6 @@ export async function runDispatchBench(): Promise<void> {
     phoneId: phone._id,
     agentId: agent._id,
   };
-  const out = (s: string) => process.stdout.write(`${s}\n`);
   out(
     `Dispatch benchmark (slot jobs vs the older queue design; simulator fast path; ${external ? 'MONGODB_URI' : 'embedded MongoDB in a child process'}; redis-server child; node flags: ${process.execArgv.join(' ') || 'none'})`,
   );
@@ -513,7 +519,7 @@ export async function runDispatchBench(): Promise<void> {
           out(`  redis ${(n / calls).toFixed(2)} ${k}`);
       }
       out(
-        `instant calls (20 campaigns x 50 lines, ${20 * INSTANT_CONTACTS} contacts): ${calls} calls in ${seconds.toFixed(2)} s = ${(calls / seconds).toFixed(0)} calls/s; ` +
+        `in-process shortcut, instant calls (20 campaigns x 50 lines, ${20 * INSTANT_CONTACTS} contacts): ${calls} calls in ${seconds.toFixed(2)} s = ${(calls / seconds).toFixed(0)} calls/s; ` +
           `per call: ${((after - before) / calls).toFixed(1)} Redis commands (INFO commandstats, Lua-internal included), ` +
           `${((mongoAfter.requests - mongoBefore.requests) / calls).toFixed(1)} MongoDB round trips (serverStatus network.numRequests) carrying ` +
           `${((mongoAfter.ops - mongoBefore.ops) / calls).toFixed(1)} operations (opcounters: an inserted document counts one; bench polling included)`,

@@ -11,6 +11,8 @@ import { ok, signUpAccount } from '../test/api';
 import type { TestAccount } from '../test/api';
 import type { DispatchService } from '../dispatch/dispatch.service';
 import { campaignStatus, countersAndRecount, createFixture, waitFor } from '../dispatch/test-fixtures';
+import { applyStatus } from '../dispatch/call-status';
+import type { EngineContext } from '../dispatch/engine.context';
 import type { Fixture } from '../dispatch/test-fixtures';
 
 /**
@@ -172,6 +174,50 @@ describe('SIMULATED conversations', () => {
     expect(after.transcript).toHaveLength(call.transcript!.length);
     const { stored } = await countersAndRecount(f.campaignId);
     expect(stored.completedCalls).toBe(1);
+  });
+
+  it('moves a status and its conversation in one write, and never shortens a stored transcript', async () => {
+    const f = await scripted(1, []);
+    await dispatcher().startCampaign(f.orgId, f.campaignId);
+    await completed(f);
+    const done = (await CallModel.findOne({ campaignId: f.campaignId }).lean())!;
+    expect(done.transcript!.length).toBeGreaterThan(2);
+    // Two live calls shaped like it: one with a full transcript stored by an earlier report, one without.
+    const { _id, ...shape } = done;
+    const turns = done.transcript!.map((t) => ({ speaker: t.speaker, text: t.text, at: t.at ?? null }));
+    const live = async (attempt: number, transcript: typeof turns) =>
+      CallModel.create({
+        ...shape,
+        attempt,
+        status: 'IN_PROGRESS',
+        endedAt: null,
+        providerCallId: `live-${attempt}`,
+        transcript,
+        summary: null,
+        disposition: null,
+      });
+    const reported = await live(91, turns);
+    const fresh = await live(92, []);
+    const published: unknown[] = [];
+    // applyStatus's only needs from the engine: publish the call, announce its end.
+    const ctx = {
+      publishCall: (call: unknown) => published.push(call),
+      deps: { redis: { publish: async () => 0 }, config: { redisPrefix: 'test' } },
+    } as unknown as EngineContext;
+    const short = { transcript: turns.slice(0, 2), summary: 'Final summary', disposition: 'INTERESTED' };
+    for (const call of [reported, fresh])
+      await applyStatus(ctx, call, {
+        status: 'COMPLETED',
+        providerCallId: call.providerCallId ?? null,
+        conversation: short,
+      });
+    const [a, b] = await Promise.all([CallModel.findById(reported._id).lean(), CallModel.findById(fresh._id).lean()]);
+    // The stored transcript is longer: the status and the other fields still apply, the transcript stays.
+    expect(a).toMatchObject({ status: 'COMPLETED', summary: 'Final summary', disposition: 'INTERESTED' });
+    expect(a!.transcript).toHaveLength(done.transcript!.length);
+    expect(b).toMatchObject({ status: 'COMPLETED', summary: 'Final summary', disposition: 'INTERESTED' });
+    expect(b!.transcript).toHaveLength(2);
+    expect(published).toHaveLength(2);
   });
 
   it('skips a contact that lacks a variable the agent now needs, and dials nobody with a hole', async () => {

@@ -49,6 +49,26 @@ export function cleanConversation(input: CallConversation): CallConversation {
 }
 
 /**
+ * A report's conversation as extra fields of the status write (dispatch/call-status.ts): the
+ * common case, a final status arriving with its conversation, then costs one write instead of
+ * three. `filter` keeps recordConversation's rule that a transcript only grows; when the write
+ * does not match (a replay, a status out of order, a longer transcript already stored) the caller
+ * falls back to advanceCall + recordConversation, each with its own rules. Null: nothing to add.
+ */
+export function conversationWrite(
+  conversation: CallConversation,
+): { set: Record<string, unknown>; filter: Record<string, unknown> } | null {
+  const { transcript, ...rest } = cleanConversation(conversation);
+  const set: Record<string, unknown> = { ...rest };
+  const filter: Record<string, unknown> = {};
+  if (transcript) {
+    set['transcript'] = transcript;
+    filter[`transcript.${transcript.length - 1}`] = { $exists: false };
+  }
+  return Object.keys(set).length > 0 ? { set, filter } : null;
+}
+
+/**
  * Adds a report's conversation to a call. Reports repeat and come in any order (a status
  * after the report, an analysis after the end): each field given is set, none is cleared, and
  * a transcript only grows (a shorter one from an earlier report never replaces a longer one).

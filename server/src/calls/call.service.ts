@@ -89,6 +89,8 @@ export async function advanceCall(
    * provider's, and its provider id is unknown yet or the one the webhook names.
    */
   guard?: { provider: string; providerCallId: string | null },
+  /** More fields to set in the same write, under more conditions (a conversation: conversationWrite). */
+  also?: { set: Record<string, unknown>; filter: Record<string, unknown> },
 ) {
   const final = FINAL_CALL_STATUSES.has(change.status);
   const $set: Record<string, unknown> = { status: change.status };
@@ -103,8 +105,11 @@ export async function advanceCall(
     filter['provider'] = guard.provider;
     if (guard.providerCallId) filter['providerCallId'] = { $in: [null, guard.providerCallId] };
   }
-  const updated = await callFindAndUpdate(filter, { $set });
-  if (!updated && change.answeredAt && change.status === 'IN_PROGRESS') {
+  const updated = also
+    ? await callFindAndUpdate({ ...filter, ...also.filter }, { $set: { ...also.set, ...$set } })
+    : await callFindAndUpdate(filter, { $set });
+  // With `also`, a miss is retried by the caller without it, which comes here again.
+  if (!updated && !also && change.answeredAt && change.status === 'IN_PROGRESS') {
     // An "answered" that arrived after the final status still tells us when the call was answered.
     await CallModel.updateOne(
       { _id: callId, answeredAt: null, ...(guard ? { provider: guard.provider } : {}) },

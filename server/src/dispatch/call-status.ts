@@ -4,7 +4,7 @@ import { FINAL_CALL_STATUSES } from '../calls/call.model';
 import type { CallStatus } from '../calls/call.model';
 import { advanceCall, isFinalCallStatus, setProviderCallId } from '../calls/call.service';
 import type { CallStatusChange } from '../calls/call.service';
-import { recordConversation } from '../calls/call.conversation';
+import { conversationWrite, recordConversation } from '../calls/call.conversation';
 import type { ProviderName } from '../phones/phone.model';
 import type { ProviderStatusUpdate } from '../providers/provider';
 import { credentialsFor } from '../providers/registry';
@@ -32,10 +32,18 @@ export async function applyStatus(
     ...(update.durationSeconds !== undefined ? { durationSeconds: update.durationSeconds } : {}),
     ...(update.error ? { error: update.error } : {}),
   };
-  const advanced = await advanceCall(call._id, change, guard);
-  // Issue 17: the conversation is added whatever the status did (a report may come after
-  // the final status, or repeat): recordConversation only adds, and leaves the status alone.
-  const talked = update.conversation ? await recordConversation(call._id, update.conversation, guard) : null;
+  // Issue 17: a status that comes with its conversation (the common case: a final webhook
+  // carrying the transcript) moves the call and adds the conversation in one write.
+  const together = update.conversation ? conversationWrite(update.conversation) : null;
+  let advanced = await advanceCall(call._id, change, guard, together ?? undefined);
+  let talked = null;
+  if (!advanced && together && update.conversation) {
+    // Not together (a replay, a status out of order, a longer transcript already stored): the
+    // conversation is still added whatever the status did, as a report may come after the final
+    // status or repeat; recordConversation only adds, and leaves the status alone.
+    advanced = await advanceCall(call._id, change, guard);
+    talked = await recordConversation(call._id, update.conversation, guard);
+  }
   const updated = talked ?? advanced;
   // A guarded write that changed nothing may be for no call of ours at all: the caller reads.
   if (!updated && guard) return false;

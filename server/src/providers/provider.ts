@@ -143,7 +143,10 @@ export function placeCallFailure(error: unknown, provider: string): PlaceCallErr
     return new PlaceCallError(`${provider}: cannot reach the provider (${code})`, false);
   }
   if ((error as Error).name === 'AbortError') return new PlaceCallError(`${provider}: place-call timed out`, true);
-  return new PlaceCallError(`${provider}: place-call failed: ${(error as Error).message}`, true);
+  // fetch says only "fetch failed"; its cause (a reset, a closed socket, a connect timeout) is
+  // what an operator needs to see in the call's error.
+  const why = cause ? ` (${[code, (cause as { message?: string }).message].filter(Boolean).join(': ')})` : '';
+  return new PlaceCallError(`${provider}: place-call failed: ${(error as Error).message}${why}`, true);
 }
 
 /** A 4xx is a refusal (nothing created); a 5xx may hide a created call. */

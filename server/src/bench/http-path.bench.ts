@@ -1,0 +1,384 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL response data: its shape is checked where it is read */
+/**
+ * The path a user runs (issue 20, "the real path, not a shortcut"): Dialwave as separate OS
+ * processes started from `dist/main.js`, place-call over HTTP to the simulator, the simulator's
+ * webhooks over HTTP to the API. Driven only through the public GraphQL API; figures are read
+ * back from MongoDB and from each process's own `/metrics`.
+ *
+ * Two ways, as deployments run it:
+ * - `single`: one `npm start` process (embedded mode: in-process MongoDB-compatible server,
+ *   redis-server child, simulator mounted on the API), as a fresh clone runs it.
+ * - `split`: `ROLE=api` and `ROLE=worker` processes, the embedded MongoDB server as its own
+ *   process and a redis-server child; the worker dials the API's simulator over HTTP and the
+ *   simulator calls the API's webhook route back.
+ *
+ * Figures per way: calls/s from the first dial to the last recorded end; each call's own span
+ * (dial → final status recorded, for calls set to last 0 ms); event-loop delay p99 per process
+ * (prom-client's monitorEventLoopDelay, reset by the scrape before the run); CPU per call per
+ * process; most live calls of one campaign against its limit.
+ *
+ * BENCH_HTTP_CAMPAIGNS / BENCH_HTTP_CONTACTS / BENCH_HTTP_LIMIT change the shape (default
+ * 10 × 400 at a limit of 50, the issue's reproduction); BENCH_HTTP_WAYS=single,split picks ways;
+ * BENCH_HTTP_NODE_ARGS adds node flags to the Dialwave processes (`--cpu-prof --cpu-prof-dir=…`).
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { startRedisServer } from '../redis';
+import { benchGraphQL, percentile, startMongoProcess } from './stack';
+
+const MAIN = path.resolve(__dirname, '../main.js');
+const NODE_FLAGS = ['--max-semi-space-size=64'];
+/** A run that has not completed by then is reported as such (the issue saw 4,000 calls stuck past 300 s). */
+const RUN_TIMEOUT_MS = 300_000;
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  /** Where its /metrics answers. */
+  metricsUrl: string;
+  /** Warning and error log lines, the first 50. */
+  problems: string[];
+}
+
+interface Way {
+  url: string;
+  mongoUri: string;
+  procs: Proc[];
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Starts `node dist/main.js` with `env`; resolves once `/readyz` answers 200. */
+async function startProcess(name: string, env: Record<string, string>, readyUrl: string): Promise<Proc> {
+  // BENCH_HTTP_NODE_ARGS (space-separated, e.g. `--cpu-prof`) profiles the processes under load.
+  const extra = (process.env['BENCH_HTTP_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, MAIN], {
+    env: { PATH: process.env['PATH'] ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  /** Warnings and errors the process logged (pino levels 40 and up), the first 50. */
+  const problems: string[] = [];
+  const keep = (chunk: Buffer) => {
+    const text = chunk.toString();
+    // Only the start is kept (the embedded MongoDB's URI is logged there; errors explain a failed start).
+    if (output.length < 200_000) output += text;
+    if (problems.length < 50)
+      problems.push(
+        ...text
+          .split('\n')
+          .filter((l) => /"level":(4|5|6)0/.test(l))
+          .slice(0, 50),
+      );
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) =>
+      reject(new Error(`${name} exited (${code}) before it was ready:\n${output.slice(-4000)}`)),
+    ),
+  );
+  const ready = (async () => {
+    for (let i = 0; i < 600; i++) {
+      try {
+        const res = await fetch(readyUrl);
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`${name} not ready after 60 s:\n${output.slice(-4000)}`);
+  })();
+  await Promise.race([ready, exited]);
+  child.removeAllListeners('exit');
+  const proc: Proc & { output: () => string } = {
+    name,
+    child,
+    metricsUrl: readyUrl.replace(/\/readyz$/, '/metrics'),
+    problems,
+    output: () => output,
+  };
+  return proc;
+}
+
+async function stopProcess(proc: Proc): Promise<void> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  const exited = new Promise((r) => proc.child.once('exit', r));
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** One `npm start` process in embedded mode (no MONGODB_URI, no REDIS_URL), without demo data. */
+async function startSingle(): Promise<Way> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const proc = (await startProcess(
+    'npm start',
+    { PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'info' },
+    `${url}/readyz`,
+  )) as Proc & { output: () => string };
+  const match = /"uri":"(mongodb:\/\/[^"]+)"/.exec(proc.output());
+  if (!match?.[1]) {
+    await stopProcess(proc);
+    throw new Error('npm start did not log the embedded MongoDB URI');
+  }
+  // main.ts uses the database `dialwave` of the server it started.
+  return { url, mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`, procs: [proc], stop: () => stopProcess(proc) };
+}
+
+/** ROLE=api + ROLE=worker, the embedded MongoDB server in its own process, a redis-server child. */
+async function startSplit(): Promise<Way> {
+  const mongo = await startMongoProcess();
+  const redis = await startRedisServer();
+  const procs: Proc[] = [];
+  try {
+    const [apiPort, workerMetricsPort] = [await freePort(), await freePort()];
+    const url = `http://127.0.0.1:${apiPort}`;
+    const mongoUri = `${mongo.uri.replace(/\/$/, '')}/httpbench_${Date.now()}`;
+    const shared = {
+      NODE_ENV: 'development',
+      MONGODB_URI: mongoUri,
+      REDIS_URL: redis.url,
+      JWT_SECRET: randomBytes(24).toString('hex'),
+      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      PUBLIC_URL: url,
+      SIMULATOR_URL: url,
+      LOG_LEVEL: 'info',
+    };
+    procs.push(await startProcess('api', { ...shared, ROLE: 'api', PORT: String(apiPort) }, `${url}/readyz`));
+    procs.push(
+      await startProcess(
+        'worker',
+        { ...shared, ROLE: 'worker', METRICS_PORT: String(workerMetricsPort) },
+        `http://127.0.0.1:${workerMetricsPort}/readyz`,
+      ),
+    );
+    return {
+      url,
+      mongoUri,
+      procs,
+      async stop() {
+        for (const p of [...procs].reverse()) await stopProcess(p);
+        await redis.stop();
+        await mongo.stop();
+      },
+    };
+  } catch (error) {
+    for (const p of procs) await stopProcess(p);
+    await redis.stop();
+    await mongo.stop();
+    throw error;
+  }
+}
+
+/** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
+async function cpuMs(pid: number | undefined): Promise<number> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Event-loop delay p99 (ms) since the previous scrape: prom-client resets its histogram on each scrape. */
+async function loopP99Ms(proc: Proc): Promise<number> {
+  let text: string;
+  try {
+    text = await (await fetch(proc.metricsUrl)).text();
+  } catch {
+    return NaN; // the process is gone or not answering: said beside the figure
+  }
+  const match = /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+}
+
+async function setUp(url: string, campaigns: number, contacts: number, limit: number) {
+  const { signUp } = await benchGraphQL(url, `mutation ($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+    i: { email: `http-bench-${Date.now()}@example.com`, password: 'bench password', organizationName: 'HTTP bench' },
+  });
+  const token: string = signUp.token;
+  const { agents, phones } = await benchGraphQL(url, `{ agents { id } phones { id } }`, {}, token);
+  // Instant calls (0 ms), the issue's reproduction: what is measured is Dialwave, not the calls.
+  await benchGraphQL(
+    url,
+    `mutation ($id: ID!, $i: UpdatePhoneInput!) { updatePhone(id: $id, input: $i) { id } }`,
+    {
+      id: phones[0].id,
+      i: {
+        simulation: {
+          busyRate: 0.1,
+          noAnswerRate: 0.05,
+          failRate: 0.02,
+          voicemailRate: 0.05,
+          minDurationMs: 0,
+          maxDurationMs: 0,
+        },
+      },
+    },
+    token,
+  );
+  const ids: string[] = [];
+  for (let c = 0; c < campaigns; c++) {
+    const { createCampaign } = await benchGraphQL(
+      url,
+      `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
+      {
+        i: {
+          name: `http ${c}`,
+          agentId: agents[0].id,
+          settings: { concurrentCallsLimit: limit, retryFailedCalls: false },
+        },
+      },
+      token,
+    );
+    const list = Array.from({ length: contacts }, (_, i) => ({
+      phoneNumber: `+1415${String(2_000_000 + c * 10_000 + i).slice(-7)}`,
+    }));
+    await benchGraphQL(
+      url,
+      `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
+      { id: createCampaign.id, c: list },
+      token,
+    );
+    ids.push(createCampaign.id);
+  }
+  return { token, ids };
+}
+
+interface CallRow {
+  campaignId: unknown;
+  startedAt: Date;
+  /** Set when the final status is applied (applyStatus passes no provider time). */
+  endedAt: Date | null;
+  status: string;
+}
+
+/** Most calls of one campaign live at once, from their [dial, recorded end] intervals. */
+function mostLive(calls: CallRow[]): number {
+  const byCampaign = new Map<string, [number, number][]>();
+  for (const c of calls) {
+    const key = String(c.campaignId);
+    const points = byCampaign.get(key) ?? [];
+    points.push([c.startedAt.getTime(), 1], [c.endedAt!.getTime(), -1]);
+    byCampaign.set(key, points);
+  }
+  let most = 0;
+  for (const points of byCampaign.values()) {
+    // Ends before starts at the same millisecond: a line freed and re-used in one ms is one line.
+    points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let live = 0;
+    for (const [, d] of points) most = Math.max(most, (live += d));
+  }
+  return most;
+}
+
+async function runWay(name: 'single' | 'split', out: (s: string) => void): Promise<void> {
+  const campaigns = Number(process.env['BENCH_HTTP_CAMPAIGNS'] ?? 10);
+  const contacts = Number(process.env['BENCH_HTTP_CONTACTS'] ?? 400);
+  const limit = Number(process.env['BENCH_HTTP_LIMIT'] ?? 50);
+  const way = name === 'single' ? await startSingle() : await startSplit();
+  try {
+    const { token, ids } = await setUp(way.url, campaigns, contacts, limit);
+    await Promise.all(way.procs.map(loopP99Ms)); // resets each histogram: the run's own p99 below
+    const cpuBefore = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
+    const load = loadavg()[0]!.toFixed(2);
+    const t0 = Date.now();
+    for (const id of ids)
+      await benchGraphQL(way.url, `mutation ($id: ID!) { startCampaign(id: $id) { id } }`, { id }, token);
+    let open = ids.length;
+    while (open > 0 && Date.now() - t0 < RUN_TIMEOUT_MS) {
+      await new Promise((r) => setTimeout(r, 500));
+      const { campaigns: page } = await benchGraphQL(
+        way.url,
+        `{ campaigns(first: 100) { nodes { id status } } }`,
+        {},
+        token,
+      );
+      open = page.nodes.filter((c: any) => ids.includes(c.id) && c.status !== 'COMPLETED').length;
+    }
+    const wall = (Date.now() - t0) / 1000;
+    const loops = await Promise.all(way.procs.map(loopP99Ms));
+    const cpuAfter = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
+    const conn = await mongoose.createConnection(way.mongoUri).asPromise();
+    const calls = (await conn
+      .collection('calls')
+      .find({}, { projection: { campaignId: 1, startedAt: 1, endedAt: 1, status: 1 } })
+      .toArray()) as unknown as CallRow[];
+    const stuck =
+      open > 0
+        ? await conn
+            .collection('contacts')
+            .aggregate([
+              { $match: { status: { $nin: ['COMPLETED', 'FAILED', 'VOICEMAIL', 'SKIPPED'] } } },
+              { $group: { _id: '$status', n: { $sum: 1 } } },
+            ])
+            .toArray()
+        : [];
+    await conn.close();
+    const ended = calls.filter((c) => c.endedAt);
+    const first = Math.min(...calls.map((c) => c.startedAt.getTime()));
+    const last = Math.max(...ended.map((c) => c.endedAt!.getTime()));
+    const spans = ended.map((c) => (c.endedAt!.getTime() - c.startedAt.getTime()) / 1000).sort((a, b) => a - b);
+    const s = (n: number) => `${n.toFixed(2)} s`;
+    out(
+      `http path, ${name === 'single' ? 'one npm start process' : 'ROLE=api + ROLE=worker + MongoDB process'}: ` +
+        `${campaigns} campaigns x ${contacts} contacts, limit ${limit}, calls of 0 ms (load ${load} at start)`,
+    );
+    out(
+      `  ${open > 0 ? `NOT COMPLETED: ${open} campaigns open after ${RUN_TIMEOUT_MS / 1000} s; ` : ''}` +
+        `${ended.length} of ${campaigns * contacts} calls ended; ` +
+        `${(ended.length / ((last - first) / 1000)).toFixed(0)} calls/s first dial to last end (${wall.toFixed(1)} s wall)`,
+    );
+    out(
+      `  call span dial → end recorded: p50 ${s(percentile(spans, 50))}, p90 ${s(percentile(spans, 90))}, ` +
+        `p99 ${s(percentile(spans, 99))}, max ${s(spans[spans.length - 1] ?? NaN)}`,
+    );
+    out(`  most live calls of a campaign ${mostLive(ended)} (limit ${limit})`);
+    if (open > 0) {
+      out(`  contacts not final: ${stuck.map((g) => `${String(g['_id'])} ${String(g['n'])}`).join(', ')}`);
+      for (const p of way.procs)
+        for (const line of p.problems.slice(0, 10)) out(`  ${p.name} logged: ${line.slice(0, 400)}`);
+    }
+    for (const p of way.procs)
+      if (p.child.exitCode !== null || p.child.signalCode !== null)
+        out(`  ${p.name} EXITED during the run (${p.child.exitCode ?? p.child.signalCode})`);
+    way.procs.forEach((p, i) =>
+      out(
+        `  ${p.name}: event-loop delay p99 ${loops[i]!.toFixed(0)} ms; ` +
+          `CPU ${((cpuAfter[i]! - cpuBefore[i]!) / Math.max(1, ended.length)).toFixed(2)} ms per call`,
+      ),
+    );
+  } finally {
+    await way.stop();
+  }
+}
+
+/** `BENCH_DISPATCH_ONLY=http`: the real path, both ways (or BENCH_HTTP_WAYS). */
+export async function runHttpPathBench(out: (s: string) => void): Promise<void> {
+  const ways = (process.env['BENCH_HTTP_WAYS'] ?? 'single,split').split(',').map((w) => w.trim());
+  for (const way of ways) {
+    if (way !== 'single' && way !== 'split') throw new Error(`BENCH_HTTP_WAYS: unknown way "${way}" (single, split)`);
+    await runWay(way, out);
+  }
+}
