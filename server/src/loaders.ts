@@ -10,6 +10,10 @@ import { CampaignModel } from './campaigns/campaign.model';
 import type { CampaignDoc } from './campaigns/campaign.model';
 import { OrganizationModel } from './organizations/organization.model';
 import type { OrganizationDoc } from './organizations/organization.model';
+import { UserModel } from './users/user.model';
+import type { UserDoc } from './users/user.model';
+import { ApiKeyModel } from './apikeys/apikey.model';
+import type { ApiKeyDoc } from './apikeys/apikey.model';
 
 /**
  * Loads documents by id in one `$in` query per tick, in key order (null when missing).
@@ -34,6 +38,17 @@ export function createLoaders() {
     phone: byId<PhoneDoc>((ids) => PhoneModel.find({ _id: { $in: ids } }).exec()),
     contact: byId<ContactDoc>((ids) => ContactModel.find({ _id: { $in: ids } }).exec()),
     campaign: byId<CampaignDoc>((ids) => CampaignModel.find({ _id: { $in: ids } }).exec()),
+    // Who added a do-not-call entry: no secret hashes or password hashes leave MongoDB.
+    user: byId<UserDoc>((ids) =>
+      UserModel.find({ _id: { $in: ids } })
+        .select('-passwordHash')
+        .exec(),
+    ),
+    apiKey: byId<ApiKeyDoc>((ids) =>
+      ApiKeyModel.find({ _id: { $in: ids } })
+        .select('-secretHash')
+        .exec(),
+    ),
   };
 }
 

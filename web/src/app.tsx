@@ -9,9 +9,11 @@ import { CampaignNewPage } from './campaigns/campaign-new.page';
 import { CampaignPage } from './campaigns/campaign.page';
 import { CampaignsPage } from './campaigns/campaigns.page';
 import { ContactsPage } from './contacts/contacts.page';
+import { DoNotCallPage } from './dnc/dnc.page';
 import { ImportPage } from './contacts/import.page';
 import { PhonesPage } from './phones/phones.page';
 import { ApiKeysPage } from './settings/api-keys.page';
+import { OrganizationPage } from './settings/organization.page';
 import { SettingsPage } from './settings/settings.page';
 import { UsersPage } from './settings/users.page';
 import { WebhooksPage } from './settings/webhooks.page';
@@ -63,10 +65,12 @@ export function App() {
           <Route path="/calls/:callId" element={<CallDetailPage />} />
           <Route path="/agents" element={<AgentsPage />} />
           <Route path="/phones" element={<PhonesPage />} />
+          <Route path="/do-not-call" element={<DoNotCallPage />} />
           <Route path="/settings" element={<SettingsPage />}>
             <Route index element={<UsersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="webhooks" element={<WebhooksPage />} />
+            <Route path="organization" element={<OrganizationPage />} />
           </Route>
           <Route
             path="/graphiql"

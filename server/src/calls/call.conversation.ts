@@ -11,6 +11,10 @@ export interface CallConversation {
   disposition?: string;
   analysis?: Record<string, unknown>;
   endedReason?: string;
+  /** Issue 18: the contact asked not to be called again (providers/agent-request.ts). */
+  optOut?: boolean;
+  /** Issue 18: the callback time the contact asked for, as the platform wrote it (ISO 8601, offset optional). */
+  callbackRequest?: string;
 }
 
 /** Longest transcript kept, in turns; longer ones keep their start (a 4 MB call document is far off). */
@@ -45,6 +49,10 @@ export function cleanConversation(input: CallConversation): CallConversation {
   if (endedReason) out.endedReason = endedReason;
   if (input.analysis && typeof input.analysis === 'object' && !Array.isArray(input.analysis))
     out.analysis = input.analysis;
+  // Only a clear yes is kept: a report without one never clears an opt-out an earlier one gave.
+  if (input.optOut === true) out.optOut = true;
+  const callbackRequest = text(input.callbackRequest, 100);
+  if (callbackRequest) out.callbackRequest = callbackRequest;
   return out;
 }
 

@@ -80,6 +80,14 @@ const callSchema = new Schema(
     disposition: { type: String, default: null },
     analysis: { type: Schema.Types.Mixed, default: null },
     endedReason: { type: String, default: null },
+    // Issue 18: what the contact asked (call.conversation.ts). No defaults: calls without them
+    // keep no keys, as the engine's direct inserts (direct-writes.ts newCallDoc) write them.
+    /** The contact asked not to be called again. */
+    optOut: { type: Boolean },
+    /** The callback time the contact asked for, as the platform wrote it (ISO 8601, offset optional). */
+    callbackRequest: { type: String },
+    /** That time as the engine read it, in the contact's zone (dispatch/callback-time.ts). */
+    callbackAt: { type: Date },
   },
   { timestamps: true },
 );

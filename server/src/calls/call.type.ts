@@ -88,6 +88,20 @@ export class CallType {
     description: "Why the call ended, in the platform's words (e.g. customer-ended-call).",
   })
   endedReason!: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'The contact asked not to be called again (from the analysis): the number went onto the do-not-call list.',
+  })
+  optOut!: boolean | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "The callback time the contact asked for, read in the contact's zone (the next call may be later: the calling window).",
+  })
+  callbackAt!: Date | null;
 }
 
 @ObjectType('CallConnection')

@@ -55,7 +55,7 @@ export interface CsvImportOptions {
 }
 
 /** Header names (lower case, without spaces, `_` or `-`) that mean the phone number. */
-const PHONE_HEADERS = new Set(['phone', 'phonenumber', 'number', 'mobile', 'telephone', 'tel']);
+export const PHONE_HEADERS = new Set(['phone', 'phonenumber', 'number', 'mobile', 'telephone', 'tel']);
 /**
  * Other known header names. A Map, not an object literal: a column named "constructor" found
  * Object.prototype's member in the object and was dropped without a word.

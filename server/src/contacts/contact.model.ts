@@ -30,6 +30,16 @@ export const SKIP_REASONS = {
 } as const;
 export type SkipReason = (typeof SKIP_REASONS)[keyof typeof SKIP_REASONS];
 
+/**
+ * Why a waiting contact (QUEUED or RETRY_SCHEDULED) is not dialled before `nextAttemptAt`, when
+ * it is not its retry delay: `Contact.waitReason`. Cleared when the contact is claimed.
+ */
+export const WAIT_REASONS = {
+  /** Its number reached the organization's frequency cap; `nextAttemptAt` is when a call is allowed again. */
+  frequencyCap: 'FREQUENCY_CAP',
+} as const;
+export type WaitReason = (typeof WAIT_REASONS)[keyof typeof WAIT_REASONS];
+
 const contactSchema = new Schema(
   {
     organizationId: { type: Types.ObjectId, required: true, ref: 'Organization' },
@@ -55,6 +65,8 @@ const contactSchema = new Schema(
     lastOutcome: { type: String, enum: [...CALL_STATUSES, null], default: null },
     /** Why a contact was SKIPPED: one of SKIP_REASONS. */
     skipReason: { type: String, default: null },
+    /** Why a waiting contact waits until `nextAttemptAt`: one of WAIT_REASONS (null: its turn or retry delay). */
+    waitReason: { type: String, default: null },
     /** The call in flight (status CALLING), so a restarted job finds it instead of redialling. */
     currentCallId: { type: Types.ObjectId, default: null },
     /** The dispatch slot (`<generation>-<index>` or `manual`) that holds a CALLING contact, so a re-run slot job finds its own call. */

@@ -29,6 +29,13 @@ export class ContactResolver {
     return zoneInForce(settings.callingWindow, contact, settings.ambiguousTimezones);
   }
 
+  /** Only while the contact waits: the reason stays on a contact cancelled or skipped meanwhile, and means nothing there. */
+  @FieldResolver(() => String, { nullable: true })
+  waitReason(@Root() contact: ContactDoc): string | null {
+    const waiting = contact.status === 'QUEUED' || contact.status === 'RETRY_SCHEDULED';
+    return waiting ? (contact.waitReason ?? null) : null;
+  }
+
   @Mutation(() => AddContactsResultType, { description: 'Up to 10,000 contacts; also to a running campaign.' })
   addContacts(
     @Arg('campaignId', () => ID) campaignId: string,

@@ -44,6 +44,13 @@ export class ContactType {
   })
   skipReason!: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why a waiting contact (QUEUED or RETRY_SCHEDULED) is held until nextAttemptAt, e.g. FREQUENCY_CAP: its number reached the organization's cap on calls per day or week. Null otherwise.",
+  })
+  waitReason!: string | null;
+
   @Field(() => Int)
   attempts!: number;
 

@@ -10,6 +10,7 @@ import type { ProviderStatusUpdate } from '../providers/provider';
 import { credentialsFor } from '../providers/registry';
 import { callEndedChannel } from './signals';
 import type { CallLean, EngineContext, PhoneLean } from './engine.context';
+import { applyLateRequest, carriesRequest } from './agent-verdict';
 
 /**
  * A call's status, from any source: a provider's webhook (webhook.ts), a look-up at the provider
@@ -48,7 +49,16 @@ export async function applyStatus(
   // A guarded write that changed nothing may be for no call of ours at all: the caller reads.
   if (!updated && guard) return false;
   if (updated) void ctx.publishCall(updated);
-  await announceEnded(ctx, call._id, update.status, advanced);
+  // Issue 18: when the call carries the contact's request (opt-out, callback), the end is
+  // announced without its status, so the slot reads the call and decides with it (awaitEnd).
+  const request = carriesRequest(update.conversation ?? {}) || (advanced !== null && carriesRequest(advanced));
+  await announceEnded(ctx, call._id, update.status, request ? null : advanced);
+  // A request after the final status (a platform's analysis that follows its "ended"): the slot
+  // may have decided without it. Not awaited: it waits for that outcome, off the webhook's answer.
+  if (talked && !advanced && isFinalCallStatus(talked.status) && carriesRequest(talked))
+    void applyLateRequest(ctx, talked).catch((error: unknown) =>
+      logger.warn({ err: (error as Error).message, callId: String(call._id) }, 'late request not applied'),
+    );
   return updated !== null;
 }
 

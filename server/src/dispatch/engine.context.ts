@@ -16,6 +16,7 @@ import { PhoneModel } from '../phones/phone.model';
 import type { Phone } from '../phones/phone.model';
 import { defaultCallsPerSecond } from '../providers/registry';
 import type { ProviderSet } from '../providers/registry';
+import { FrequencyCapCache } from './frequency-caps';
 import type { LeaseRequest, Leases } from './leases';
 import type { Signals } from './signals';
 
@@ -84,6 +85,8 @@ export type PhoneLean = Phone & { _id: Types.ObjectId };
 export const done = (reason: string): SlotResult => ({ kind: 'done', reason });
 
 export class EngineContext {
+  /** Organizations' frequency caps, cached per process (frequency-caps.ts). */
+  readonly frequencyCaps = new FrequencyCapCache();
   private readonly phones = new Map<string, { phone: PhoneLean; at: number }>();
   private readonly phoneReads = new Map<string, Promise<PhoneLean | null>>();
   private readonly maxMs: number;

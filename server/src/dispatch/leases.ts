@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import { logger } from '../logger';
+import { DAY_MS, FREQUENCY_CAP_LUA, WEEK_MS, frequencyKey, parseCapped } from './frequency-caps';
+import type { FrequencyCapCheck, FrequencyCapped } from './frequency-caps';
 
 /**
  * Concurrency leases and rate buckets in Redis. A lease is one live call, a member (the call
@@ -66,7 +68,7 @@ return n
 // Right before a call is placed: the campaign must not be stopped (pause, cancel) at this
 // slot's generation or later, and the lease must still be this call's (not taken back by the
 // sweeper, not lapsed). Then the call is marked as placing, which REVOKE respects.
-const CONFIRM = `
+const FENCE_HEAD = `
 if ARGV[2] ~= '' then
   local stopped = redis.call('GET', KEYS[3])
   if stopped and tonumber(stopped) >= tonumber(ARGV[2]) then return 'stopped' end
@@ -75,9 +77,16 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local expiry = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if not expiry or tonumber(expiry) <= now then return 'lost' end
+`;
+const FENCE_PASS = `
 redis.call('SADD', KEYS[2], ARGV[1])
 return 'ok'
 `;
+const CONFIRM = FENCE_HEAD + FENCE_PASS;
+// The same fence with the organization's frequency caps (frequency-caps.ts): checked and the
+// dial recorded in this one script, so two campaigns racing for a number cannot both pass. A
+// separate script, so an organization without caps runs exactly the fence it ran before.
+const CONFIRM_CAPPED = FENCE_HEAD + FREQUENCY_CAP_LUA + FENCE_PASS;
 
 // Takes back the lease of a call that may never have been placed (its holder looks dead),
 // unless the holder confirmed it: exactly one of CONFIRM and REVOKE wins.
@@ -120,14 +129,16 @@ type LeaseRedis = Redis & {
   dwRelease(...args: (string | number)[]): Promise<number>;
   dwRenew(...args: (string | number)[]): Promise<number>;
   dwConfirm(...args: (string | number)[]): Promise<'ok' | 'stopped' | 'lost'>;
+  dwConfirmCapped(...args: (string | number)[]): Promise<string>;
   dwRevoke(...args: (string | number)[]): Promise<number>;
 };
 
 /**
  * What `confirm` found: go ahead, the campaign was stopped, the lease is no longer this call's,
- * or (with `LeaseDurability.replicas` > 0) fewer replicas than asked acknowledged the lease.
+ * (with `LeaseDurability.replicas` > 0) fewer replicas than asked acknowledged the lease, or the
+ * number reached its organization's frequency cap (when and why, `FrequencyCapped`).
  */
-export type Confirmation = 'ok' | 'stopped' | 'lost' | 'unreplicated';
+export type Confirmation = 'ok' | 'stopped' | 'lost' | 'unreplicated' | FrequencyCapped;
 
 /**
  * How many Redis replicas must hold a call's lease before the call is placed (Redis `WAIT`,
@@ -215,25 +226,50 @@ export class Leases {
   /**
    * The fence right before a call is placed (one round trip): 'stopped' when the campaign was
    * paused or cancelled at the slot's `generation` or later (null: a manual call, which may be
-   * made on a paused campaign), 'lost' when the lease was taken back or lapsed; else the call
-   * is marked as placing and `revoke` can no longer take its lease.
+   * made on a paused campaign), 'lost' when the lease was taken back or lapsed; with `cap` (the
+   * organization has frequency caps), `FrequencyCapped` when the number has had its calls, else
+   * the dial is recorded against them. Otherwise the call is marked as placing and `revoke` can
+   * no longer take its lease.
    */
-  async confirm(campaignId: string, callId: string, generation: number | null): Promise<Confirmation> {
+  async confirm(
+    campaignId: string,
+    callId: string,
+    generation: number | null,
+    cap: FrequencyCapCheck | null = null,
+  ): Promise<Confirmation> {
     const connection = this.fence ?? this.redis;
-    const gate = await connection.dwConfirm(
-      this.campaignKey(campaignId),
-      this.placingKey(campaignId),
-      this.stopKey(campaignId),
-      callId,
-      generation === null ? '' : String(generation),
-    );
-    if (gate !== 'ok' || !this.fence) return gate;
+    const fenceKeys = [this.campaignKey(campaignId), this.placingKey(campaignId), this.stopKey(campaignId)];
+    const gen = generation === null ? '' : String(generation);
+    let gate: Exclude<Confirmation, 'unreplicated'>;
+    if (cap) {
+      const answer = await connection.dwConfirmCapped(
+        ...fenceKeys,
+        this.frequencyKey(cap),
+        callId,
+        gen,
+        cap.perDay ?? 0,
+        cap.perWeek ?? 0,
+        DAY_MS,
+        WEEK_MS,
+      );
+      gate = answer === 'ok' || answer === 'stopped' || answer === 'lost' ? answer : capped(answer, cap);
+    } else {
+      gate = await connection.dwConfirm(...fenceKeys, callId, gen);
+    }
+    if (gate !== 'ok') return gate;
+    if (!this.fence) return 'ok';
     const { replicas, timeoutMs } = this.durability;
     const acknowledged = await this.fence.wait(replicas, timeoutMs);
     if (acknowledged >= replicas) return 'ok';
-    // The caller gives the line back (release), as for any refused confirmation.
+    // The caller gives the line back (release), as for any refused confirmation; the call is not
+    // placed, so its dial no longer counts against the number (best effort: Redis is struggling).
     logger.warn({ callId, acknowledged, replicas }, 'lease not replicated in time; not placing the call');
+    if (cap) await this.redis.zrem(this.frequencyKey(cap), callId).catch(() => undefined);
     return 'unreplicated';
+  }
+
+  private frequencyKey(cap: FrequencyCapCheck): string {
+    return frequencyKey(this.prefix, cap.organizationId, cap.phoneNumber);
   }
 
   /**
@@ -296,7 +332,15 @@ function defineScripts(redis: Redis): LeaseRedis {
     redis.defineCommand('dwRelease', { numberOfKeys: 4, lua: RELEASE });
     redis.defineCommand('dwRenew', { numberOfKeys: 3, lua: RENEW });
     redis.defineCommand('dwConfirm', { numberOfKeys: 3, lua: CONFIRM });
+    redis.defineCommand('dwConfirmCapped', { numberOfKeys: 4, lua: CONFIRM_CAPPED });
     redis.defineCommand('dwRevoke', { numberOfKeys: 4, lua: REVOKE });
   }
   return redis as LeaseRedis;
+}
+
+/** The capped script's refusal; anything else it could answer is a bug in the script. */
+function capped(answer: string, cap: FrequencyCapCheck): FrequencyCapped {
+  const refusal = parseCapped(answer, cap);
+  if (!refusal) throw new Error(`lease fence: unexpected answer ${answer}`);
+  return refusal;
 }

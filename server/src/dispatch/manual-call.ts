@@ -1,8 +1,9 @@
 import { Types, isValidObjectId } from 'mongoose';
 import { AppError, ErrorCode, conflict, notFound } from '../errors';
 import { CallModel } from '../calls/call.model';
-import { ContactModel } from '../contacts/contact.model';
+import { ContactModel, WAIT_REASONS } from '../contacts/contact.model';
 import type { DoNotCallList } from '../dnc/dnc.list';
+import type { FrequencyCapped } from './frequency-caps';
 import type { CallLean, CampaignLean, ContactLean, EngineContext, PhoneLean } from './engine.context';
 import { unclaim } from './outcome';
 import { callAgentOf, checkDial } from '../agents/agent.dispatch';
@@ -39,6 +40,8 @@ export async function startManualCall(
     lease = await ctx.deps.leases.acquire(ctx.leaseRequest(campaign, phone, callId));
   }
   if (!lease.ok) return { refused: lease.blocker };
+  // Read while the line is held (cached per process): the fence below applies them.
+  const caps = await ctx.frequencyCaps.get(campaign.organizationId);
   const final = ['FAILED', 'VOICEMAIL', 'COMPLETED'].includes(contact.status);
   const now = new Date();
   // Conditional on the state we read (status and attempts): a slot claiming it meanwhile wins.
@@ -51,6 +54,7 @@ export async function startManualCall(
         currentCallId: callId,
         slotId: 'manual',
         nextAttemptAt: null,
+        waitReason: null,
         // A contact already finished gets a fresh round of retries for this call.
         ...(final ? { roundStartAttempts: contact.attempts } : {}),
       },
@@ -68,23 +72,35 @@ export async function startManualCall(
     await give(false);
     return { refused: 'contact' };
   }
-  // The same fence as a slot's, except that a manual call may be made on a paused campaign.
-  if ((await ctx.deps.leases.confirm(String(campaign._id), String(callId), null)) !== 'ok') {
+  // The same fence as a slot's (frequency caps included: an operator's "call now" is a call to
+  // the number like any other), except that a manual call may be made on a paused campaign.
+  const cap = caps
+    ? { ...caps, organizationId: String(campaign.organizationId), phoneNumber: contact.phoneNumber }
+    : null;
+  const gate = await ctx.deps.leases.confirm(String(campaign._id), String(callId), null, cap);
+  if (gate !== 'ok') {
     await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
-    await unclaim(ctx, campaign, contact, callId, { status: contact.status });
+    // Back as it was: a waiting contact keeps its time (the claim cleared it).
+    const waiting = contact.status === 'QUEUED' || contact.status === 'RETRY_SCHEDULED';
+    await unclaim(ctx, campaign, contact, callId, {
+      status: contact.status,
+      ...(waiting && contact.nextAttemptAt ? { nextAttemptAt: contact.nextAttemptAt } : {}),
+      ...(waiting && contact.waitReason ? { waitReason: WAIT_REASONS.frequencyCap } : {}),
+    });
     await give(false);
-    return { refused: 'contact' };
+    return { refused: typeof gate === 'object' ? gate : 'contact' };
   }
   void ctx.publishCall(call);
   await place(ctx, call, { campaign, phone, contact, agent, variables });
   return { call };
 }
 
-/** Why a manual call was not started (see startManualCall). */
-export type ManualRefusal = 'campaign' | 'phone' | 'global' | 'rate' | 'contact';
+/** Why a manual call was not started (see startManualCall); an object: the number's frequency cap. */
+export type ManualRefusal = 'campaign' | 'phone' | 'global' | 'rate' | 'contact' | FrequencyCapped;
 
 /** The client error for a refused manual call: CONFLICT for the campaign or contact, RATE_LIMITED for caps. */
 export function refusalError(refused: ManualRefusal, campaignLimit: number): AppError {
+  if (typeof refused === 'object') return frequencyCapError(refused);
   switch (refused) {
     case 'campaign':
       return conflict(`The campaign already has ${campaignLimit} live calls, its limit: try again when one ends`);
@@ -115,6 +131,18 @@ export interface ManualTarget {
   /** The campaign's agent, read once here and handed to the place-call. */
   agent: PlaceCallAgent | null;
   variables: Record<string, string>;
+}
+
+/** RATE_LIMITED for a number at its frequency cap: which cap, and when it may be called (`retryAt`). */
+function frequencyCapError(refused: FrequencyCapped): AppError {
+  const window = refused.capped === 'day' ? '24 hours' : '7 days';
+  const at = refused.allowedAt.toISOString();
+  return new AppError(
+    ErrorCode.RATE_LIMITED,
+    `This number has had ${refused.limit} call${refused.limit === 1 ? '' : 's'} in the last ${window}, the organization's frequency cap: it can be called again at ${at}`,
+    undefined,
+    { retryAt: at },
+  );
 }
 
 /**

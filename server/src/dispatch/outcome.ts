@@ -5,8 +5,10 @@ import type { CallStatus } from '../calls/call.model';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
 import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
-import type { ContactStatus } from '../contacts/contact.model';
+import type { ContactStatus, WaitReason } from '../contacts/contact.model';
 import { contactOutcome } from './retry-policy';
+import type { ContactOutcome } from './retry-policy';
+import { applyOptOut, recordCallbackAt, verdictOf } from './agent-verdict';
 import type { CallLean, CampaignLean, ContactLean, EngineContext } from './engine.context';
 import type { SlotEvents } from './slot-events';
 
@@ -28,7 +30,7 @@ export async function unclaim(
   campaign: { _id: Types.ObjectId; organizationId: Types.ObjectId },
   contact: { _id: Types.ObjectId },
   callId: Types.ObjectId,
-  to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string },
+  to: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string; waitReason?: WaitReason },
 ): Promise<boolean> {
   const res = await ctx.deps.counters.moveContact(
     campaign._id,
@@ -41,6 +43,7 @@ export async function unclaim(
         slotId: null,
         nextAttemptAt: to.nextAttemptAt ?? null,
         ...(to.skipReason ? { skipReason: to.skipReason } : {}),
+        ...(to.waitReason ? { waitReason: to.waitReason } : {}),
       },
       $inc: { attempts: -1 },
     },
@@ -76,9 +79,10 @@ export async function finish(
 }
 
 /**
- * The contact's transition after its call ended: COMPLETED, RETRY_SCHEDULED or final FAILED /
- * VOICEMAIL (retry policy), with counters. Conditional on the contact still holding this call,
- * so the slot and the sweeper can both try and only one moves it.
+ * The contact's transition after its call ended: COMPLETED, RETRY_SCHEDULED, final FAILED /
+ * VOICEMAIL, or SKIPPED after an opt-out (retry policy, with what the agent decided), with
+ * counters. Conditional on the contact still holding this call, so the slot and the sweeper can
+ * both try and only one moves it.
  */
 export async function recordOutcome(
   ctx: EngineContext,
@@ -96,13 +100,23 @@ export async function recordOutcome(
       ]);
   if (!contact || !campaign) return null;
   if (contact.status !== 'CALLING' || String(contact.currentCallId) !== String(call._id)) return null;
-  let outcome: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string } = contactOutcome(
+  // Issue 18: what the contact asked in the call (opt-out, callback) goes into the same decision.
+  const agent = verdictOf(call, contact, campaign);
+  const decided: ContactOutcome = contactOutcome(
     call.status,
     contact.attempts - (contact.roundStartAttempts ?? 0),
     settingsOf(campaign),
+    new Date(),
+    agent?.verdict,
   );
+  let outcome: { status: ContactStatus; nextAttemptAt?: Date; skipReason?: string } = decided;
   if (outcome.status === 'RETRY_SCHEDULED' && campaign.status === 'CANCELLED')
     outcome = { status: 'SKIPPED', skipReason: SKIP_REASONS.campaignCancelled };
+  const callback = outcome === decided && 'callback' in decided;
+  if (callback && agent?.askedAt) await recordCallbackAt(call._id, agent.askedAt);
+  // The list before the contact: a crash in between leaves the contact CALLING, and whoever
+  // records this call again (the sweeper) adds the number again, harmlessly.
+  if ('optOut' in decided) await applyOptOut(ctx, campaign, contact, call._id);
   const moved = await ctx.deps.counters.moveContact(
     campaign._id,
     { _id: contact._id, status: 'CALLING', currentCallId: call._id },
@@ -114,6 +128,9 @@ export async function recordOutcome(
         currentCallId: null,
         slotId: null,
         ...(outcome.skipReason ? { skipReason: outcome.skipReason } : {}),
+        // A callback opens a new round: the call asked for is its first, so the retry rules
+        // count from it and the callback uses up no attempt (retry-policy.ts contactOutcome).
+        ...(callback ? { roundStartAttempts: contact.attempts } : {}),
       },
     },
     { from: 'CALLING', to: outcome.status },

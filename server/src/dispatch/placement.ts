@@ -15,6 +15,7 @@ import type { CallLean, CampaignLean, ContactLean, EngineContext, PhoneLean } fr
 import type { SlotEvents } from './slot-events';
 import { closeCall, lookUp } from './call-status';
 import { finish } from './outcome';
+import { carriesRequest } from './agent-verdict';
 
 /**
  * A claimed contact's call: created (unique per campaign, contact and attempt), placed with the
@@ -186,7 +187,8 @@ export async function awaitEnd(ctx: EngineContext, call: CallLean, waiter: Waite
   const current = await CallModel.findById(call._id).lean();
   checkAlive();
   if (!current) return null;
-  if (FINAL_CALL_STATUSES.has(current.status)) return current.status;
+  // A call that carries the contact's request (issue 18) is read again by finish, whole.
+  if (FINAL_CALL_STATUSES.has(current.status)) return carriesRequest(current) ? null : current.status;
   if (outcome === 'signalled') {
     // A signal without a final status in MongoDB (a replica lagging): wait out the rest.
     const again = ctx.deps.signals.waitForCall(

@@ -89,6 +89,42 @@ describe('reconciliation of calls whose webhooks never come', () => {
     expect((await countersAndRecount(f.campaignId)).stored).toEqual(stored);
   });
 
+  it('closes a call whose place-call failed while the provider could not be asked, once it says it does not know it', async () => {
+    // The place-call times out without creating a call, and every look-up fails meanwhile.
+    sim().faults.placeCallHangs = { count: 1, createCall: false };
+    const lookup = sim().lookup.bind(sim());
+    let down = true;
+    sim().lookup = (query) => {
+      if (down) throw new Error('provider down');
+      return lookup(query);
+    };
+    try {
+      const f = await createFixture({
+        contacts: 1,
+        settings: { concurrentCallsLimit: 1 },
+        simulation: { minDurationMs: 100, maxDurationMs: 100 },
+      });
+      await dispatcher().startCampaign(f.orgId, f.campaignId);
+      // Past the place-call timeout (1 s) and the engine's own second look-up (1 s later).
+      await new Promise((r) => setTimeout(r, 3_000));
+      const [call] = await CallModel.find({ campaignId: f.campaignId }).lean();
+      expect(call).toMatchObject({ providerCallId: null });
+      expect(['INITIATED', 'RINGING']).toContain(call!.status);
+      down = false;
+      // Before, only the 600 s lease deadline ended such a call.
+      await waitFor('campaign completed', async () => (await campaignStatus(f.campaignId)) === 'COMPLETED', 20_000);
+      const after = (await CallModel.findById(call!._id).lean())!;
+      expect(after.status).toBe('FAILED');
+      expect(after.error).toMatch(/does not know the call/);
+      expect(sim().ledger.some((e) => e.callId === String(call!._id))).toBe(false);
+      expect(await dispatcher().leases.count(f.campaignId)).toBe(0);
+      const { stored, recount } = await countersAndRecount(f.campaignId);
+      expect(stored).toEqual(recount);
+    } finally {
+      sim().lookup = lookup;
+    }
+  });
+
   it('asks about a live call once per interval, not at every sweep, and leaves it live', async () => {
     sim().faults.dropWebhookRate = 1;
     const lookups = new Map<string, number>();

@@ -34,12 +34,14 @@ export async function reconcileSilentCalls(ctx: EngineContext, now = Date.now())
   const cutoff = new Date(now - ctx.deps.config.callReconcileSeconds * 1000);
   const silent = await CallModel.find({
     status: { $in: LIVE_CALL_STATUSES },
-    // Without the provider's id the place-call is still in flight (or failed): the engine's
-    // own ambiguous-place-call path looks those up.
-    providerCallId: { $ne: null },
     // updatedAt moves with every webhook that changed the call.
     updatedAt: { $lt: cutoff },
-    $or: [{ reconciledAt: null }, { reconciledAt: { $lt: cutoff } }],
+    $and: [
+      { $or: [{ reconciledAt: null }, { reconciledAt: { $lt: cutoff } }] },
+      // Without the provider's id, a place-call may still be in flight: such a call is asked
+      // about only once its place-call surely ended (see orphanedPlacement).
+      { $or: [{ providerCallId: { $ne: null } }, { startedAt: { $lt: placementCutoff(ctx, now) } }] },
+    ],
   })
     .limit(BATCH)
     .lean<CallLean[]>();
@@ -57,13 +59,36 @@ export async function reconcileSilentCalls(ctx: EngineContext, now = Date.now())
   return lookedUp;
 }
 
+/**
+ * Calls started before this have no place-call in flight: the request's timeout, the engine's
+ * own two look-ups after an ambiguous failure (placement.ts) and a reconcile interval have all
+ * passed. A call still without a provider id then is one whose place-call failed ambiguously
+ * and whose look-ups could not be made (the provider unreachable for a while): without this it
+ * held its line until the lease deadline, an hour by default (seen in `bench -- dispatch` part
+ * http under load: hundreds of contacts left CALLING).
+ */
+function placementCutoff(ctx: EngineContext, now: number): Date {
+  const { placeCallTimeoutMs } = ctx.deps.config.dispatch;
+  return new Date(now - 3 * placeCallTimeoutMs - ctx.deps.config.callReconcileSeconds * 1000);
+}
+
 async function reconcileCall(ctx: EngineContext, call: CallLean): Promise<void> {
   const phone = await ctx.phone(call.phoneId);
   if (!phone) return; // nothing to ask: the lease deadline still bounds the call
   // The engine's own look-up: what the provider says is applied through the webhook path
   // (applyStatus): forward only, once; a final status wakes the slot that holds the line.
-  const found = await lookUp(ctx, call, phone);
-  if (found === null) {
+  // A call whose place-call never gave us an id, and that the provider does not know now that
+  // the request surely ended, was never created: it is closed FAILED and its line freed.
+  const orphanedPlacement = !call.providerCallId;
+  const found = await lookUp(
+    ctx,
+    call,
+    phone,
+    orphanedPlacement ? { failIfUnknown: 'place-call failed and the provider does not know the call' } : {},
+  );
+  if (found === null && orphanedPlacement) {
+    logger.warn({ callId: String(call._id), provider: phone.provider }, 'reconcile: closed a call never placed');
+  } else if (found === null) {
     // The provider does not know a call it gave us an id for: not ours to close on a guess.
     logger.warn(
       { callId: String(call._id), provider: phone.provider },

@@ -67,4 +67,36 @@ describe('retry rules', () => {
       ['VOICEMAIL', 1],
     ]);
   });
+
+  describe("with the agent's verdict (issue 18)", () => {
+    const at = new Date('2026-01-02T17:00:00Z');
+
+    it('skips an opted-out contact whatever the call status or the rules', () => {
+      for (const status of ['COMPLETED', 'BUSY', 'VOICEMAIL'] as const)
+        expect(contactOutcome(status, 1, base, now, { optOut: true, callbackAt: at })).toEqual({
+          status: 'SKIPPED',
+          skipReason: 'DO_NOT_CALL',
+          optOut: true,
+        });
+    });
+
+    it('schedules a callback at the time given, even when the rules allow no more calls', () => {
+      expect(contactOutcome('COMPLETED', 1, base, now, { callbackAt: at })).toEqual({
+        status: 'RETRY_SCHEDULED',
+        nextAttemptAt: at,
+        callback: true,
+      });
+      // 3 calls this round and retries off: the rules alone would end it FAILED.
+      expect(contactOutcome('NO_ANSWER', 3, { ...base, retryFailedCalls: false }, now, { callbackAt: at })).toEqual({
+        status: 'RETRY_SCHEDULED',
+        nextAttemptAt: at,
+        callback: true,
+      });
+    });
+
+    it('decides by the status alone without a verdict, or with an empty one', () => {
+      expect(contactOutcome('COMPLETED', 1, base, now, {})).toEqual({ status: 'COMPLETED' });
+      expect(contactOutcome('BUSY', 3, base, now, { optOut: false, callbackAt: null })).toEqual({ status: 'FAILED' });
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import type { CallStatus } from '../calls/call.model';
-import type { ContactStatus } from '../contacts/contact.model';
+import type { ContactStatus, SkipReason } from '../contacts/contact.model';
 
 /** The outcome classes a retry rule covers (a CANCELED call counts as FAILED). */
 export const RETRY_OUTCOMES = ['BUSY', 'NO_ANSWER', 'FAILED', 'VOICEMAIL'] as const;
@@ -35,10 +35,27 @@ export interface RetrySettings extends RetryShorthand {
   retryRules?: readonly RetryRule[] | null;
 }
 
+/**
+ * What the agent decided in the call (issue 18), from the platform's structured analysis
+ * (`providers/agent-request.ts`) and already in our terms.
+ */
+export interface AgentVerdict {
+  /** The contact asked not to be called again. */
+  optOut?: boolean;
+  /**
+   * The contact asked to be called back: the time they asked for, read in their own zone and
+   * moved into the calling window (`callback-time.ts`), never earlier than asked.
+   */
+  callbackAt?: Date | null;
+}
+
 /** Where a contact goes after a call ends. */
 export type ContactOutcome =
   | { status: Extract<ContactStatus, 'COMPLETED' | 'FAILED' | 'VOICEMAIL'> }
-  | { status: 'RETRY_SCHEDULED'; nextAttemptAt: Date };
+  /** `callback`: the contact asked for this time; the next call opens a new round (see contactOutcome). */
+  | { status: 'RETRY_SCHEDULED'; nextAttemptAt: Date; callback?: true }
+  /** The contact opted out: its number goes onto the do-not-call list (`optOut`). */
+  | { status: 'SKIPPED'; skipReason: Extract<SkipReason, 'DO_NOT_CALL'>; optOut: true };
 
 /** The outcome class of a final, unsuccessful call status. */
 export function retryOutcomeOf(callStatus: Exclude<CallStatus, 'COMPLETED'>): RetryOutcome {
@@ -82,8 +99,15 @@ export function retryDelayMs(rule: RetryRule, retryNumber: number): number {
 }
 
 /**
- * The next-step decision after a call ended: the one place it is made. COMPLETED is final.
- * Otherwise the rule of the call's outcome class says whether another call is allowed
+ * The next-step decision after a call ended: the one place it is made.
+ *
+ * First what the agent decided (`verdict`, optional): an opt-out skips the contact
+ * (DO_NOT_CALL) whatever the call's status; a callback schedules the contact at the time asked,
+ * whatever the status and however many calls the round made, and the caller opens a new round
+ * there (`roundStartAttempts` = attempts), so the call the contact asked for is the first of
+ * its round and the retry rules count from it: a callback never uses up an attempt.
+ *
+ * Then the call's status. COMPLETED is final. Otherwise the rule of the call's outcome class says whether another call is allowed
  * (`attemptsThisRound`, counting the call that just ended, below its `maxAttempts`) and when
  * (its delay and backoff, the n-th retry waiting delay × 2^(n−1) when EXPONENTIAL, at most
  * 24 h). A contact that may not be called again ends VOICEMAIL when its last call reached a
@@ -94,7 +118,10 @@ export function contactOutcome(
   attemptsThisRound: number,
   settings: RetrySettings,
   now: Date = new Date(),
+  verdict?: AgentVerdict,
 ): ContactOutcome {
+  if (verdict?.optOut) return { status: 'SKIPPED', skipReason: 'DO_NOT_CALL', optOut: true };
+  if (verdict?.callbackAt) return { status: 'RETRY_SCHEDULED', nextAttemptAt: verdict.callbackAt, callback: true };
   if (callStatus === 'COMPLETED') return { status: 'COMPLETED' };
   const outcome = retryOutcomeOf(callStatus);
   const rule = rulesInForce(settings).find((r) => r.outcome === outcome) ?? shorthandRule(outcome, settings);

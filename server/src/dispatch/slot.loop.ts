@@ -4,10 +4,11 @@ import { CallModel } from '../calls/call.model';
 import type { CountedCampaign } from '../campaigns/campaign.counters';
 import { CampaignModel } from '../campaigns/campaign.model';
 import { settingsOf } from '../campaigns/campaign.settings';
-import { ContactModel, SKIP_REASONS } from '../contacts/contact.model';
+import { ContactModel, SKIP_REASONS, WAIT_REASONS } from '../contacts/contact.model';
 import type { ContactStatus } from '../contacts/contact.model';
 import { contactFindAndUpdate } from '../direct-writes';
 import { contactZones, isWithinWindowIn, nextOpeningIn } from './calling-window';
+import type { FrequencyCapped } from './frequency-caps';
 import type { LeaseResult } from './leases';
 import { done } from './engine.context';
 import type { CampaignLean, ContactLean, EngineContext, PhoneLean, SlotRef, SlotResult } from './engine.context';
@@ -146,11 +147,13 @@ async function dialNext(
     await release(false);
     return 'skipped';
   }
-  // The agent is read alongside (issue 17): no extra round trip between the claim and the fence.
-  const [, doNotCall, agent] = await Promise.all([
+  // The agent (issue 17) and the frequency caps (issue 18, cached per process) are read
+  // alongside: no extra round trip between the claim and the fence.
+  const [, doNotCall, agent, caps] = await Promise.all([
     counted,
     ctx.deps.doNotCall.has(campaign.organizationId, claimed.phoneNumber),
     callAgentOf(campaign.agentId),
+    ctx.frequencyCaps.get(campaign.organizationId),
   ]);
   checkAlive();
   if (doNotCall) {
@@ -183,10 +186,19 @@ async function dialNext(
     return 'skipped';
   }
   // The fence, in one Redis round trip right before dialling (Leases.confirm): a pause or
-  // cancel that returned stops this call (it was created before and is never placed), and a
-  // slot slow enough to look dead, whose lease the sweeper took back, must not dial now.
-  const gate = await ctx.deps.leases.confirm(String(campaign._id), String(callId), campaign.dispatchGeneration);
+  // cancel that returned stops this call (it was created before and is never placed), a slot
+  // slow enough to look dead, whose lease the sweeper took back, must not dial now, and a number
+  // that had its calls under the organization's frequency caps waits (counted in the same script).
+  const cap = caps
+    ? { ...caps, organizationId: String(campaign.organizationId), phoneNumber: claimed.phoneNumber }
+    : null;
+  const gate = await ctx.deps.leases.confirm(String(campaign._id), String(callId), campaign.dispatchGeneration, cap);
   checkAlive();
+  if (typeof gate === 'object') {
+    await waitForFrequencyCap(ctx, campaign, claimed, call, gate);
+    await release(false);
+    return 'skipped';
+  }
   if (gate !== 'ok') {
     if (gate === 'lost')
       logger.warn({ callId: String(callId) }, 'lease taken back before dialling; not placing the call');
@@ -239,6 +251,34 @@ async function heldForWindow(
   return true;
 }
 
+/**
+ * The number had its calls (the fence refused, frequency-caps.ts): the call is deleted, never
+ * placed, and the contact waits, still QUEUED or RETRY_SCHEDULED, until the moment the number may
+ * be called again, with the reason shown. Neither skipped nor failed, and its attempt not counted
+ * (unclaim gives it back), so a capped contact loses no retry.
+ */
+async function waitForFrequencyCap(
+  ctx: EngineContext,
+  campaign: CampaignLean,
+  claimed: ContactLean,
+  call: { _id: Types.ObjectId },
+  refusal: FrequencyCapped,
+): Promise<void> {
+  await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
+  // The fence's time is Redis's clock; were ours ahead of it, the contact would be due at once and
+  // refused again in a tight loop until the clocks met: wait at least a second.
+  const until = new Date(Math.max(refusal.allowedAt.getTime(), Date.now() + 1_000));
+  await unclaim(ctx, campaign, claimed, call._id, {
+    status: claimed.status,
+    nextAttemptAt: until,
+    waitReason: WAIT_REASONS.frequencyCap,
+  });
+  logger.debug(
+    { campaignId: String(campaign._id), contactId: String(claimed._id), window: refusal.capped, until },
+    'frequency cap reached; contact waits',
+  );
+}
+
 /** One atomic findOneAndUpdate: the next eligible contact in the campaign's order becomes CALLING. */
 async function claim(campaign: CampaignLean, callId: Types.ObjectId, slotId: string): Promise<ContactLean | null> {
   const mode = settingsOf(campaign).priorityMode;
@@ -251,7 +291,10 @@ async function claim(campaign: CampaignLean, callId: Types.ObjectId, slotId: str
       status: { $in: WAITING },
       $or: [{ nextAttemptAt: null }, { nextAttemptAt: { $lte: now } }],
     },
-    { $set: { status: 'CALLING', currentCallId: callId, slotId, nextAttemptAt: null }, $inc: { attempts: 1 } },
+    {
+      $set: { status: 'CALLING', currentCallId: callId, slotId, nextAttemptAt: null, waitReason: null },
+      $inc: { attempts: 1 },
+    },
     { sort, returnDocument: 'before' },
   );
 }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { TurnBatch } from '../turn-batch';
 import type { DncSource } from './dnc.model';
 import { DoNotCallModel } from './dnc.model';
-import { addDoNotCall, isDoNotCall, listDoNotCall, removeDoNotCall } from './dnc.service';
+import { addDoNotCall, insertDoNotCall, isDoNotCall, listDoNotCall, removeDoNotCall } from './dnc.service';
 
 interface Cached {
   version: string;
@@ -46,6 +46,16 @@ export class DoNotCallList {
   /** Adds numbers to the organization's list; returns how many were new. */
   async add(organizationId: string, numbers: string[], defaultCountry: string, source?: DncSource): Promise<number> {
     const added = await addDoNotCall(organizationId, numbers, defaultCountry, source);
+    if (added > 0) await this.redis.incr(this.versionKey(organizationId));
+    return added;
+  }
+
+  /**
+   * Adds numbers already in E.164 (one batch of a CSV import); returns how many were new. One
+   * version bump per call, so a file costs every process one reload per batch, not per number.
+   */
+  async addE164(organizationId: string, e164: string[], source: DncSource): Promise<number> {
+    const added = await insertDoNotCall(organizationId, e164, source);
     if (added > 0) await this.redis.incr(this.versionKey(organizationId));
     return added;
   }

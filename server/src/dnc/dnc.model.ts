@@ -8,8 +8,10 @@ export type DncSourceKind = (typeof DNC_SOURCE_KINDS)[number];
 /** Where an entry came from: who added it, or the call in which the contact opted out. */
 export interface DncSource {
   kind: DncSourceKind;
-  /** The user or API key's user that added it (MANUAL, CSV, API). */
+  /** The user that added it (MANUAL, CSV). */
   userId?: Types.ObjectId;
+  /** The API key that added it (API, or CSV sent with a key): keys act for no user. */
+  apiKeyId?: Types.ObjectId;
   /** OPT_OUT: the call in which the contact asked not to be called again, and its campaign. */
   callId?: Types.ObjectId;
   campaignId?: Types.ObjectId;
@@ -19,6 +21,7 @@ const sourceSchema = new Schema(
   {
     kind: { type: String, enum: DNC_SOURCE_KINDS, required: true },
     userId: { type: Types.ObjectId, ref: 'User' },
+    apiKeyId: { type: Types.ObjectId, ref: 'ApiKey' },
     callId: { type: Types.ObjectId, ref: 'Call' },
     campaignId: { type: Types.ObjectId, ref: 'Campaign' },
   },

@@ -2,7 +2,15 @@ import type { HttpRoute } from './route';
 import { callExportRoute } from '../calls/call.export.route';
 import { contactImportRoute } from '../contacts/contact.import.route';
 import { simulatorRoute, webhookRoute } from '../dispatch/webhook.route';
+import { dncImportRoute } from '../dnc/dnc.import.route';
 import { restRoute } from '../rest/rest.routes';
 
 /** Every route group of the API. Add a feature's routes here (one line each). */
-export const httpRoutes: HttpRoute[] = [contactImportRoute, callExportRoute, webhookRoute, simulatorRoute, restRoute];
+export const httpRoutes: HttpRoute[] = [
+  contactImportRoute,
+  dncImportRoute,
+  callExportRoute,
+  webhookRoute,
+  simulatorRoute,
+  restRoute,
+];

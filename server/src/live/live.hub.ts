@@ -195,6 +195,9 @@ export class LiveHub {
       case 'campaign.changed':
         this.schedule(event.campaignId, event.organizationId, event.progress);
         return;
+      case 'contact.opted_out':
+        // For outgoing webhooks only; the counter update that skipped the contact publishes its own change.
+        return;
       default: {
         const unknown: never = event;
         logger.warn({ event: unknown }, 'unknown live event');

@@ -25,6 +25,25 @@ export class SimulationInput {
 
   @Field(() => Int, { nullable: true })
   maxDurationMs?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Probability that an answered contact asks not to be called again.',
+  })
+  optOutRate?: number | null;
+
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Probability that an answered contact asks to be called back; the simulated agent picks a time.',
+  })
+  callbackRate?: number | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The callback time the simulated agent agrees on, ISO 8601: with an offset an instant, without one the contact's wall-clock time. Default: tomorrow at 10:00, the contact's time.",
+  })
+  callbackAt?: string | null;
 }
 
 @InputType('PhoneInput')

@@ -13,6 +13,11 @@ const simulationSchema = new Schema(
     voicemailRate: { type: Number, default: 0.1, min: 0, max: 1 },
     minDurationMs: { type: Number, default: 2_000, min: 0 },
     maxDurationMs: { type: Number, default: 8_000, min: 0 },
+    // Issue 18: what an answered contact decides (the simulated agent's analysis carries it).
+    optOutRate: { type: Number, default: 0, min: 0, max: 1 },
+    callbackRate: { type: Number, default: 0, min: 0, max: 1 },
+    /** The callback time the simulated agent agrees on (ISO 8601); null: tomorrow at 10:00, the contact's time. */
+    callbackAt: { type: String, default: null },
   },
   { _id: false },
 );

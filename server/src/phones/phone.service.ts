@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { PhoneModel, PROVIDERS } from './phone.model';
 import type { PhoneDoc, ProviderName } from './phone.model';
@@ -15,6 +16,9 @@ export interface SimulationFields {
   voicemailRate?: number | null;
   minDurationMs?: number | null;
   maxDurationMs?: number | null;
+  optOutRate?: number | null;
+  callbackRate?: number | null;
+  callbackAt?: string | null;
 }
 
 /** What updatePhone takes: omitted fields stay; null clears the optional ones. */
@@ -41,8 +45,11 @@ const SIMULATION_DEFAULTS = {
   voicemailRate: 0.1,
   minDurationMs: 2_000,
   maxDurationMs: 8_000,
+  // Issue 18: what an answered contact decides; both off, so campaigns end as before.
+  optOutRate: 0,
+  callbackRate: 0,
 };
-type Simulation = typeof SIMULATION_DEFAULTS;
+type Simulation = typeof SIMULATION_DEFAULTS & { callbackAt: string | null };
 
 export function listPhones(organizationId: string): Promise<PhoneDoc[]> {
   return PhoneModel.find({ organizationId }).sort({ createdAt: 1, _id: 1 }).exec();
@@ -64,10 +71,13 @@ export async function defaultPhone(organizationId: string): Promise<PhoneDoc | n
   );
 }
 
-/** Merges and checks simulator settings: rates in [0, 1] adding up to at most 1, min ≤ max. */
+/**
+ * Merges and checks simulator settings: rates in [0, 1], the outcome rates adding up to at most
+ * 1 and so do the answered contact's (optOutRate + callbackRate), min ≤ max, callbackAt ISO 8601.
+ */
 function simulation(input: SimulationFields, base: Simulation): Simulation {
   const out = { ...base };
-  for (const key of ['busyRate', 'noAnswerRate', 'failRate', 'voicemailRate'] as const) {
+  for (const key of ['busyRate', 'noAnswerRate', 'failRate', 'voicemailRate', 'optOutRate', 'callbackRate'] as const) {
     const value = input[key];
     if (value !== undefined && value !== null) out[key] = decimal(`simulation.${key}`, value, 0, 1);
   }
@@ -78,9 +88,23 @@ function simulation(input: SimulationFields, base: Simulation): Simulation {
   if (out.busyRate + out.noAnswerRate + out.failRate + out.voicemailRate > 1 + 1e-9) {
     throw badInput('simulation', 'busyRate + noAnswerRate + failRate + voicemailRate must be at most 1');
   }
+  if (out.optOutRate + out.callbackRate > 1 + 1e-9)
+    throw badInput('simulation', 'optOutRate + callbackRate must be at most 1');
   if (out.minDurationMs > out.maxDurationMs)
     throw badInput('simulation.minDurationMs', 'must not exceed maxDurationMs');
+  if (input.callbackAt !== undefined) out.callbackAt = callbackAt(input.callbackAt);
   return out;
+}
+
+/** The simulated agent's callback time: ISO 8601, with an offset (an instant) or without (the contact's wall clock). */
+function callbackAt(value: string | null): string | null {
+  const at = optionalText('simulation.callbackAt', value, 100);
+  if (at !== null && !DateTime.fromISO(at).isValid)
+    throw badInput(
+      'simulation.callbackAt',
+      "must be an ISO 8601 date-time, e.g. 2026-12-08T15:00 (the contact's wall clock) or 2026-12-08T23:00:00Z",
+    );
+  return at;
 }
 
 async function e164(organizationId: string, raw: unknown): Promise<string> {
@@ -155,7 +179,7 @@ export async function createPhone(
     provider: input.provider,
     isDefault: false,
     providerPhoneId: providerPhoneId(input.provider, input.providerPhoneId),
-    simulation: simulation(input.simulation ?? {}, SIMULATION_DEFAULTS),
+    simulation: simulation(input.simulation ?? {}, { ...SIMULATION_DEFAULTS, callbackAt: null }),
     ...caps(input),
     credentialsEncrypted:
       input.credentials === undefined || input.credentials === null
@@ -184,8 +208,8 @@ export async function updatePhone(
   if (input.number !== undefined && input.number !== null) $set['number'] = await e164(organizationId, input.number);
   if (input.simulation) {
     const stored = phone.simulation as Partial<Simulation> | null | undefined;
-    const current = { ...SIMULATION_DEFAULTS };
-    for (const key of Object.keys(current) as (keyof Simulation)[]) {
+    const current: Simulation = { ...SIMULATION_DEFAULTS, callbackAt: stored?.callbackAt ?? null };
+    for (const key of Object.keys(SIMULATION_DEFAULTS) as (keyof typeof SIMULATION_DEFAULTS)[]) {
       const value = stored?.[key];
       if (typeof value === 'number') current[key] = value;
     }

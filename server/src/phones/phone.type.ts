@@ -24,6 +24,15 @@ export class PhoneSimulationType {
 
   @Field(() => Int)
   maxDurationMs!: number;
+
+  @Field(() => Float, { description: 'Probability that an answered contact asks not to be called again.' })
+  optOutRate!: number;
+
+  @Field(() => Float, { description: 'Probability that an answered contact asks to be called back.' })
+  callbackRate!: number;
+
+  @Field(() => String, { nullable: true, description: 'The callback time the simulated agent agrees on (ISO 8601).' })
+  callbackAt!: string | null;
 }
 
 @ObjectType('Phone', { description: 'A caller number and the provider that dials from it.' })

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
 import type { CallConversation } from '../calls/call.conversation';
+import { agentRequestOf, valuesOf } from './agent-request';
 import { header, PlaceCallError, postPlaceCallJson } from './provider';
 import type {
   PlaceCallRequest,
@@ -88,6 +89,8 @@ function conversationOf(data: ElevenLabsData): CallConversation {
     ...(typeof disposition === 'string' ? { disposition } : {}),
     ...(data.analysis ? { analysis: { ...data.analysis } } : {}),
     ...(reason ? { endedReason: reason } : {}),
+    // Issue 18: opt-out and callback from the agent's data-collection items (agent-request.ts).
+    ...agentRequestOf(valuesOf(data.analysis?.data_collection_results)),
   };
 }
 

@@ -11,6 +11,12 @@ export interface SimulationSettings {
   voicemailRate: number;
   minDurationMs: number;
   maxDurationMs: number;
+  /** Probability that an answered contact opts out (issue 18). Default 0. */
+  optOutRate?: number;
+  /** Probability that an answered contact asks for a callback (issue 18). Default 0. */
+  callbackRate?: number;
+  /** The callback time the simulated agent agrees on (ISO 8601, offset optional). Default: tomorrow 10:00 local. */
+  callbackAt?: string | null;
 }
 
 /** Provider credentials: the phone's own (decrypted) or the deployment's from config. */

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
 import type { CallConversation } from '../calls/call.conversation';
+import { agentRequestOf } from './agent-request';
 import { header, PlaceCallError, postPlaceCallJson } from './provider';
 import type {
   PlaceCallRequest,
@@ -113,6 +114,8 @@ function conversationOf(call: RetellCall): CallConversation {
     ...(typeof disposition === 'string' ? { disposition } : {}),
     ...(analysis ? { analysis: { ...analysis } } : {}),
     ...(call.disconnection_reason ? { endedReason: call.disconnection_reason } : {}),
+    // Issue 18: opt-out and callback from the agent's post-call analysis categories (agent-request.ts).
+    ...agentRequestOf(analysis?.custom_analysis_data),
   };
 }
 

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CallStatus } from '../calls/call.model';
 import type { CallConversation } from '../calls/call.conversation';
+import { agentRequestOf } from './agent-request';
 import { header, PlaceCallError, postPlaceCallJson } from './provider';
 import type {
   PlaceCallRequest,
@@ -105,6 +106,8 @@ function conversationOf(message: VapiMessage): CallConversation {
     ...(typeof disposition === 'string' ? { disposition } : {}),
     ...(message.analysis ? { analysis: { ...message.analysis } } : {}),
     ...(endedReason ? { endedReason } : {}),
+    // Issue 18: opt-out and callback from the assistant's structured data (agent-request.ts).
+    ...agentRequestOf(message.analysis?.structuredData),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { NonEmptyArray } from 'type-graphql';
 import { SystemResolver } from './system.resolver';
 import { UserResolver } from '../users/user.resolver';
+import { OrganizationResolver } from '../organizations/organization.resolver';
 import { AgentResolver } from '../agents/agent.resolver';
 import { PhoneResolver } from '../phones/phone.resolver';
 import { CampaignResolver } from '../campaigns/campaign.resolver';
@@ -20,6 +21,7 @@ import { WebhookResolver } from '../webhooks/webhook.resolver';
 export const resolvers: NonEmptyArray<Function> = [
   SystemResolver,
   UserResolver,
+  OrganizationResolver,
   AgentResolver,
   PhoneResolver,
   CampaignResolver,

@@ -1,6 +1,7 @@
 import { Field, InputType } from 'type-graphql';
 import { RoleEnum } from './user.type';
 import type { Role } from './user.model';
+import { OrganizationSettingsInput } from '../organizations/organization.input';
 
 @InputType('SignUpInput')
 export class SignUpInput {
@@ -12,6 +13,12 @@ export class SignUpInput {
 
   @Field()
   organizationName!: string;
+
+  @Field(() => OrganizationSettingsInput, {
+    nullable: true,
+    description: "The new organization's settings (frequency caps); left out, they are off.",
+  })
+  settings?: OrganizationSettingsInput | null;
 }
 
 @InputType('CreateUserInput')

@@ -3,6 +3,8 @@ import type { Role, UserDoc } from './user.model';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { signToken } from './auth.token';
 import { OrganizationModel } from '../organizations/organization.model';
+import { checkSettings } from '../organizations/organization.settings';
+import type { OrganizationSettingsInputFields } from '../organizations/organization.settings';
 import { AgentModel } from '../agents/agent.model';
 import { createAgent } from '../agents/agent.service';
 import { PhoneModel } from '../phones/phone.model';
@@ -22,6 +24,8 @@ export interface SignUpFields {
   email: string;
   password: string;
   organizationName: string;
+  /** The organization's settings (frequency caps); left out, they are off. */
+  settings?: OrganizationSettingsInputFields | null;
 }
 
 /** The number of the simulated line every new organization gets (a 555-01xx fictional number). */
@@ -69,11 +73,16 @@ export async function createAccount(
   const email = emailOf('email', input.email);
   const secret = password(input.password);
   const organizationName = text('organizationName', input.organizationName, 1, 200);
+  const settings = checkSettings(input.settings ?? {}, 'settings.');
   // A cheap early answer for the common case; the unique index decides under races.
   if (await UserModel.exists({ email })) throw emailTaken();
 
   const passwordHash = await hashPassword(secret);
-  const org = await OrganizationModel.create({ name: organizationName, defaultCountry: config.defaultCountry });
+  const org = await OrganizationModel.create({
+    name: organizationName,
+    defaultCountry: config.defaultCountry,
+    settings,
+  });
   const organizationId = String(org._id);
   try {
     const user = await UserModel.create({ organizationId: org._id, email, passwordHash, role: 'ADMIN' });

@@ -67,6 +67,24 @@ export async function startWebhookEventSource(options: {
   const chains = new Map<string, Promise<void>>();
 
   const handle = async (event: DialwaveEvent): Promise<void> => {
+    if (event.type === 'contact.opted_out') {
+      await recordEvent(deps, {
+        organizationId: event.organizationId,
+        type: 'contact.opted_out',
+        // One per call: every API instance sees the event, and the engine may publish it again.
+        dedupeKey: `contact.opted_out:${event.callId}`,
+        // After the call's call.ended, in the contact's order.
+        orderKey: `contact:${event.contactId}`,
+        at: event.at,
+        data: {
+          contact: { id: event.contactId, phoneNumber: event.phoneNumber, name: event.name },
+          phoneNumber: event.phoneNumber,
+          campaignId: event.campaignId,
+          callId: event.callId,
+        },
+      });
+      return;
+    }
     if (event.type === 'call.changed') {
       const call = event.call;
       if (!isFinalCallStatus(call.status)) return;
@@ -148,7 +166,12 @@ export async function startWebhookEventSource(options: {
     }
     const events = message.type === 'batch' ? message.events : [message];
     for (const event of events) {
-      const key = event.type === 'call.changed' ? `contact:${event.call.contactId}` : `campaign:${event.campaignId}`;
+      const key =
+        event.type === 'call.changed'
+          ? `contact:${event.call.contactId}`
+          : event.type === 'contact.opted_out'
+            ? `contact:${event.contactId}`
+            : `campaign:${event.campaignId}`;
       const next = (chains.get(key) ?? Promise.resolve()).then(() =>
         handle(event).catch((error: unknown) =>
           logger.warn({ err: (error as Error).message, event: event.type }, 'could not record a webhook event'),

@@ -1,7 +1,10 @@
 import { Schema, Types, model } from 'mongoose';
 import type { InferSchemaType, HydratedDocument } from 'mongoose';
 
-/** The events an endpoint may subscribe to (`contact.opted_out`: no opt-out transition exists yet, so it never fires). */
+/**
+ * The events an endpoint may subscribe to. `contact.opted_out` fires when a call's analysis says
+ * the contact asked not to be called again (issue 18, `dispatch/agent-verdict.ts applyOptOut`).
+ */
 export const WEBHOOK_EVENTS = [
   'call.ended',
   'campaign.status_changed',

@@ -13,6 +13,7 @@ const base: ContactRow_ContactFragment = {
   timezone: 'America/Los_Angeles',
   status: 'SKIPPED',
   skipReason: 'MISSING_VARIABLE',
+  waitReason: null,
   attempts: 0,
   lastOutcome: null,
   nextAttemptAt: null,
@@ -38,5 +39,11 @@ describe('contact row', () => {
   it('shows no reason for a contact that was not skipped', () => {
     renderRow({ ...base, status: 'QUEUED', skipReason: null });
     expect(screen.queryByText('Missing variable')).toBeNull();
+  });
+
+  it('says why a waiting contact waits, and until when', () => {
+    const until = '2030-01-02T10:00:00.000Z';
+    renderRow({ ...base, status: 'QUEUED', skipReason: null, waitReason: 'FREQUENCY_CAP', nextAttemptAt: until });
+    expect(screen.getByText(/^Waits: Frequency cap until /)).toBeInTheDocument();
   });
 });

@@ -13,6 +13,7 @@ export const ContactRowFragment = graphql(`
     timezone
     status
     skipReason
+    waitReason
     attempts
     lastOutcome
     nextAttemptAt
@@ -46,13 +47,20 @@ export function ContactRow({ contact, canCall, showCall = true, calling, onCall 
         {contact.status === 'SKIPPED' && contact.skipReason && (
           <span className="row-sub">{humanize(contact.skipReason)}</span>
         )}
+        {/* Why a waiting contact is held until its next attempt, e.g. its number's frequency cap. */}
+        {contact.waitReason && (
+          <span className="row-sub">
+            Waits: {humanize(contact.waitReason)}
+            {contact.nextAttemptAt && ` until ${formatDateTime(contact.nextAttemptAt)}`}
+          </span>
+        )}
       </td>
       <td data-label="Attempts" className="num">
         {contact.attempts}
       </td>
       <td data-label="Last outcome">{contact.lastOutcome ? humanize(contact.lastOutcome) : '—'}</td>
       <td data-label="Next attempt">
-        {/* A retry's time, or when the calling window opens in the contact's zone. */}
+        {/* A retry's time, when the calling window opens in the contact's zone, or when the frequency cap allows. */}
         {contact.nextAttemptAt && (contact.status === 'RETRY_SCHEDULED' || contact.status === 'QUEUED')
           ? formatDateTime(contact.nextAttemptAt)
           : '—'}

@@ -50,10 +50,14 @@ type Documents = {
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": typeof types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": typeof types.UpdateCampaignDocument,
     "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n": typeof types.ImportAgentDocument,
-    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
+    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    waitReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": typeof types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": typeof types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": typeof types.CampaignContactsCallsDocument,
     "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n": typeof types.AddContactsDocument,
+    "\n  fragment DoNotCallRow_entry on DoNotCallEntry {\n    id\n    phoneNumber\n    createdAt\n    source {\n      kind\n      callId\n      campaignId\n      apiKeyId\n      apiKeyName\n      user {\n        id\n        email\n      }\n      campaign {\n        id\n        name\n      }\n    }\n  }\n": typeof types.DoNotCallRow_EntryFragmentDoc,
+    "\n  query DoNotCallPage($search: String, $first: Int, $after: String) {\n    doNotCallEntries(search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...DoNotCallRow_entry\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": typeof types.DoNotCallPageDocument,
+    "\n  mutation AddDoNotCall($phoneNumbers: [String!]!) {\n    addDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n": typeof types.AddDoNotCallDocument,
+    "\n  mutation RemoveDoNotCall($phoneNumbers: [String!]!) {\n    removeDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n": typeof types.RemoveDoNotCallDocument,
     "\n  fragment PhoneRow_phone on Phone {\n    id\n    name\n    number\n    provider\n    providerPhoneId\n    isDefault\n    simulation {\n      busyRate\n      noAnswerRate\n      failRate\n      voicemailRate\n      minDurationMs\n      maxDurationMs\n    }\n  }\n": typeof types.PhoneRow_PhoneFragmentDoc,
     "\n  query PhonesPage {\n    phones {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": typeof types.PhonesPageDocument,
     "\n  mutation CreatePhone($input: PhoneInput!) {\n    createPhone(input: $input) {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": typeof types.CreatePhoneDocument,
@@ -63,6 +67,8 @@ type Documents = {
     "\n  query ApiKeysPage {\n    apiKeys {\n      id\n      name\n      role\n      prefix\n      createdAt\n      lastUsedAt\n    }\n  }\n": typeof types.ApiKeysPageDocument,
     "\n  mutation CreateApiKey($input: ApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        role\n        prefix\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query OrganizationPage {\n    organization {\n      id\n      name\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n": typeof types.OrganizationPageDocument,
+    "\n  mutation UpdateOrganizationSettings($input: OrganizationSettingsInput!) {\n    updateOrganizationSettings(input: $input) {\n      id\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n": typeof types.UpdateOrganizationSettingsDocument,
     "\n  query CurrentRole {\n    me {\n      id\n      role\n    }\n  }\n": typeof types.CurrentRoleDocument,
     "\n  query UsersPage {\n    users {\n      id\n      email\n      role\n    }\n  }\n": typeof types.UsersPageDocument,
     "\n  mutation UpdateUserRole($id: ID!, $role: Role!) {\n    updateUserRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": typeof types.UpdateUserRoleDocument,
@@ -111,10 +117,14 @@ const documents: Documents = {
     "\n  mutation CreateCampaign($input: CreateCampaignInput!) {\n    createCampaign(input: $input) {\n      id\n      ...CampaignRow_campaign\n    }\n  }\n": types.CreateCampaignDocument,
     "\n  mutation UpdateCampaign($id: ID!, $input: UpdateCampaignInput!) {\n    updateCampaign(id: $id, input: $input) {\n      id\n      name\n      description\n      updatedAt\n      settings {\n        ...CampaignForm_settings\n      }\n    }\n  }\n": types.UpdateCampaignDocument,
     "\n  query ImportAgent($id: ID!) {\n    campaign(id: $id) {\n      id\n      agent {\n        id\n        name\n        variables\n      }\n    }\n  }\n": types.ImportAgentDocument,
-    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
+    "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    waitReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n": types.ContactRow_ContactFragmentDoc,
     "\n  query CampaignContactsPage($id: ID!, $status: ContactStatus, $first: Int, $after: String) {\n    campaign(id: $id) {\n      id\n      status\n      contacts(status: $status, first: $first, after: $after) {\n        nodes {\n          id\n          ...ContactRow_contact\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n        totalCount\n      }\n    }\n  }\n": types.CampaignContactsPageDocument,
     "\n  subscription CampaignContactsCalls($campaignId: ID!) {\n    callUpdated(campaignId: $campaignId) {\n      id\n      status\n      contact {\n        id\n        ...ContactRow_contact\n      }\n    }\n  }\n": types.CampaignContactsCallsDocument,
     "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n": types.AddContactsDocument,
+    "\n  fragment DoNotCallRow_entry on DoNotCallEntry {\n    id\n    phoneNumber\n    createdAt\n    source {\n      kind\n      callId\n      campaignId\n      apiKeyId\n      apiKeyName\n      user {\n        id\n        email\n      }\n      campaign {\n        id\n        name\n      }\n    }\n  }\n": types.DoNotCallRow_EntryFragmentDoc,
+    "\n  query DoNotCallPage($search: String, $first: Int, $after: String) {\n    doNotCallEntries(search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...DoNotCallRow_entry\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n": types.DoNotCallPageDocument,
+    "\n  mutation AddDoNotCall($phoneNumbers: [String!]!) {\n    addDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n": types.AddDoNotCallDocument,
+    "\n  mutation RemoveDoNotCall($phoneNumbers: [String!]!) {\n    removeDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n": types.RemoveDoNotCallDocument,
     "\n  fragment PhoneRow_phone on Phone {\n    id\n    name\n    number\n    provider\n    providerPhoneId\n    isDefault\n    simulation {\n      busyRate\n      noAnswerRate\n      failRate\n      voicemailRate\n      minDurationMs\n      maxDurationMs\n    }\n  }\n": types.PhoneRow_PhoneFragmentDoc,
     "\n  query PhonesPage {\n    phones {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": types.PhonesPageDocument,
     "\n  mutation CreatePhone($input: PhoneInput!) {\n    createPhone(input: $input) {\n      id\n      ...PhoneRow_phone\n    }\n  }\n": types.CreatePhoneDocument,
@@ -124,6 +134,8 @@ const documents: Documents = {
     "\n  query ApiKeysPage {\n    apiKeys {\n      id\n      name\n      role\n      prefix\n      createdAt\n      lastUsedAt\n    }\n  }\n": types.ApiKeysPageDocument,
     "\n  mutation CreateApiKey($input: ApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        id\n        name\n        role\n        prefix\n        createdAt\n        lastUsedAt\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query OrganizationPage {\n    organization {\n      id\n      name\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n": types.OrganizationPageDocument,
+    "\n  mutation UpdateOrganizationSettings($input: OrganizationSettingsInput!) {\n    updateOrganizationSettings(input: $input) {\n      id\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n": types.UpdateOrganizationSettingsDocument,
     "\n  query CurrentRole {\n    me {\n      id\n      role\n    }\n  }\n": types.CurrentRoleDocument,
     "\n  query UsersPage {\n    users {\n      id\n      email\n      role\n    }\n  }\n": types.UsersPageDocument,
     "\n  mutation UpdateUserRole($id: ID!, $role: Role!) {\n    updateUserRole(id: $id, role: $role) {\n      id\n      role\n    }\n  }\n": types.UpdateUserRoleDocument,
@@ -297,7 +309,7 @@ export function graphql(source: "\n  query ImportAgent($id: ID!) {\n    campaign
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"): (typeof documents)["\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"];
+export function graphql(source: "\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    waitReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"): (typeof documents)["\n  fragment ContactRow_contact on Contact {\n    id\n    phoneNumber\n    name\n    email\n    priority\n    timezone\n    status\n    skipReason\n    waitReason\n    attempts\n    lastOutcome\n    nextAttemptAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -310,6 +322,22 @@ export function graphql(source: "\n  subscription CampaignContactsCalls($campaig
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation AddContacts($campaignId: ID!, $contacts: [ContactInput!]!) {\n    addContacts(campaignId: $campaignId, contacts: $contacts) {\n      accepted\n      duplicates\n      rejected {\n        index\n        phoneNumber\n        reason\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DoNotCallRow_entry on DoNotCallEntry {\n    id\n    phoneNumber\n    createdAt\n    source {\n      kind\n      callId\n      campaignId\n      apiKeyId\n      apiKeyName\n      user {\n        id\n        email\n      }\n      campaign {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  fragment DoNotCallRow_entry on DoNotCallEntry {\n    id\n    phoneNumber\n    createdAt\n    source {\n      kind\n      callId\n      campaignId\n      apiKeyId\n      apiKeyName\n      user {\n        id\n        email\n      }\n      campaign {\n        id\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DoNotCallPage($search: String, $first: Int, $after: String) {\n    doNotCallEntries(search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...DoNotCallRow_entry\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"): (typeof documents)["\n  query DoNotCallPage($search: String, $first: Int, $after: String) {\n    doNotCallEntries(search: $search, first: $first, after: $after) {\n      nodes {\n        id\n        ...DoNotCallRow_entry\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      totalCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AddDoNotCall($phoneNumbers: [String!]!) {\n    addDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n"): (typeof documents)["\n  mutation AddDoNotCall($phoneNumbers: [String!]!) {\n    addDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveDoNotCall($phoneNumbers: [String!]!) {\n    removeDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n"): (typeof documents)["\n  mutation RemoveDoNotCall($phoneNumbers: [String!]!) {\n    removeDoNotCall(phoneNumbers: $phoneNumbers)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -346,6 +374,14 @@ export function graphql(source: "\n  mutation CreateApiKey($input: ApiKeyInput!)
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query OrganizationPage {\n    organization {\n      id\n      name\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n"): (typeof documents)["\n  query OrganizationPage {\n    organization {\n      id\n      name\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateOrganizationSettings($input: OrganizationSettingsInput!) {\n    updateOrganizationSettings(input: $input) {\n      id\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateOrganizationSettings($input: OrganizationSettingsInput!) {\n    updateOrganizationSettings(input: $input) {\n      id\n      settings {\n        maxCallsPerNumberPerDay\n        maxCallsPerNumberPerWeek\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

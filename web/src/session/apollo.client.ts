@@ -41,6 +41,7 @@ export function createCache(): InMemoryCache {
       Query: {
         fields: {
           campaigns: connectionPolicy(['status', 'search']),
+          doNotCallEntries: connectionPolicy(['search']),
           // campaignProgress(id) and the subscription share one normalized object.
           campaignProgress: {
             read(existing, { args, toReference }) {

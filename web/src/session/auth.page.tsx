@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { Link } from 'react-router';
+import { CapInputs, readCaps, SUGGESTED_CAPS } from '../settings/frequency-caps';
 import { toFormErrors } from '../shell/errors';
 import type { FormErrors } from '../shell/errors';
 import { useSession } from './session.context';
@@ -30,13 +31,16 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
     if (isSignUp && password.length < 8) fields['password'] = 'Use at least 8 characters.';
     if (!password) fields['password'] = 'Enter your password.';
     if (isSignUp && !organizationName) fields['organizationName'] = 'Name your organization.';
+    // The caps' errors are keyed as the server names them (`settings.<field>`).
+    const caps = readCaps(form, 'settings.');
+    if (isSignUp) Object.assign(fields, caps.errors);
     if (Object.keys(fields).length > 0) {
       setErrors({ fields, form: null });
       return;
     }
     setErrors(NO_ERRORS);
     try {
-      if (isSignUp) await signUp({ email, password, organizationName });
+      if (isSignUp) await signUp({ email, password, organizationName, settings: caps.settings });
       else await signIn(email, password);
     } catch (error) {
       setErrors(toFormErrors(error));
@@ -85,6 +89,16 @@ export function AuthPage({ mode }: { mode: 'sign-in' | 'sign-up' }) {
           {isSignUp && field('organizationName', 'Organization', 'text', 'organization')}
           {field('email', 'Email', 'email', 'email')}
           {field('password', 'Password', 'password', isSignUp ? 'new-password' : 'current-password')}
+          {isSignUp && (
+            <fieldset className="form-section">
+              <legend>Call frequency caps</legend>
+              <p className="field-hint">
+                How often one number may be called across all your campaigns. Suggested values; clear a field for no
+                cap. You can change them later in Settings.
+              </p>
+              <CapInputs id={id} defaults={SUGGESTED_CAPS} errors={errors.fields} prefix="settings." />
+            </fieldset>
+          )}
           {errors.form && (
             <p className="form-error" role="alert">
               {errors.form}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { AgentsPageDocument, ApiKeysPageDocument, CreateApiKeyDocument, PhonesPageDocument } from '../gql/graphql';
-import { campaignPageMock, renderWithMocks, roleMock } from '../test/mocks';
+import { campaignPageMock, organizationMock, renderWithMocks, roleMock } from '../test/mocks';
 import { CampaignPage } from '../campaigns/campaign.page';
 import { PhonesPage } from '../phones/phones.page';
 import { AgentsPage } from '../agents/agents.page';
@@ -108,8 +108,10 @@ describe('role-aware dashboard', () => {
   });
 
   it('keeps Settings to ADMINs', async () => {
-    renderWithMocks(<SettingsPage />, [roleMock('OPERATOR')], '/settings');
+    // The organization's settings (readable by all) come first; the rest is for ADMINs.
+    renderWithMocks(<SettingsPage />, [roleMock('OPERATOR'), organizationMock], '/settings');
     expect(await screen.findByText('Administrators only')).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Call frequency caps' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'API keys' })).toBeNull();
   });
 });

@@ -1,8 +1,12 @@
 import { NavLink, Outlet } from 'react-router';
 import { EmptyState } from '../shell/states';
+import { OrganizationPage } from './organization.page';
 import { useCan } from './use-role';
 
-/** Settings: users, API keys and webhooks of the organization (ADMIN only: the API refuses others). */
+/**
+ * Settings: users, API keys and webhooks of the organization (ADMIN only: the API refuses
+ * others), and the organization's settings, which everyone may read and ADMINs change.
+ */
 export function SettingsPage() {
   const isAdmin = useCan('ADMIN');
   return (
@@ -22,11 +26,17 @@ export function SettingsPage() {
             <NavLink to="/settings/webhooks" className="tab">
               Webhooks
             </NavLink>
+            <NavLink to="/settings/organization" className="tab">
+              Organization
+            </NavLink>
           </nav>
           <Outlet />
         </>
       ) : (
-        <EmptyState title="Administrators only">Users, API keys and webhooks are managed by an ADMIN.</EmptyState>
+        <>
+          <OrganizationPage />
+          <EmptyState title="Administrators only">Users, API keys and webhooks are managed by an ADMIN.</EmptyState>
+        </>
       )}
     </section>
   );

@@ -23,7 +23,10 @@ const NAV = [
   { to: '/campaigns', label: 'Campaigns' },
   { to: '/agents', label: 'Agents' },
   { to: '/phones', label: 'Phones' },
+  { to: '/do-not-call', label: 'Do not call' },
   { to: '/graphiql', label: 'GraphiQL' },
+  // Everyone: the organization's settings are readable by all; the rest of Settings is ADMIN-only.
+  { to: '/settings', label: 'Settings' },
 ];
 
 /** The signed-in frame: navigation, who is signed in, the live-updates indicator. */
@@ -33,7 +36,6 @@ export function Layout() {
   const navigate = useNavigate();
   const [menuOpen, setMenuOpen] = useState(false);
   const me = data?.me;
-  const isAdmin = me?.role === 'ADMIN';
 
   return (
     <div className="app">
@@ -56,7 +58,7 @@ export function Layout() {
             Menu
           </button>
           <nav id="main-nav" className={`nav${menuOpen ? ' nav-open' : ''}`} aria-label="Main">
-            {[...NAV, ...(isAdmin ? [{ to: '/settings', label: 'Settings' }] : [])].map((item) => (
+            {NAV.map((item) => (
               <NavLink key={item.to} to={item.to} className="nav-link" onClick={() => setMenuOpen(false)}>
                 {item.label}
               </NavLink>

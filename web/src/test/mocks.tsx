@@ -3,7 +3,7 @@ import { MockedProvider } from '@apollo/client/testing/react';
 import { ApolloLink } from '@apollo/client';
 import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
 import { isSubscriptionOperation } from '@apollo/client/utilities';
-import { CampaignPageDocument, CurrentRoleDocument } from '../gql/graphql';
+import { CampaignPageDocument, CurrentRoleDocument, OrganizationPageDocument } from '../gql/graphql';
 import type { Role } from '../gql/graphql';
 import { createCache } from '../session/apollo.client';
 import { renderRoute } from './render';
@@ -14,6 +14,26 @@ export const roleMock = (role: Role) => ({
   result: { data: { me: { __typename: 'User' as const, id: 'u1', role } } },
   maxUsageCount: Number.POSITIVE_INFINITY,
 });
+
+/** The organization settings page's query: Acme, 3 calls a day per number and no weekly cap. */
+export const organizationMock = {
+  request: { query: OrganizationPageDocument },
+  result: {
+    data: {
+      organization: {
+        __typename: 'Organization' as const,
+        id: 'o1',
+        name: 'Acme',
+        settings: {
+          __typename: 'OrganizationSettings' as const,
+          maxCallsPerNumberPerDay: 3,
+          maxCallsPerNumberPerWeek: null,
+        },
+      },
+    },
+  },
+  maxUsageCount: Number.POSITIVE_INFINITY,
+};
 
 const stats = {
   __typename: 'CampaignStats',

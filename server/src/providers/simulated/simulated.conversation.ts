@@ -13,23 +13,80 @@ export interface SimulatedTurn {
   at: number;
 }
 
-export const SIMULATED_DISPOSITIONS = ['INTERESTED', 'NOT_INTERESTED', 'CALLBACK'] as const;
+export const SIMULATED_DISPOSITIONS = ['INTERESTED', 'NOT_INTERESTED', 'CALLBACK', 'DO_NOT_CALL'] as const;
 export type SimulatedDisposition = (typeof SIMULATED_DISPOSITIONS)[number];
 
 export interface SimulatedConversation {
   transcript: SimulatedTurn[];
   summary: string;
   disposition: SimulatedDisposition;
-  analysis: { sentiment: 'positive' | 'neutral' | 'negative'; interested: boolean; callbackRequested: boolean };
+  /**
+   * The simulated agent's structured analysis. `optOut` and `callbackAt` follow the mapping real
+   * platforms' analyses are read with (providers/agent-request.ts).
+   */
+  analysis: {
+    sentiment: 'positive' | 'neutral' | 'negative';
+    interested: boolean;
+    callbackRequested: boolean;
+    optOut: boolean;
+    /** ISO 8601; without an offset, a wall-clock time in the contact's zone. */
+    callbackAt?: string;
+  };
   endedReason: string;
 }
+
+/**
+ * The callback time the simulated agent agrees on when the phone gives none: tomorrow (UTC date)
+ * at 10:00, without an offset, so the engine reads it in the contact's own zone.
+ */
+export function defaultCallbackAt(now: Date): string {
+  const tomorrow = new Date(now.getTime() + 24 * 60 * 60_000);
+  return `${tomorrow.toISOString().slice(0, 10)}T10:00:00`;
+}
+
+/**
+ * The disposition a draw picks: DO_NOT_CALL below `optOutRate`, CALLBACK in the next
+ * `callbackRate`, the rest INTERESTED and NOT_INTERESTED in halves. Both rates 0 by default, so
+ * a contact is only called back or opted out when a test or a demo asks for it.
+ */
+export function simulatedDisposition(random: number, optOutRate = 0, callbackRate = 0): SimulatedDisposition {
+  if (random < optOutRate) return 'DO_NOT_CALL';
+  if (random < optOutRate + callbackRate) return 'CALLBACK';
+  const rest = 1 - optOutRate - callbackRate;
+  const within = rest > 0 ? (random - optOutRate - callbackRate) / rest : 0;
+  return within < 0.5 ? 'INTERESTED' : 'NOT_INTERESTED';
+}
+
+/** What each disposition makes the contact and the agent say last, and the summary. */
+const ENDINGS: Record<SimulatedDisposition, { contact: string; agent: string; summary: string }> = {
+  INTERESTED: {
+    contact: 'Yes, that sounds good. Tell me more.',
+    agent: "Great, I'll send the details by email. Thank you!",
+    summary: 'is interested in the new offer; details to be sent by email.',
+  },
+  NOT_INTERESTED: {
+    contact: "No thanks, I'm not interested.",
+    agent: 'Understood, thank you for your time. Goodbye!',
+    summary: 'is not interested in the new offer.',
+  },
+  CALLBACK: {
+    contact: "I'm busy right now. Can you call me back later?",
+    agent: "Of course, I'll call you back then. Goodbye!",
+    summary: 'asked to be called back',
+  },
+  DO_NOT_CALL: {
+    contact: 'Please stop calling me and take my number off your list.',
+    agent: 'Understood, we will not call you again. Goodbye!',
+    summary: 'asked not to be called again.',
+  },
+};
 
 /** Variables the script speaks itself; the others are read back as "your <name> is <value>". */
 const SPOKEN_ELSEWHERE = new Set(['name', 'phoneNumber', 'email']);
 
 /**
  * Writes the conversation of an answered call.
- * @param random in [0, 1): picks the disposition (INTERESTED 40 %, NOT_INTERESTED 40 %, CALLBACK 20 %)
+ * @param random in [0, 1): picks the disposition (simulatedDisposition)
  * @param talkSeconds how long the answered part lasted; the turns are spread over it
  */
 export function simulateConversation(options: {
@@ -39,11 +96,20 @@ export function simulateConversation(options: {
   variables: Record<string, string>;
   random: number;
   talkSeconds: number;
+  /** Probability that the contact opts out (issue 18). Default 0. */
+  optOutRate?: number;
+  /** Probability that the contact asks for a callback (issue 18). Default 0. */
+  callbackRate?: number;
+  /** The callback time agreed on. Default: defaultCallbackAt(now). */
+  callbackAt?: string | null;
+  now?: Date;
 }): SimulatedConversation {
   const { variables } = options;
   const name = variables['name'];
-  const disposition: SimulatedDisposition =
-    options.random < 0.4 ? 'INTERESTED' : options.random < 0.8 ? 'NOT_INTERESTED' : 'CALLBACK';
+  const disposition = simulatedDisposition(options.random, options.optOutRate, options.callbackRate);
+  const callbackAt =
+    disposition === 'CALLBACK' ? (options.callbackAt ?? defaultCallbackAt(options.now ?? new Date())) : undefined;
+  const ending = ENDINGS[disposition];
   const details = options.declared
     .filter((v) => !SPOKEN_ELSEWHERE.has(v) && variables[v] !== undefined)
     .map((v) => `your ${v} is ${variables[v]}`);
@@ -56,33 +122,14 @@ export function simulateConversation(options: {
         ? `I see ${details.join(' and ')}. Would you like to hear about our new offer?`
         : 'We have a new offer for you. Would you like to hear about it?',
     ],
-    [
-      'CONTACT',
-      disposition === 'INTERESTED'
-        ? 'Yes, that sounds good. Tell me more.'
-        : disposition === 'CALLBACK'
-          ? "I'm busy right now. Can you call me back tomorrow?"
-          : "No thanks, I'm not interested.",
-    ],
-    [
-      'AGENT',
-      disposition === 'INTERESTED'
-        ? "Great, I'll send the details by email. Thank you!"
-        : disposition === 'CALLBACK'
-          ? "Of course, I'll call you back tomorrow. Goodbye!"
-          : 'Understood, thank you for your time. Goodbye!',
-    ],
+    ['CONTACT', ending.contact],
+    ['AGENT', callbackAt ? `Of course, I'll call you back at ${callbackAt}. Goodbye!` : ending.agent],
   ];
   // Even spacing over the answered time; at least half a second a turn so timestamps stay ordered.
   const step = Math.max(0.5, options.talkSeconds / lines.length);
   const transcript = lines.map(([speaker, text], i) => ({ speaker, text, at: Math.round(i * step * 10) / 10 }));
   const who = name ?? 'The contact';
-  const summary =
-    disposition === 'INTERESTED'
-      ? `${who} is interested in the new offer; details to be sent by email.`
-      : disposition === 'CALLBACK'
-        ? `${who} asked to be called back tomorrow.`
-        : `${who} is not interested in the new offer.`;
+  const summary = `${who} ${ending.summary}${callbackAt ? ` at ${callbackAt}.` : ''}`;
   return {
     transcript,
     summary,
@@ -91,6 +138,8 @@ export function simulateConversation(options: {
       sentiment: disposition === 'INTERESTED' ? 'positive' : disposition === 'CALLBACK' ? 'neutral' : 'negative',
       interested: disposition === 'INTERESTED',
       callbackRequested: disposition === 'CALLBACK',
+      optOut: disposition === 'DO_NOT_CALL',
+      ...(callbackAt ? { callbackAt } : {}),
     },
     endedReason: 'assistant-ended-call',
   };

@@ -4,6 +4,7 @@ import type { PlaceCallRequest, ProviderStatusUpdate, RawWebhook, TelephonyProvi
 import { SIMULATOR_SIGNATURE_HEADER, simulatorKeys, verifySimulatorSignature } from './simulator';
 import type { Simulator, SimulatorPlaceBody, SimulatorWebhookBody } from './simulator';
 import type { CallConversation } from '../../calls/call.conversation';
+import { agentRequestOf } from '../agent-request';
 
 const SIMULATION_DEFAULTS = {
   busyRate: 0.1,
@@ -12,6 +13,8 @@ const SIMULATION_DEFAULTS = {
   voicemailRate: 0.1,
   minDurationMs: 2_000,
   maxDurationMs: 8_000,
+  optOutRate: 0,
+  callbackRate: 0,
 };
 
 export interface SimulatedProviderOptions {
@@ -125,6 +128,8 @@ function conversationOf(body: Partial<SimulatorWebhookBody>): { conversation?: C
     ...(typeof body.Disposition === 'string' ? { disposition: body.Disposition } : {}),
     ...(body.Analysis && typeof body.Analysis === 'object' ? { analysis: { ...body.Analysis } } : {}),
     ...(typeof body.EndedReason === 'string' ? { endedReason: body.EndedReason } : {}),
+    // Issue 18: read with the same mapping as the real platforms' analyses.
+    ...agentRequestOf(body.Analysis && typeof body.Analysis === 'object' ? { ...body.Analysis } : null),
   };
   return Object.keys(conversation).length > 0 ? { conversation } : {};
 }

@@ -433,6 +433,10 @@ export class Simulator {
               variables: body.variables ?? { phoneNumber: body.to },
               random: this.random(),
               talkSeconds: (endAt - answerAt) / 1000,
+              optOutRate: s.optOutRate ?? 0,
+              callbackRate: s.callbackRate ?? 0,
+              callbackAt: s.callbackAt ?? null,
+              now: new Date(now),
             }),
           }
         : {}),
