@@ -203,6 +203,8 @@ const envSchema = z.object({
     .string()
     .refine((zone) => IANAZone.isValidZone(zone), 'must be an IANA time zone, like Asia/Kolkata')
     .default('Asia/Kolkata'),
+  /** Exotel records each call (Record=true) and its RecordingUrl comes back on the Call. Default true. */
+  EXOTEL_RECORD: bool(true),
   /**
    * Outgoing webhooks: the waits before each retry, in ms, comma-separated. Default the Standard
    * Webhooks / Svix schedule after the immediate attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h
@@ -271,7 +273,7 @@ export interface Config {
   dispatch: { lockMs: number; stalledIntervalMs: number; sweepIntervalMs: number; placeCallTimeoutMs: number };
   simulatorUrl: string | undefined;
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
-  exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string };
+  exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string; record: boolean };
   vapi: { apiKey?: string; apiBase: string; webhookSecret?: string };
   retell: { apiKey?: string; apiBase: string };
   elevenlabs: { apiKey?: string; apiBase: string; webhookSecret?: string };
@@ -427,6 +429,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiToken: e.EXOTEL_API_TOKEN,
       apiBase: e.EXOTEL_API_BASE,
       timeZone: e.EXOTEL_TIME_ZONE,
+      record: e.EXOTEL_RECORD,
     },
     vapi: { apiKey: e.VAPI_API_KEY, apiBase: e.VAPI_API_BASE, webhookSecret: e.VAPI_WEBHOOK_SECRET },
     retell: { apiKey: e.RETELL_API_KEY, apiBase: e.RETELL_API_BASE },

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL response data: its shape is checked by assertions */
+import mongoose from 'mongoose';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import { fails, ok, signUpAccount } from '../test/api';
@@ -6,6 +7,10 @@ import type { TestAccount } from '../test/api';
 import { ContactModel } from '../contacts/contact.model';
 import { AgentModel } from './agent.model';
 import { CallModel } from '../calls/call.model';
+import type { DispatchService } from '../dispatch/dispatch.service';
+import { campaignStatus, countersAndRecount, createFixture, waitFor } from '../dispatch/test-fixtures';
+import { CampaignModel } from '../campaigns/campaign.model';
+import { checkDial } from './agent.dispatch';
 
 let stack: TestStack;
 let acme: TestAccount;
@@ -241,5 +246,137 @@ describe('agents and campaigns', () => {
     expect(calls.map((c) => String(c.contactId))).not.toContain(String(skipped?._id));
     expect(calls.length).toBeGreaterThan(0);
     for (const call of calls) expect(call.variables).toEqual({ phoneNumber: '+14155550041', plan: 'gold' });
+  });
+});
+
+describe('dial checks: one for the slot loop and the manual call', () => {
+  const CAMPAIGN = `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { id } }`;
+  const ADD = `mutation($id: ID!, $contacts: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $contacts) { accepted } }`;
+  const CALL = `mutation($campaignId: ID!, $contactId: ID!) { callContact(campaignId: $campaignId, contactId: $contactId) { id status } }`;
+  const CONTACTS = `query($id: ID!) { campaign(id: $id) { contacts { nodes { id phoneNumber status } } } }`;
+  const dispatcher = () => stack.app.services.dispatcher as DispatchService;
+
+  /** A campaign of the account's SIMULATED phone with one QUEUED contact; returns the ids. */
+  async function oneContact(agentInput: Record<string, unknown>, contact: Record<string, unknown>) {
+    const agentId = (await ok<any>(stack.graphql(CREATE, { input: agentInput }, acme.token))).createAgent.id as string;
+    const id = (await ok<any>(stack.graphql(CAMPAIGN, { input: { name: 'Manual', agentId } }, acme.token)))
+      .createCampaign.id as string;
+    await ok<any>(stack.graphql(ADD, { id, contacts: [contact] }, acme.token));
+    const nodes = (await ok<any>(stack.graphql(CONTACTS, { id }, acme.token))).campaign.contacts.nodes;
+    return { agentId, campaignId: id, contactId: nodes[0].id as string };
+  }
+
+  it('checkDial refuses a misfit naming agent and phone, then a missing variable naming it', () => {
+    const agent = { name: 'Ava', kind: 'VAPI' as const, externalId: 'asst_1', url: null, variables: ['plan'] };
+    const phone = { name: 'Main line', provider: 'TWILIO' };
+    expect(checkDial(agent, phone, { phoneNumber: '+14155550100' })).toEqual({
+      ok: false,
+      reason: 'MISFIT',
+      message: expect.stringMatching(/^agent "Ava" \(VAPI\) cannot talk on phone "Main line" \(TWILIO\)/),
+    });
+    const vapiPhone = { name: 'Vapi line', provider: 'VAPI' };
+    expect(checkDial(agent, vapiPhone, { phoneNumber: '+14155550100', customData: { plan: '' } })).toMatchObject({
+      ok: false,
+      reason: 'MISSING_VARIABLE',
+      missing: ['plan'],
+      message: expect.stringMatching(/^variable "plan" required by agent "Ava" is missing/),
+    });
+    expect(checkDial(agent, vapiPhone, { phoneNumber: '+14155550100', customData: { plan: 'gold' } })).toEqual({
+      ok: true,
+      variables: { phoneNumber: '+14155550100', plan: 'gold' },
+    });
+  });
+
+  it('callContact refuses a contact missing a variable of the agent, naming it, and dials nothing', async () => {
+    const f = await oneContact(
+      { name: 'Needs plan', variables: ['plan'] },
+      { phoneNumber: '+14155550051', customData: { plan: 'gold' } },
+    );
+    // Past the API, as an edit landing between the import check and the call would.
+    await AgentModel.updateOne({ _id: f.agentId }, { $set: { variables: ['plan', 'company'] } });
+    const error = await fails(stack.graphql(CALL, { campaignId: f.campaignId, contactId: f.contactId }, acme.token));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toMatch(/variable "company" required by agent "Needs plan" is missing on this contact/);
+    expect(error.extensions['variables']).toEqual(['company']);
+    expect(await CallModel.countDocuments({ campaignId: f.campaignId })).toBe(0);
+    expect((await ContactModel.findById(f.contactId).lean())?.status).toBe('QUEUED');
+    expect(await dispatcher().leases.count(f.campaignId)).toBe(0);
+  });
+
+  it('callContact refuses an agent whose kind does not fit the phone, naming both, and dials nothing', async () => {
+    const f = await oneContact({ name: 'Turned stream' }, { phoneNumber: '+14155550052' });
+    await AgentModel.updateOne(
+      { _id: f.agentId },
+      { $set: { kind: 'TWILIO_STREAM', url: 'wss://agent.example.com/s' } },
+    );
+    const error = await fails(stack.graphql(CALL, { campaignId: f.campaignId, contactId: f.contactId }, acme.token));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toMatch(/agent "Turned stream" \(TWILIO_STREAM\) cannot talk on phone ".+" \(SIMULATED\)/);
+    expect(await CallModel.countDocuments({ campaignId: f.campaignId })).toBe(0);
+    expect((await ContactModel.findById(f.contactId).lean())?.status).toBe('QUEUED');
+  });
+
+  it('a slot whose agent no longer fits the phone gives the contact back untouched and stops', async () => {
+    const f = await createFixture({ contacts: 2, settings: { concurrentCallsLimit: 1 } });
+    const campaign = (await CampaignModel.findById(f.campaignId).lean())!;
+    // The campaign is running (set past the lifecycle, whose start would refuse the misfit) and
+    // its agent has since become a Twilio one: the slot's own check is all that stands.
+    await CampaignModel.updateOne({ _id: f.campaignId }, { $set: { status: 'ACTIVE' } });
+    await AgentModel.updateOne(
+      { _id: campaign.agentId },
+      { $set: { kind: 'TWIML_URL', url: 'https://agent.example.com/twiml' } },
+    );
+    const result = await dispatcher().engine.runSlot({
+      campaignId: f.campaignId,
+      generation: campaign.dispatchGeneration,
+      index: 0,
+    });
+    expect(result).toEqual({ kind: 'done', reason: 'agent does not fit the phone' });
+    expect(await CallModel.countDocuments({ campaignId: f.campaignId })).toBe(0);
+    const contacts = await ContactModel.find({ campaignId: f.campaignId }, { status: 1, attempts: 1 }).lean();
+    expect(contacts.map((c) => [c.status, c.attempts])).toEqual([
+      ['QUEUED', 0],
+      ['QUEUED', 0],
+    ]);
+    expect(await dispatcher().leases.count(f.campaignId)).toBe(0);
+    const { stored, recount } = await countersAndRecount(f.campaignId);
+    expect(stored).toEqual(recount);
+    expect(stored.totalAttempts).toBe(0);
+  });
+
+  /** Counts `find` commands on the agents collection while `run` runs. */
+  async function agentReadsDuring(run: () => Promise<unknown>): Promise<number> {
+    const client = mongoose.connection.getClient();
+    let reads = 0;
+    const onStart = (e: { commandName: string; command: Record<string, unknown> }) => {
+      if (e.commandName === 'find' && e.command['find'] === 'agents') reads += 1;
+    };
+    client.on('commandStarted', onStart);
+    try {
+      await run();
+    } finally {
+      client.off('commandStarted', onStart);
+    }
+    return reads;
+  }
+
+  it('reads the agent once per call: the check and the place-call share one read', async () => {
+    const runCampaign = async (contacts: number) => {
+      const f = await createFixture({ contacts, settings: { concurrentCallsLimit: 1 } });
+      return agentReadsDuring(async () => {
+        await dispatcher().startCampaign(f.orgId, f.campaignId);
+        await waitFor('campaign completed', async () => (await campaignStatus(f.campaignId)) === 'COMPLETED');
+      });
+    };
+    // Whatever starting a campaign reads is the same for both: the difference is the calls'.
+    const one = await runCampaign(1);
+    const four = await runCampaign(4);
+    expect(four - one).toBe(3);
+
+    const f = await createFixture({ contacts: 1 });
+    const manual = await agentReadsDuring(() =>
+      dispatcher().callContact(f.orgId, f.campaignId, String(f.contactIds[0])),
+    );
+    expect(manual).toBe(1);
   });
 });

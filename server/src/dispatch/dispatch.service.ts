@@ -148,10 +148,8 @@ async function callContactNow(
   if (!isValidObjectId(campaignId) || !isValidObjectId(organizationId)) throw notFound('Campaign');
   const campaign = await CampaignModel.findOne({ _id: campaignId, organizationId });
   if (!campaign) throw notFound('Campaign');
-  const { contact, phone } = await manualCallTarget(engine, doNotCall, campaign, contactId);
-  const started = await engine.startManualCall(campaign.toObject(), contact, phone, {
-    rateWaitMs: MANUAL_RATE_WAIT_MS,
-  });
+  const target = await manualCallTarget(engine, doNotCall, campaign, contactId);
+  const started = await engine.startManualCall(campaign.toObject(), target, { rateWaitMs: MANUAL_RATE_WAIT_MS });
   if ('refused' in started) throw refusalError(started.refused, settingsOf(campaign).concurrentCallsLimit);
   // A job waits for the call's end and records it, durably: this request does not.
   await queue.add(

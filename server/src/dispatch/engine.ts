@@ -4,8 +4,9 @@ import type { advanceCall } from '../calls/call.service';
 import type { ProviderStatusUpdate, RawWebhook } from '../providers/provider';
 import { applyStatus } from './call-status';
 import { EngineContext } from './engine.context';
-import type { CallLean, CampaignLean, ContactLean, EngineDeps, PhoneLean, SlotRef, SlotResult } from './engine.context';
+import type { CallLean, CampaignLean, EngineDeps, PhoneLean, SlotRef, SlotResult } from './engine.context';
 import { startManualCall } from './manual-call';
+import type { ManualTarget } from './manual-call';
 import { reconcile, resumeCall, resumeCallById, sweep } from './recovery';
 import { runSlot } from './slot.loop';
 import { handleWebhook } from './webhook';
@@ -42,11 +43,10 @@ export class DispatchEngine {
   /** "Call this contact now" (manual-call.ts). */
   startManualCall(
     campaign: CampaignLean,
-    contact: ContactLean,
-    phone: PhoneLean,
+    target: ManualTarget,
     options: { rateWaitMs: number },
   ): ReturnType<typeof startManualCall> {
-    return startManualCall(this.ctx, campaign, contact, phone, options);
+    return startManualCall(this.ctx, campaign, target, options);
   }
 
   /** Finishes a call whose slot or manual job restarted; never dials (recovery.ts). */

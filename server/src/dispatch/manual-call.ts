@@ -6,6 +6,8 @@ import type { DoNotCallList } from '../dnc/dnc.list';
 import type { FrequencyCapped } from './frequency-caps';
 import type { CallLean, CampaignLean, ContactLean, EngineContext, PhoneLean } from './engine.context';
 import { unclaim } from './outcome';
+import { callAgentOf, checkDial } from '../agents/agent.dispatch';
+import type { PlaceCallAgent } from '../providers/provider';
 import { createCall, place } from './placement';
 
 /**
@@ -23,10 +25,10 @@ import { createCall, place } from './placement';
 export async function startManualCall(
   ctx: EngineContext,
   campaign: CampaignLean,
-  contact: ContactLean,
-  phone: PhoneLean,
+  target: ManualTarget,
   options: { rateWaitMs: number },
 ): Promise<{ call: CallLean } | { refused: ManualRefusal }> {
+  const { contact, phone, agent, variables } = target;
   const callId = new Types.ObjectId();
   const give = (announce: boolean) =>
     ctx.deps.leases.release(String(campaign._id), String(phone._id), String(callId), announce);
@@ -65,7 +67,7 @@ export async function startManualCall(
     return { refused: 'contact' };
   }
   void ctx.publishCampaign(campaign, res.campaign);
-  const call = await createCall(ctx, campaign, phone, contact, callId, 'manual', contact.attempts + 1);
+  const call = await createCall(ctx, campaign, phone, contact, callId, 'manual', contact.attempts + 1, variables);
   if (!call) {
     await give(false);
     return { refused: 'contact' };
@@ -89,7 +91,7 @@ export async function startManualCall(
     return { refused: typeof gate === 'object' ? gate : 'contact' };
   }
   void ctx.publishCall(call);
-  await place(ctx, call, campaign, phone, contact);
+  await place(ctx, call, { campaign, phone, contact, agent, variables });
   return { call };
 }
 
@@ -122,6 +124,15 @@ export function refusalError(refused: ManualRefusal, campaignLimit: number): App
   }
 }
 
+/** What a manual call dials: the contact, the campaign's phone and agent, and the variables checked against it. */
+export interface ManualTarget {
+  contact: ContactLean;
+  phone: PhoneLean;
+  /** The campaign's agent, read once here and handed to the place-call. */
+  agent: PlaceCallAgent | null;
+  variables: Record<string, string>;
+}
+
 /** RATE_LIMITED for a number at its frequency cap: which cap, and when it may be called (`retryAt`). */
 function frequencyCapError(refused: FrequencyCapped): AppError {
   const window = refused.capped === 'day' ? '24 hours' : '7 days';
@@ -135,15 +146,17 @@ function frequencyCapError(refused: FrequencyCapped): AppError {
 }
 
 /**
- * The contact a manual call would dial and the campaign's phone, or the client error that says
- * why it cannot be called (cancelled campaign, unknown contact, in a call, skipped, do-not-call).
+ * The contact a manual call would dial, with the campaign's phone and agent, or the client error
+ * that says why it cannot be called (cancelled campaign, unknown contact, in a call, skipped,
+ * do-not-call, and the slot loop's own dial checks: an agent that does not fit the phone, a
+ * variable of the agent's script the contact has no value for).
  */
 export async function manualCallTarget(
   engine: { phone(phoneId: Types.ObjectId): Promise<PhoneLean | null> },
   doNotCall: DoNotCallList,
-  campaign: Pick<CampaignLean, '_id' | 'status' | 'organizationId' | 'phoneId'>,
+  campaign: Pick<CampaignLean, '_id' | 'status' | 'organizationId' | 'phoneId' | 'agentId'>,
   contactId: string,
-): Promise<{ contact: ContactLean; phone: PhoneLean }> {
+): Promise<ManualTarget> {
   if (campaign.status === 'CANCELLED')
     throw conflict('Cannot call a contact of a campaign that is CANCELLED', { status: campaign.status });
   if (!isValidObjectId(contactId)) throw notFound('Contact');
@@ -154,7 +167,13 @@ export async function manualCallTarget(
     throw conflict(`This contact was skipped (${contact.skipReason ?? 'no reason'}) and cannot be called`);
   if (await doNotCall.has(campaign.organizationId, contact.phoneNumber))
     throw conflict('This number is on the do-not-call list');
-  const phone = await engine.phone(campaign.phoneId);
+  const [phone, agent] = await Promise.all([engine.phone(campaign.phoneId), callAgentOf(campaign.agentId)]);
   if (!phone) throw conflict("The campaign's phone no longer exists");
-  return { contact, phone };
+  const check = checkDial(agent, phone, contact);
+  if (!check.ok) {
+    // Refused before a line is taken or the contact moves: nothing to undo.
+    if (check.reason === 'MISFIT') throw conflict(`Cannot call: ${check.message}`);
+    throw conflict(`Cannot call this contact: ${check.message}`, { variables: check.missing });
+  }
+  return { contact, phone, agent, variables: check.variables };
 }

@@ -5,7 +5,7 @@ import { CallModel, FINAL_CALL_STATUSES } from '../calls/call.model';
 import { setProviderCallId } from '../calls/call.service';
 import type { ProviderName } from '../phones/phone.model';
 import { PlaceCallError } from '../providers/provider';
-import type { TelephonyProvider } from '../providers/provider';
+import type { PlaceCallAgent, TelephonyProvider } from '../providers/provider';
 import { credentialsFor } from '../providers/registry';
 import { insertCall } from '../direct-writes';
 import type { Waiter } from './signals';
@@ -16,8 +16,6 @@ import { closeCall, endedFromDetail, lookUp } from './call-status';
 import type { EndedCall } from './call-status';
 import { finish } from './outcome';
 import { carriesRequest } from './agent-verdict';
-import { callAgentOf } from '../agents/agent.dispatch';
-import { buildCallVariables } from '../agents/agent.variables';
 
 /**
  * A claimed contact's call: created (unique per campaign, contact and attempt), placed with the
@@ -33,13 +31,14 @@ export async function createCall(
   callId: Types.ObjectId,
   slotId: string,
   attempt: number,
-  variables?: Record<string, string>,
+  /** The variables the dial checks built (checkDial), stored as sent. */
+  variables: Record<string, string>,
 ): Promise<CallLean | null> {
   const now = new Date();
   try {
     return await insertCall({
       // Issue 17: what the agent gets, kept with the call (Call.variables).
-      variables: variables ?? buildCallVariables(contact),
+      variables,
       _id: callId,
       organizationId: campaign.organizationId,
       campaignId: campaign._id,
@@ -73,15 +72,28 @@ export async function createCall(
   }
 }
 
+/**
+ * What a place-call needs besides the call: the campaign, its phone, the contact, and the
+ * campaign's agent as the dial checks read it (checkDial). The agent travels with the call
+ * from that one read to the provider: no second read between the check and the dial.
+ */
+export interface Dial {
+  campaign: CampaignLean;
+  phone: PhoneLean;
+  contact: ContactLean;
+  agent: PlaceCallAgent | null;
+  /** The call's variables as checked (checkDial) and stored on the call. */
+  variables: Record<string, string>;
+}
+
 /** Places a created call, waits for its end, records the outcome and releases the line. */
 export async function placeAndFinish(
   ctx: EngineContext,
   call: CallLean,
-  campaign: CampaignLean,
-  phone: PhoneLean,
-  contact: ContactLean,
+  dial: Dial,
   events: SlotEvents,
 ): Promise<CampaignLean | null> {
+  const { campaign, contact } = dial;
   const { checkAlive } = ctx.deps;
   // Register before placing: an instant call's webhook can beat the place-call answer.
   const waiter = ctx.deps.signals.waitForCall(
@@ -91,7 +103,7 @@ export async function placeAndFinish(
   let ended: EndedCall | null;
   try {
     void ctx.publishCall(call);
-    await place(ctx, call, campaign, phone, contact);
+    await place(ctx, call, dial);
     checkAlive();
     ended = await awaitEnd(ctx, call, waiter);
   } finally {
@@ -101,18 +113,12 @@ export async function placeAndFinish(
   return finish(ctx, call, ended, { contact, campaign, events });
 }
 
-export async function place(
-  ctx: EngineContext,
-  call: CallLean,
-  campaign: CampaignLean,
-  phone: PhoneLean,
-  contact: ContactLean,
-): Promise<void> {
+/** Places a created call with its provider; a refusal closes it FAILED, an ambiguous failure looks it up. */
+export async function place(ctx: EngineContext, call: CallLean, dial: Dial): Promise<void> {
+  // Issue 17: the campaign's agent (as the dial checks read it) and the call's variables travel with the place-call.
+  const { campaign, phone, contact, agent, variables } = dial;
   const provider = ctx.deps.providers[phone.provider as ProviderName];
   const token = call.callbackToken;
-  // Issue 17: the campaign's agent and the call's variables travel with the place-call.
-  const agent = await callAgentOf(campaign.agentId);
-  const variables = (call.variables as Record<string, string> | null) ?? buildCallVariables(contact);
   try {
     const { providerCallId } = await provider.placeCall({
       callId: String(call._id),

@@ -17,8 +17,7 @@ import type { SlotEvents } from './slot-events';
 import { unclaim, completeCampaign } from './outcome';
 import { createCall, placeAndFinish } from './placement';
 import { resumeContact } from './recovery';
-import { callAgentOf } from '../agents/agent.dispatch';
-import { buildCallVariables, missingVariables } from '../agents/agent.variables';
+import { callAgentOf, checkDial } from '../agents/agent.dispatch';
 
 /**
  * One slot job, one virtual phone line: lease, claim the next eligible contact, screen it
@@ -72,6 +71,7 @@ export async function runSlot(ctx: EngineContext, ref: SlotRef): Promise<SlotRes
       }
       const step = await dialNext(ctx, campaign, phone, callId, slotId, events);
       if (typeof step === 'object') known = step.campaign;
+      else if (step === 'misfit') return done('agent does not fit the phone');
       else if (step === 'stopped') {
         // Paused or cancelled: the next round reads the campaign and ends. Should it still
         // read ACTIVE (a mark that outlived its pause), look again no faster than once a second.
@@ -124,7 +124,7 @@ async function dialNext(
   callId: Types.ObjectId,
   slotId: string,
   events: SlotEvents,
-): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'stopped' | 'none'> {
+): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'stopped' | 'misfit' | 'none'> {
   const { leases, checkAlive } = ctx.deps;
   const release = (announce: boolean) =>
     leases.release(String(campaign._id), String(phone._id), String(callId), announce);
@@ -161,15 +161,25 @@ async function dialNext(
     await release(false);
     return 'skipped';
   }
-  // Issue 17: never dial with a hole in the agent's script (the agent may have changed since
-  // the contact was added and re-checked).
-  const variables = buildCallVariables(claimed);
-  if (agent && missingVariables(agent.variables, variables).length > 0) {
+  // Issue 17: the same dial checks as a manual call (checkDial): never dial with a hole in the
+  // agent's script, nor with an agent whose kind cannot talk on this phone (either may have
+  // changed since the contact was added, or the campaign started).
+  const check = checkDial(agent, phone, claimed);
+  if (!check.ok) {
+    if (check.reason === 'MISFIT') {
+      // Every contact of the campaign would meet the same refusal: give this one back
+      // untouched and stop the slot; fixing the agent or the phone and pausing and resuming
+      // the campaign starts new slots.
+      logger.error({ campaignId: String(campaign._id), reason: check.message }, 'agent does not fit phone: slot stops');
+      await unclaim(ctx, campaign, claimed, callId, { status: claimed.status });
+      await release(true);
+      return 'misfit';
+    }
     await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: SKIP_REASONS.missingVariable });
     await release(false);
     return 'skipped';
   }
-  const call = await createCall(ctx, campaign, phone, claimed, callId, slotId, claimed.attempts + 1, variables);
+  const call = await createCall(ctx, campaign, phone, claimed, callId, slotId, claimed.attempts + 1, check.variables);
   checkAlive();
   if (!call) {
     await release(false);
@@ -207,7 +217,12 @@ async function dialNext(
     slotId,
     attempts: claimed.attempts + 1,
   };
-  const after = await placeAndFinish(ctx, call, campaign, phone, holding, events);
+  const after = await placeAndFinish(
+    ctx,
+    call,
+    { campaign, phone, contact: holding, agent, variables: check.variables },
+    events,
+  );
   return after ? { campaign: after } : 'dialled';
 }
 

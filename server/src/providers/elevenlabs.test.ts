@@ -189,6 +189,35 @@ describe('ELEVENLABS provider', () => {
     );
   });
 
+  it('adds a post-call report that arrives after the call was closed, without moving its status', async () => {
+    const f = await campaign();
+    const placed = await dispatcher().callContact(f.orgId, f.campaignId, f.contactIds[0]!);
+    const stored = (await CallModel.findById(placed._id).lean())!;
+    // ElevenLabs sends no status events: here the engine closed the call itself (its deadline
+    // passed), and the report comes later still.
+    await dispatcher().engine.applyStatus(stored, {
+      providerCallId: null,
+      status: 'FAILED',
+      error: 'no final status within 30 s',
+    });
+    const report = {
+      type: 'post_call_transcription',
+      event_timestamp: Math.floor(Date.now() / 1000),
+      data: {
+        agent_id: 'agent_7101k',
+        conversation_id: stored.providerCallId,
+        status: 'done',
+        transcript: [{ role: 'agent', message: 'Hey Cleo!', time_in_call_secs: 0 }],
+        metadata: { call_duration_secs: 5, termination_reason: 'Client disconnected' },
+        analysis: { transcript_summary: 'Cleo hung up at once.' },
+      },
+    };
+    expect(await (await post(report, signed)).json()).toEqual({ ok: true, applied: true });
+    const after = (await CallModel.findById(placed._id).lean())!;
+    expect(after).toMatchObject({ status: 'FAILED', summary: 'Cleo hung up at once.' });
+    expect(after.transcript).toEqual([{ speaker: 'AGENT', text: 'Hey Cleo!', at: 0 }]);
+  });
+
   it('reads failure reasons exactly', () => {
     expect(elevenLabsFailureStatus('busy')).toBe('BUSY');
     expect(elevenLabsFailureStatus('no-answer')).toBe('NO_ANSWER');

@@ -12,8 +12,10 @@ import type {
 /**
  * Exotel Voice v1 "connect two numbers": POST /v1/Accounts/<sid>/Calls/connect.json, form
  * fields From (dialled first), To, CallerId (the ExoPhone), StatusCallback, StatusCallbackEvents
- * (terminal, answered), TimeLimit. Exotel does not sign its callbacks, so the callback URL
- * carries an unguessable per-call token (checked by the engine) and nothing else is trusted.
+ * (terminal, answered), StatusCallbackContentType, TimeLimit, Record
+ * (https://developer.exotel.com/docs/voice-v1/api-reference/connect-two-numbers). Exotel does
+ * not sign its callbacks, so the callback URL carries an unguessable per-call token (checked by
+ * the engine) and nothing else is trusted.
  * Credentials: `sid`, `apiKey`, `apiToken` (the phone's own, else EXOTEL_*).
  *
  * For an outbound campaign the contact is dialled first (From = contact) and bridged to the
@@ -31,6 +33,12 @@ export interface ExotelOptions {
    * assumed (Exotel's home market, and its Mumbai cluster) unless the account says otherwise.
    */
   timeZone?: string;
+  /**
+   * Ask Exotel to record each call (`Record=true`), so the terminal StatusCallback carries its
+   * `RecordingUrl` (EXOTEL_RECORD). Default true: the recording is part of the conversation
+   * that comes back to the Call.
+   */
+  record?: boolean;
 }
 
 /**
@@ -85,6 +93,7 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
   const base = options.apiBase.replace(/\/$/, '');
   const basic = (c: { apiKey: string; apiToken: string }) => basicAuth(c.apiKey, c.apiToken);
   const timeZone = options.timeZone ?? 'Asia/Kolkata';
+  const record = options.record ?? true;
 
   return {
     name: 'EXOTEL',
@@ -108,7 +117,14 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
       form.set('StatusCallback', request.callbackUrl);
       form.append('StatusCallbackEvents[0]', 'terminal');
       form.append('StatusCallbackEvents[1]', 'answered');
+      // The callback's other documented type is multipart/form-data, which our webhook route
+      // does not parse; JSON also keeps its Legs array and numbers as Exotel wrote them.
+      form.set('StatusCallbackContentType', 'application/json');
       form.set('TimeLimit', String(Math.min(14_400, request.timeLimitSeconds)));
+      // "The RecordingUrl will be sent to the StatusCallback URL if this is set to 'true' and
+      // the call conversation happens" (Record defaults to false). A flow records through its
+      // own applets' settings: the flow API documents no Record.
+      if (record && !flow) form.set('Record', 'true');
       // A flow gets the variables (as JSON, CustomField is one string) beside our call id.
       form.set(
         'CustomField',
@@ -133,6 +149,9 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
       const status = mapExotelStatus(field(raw, 'Status'), field(raw, 'EventType'));
       if (!status) return null;
       const duration = field(raw, 'ConversationDuration');
+      // The terminal callback's "RecordingUrl: Link to the call recording if present"
+      // (https://developer.exotel.com/api/statuscallback); Exotel writes null when there is none.
+      const recordingUrl = field(raw, 'RecordingUrl');
       // Ordering needs no time: statuses are applied by rank (CALL_STATUS_RANK), and Exotel sends
       // at most an `answered` and a `terminal` event, whose ranks already order them.
       const eventAt = exotelEventTime(field(raw, 'DateUpdated'), timeZone);
@@ -146,6 +165,8 @@ export function createExotelProvider(options: ExotelOptions): TelephonyProvider 
         // Legs[].Status only, https://developer.exotel.com/api/statuscallback), so a failed
         // Exotel call follows the retry rules.
         ...(status === 'FAILED' ? { error: 'Exotel reported the call failed' } : {}),
+        // Recorded like every platform's report (recordConversation): added once, never cleared.
+        ...(recordingUrl && recordingUrl !== 'null' ? { conversation: { recordingUrl } } : {}),
       };
     },
 

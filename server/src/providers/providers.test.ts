@@ -361,6 +361,8 @@ describe('Exotel', () => {
       expect(r!.form.get('CallerId')).toBe('+14155550199');
       expect(r!.form.get('Url')).toBe('http://my.exotel.com/acme1/exoml/start_voice/219487');
       expect(r!.form.get('To')).toBeNull();
+      // A flow records through its own applets: the flow API documents no Record.
+      expect(r!.form.get('Record')).toBeNull();
       expect(JSON.parse(r!.form.get('CustomField')!)).toEqual({
         phoneNumber: '+14155550100',
         name: 'Ann',
@@ -384,6 +386,12 @@ describe('Exotel', () => {
       expect(r!.form.get('CallerId')).toBe('+14155550199');
       expect(r!.form.get('StatusCallback')).toContain('token=t');
       expect(r!.form.get('StatusCallbackEvents[0]')).toBe('terminal');
+      expect(r!.form.get('StatusCallbackContentType')).toBe('application/json');
+      expect(r!.form.get('Record')).toBe('true');
+      await createExotelProvider({ apiBase: api.url, record: false }).placeCall(
+        request({ sid: 'acme1', apiKey: 'key', apiToken: 'secret' }),
+      );
+      expect(api.received[1]!.form.get('Record')).toBeNull();
 
       const hook = raw('https://dialwave.example/webhooks/exotel?call=c1&token=t', {
         CallSid: 'b6cfaf0f0a6a',
@@ -420,6 +428,40 @@ describe('Exotel', () => {
       );
     } finally {
       await api.close();
+    }
+  });
+});
+
+describe('Exotel StatusCallback', () => {
+  // The documented default payload (https://developer.exotel.com/docs/references/webhooks,
+  // "Default Payload"), as JSON (StatusCallbackContentType) and as a form.
+  const documented = {
+    CallSid: '80bfbec2d78bbbf10fb851f4fa165211',
+    DateUpdated: '2024-01-15 14:30:45',
+    Status: 'completed',
+    RecordingUrl: 'https://s3-ap-southeast-1.amazonaws.com/recordings/abc123.mp3',
+  };
+  const exotel = createExotelProvider({ apiBase: 'http://127.0.0.1:9' });
+
+  it('brings the RecordingUrl back as the conversation, as every platform report does', () => {
+    const json: RawWebhook = { ...raw('x', documented), body: { ...documented, ConversationDuration: 320 } };
+    expect(exotel.parseWebhook(json)).toMatchObject({
+      providerCallId: '80bfbec2d78bbbf10fb851f4fa165211',
+      status: 'COMPLETED',
+      durationSeconds: 320,
+      conversation: { recordingUrl: 'https://s3-ap-southeast-1.amazonaws.com/recordings/abc123.mp3' },
+    });
+    expect(exotel.parseWebhook(raw('x', documented))?.conversation).toEqual({
+      recordingUrl: 'https://s3-ap-southeast-1.amazonaws.com/recordings/abc123.mp3',
+    });
+  });
+
+  it('brings no conversation when Exotel has no recording (null, empty or absent)', () => {
+    for (const RecordingUrl of [null, '', 'null', undefined]) {
+      const body: Record<string, unknown> = { ...documented, RecordingUrl };
+      const update = exotel.parseWebhook({ ...raw('x', {}), body });
+      expect(update?.status).toBe('COMPLETED');
+      expect(update?.conversation).toBeUndefined();
     }
   });
 });

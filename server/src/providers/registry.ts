@@ -31,7 +31,11 @@ export function createProviders(options: {
       ...(options.directSimulator ? { direct: options.directSimulator } : {}),
     }),
     TWILIO: createTwilioProvider({ apiBase: config.twilio.apiBase }),
-    EXOTEL: createExotelProvider({ apiBase: config.exotel.apiBase, timeZone: config.exotel.timeZone }),
+    EXOTEL: createExotelProvider({
+      apiBase: config.exotel.apiBase,
+      timeZone: config.exotel.timeZone,
+      record: config.exotel.record,
+    }),
     VAPI: createVapiProvider({ apiBase: config.vapi.apiBase }),
     RETELL: createRetellProvider({ apiBase: config.retell.apiBase }),
     ELEVENLABS: createElevenLabsProvider({ apiBase: config.elevenlabs.apiBase }),

@@ -203,6 +203,44 @@ describe('RETELL provider', () => {
     expect((await post(unknown, signed)).status).toBe(404);
   });
 
+  it('adds the analysis that comes after the final status (call_ended, then call_analyzed)', async () => {
+    const f = await retellCampaign();
+    const call = await dispatcher().callContact(f.orgId, f.campaignId, f.contactId);
+    const stored = (await CallModel.findById(call._id).lean())!;
+    const base = {
+      call_id: stored.providerCallId,
+      metadata: received.at(-1)!.body['metadata'],
+      call_type: 'phone_call',
+    };
+    const ended = {
+      event: 'call_ended',
+      call: { ...base, call_status: 'ended', disconnection_reason: 'user_hangup', duration_ms: 31_000 },
+    };
+    expect(await (await post(ended, signed)).json()).toEqual({ ok: true, applied: true });
+    const before = (await CallModel.findById(call._id).lean())!;
+    expect(before.status).toBe('COMPLETED');
+    expect(before.summary ?? null).toBeNull();
+    const analyzed = {
+      event: 'call_analyzed',
+      call: {
+        ...ended.call,
+        call_analysis: { call_summary: 'Bob will pay on Friday.', custom_analysis_data: { disposition: 'PROMISE' } },
+      },
+    };
+    expect(await (await post(analyzed, signed)).json()).toEqual({ ok: true, applied: true });
+    expect((await CallModel.findById(call._id).lean())!).toMatchObject({
+      status: 'COMPLETED',
+      summary: 'Bob will pay on Friday.',
+      disposition: 'PROMISE',
+      endedReason: 'user_hangup',
+    });
+    await waitFor(
+      'contact completed',
+      async () => (await ContactModel.findById(f.contactId).lean())?.status === 'COMPLETED',
+    );
+    expect((await CampaignModel.findById(f.campaignId).lean())?.stats?.completedCalls).toBe(1);
+  });
+
   it('reads Retell disconnection reasons exactly', () => {
     expect(retellEndedStatus('dial_no_answer', 'not_connected')).toBe('NO_ANSWER');
     expect(retellEndedStatus('dial_busy', 'not_connected')).toBe('BUSY');

@@ -14,6 +14,8 @@ import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from '../dispatch/dispatch.service';
 import { waitFor } from '../dispatch/test-fixtures';
+import { signUpAccount } from '../test/api';
+import { subscribe, until } from '../test/ws';
 import { createVapiProvider, vapiEndedStatus } from './vapi';
 import type { RawWebhook } from './provider';
 
@@ -80,8 +82,10 @@ describe('VAPI provider', () => {
     await new Promise((resolve) => vapi?.close(resolve));
   });
 
-  async function vapiCampaign(contacts: number) {
-    const organizationId = (await OrganizationModel.create({ name: `vapi ${new Types.ObjectId()}` }))._id;
+  async function vapiCampaign(contacts: number, org?: string) {
+    const organizationId = org
+      ? new Types.ObjectId(org)
+      : (await OrganizationModel.create({ name: `vapi ${new Types.ObjectId()}` }))._id;
     const agent = await AgentModel.create({
       organizationId,
       name: 'Riley',
@@ -206,6 +210,54 @@ describe('VAPI provider', () => {
     const campaign = await CampaignModel.findById(f.campaignId).lean();
     expect(campaign?.stats?.completedCalls).toBe(1);
     expect(campaign?.stats?.totalAttempts).toBe(1);
+  });
+
+  it('callUpdated subscribers see the summary and disposition of a report that comes after the final status', async () => {
+    const account = await signUpAccount(stack, 'Vapi live');
+    const f = await vapiCampaign(1, account.organizationId);
+    type Update = { callUpdated: { id: string; status: string; summary: string | null; disposition: string | null } };
+    const before = stack.app.services.live!.subscriberCount();
+    const sub = subscribe<Update>(
+      stack.url,
+      account.token,
+      `subscription ($id: ID!) { callUpdated(campaignId: $id) { id status summary disposition } }`,
+      { id: f.campaignId },
+    );
+    try {
+      await until(() => stack.app.services.live!.subscriberCount() > before);
+      const call = await dispatcher().callContact(f.orgId, f.campaignId, String(f.contactIds[0]));
+      const stored = (await CallModel.findById(call._id).lean())!;
+      const vapiCall = { id: stored.providerCallId, metadata: { dialwaveCallId: String(call._id) } };
+      const seen = (match: (u: Update['callUpdated']) => boolean) =>
+        sub.results.some((r) => r.data && r.data.callUpdated.id === String(call._id) && match(r.data.callUpdated));
+
+      // The final status first (a status-update "ended"), then, seconds later on Vapi, the report.
+      const ended = { type: 'status-update', status: 'ended', endedReason: 'customer-ended-call', call: vapiCall };
+      expect((await post(ended)).status).toBe(200);
+      await until(() => seen((u) => u.status === 'COMPLETED'), 10_000);
+      expect(seen((u) => u.summary !== null || u.disposition !== null)).toBe(false);
+
+      const report = {
+        type: 'end-of-call-report',
+        endedReason: 'customer-ended-call',
+        call: vapiCall,
+        analysis: { summary: 'Ann 0 will renew in May.', structuredData: { disposition: 'INTERESTED' } },
+      };
+      expect((await post(report)).status).toBe(200);
+      await until(
+        () => seen((u) => u.summary === 'Ann 0 will renew in May.' && u.disposition === 'INTERESTED'),
+        10_000,
+      );
+      const withReport = sub.results.find((r) => r.data?.callUpdated.summary)!.data!.callUpdated;
+      expect(withReport).toEqual({
+        id: String(call._id),
+        status: 'COMPLETED',
+        summary: 'Ann 0 will renew in May.',
+        disposition: 'INTERESTED',
+      });
+    } finally {
+      await sub.dispose();
+    }
   });
 
   it('maps status-update ended with Vapi ended reasons, and 404s an unknown call', async () => {
