@@ -116,6 +116,9 @@ async function waitForCapacity(
   await waiter.promise;
 }
 
+/** Gives the line back; `announce` wakes slots waiting for capacity. */
+type Release = (announce: boolean) => Promise<unknown>;
+
 /** Claims and dials one contact; 'none' when nothing is eligible now. The lease is held on entry. */
 async function dialNext(
   ctx: EngineContext,
@@ -126,7 +129,7 @@ async function dialNext(
   events: SlotEvents,
 ): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'stopped' | 'misfit' | 'none'> {
   const { leases, checkAlive } = ctx.deps;
-  const release = (announce: boolean) =>
+  const release: Release = (announce) =>
     leases.release(String(campaign._id), String(phone._id), String(callId), announce);
   let claimed: ContactLean | null;
   try {
@@ -147,6 +150,44 @@ async function dialNext(
     await release(false);
     return 'skipped';
   }
+  const screened = await screenClaimed(ctx, campaign, phone, claimed, callId, counted, release);
+  if (typeof screened === 'string') return screened;
+  const { agent, variables, caps } = screened;
+  const call = await createCall(ctx, campaign, phone, claimed, callId, slotId, claimed.attempts + 1, variables);
+  checkAlive();
+  if (!call) {
+    await release(false);
+    return 'skipped';
+  }
+  const gate = await passFence(ctx, campaign, claimed, call, callId, caps, release);
+  if (gate !== 'ok') return gate;
+  // What recordOutcome would read back: the contact as the claim left it, the campaign as this loop saw it.
+  const holding: ContactLean = {
+    ...claimed,
+    status: 'CALLING',
+    currentCallId: callId,
+    slotId,
+    attempts: claimed.attempts + 1,
+  };
+  const after = await placeAndFinish(ctx, call, { campaign, phone, contact: holding, agent, variables }, events);
+  return after ? { campaign: after } : 'dialled';
+}
+
+/**
+ * The checks between the claim and the call: the do-not-call list, and the same dial checks as
+ * a manual call (checkDial, issue 17). A contact that fails one is moved (SKIPPED, or given back
+ * untouched when the agent no longer fits the phone) and the line released; otherwise what the
+ * call needs: the agent as read once for this call, the variables, the organization's caps.
+ */
+async function screenClaimed(
+  ctx: EngineContext,
+  campaign: CampaignLean,
+  phone: PhoneLean,
+  claimed: ContactLean,
+  callId: Types.ObjectId,
+  counted: Promise<unknown>,
+  release: Release,
+) {
   // The agent (issue 17) and the frequency caps (issue 18, cached per process) are read
   // alongside: no extra round trip between the claim and the fence.
   const [, doNotCall, agent, caps] = await Promise.all([
@@ -155,15 +196,14 @@ async function dialNext(
     callAgentOf(campaign.agentId),
     ctx.frequencyCaps.get(campaign.organizationId),
   ]);
-  checkAlive();
+  ctx.deps.checkAlive();
   if (doNotCall) {
     await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: SKIP_REASONS.doNotCall });
     await release(false);
-    return 'skipped';
+    return 'skipped' as const;
   }
-  // Issue 17: the same dial checks as a manual call (checkDial): never dial with a hole in the
-  // agent's script, nor with an agent whose kind cannot talk on this phone (either may have
-  // changed since the contact was added, or the campaign started).
+  // Never dial with a hole in the agent's script, nor with an agent whose kind cannot talk on
+  // this phone (either may have changed since the contact was added, or the campaign started).
   const check = checkDial(agent, phone, claimed);
   if (!check.ok) {
     if (check.reason === 'MISFIT') {
@@ -173,57 +213,50 @@ async function dialNext(
       logger.error({ campaignId: String(campaign._id), reason: check.message }, 'agent does not fit phone: slot stops');
       await unclaim(ctx, campaign, claimed, callId, { status: claimed.status });
       await release(true);
-      return 'misfit';
+      return 'misfit' as const;
     }
     await unclaim(ctx, campaign, claimed, callId, { status: 'SKIPPED', skipReason: SKIP_REASONS.missingVariable });
     await release(false);
-    return 'skipped';
+    return 'skipped' as const;
   }
-  const call = await createCall(ctx, campaign, phone, claimed, callId, slotId, claimed.attempts + 1, check.variables);
-  checkAlive();
-  if (!call) {
-    await release(false);
-    return 'skipped';
-  }
-  // The fence, in one Redis round trip right before dialling (Leases.confirm): a pause or
-  // cancel that returned stops this call (it was created before and is never placed), a slot
-  // slow enough to look dead, whose lease the sweeper took back, must not dial now, and a number
-  // that had its calls under the organization's frequency caps waits (counted in the same script).
+  return { agent, variables: check.variables, caps };
+}
+
+/**
+ * The fence, in one Redis round trip right before dialling (Leases.confirm): a pause or cancel
+ * that returned stops this call (it was created before and is never placed), a slot slow enough
+ * to look dead, whose lease the sweeper took back, must not dial now, and a number that had its
+ * calls under the organization's frequency caps waits (counted in the same script). Anything but
+ * 'ok': the call is gone or waiting and the line released.
+ */
+async function passFence(
+  ctx: EngineContext,
+  campaign: CampaignLean,
+  claimed: ContactLean,
+  call: NonNullable<Awaited<ReturnType<typeof createCall>>>,
+  callId: Types.ObjectId,
+  caps: Awaited<ReturnType<EngineContext['frequencyCaps']['get']>>,
+  release: Release,
+): Promise<'ok' | 'skipped' | 'stopped'> {
   const cap = caps
     ? { ...caps, organizationId: String(campaign.organizationId), phoneNumber: claimed.phoneNumber }
     : null;
   const gate = await ctx.deps.leases.confirm(String(campaign._id), String(callId), campaign.dispatchGeneration, cap);
-  checkAlive();
+  ctx.deps.checkAlive();
   if (typeof gate === 'object') {
     await waitForFrequencyCap(ctx, campaign, claimed, call, gate);
     await release(false);
     return 'skipped';
   }
-  if (gate !== 'ok') {
-    if (gate === 'lost')
-      logger.warn({ callId: String(callId) }, 'lease taken back before dialling; not placing the call');
-    // Never placed: the call goes, the contact goes back (unless the sweeper already took it)
-    // and its attempt is not counted.
-    await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
-    await unclaim(ctx, campaign, claimed, callId, { status: claimed.status });
-    await release(true);
-    return gate === 'stopped' ? 'stopped' : 'skipped';
-  }
-  // What recordOutcome would read back: the contact as the claim left it, the campaign as this loop saw it.
-  const holding: ContactLean = {
-    ...claimed,
-    status: 'CALLING',
-    currentCallId: callId,
-    slotId,
-    attempts: claimed.attempts + 1,
-  };
-  const after = await placeAndFinish(
-    ctx,
-    call,
-    { campaign, phone, contact: holding, agent, variables: check.variables },
-    events,
-  );
-  return after ? { campaign: after } : 'dialled';
+  if (gate === 'ok') return 'ok';
+  if (gate === 'lost')
+    logger.warn({ callId: String(callId) }, 'lease taken back before dialling; not placing the call');
+  // Never placed: the call goes, the contact goes back (unless the sweeper already took it)
+  // and its attempt is not counted.
+  await CallModel.deleteOne({ _id: call._id, providerCallId: null, status: 'INITIATED' });
+  await unclaim(ctx, campaign, claimed, callId, { status: claimed.status });
+  await release(true);
+  return gate === 'stopped' ? 'stopped' : 'skipped';
 }
 
 /**
