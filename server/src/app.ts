@@ -38,6 +38,8 @@ import { DoNotCallModel } from './dnc/dnc.model';
 import { ApiKeyModel } from './apikeys/apikey.model';
 import { WebhookAttemptModel, WebhookEndpointModel, WebhookMessageModel } from './webhooks/webhook.model';
 import { startWebhooks } from './webhooks/webhooks';
+import { startImportJobs } from './imports/imports';
+import { ImportJobModel } from './imports/import-job.model';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import { noteOrganization, requestLogger } from './http/request-log';
@@ -85,6 +87,7 @@ const MODELS = [
   WebhookEndpointModel,
   WebhookMessageModel,
   WebhookAttemptModel,
+  ImportJobModel,
 ];
 
 /** What every shutdown step is told. */
@@ -157,6 +160,16 @@ export async function startApp({
     const doNotCall = new DoNotCallList(redis, config.redisPrefix);
     const dispatcher = createDispatcher({ config, redis, redisUrl, events, doNotCall });
     steps.push({ name: 'dispatcher', run: (at) => dispatcher.close({ force: !at.redisAnswers }) });
+    // Import jobs: queued wherever an upload arrives, run by worker processes. Stopped before
+    // the dispatcher (pushed after it): runs hand their job back while Redis and MongoDB are there.
+    const imports = startImportJobs({
+      config,
+      redis,
+      redisUrl,
+      services: { events, lifecycle: dispatcher.lifecycle },
+      work: config.role !== 'api',
+    });
+    steps.push({ name: 'imports', run: (at) => imports.close({ force: !at.redisAnswers }) });
     const services: AppServices = {
       config,
       redis,
@@ -164,6 +177,7 @@ export async function startApp({
       dispatcher,
       lifecycle: dispatcher.lifecycle,
       doNotCall,
+      imports,
       live: null,
     };
     // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a

@@ -36,6 +36,35 @@ export interface ProgressPayload {
   updatedAt: string;
 }
 
+/**
+ * A background CSV import's state (imports/import-job.model.ts builds it), as
+ * `importProgress` subscribers get it. Defined here, not there, so events.ts imports no feature.
+ */
+export interface ImportJobPayload {
+  id: string;
+  organizationId: string;
+  campaignId: string;
+  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+  fileName: string | null;
+  fileSize: number;
+  bytesRead: number;
+  report: {
+    accepted: number;
+    duplicates: number;
+    rejected: { row: number; phoneNumber: string; reason: string }[];
+    rejectedCount: number;
+    totalRows: number;
+    truncated: boolean;
+    error: string | null;
+  };
+  failure: string | null;
+  runs: number;
+  revision: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
 export type DialwaveEvent =
   /**
    * A campaign's status, settings or counters changed. `progress` is set when the publisher
@@ -44,7 +73,9 @@ export type DialwaveEvent =
    */
   | { type: 'campaign.changed'; organizationId: string; campaignId: string; at: number; progress?: ProgressPayload }
   /** A call was placed or moved to a new status. */
-  | { type: 'call.changed'; organizationId: string; campaignId: string; at: number; call: CallEventPayload };
+  | { type: 'call.changed'; organizationId: string; campaignId: string; at: number; call: CallEventPayload }
+  /** An import job moved (its worker paces these: at most 4 a second, the last one always sent). */
+  | { type: 'import.changed'; organizationId: string; campaignId: string; at: number; job: ImportJobPayload };
 
 /** The Redis pub/sub channel carrying every event of one deployment (one prefix). */
 export const eventsChannel = (prefix: string): string => `${prefix}:events`;
@@ -99,6 +130,16 @@ export class EventPublisher {
       campaignId,
       at: Date.now(),
       ...(progress ? { progress } : {}),
+    });
+  }
+
+  importChanged(job: ImportJobPayload): Promise<void> {
+    return this.publish({
+      type: 'import.changed',
+      organizationId: job.organizationId,
+      campaignId: job.campaignId,
+      at: Date.now(),
+      job,
     });
   }
 

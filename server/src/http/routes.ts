@@ -3,6 +3,14 @@ import { callExportRoute } from '../calls/call.export.route';
 import { contactImportRoute } from '../contacts/contact.import.route';
 import { simulatorRoute, webhookRoute } from '../dispatch/webhook.route';
 import { restRoute } from '../rest/rest.routes';
+import { importJobRoute } from '../imports/import-job.route';
 
 /** Every route group of the API. Add a feature's routes here (one line each). */
-export const httpRoutes: HttpRoute[] = [contactImportRoute, callExportRoute, webhookRoute, simulatorRoute, restRoute];
+export const httpRoutes: HttpRoute[] = [
+  contactImportRoute,
+  importJobRoute,
+  callExportRoute,
+  webhookRoute,
+  simulatorRoute,
+  restRoute,
+];

@@ -67,6 +67,8 @@ export async function startWebhookEventSource(options: {
   const chains = new Map<string, Promise<void>>();
 
   const handle = async (event: DialwaveEvent): Promise<void> => {
+    // An import's progress is for its own subscribers; no outgoing webhook carries it.
+    if (event.type === 'import.changed') return;
     if (event.type === 'call.changed') {
       const call = event.call;
       if (!isFinalCallStatus(call.status)) return;
