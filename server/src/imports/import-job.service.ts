@@ -279,7 +279,10 @@ export async function runImportJob(
     end = { status: 'FAILED', failure: error.message };
   }
   const done = await finish(jobId, run, end);
-  if (!done) throw new ImportStoppedError('superseded');
+  if (!done) {
+    pacer.cancel();
+    throw new ImportStoppedError('superseded');
+  }
   await pacer.final(importJobView(done));
   if (claimed.fileId) await deleteImportFile(claimed.fileId);
   logger.info({ importJobId: id, status: done.status, runs: run }, 'import job ended');
