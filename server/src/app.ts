@@ -43,6 +43,8 @@ import {
   WebhookOutboxModel,
 } from './webhooks/webhook.model';
 import { startWebhooks } from './webhooks/webhooks';
+import { startImportJobs } from './imports/imports';
+import { ImportJobModel } from './imports/import-job.model';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import { noteOrganization, requestLogger } from './http/request-log';
@@ -91,6 +93,7 @@ const MODELS = [
   WebhookMessageModel,
   WebhookAttemptModel,
   WebhookOutboxModel,
+  ImportJobModel,
 ];
 
 /** What every shutdown step is told. */
@@ -163,6 +166,16 @@ export async function startApp({
     const doNotCall = new DoNotCallList(redis, config.redisPrefix);
     const dispatcher = createDispatcher({ config, redis, redisUrl, events, doNotCall });
     steps.push({ name: 'dispatcher', run: (at) => dispatcher.close({ force: !at.redisAnswers }) });
+    // Import jobs: queued wherever an upload arrives, run by worker processes. Stopped before
+    // the dispatcher (pushed after it): runs hand their job back while Redis and MongoDB are there.
+    const imports = startImportJobs({
+      config,
+      redis,
+      redisUrl,
+      services: { events, lifecycle: dispatcher.lifecycle },
+      work: config.role !== 'api',
+    });
+    steps.push({ name: 'imports', run: (at) => imports.close({ force: !at.redisAnswers }) });
     const services: AppServices = {
       config,
       redis,
@@ -170,6 +183,7 @@ export async function startApp({
       dispatcher,
       lifecycle: dispatcher.lifecycle,
       doNotCall,
+      imports,
       live: null,
     };
     // Readiness and queue depth ask the dispatcher's own queue (its own connection), so a

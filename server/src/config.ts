@@ -167,6 +167,14 @@ const envSchema = z.object({
   DISPATCH_LOCK_MS: int(30_000, 200, 600_000),
   /** How often workers look for dispatch jobs whose lock lapsed (stalled). Default 30000 ms. */
   DISPATCH_STALLED_INTERVAL_MS: int(30_000, 100, 600_000),
+  /** Largest CSV an import job stores, in bytes. Default 512 MiB (a million rows take 50–100 MB). */
+  IMPORT_MAX_BYTES: int(512 * 1024 * 1024, 1024, 16 * 1024 * 1024 * 1024),
+  /** Import jobs one worker process runs at once. Default 1: an import keeps a core busy. */
+  IMPORT_CONCURRENCY: int(1, 1, 64),
+  /** BullMQ lock of an import job; a dead worker's import is resumed after it lapses. Default 30000 ms. */
+  IMPORT_LOCK_MS: int(30_000, 200, 600_000),
+  /** How often workers look for import jobs whose lock lapsed. Default 30000 ms. */
+  IMPORT_STALLED_INTERVAL_MS: int(30_000, 100, 600_000),
   /** How often a worker sweeps calls and leases whose holder died. Default 15000 ms. */
   DISPATCH_SWEEP_INTERVAL_MS: int(15_000, 100, 3_600_000),
   /** How long a place-call request to a provider may take before it counts as ambiguous. Default 15000 ms. */
@@ -277,6 +285,8 @@ export interface Config {
   vapi: { apiKey?: string; apiBase: string; webhookSecret?: string };
   retell: { apiKey?: string; apiBase: string };
   elevenlabs: { apiKey?: string; apiBase: string; webhookSecret?: string };
+  /** Import jobs (see IMPORT_*). */
+  imports: { maxBytes: number; concurrency: number; lockMs: number; stalledIntervalMs: number };
   /** Outgoing webhooks (see WEBHOOK_*). */
   webhooks: { retryScheduleMs: number[]; timeoutMs: number; disableAfterMs: number; allowLoopback: boolean };
   logLevel: string | undefined;
@@ -414,6 +424,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       loginFailuresPerAccount: e.LOGIN_FAILURES_PER_ACCOUNT,
       loginFailuresPerIp: e.LOGIN_FAILURES_PER_IP,
       signUpsPerIp: e.SIGNUPS_PER_IP,
+    },
+    imports: {
+      maxBytes: e.IMPORT_MAX_BYTES,
+      concurrency: e.IMPORT_CONCURRENCY,
+      lockMs: e.IMPORT_LOCK_MS,
+      stalledIntervalMs: e.IMPORT_STALLED_INTERVAL_MS,
     },
     dispatch: {
       lockMs: e.DISPATCH_LOCK_MS,

@@ -4,6 +4,7 @@ import type { CampaignLifecycle } from './campaigns/campaign.lifecycle';
 import type { Dispatcher } from './dispatch/dispatcher';
 import type { DoNotCallList } from './dnc/dnc.list';
 import type { EventPublisher } from './events';
+import type { ImportJobs } from './imports/import-jobs.port';
 import type { LiveHub } from './live/live.hub';
 import type { Logger } from './logger';
 import type { AuthUser } from './users/auth.token';
@@ -24,6 +25,8 @@ export interface AppServices {
   lifecycle: CampaignLifecycle;
   /** The organizations' do-not-call lists (the dispatcher checks the same one at every dial). */
   doNotCall: DoNotCallList;
+  /** Background CSV imports: queued by the API, run by workers. */
+  imports: ImportJobs;
   /** Subscription fan-out (API processes only; null in ROLE=worker). */
   live: LiveHub | null;
 }

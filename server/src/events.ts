@@ -36,6 +36,35 @@ export interface ProgressPayload {
   updatedAt: string;
 }
 
+/**
+ * A background CSV import's state (imports/import-job.model.ts builds it), as
+ * `importProgress` subscribers get it. Defined here, not there, so events.ts imports no feature.
+ */
+export interface ImportJobPayload {
+  id: string;
+  organizationId: string;
+  campaignId: string;
+  status: 'QUEUED' | 'RUNNING' | 'DONE' | 'FAILED';
+  fileName: string | null;
+  fileSize: number;
+  bytesRead: number;
+  report: {
+    accepted: number;
+    duplicates: number;
+    rejected: { row: number; phoneNumber: string; reason: string }[];
+    rejectedCount: number;
+    totalRows: number;
+    truncated: boolean;
+    error: string | null;
+  };
+  failure: string | null;
+  runs: number;
+  revision: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
 export type DialwaveEvent =
   /**
    * A campaign's status, settings or counters changed. `progress` is set when the publisher
@@ -47,9 +76,11 @@ export type DialwaveEvent =
   | { type: 'call.changed'; organizationId: string; campaignId: string; at: number; call: CallEventPayload }
   /**
    * Issue 18: a contact asked not to be called again in `callId`; its number is on the
-   * organization's do-not-call list. Outgoing webhooks turn it into `contact.opted_out`.
+   * organization's do-not-call list. (Outgoing webhooks come from the outbox: webhooks/webhook.outbox.ts.)
    */
-  | ({ type: 'contact.opted_out'; at: number } & OptedOut);
+  | ({ type: 'contact.opted_out'; at: number } & OptedOut)
+  /** An import job moved (its worker paces these: at most 4 a second, the last one always sent). */
+  | { type: 'import.changed'; organizationId: string; campaignId: string; at: number; job: ImportJobPayload };
 
 /** Who opted out, and in which call (see DialwaveEvent). */
 export interface OptedOut {
@@ -119,6 +150,16 @@ export class EventPublisher {
 
   contactOptedOut(optedOut: OptedOut): Promise<void> {
     return this.publish({ type: 'contact.opted_out', at: Date.now(), ...optedOut });
+  }
+
+  importChanged(job: ImportJobPayload): Promise<void> {
+    return this.publish({
+      type: 'import.changed',
+      organizationId: job.organizationId,
+      campaignId: job.campaignId,
+      at: Date.now(),
+      job,
+    });
   }
 
   callChanged(organizationId: string, call: CallEventPayload): Promise<void> {

@@ -2,11 +2,14 @@ import { parsePhoneNumberFromString as parseMin } from 'libphonenumber-js';
 import { parsePhoneNumberFromString as parseMax } from 'libphonenumber-js/max';
 import { parsePhoneNumber } from '../phones/phone.number';
 import { benchGraphQL, percentile, startBenchStack } from './stack';
+import { runImportJobBench } from './import-job.bench';
 
 /**
  * CSV import and list-query bench, over HTTP against a whole process:
  * - a generated 100,000-row CSV through POST /api/campaigns/:id/contacts.csv: rows/s and the
  *   peak RSS and heap (sampled every 50 ms) — flat memory is the point of the streaming import;
+ * - the import job path at 1,000,000 rows (3% duplicates, 1% bad): upload → 202 → DONE, rows/s
+ *   and RSS growth, beside csv-parse + libphonenumber alone on the same file (import-job.bench.ts);
  * - phone-number validation alone, per number: the full ("max") metadata the import uses against
  *   the default ("min") one, on the import's numbers and on random international ones;
  * - a 50-campaign list with agent, phone and stats (DataLoader-batched) over 200 runs, against
@@ -130,6 +133,9 @@ export async function runImportBench(): Promise<void> {
     out(
       `import: RSS ${mb(base.rss)} -> peak ${mb(peakRss)} MB (+${mb(peakRss - base.rss)}); heap ${mb(base.heapUsed)} -> peak ${mb(peakHeap)} MB (+${mb(peakHeap - base.heapUsed)}) [the API process; MongoDB runs in its own process; includes the ${mb(body.length)} MB body the bench itself holds]`,
     );
+
+    // 1c. The import job path (upload → 202 → DONE) at 1,000,000 rows, beside its baseline.
+    await runImportJobBench(stack.url, token, await create('Import job bench'), out);
 
     // 2. A 50-campaign dashboard list against a trivial query
     const extra = await benchGraphQL(

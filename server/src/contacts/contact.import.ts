@@ -1,11 +1,13 @@
 import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
+import type { Types } from 'mongoose';
 import { announceContacts, checkContact, contactTarget, insertContacts } from './contact.service';
 import type { ContactFields, NewContact } from './contact.service';
 import type { CampaignDoc } from '../campaigns/campaign.model';
 import type { AppServices } from '../context';
-import { badInput } from '../errors';
+import { AppError, badInput } from '../errors';
 
 /**
  * CSV import core, shared by `POST /api/campaigns/:id/contacts.csv` (streaming) and the
@@ -52,6 +54,33 @@ export interface CsvImportOptions {
   maxRejected?: number;
   /** Least time between two "contacts added" announcements while importing. Default 500 ms. */
   announceEveryMs?: number;
+  /**
+   * Where a resumed import starts (import jobs): rows up to `checkpoint.line` were counted in
+   * `checkpoint.report` by an earlier run; they are read again (parsing must see them) but not
+   * counted or written again. Default: the start of the file.
+   */
+  resume?: CsvImportCheckpoint | null;
+  /**
+   * Called after each batch is written, with the state a resumed run starts from; the import
+   * waits for it (an import job records it in MongoDB). Default none.
+   */
+  onCommit?: (checkpoint: CsvImportCheckpoint) => Promise<void>;
+  /**
+   * The `_id` of the contact read from file line `line`. Default a fresh ObjectId; import jobs
+   * derive it from the job and the line, so a run after a crash recognises its own rows.
+   */
+  contactId?: (line: number) => Types.ObjectId;
+  /** Writes one batch. Default `insertContacts`. */
+  insert?: typeof insertContacts;
+  /** Stops the import before its next write, throwing the signal's reason. Default none. */
+  signal?: AbortSignal;
+}
+
+/** Where an import stands after a committed batch: every row up to `line` is in `report`. */
+export interface CsvImportCheckpoint {
+  /** Last line of the file accounted for (the header is line 1). */
+  line: number;
+  report: CsvImportReport;
 }
 
 /** Header names (lower case, without spaces, `_` or `-`) that mean the phone number. */
@@ -220,16 +249,13 @@ export async function importContactsCsv(
   options: CsvImportOptions = {},
 ): Promise<CsvImportReport> {
   const { maxRows = 1_000_000, batchSize = 1000, maxRejected = 1000, announceEveryMs = 500 } = options;
+  const { resume = null, onCommit, contactId, insert = insertContacts, signal } = options;
   const { scope } = await contactTarget(organizationId, campaignId);
-  const report: CsvImportReport = {
-    accepted: 0,
-    duplicates: 0,
-    rejected: [],
-    rejectedCount: 0,
-    totalRows: 0,
-    truncated: false,
-    error: null,
-  };
+  const report: CsvImportReport = resume ? copyReport(resume.report) : emptyReport();
+  /** Rows up to this line were counted by an earlier run. */
+  const resumeLine = resume?.line ?? 0;
+  /** Last line whose row is counted in `report`. */
+  let line = resumeLine;
 
   const parser = parse({
     relax_column_count: true,
@@ -255,10 +281,15 @@ export async function importContactsCsv(
     if (report.rejected.length < maxRejected) report.rejected.push({ row, phoneNumber, reason });
   };
   const flush = async () => {
-    const { inserted, duplicates, campaign } = await insertContacts(scope.campaignId, batch);
+    if (signal?.aborted) throw signal.reason;
+    const { inserted, duplicates, campaign } = await insert(scope.campaignId, batch);
     batch = [];
     report.accepted += inserted;
     report.duplicates += duplicates;
+    // Checked again: a run stopped during the write must not record a checkpoint it may not
+    // own any more (a crash would not have); the next run finds the written rows by their ids.
+    if (signal?.aborted) throw signal.reason;
+    await onCommit?.({ line, report: copyReport(report) });
     if (!campaign) return;
     latest = campaign;
     unannounced = true;
@@ -271,6 +302,12 @@ export async function importContactsCsv(
 
   /** Why the header row could not be read (too long, bad quoting): the import stops there. */
   let headerError: string | null = null;
+  /**
+   * Malformed rows, in file order, not yet counted. The parser reports them ahead of the loop
+   * below (it parses ahead), so they are counted when the loop reaches their line: a
+   * checkpoint then holds exactly the rows up to its line, and the report lists file order.
+   */
+  const malformed: { line: number; message: string }[] = [];
   parser.on('skip', (error: Error & { lines?: number; code?: string; records?: number }) => {
     // The parser runs ahead of the loop below, so "no columns yet" would also catch later rows:
     // its own count of records read so far says whether this was the first.
@@ -281,16 +318,36 @@ export async function importContactsCsv(
           : `the header row is not valid CSV: ${error.message}`;
       return;
     }
-    report.totalRows += 1;
-    reject(error.lines ?? 0, '', `the row is not valid CSV: ${error.message}`);
+    malformed.push({ line: error.lines ?? 0, message: error.message });
   });
+  /** Counts the malformed rows before `before` (a line); false once the row limit is reached. */
+  const countMalformed = (before: number): boolean => {
+    while (malformed.length > 0 && malformed[0]!.line < before) {
+      const row = malformed.shift()!;
+      if (row.line <= resumeLine) continue;
+      if (report.totalRows >= maxRows) return false;
+      report.totalRows += 1;
+      line = Math.max(line, row.line);
+      reject(row.line, '', `the row is not valid CSV: ${row.message}`);
+    }
+    return true;
+  };
 
+  let reachedEnd = false;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (headerError) break;
+      // Also while a resumed run skips rows it has counted (no write for a long while).
+      if (signal?.aborted) throw signal.reason;
       if (!columns) {
         columns = mapHeader(record);
         continue;
+      }
+      // Counted by the run this one resumes.
+      if (info.lines <= resumeLine) continue;
+      if (!countMalformed(info.lines)) {
+        report.truncated = true;
+        break;
       }
       if (record.every((cell) => cell.trim() === '')) continue;
       if (report.totalRows >= maxRows) {
@@ -298,12 +355,16 @@ export async function importContactsCsv(
         break;
       }
       report.totalRows += 1;
+      line = info.lines;
       const fields = rowFields(columns, record);
       const check = checkContact(fields, scope);
-      if (check.ok) batch.push(check.contact);
-      else reject(info.lines, String(fields.phoneNumber), check.reason);
+      if (check.ok) {
+        if (contactId) check.contact._id = contactId(info.lines);
+        batch.push(check.contact);
+      } else reject(info.lines, String(fields.phoneNumber), check.reason);
       if (batch.length >= batchSize) await flush();
     }
+    reachedEnd = !report.truncated && !headerError;
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     // csv-parse's own errors (CSV_…) describe the file: report them, keep what was imported.
@@ -314,7 +375,51 @@ export async function importContactsCsv(
   }
   if (headerError) throw badInput('csv', headerError);
   if (!columns && !report.error) throw badInput('csv', 'the file is empty: it needs a header row and contacts');
+  // Malformed rows after the last good one (or before the break of a bad file).
+  if ((reachedEnd || report.error) && !countMalformed(Number.POSITIVE_INFINITY)) report.truncated = true;
   if (batch.length > 0) await flush();
   if (unannounced && latest) await announceContacts(services, latest);
   return report;
+}
+
+function emptyReport(): CsvImportReport {
+  return { accepted: 0, duplicates: 0, rejected: [], rejectedCount: 0, totalRows: 0, truncated: false, error: null };
+}
+
+function copyReport(report: CsvImportReport): CsvImportReport {
+  return { ...report, rejected: report.rejected.map((r) => ({ ...r })) };
+}
+
+/**
+ * Why a file cannot be imported, judged from its first bytes (the header row): the error the
+ * import itself would throw, or null when the header is fine or not complete within them.
+ * Lets an upload that is stored before it is imported (import jobs) be refused at once.
+ * @param head the file's first bytes (up to the header's line end, when there is one)
+ * @param complete whether `head` is the whole file
+ */
+export async function headerProblem(head: Uint8Array, complete: boolean): Promise<AppError | null> {
+  let text = '';
+  for await (const part of decodeCsvText([head])) text += part;
+  const end = text.search(/\r?\n/);
+  if (end < 0 && !complete) return null;
+  const header = end < 0 ? text : text.slice(0, end);
+  if (complete && text.trim() === '') return badInput('csv', 'the file is empty: it needs a header row and contacts');
+  // Blank first lines are skipped by the import: leave such files to it.
+  if (header.trim() === '') return null;
+  if (header.length > MAX_RECORD_SIZE)
+    return badInput('csv', `the header row is longer than ${MAX_RECORD_SIZE} characters: is this the contacts file?`);
+  let cells: string[][];
+  try {
+    cells = parseSync(header, { relax_column_count: true, relax_quotes: true }) as string[][];
+  } catch {
+    // A quoted header cell spanning lines, say: the import itself gives the verdict.
+    return null;
+  }
+  try {
+    mapHeader(cells[0] ?? []);
+    return null;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw error;
+  }
 }

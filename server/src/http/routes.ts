@@ -4,11 +4,13 @@ import { contactImportRoute } from '../contacts/contact.import.route';
 import { simulatorRoute, webhookRoute } from '../dispatch/webhook.route';
 import { dncImportRoute } from '../dnc/dnc.import.route';
 import { restRoute } from '../rest/rest.routes';
+import { importJobRoute } from '../imports/import-job.route';
 
 /** Every route group of the API. Add a feature's routes here (one line each). */
 export const httpRoutes: HttpRoute[] = [
   contactImportRoute,
   dncImportRoute,
+  importJobRoute,
   callExportRoute,
   webhookRoute,
   simulatorRoute,

@@ -2,7 +2,7 @@ import { CampaignModel } from '../campaigns/campaign.model';
 import type { CampaignDoc } from '../campaigns/campaign.model';
 import { campaignProgress } from '../campaigns/campaign.stats';
 import type { CampaignProgressView } from '../campaigns/campaign.stats';
-import type { CallEventPayload, DialwaveEvent, ProgressPayload } from '../events';
+import type { CallEventPayload, DialwaveEvent, ImportJobPayload, ProgressPayload } from '../events';
 import type { EventSubscriber } from '../pubsub';
 import { logger } from '../logger';
 
@@ -147,6 +147,7 @@ export class LiveHub {
   private readonly progress = new Channels<CampaignProgressView>();
   private readonly calls = new Channels<CallEventPayload>();
   private readonly campaigns = new Channels<CampaignDoc>();
+  private readonly importJobs = new Channels<ImportJobPayload>();
   private readonly coalesce = new Map<string, CoalesceState>();
   private readonly pacing: { max: number; windowMs: number; spacingMs: number };
   private closed = false;
@@ -182,7 +183,7 @@ export class LiveHub {
 
   /** Live subscribers across all three kinds (for metrics). */
   subscriberCount(): number {
-    return this.progress.count() + this.calls.count() + this.campaigns.count();
+    return this.progress.count() + this.calls.count() + this.campaigns.count() + this.importJobs.count();
   }
 
   private onEvent(event: DialwaveEvent): void {
@@ -197,6 +198,10 @@ export class LiveHub {
         return;
       case 'contact.opted_out':
         // For outgoing webhooks only; the counter update that skipped the contact publishes its own change.
+        return;
+      case 'import.changed':
+        // Paced by the job's worker already (imports/progress-pacer.ts): passed straight on.
+        this.importJobs.send(event.job.id, event.job);
         return;
       default: {
         const unknown: never = event;
@@ -339,6 +344,46 @@ export class LiveHub {
     return this.campaigns.open(organizationId);
   }
 
+  /**
+   * One import job: its state at once (from `read`, made after the mailbox is open, so no
+   * change in between is lost), then each newer one, ending after DONE or FAILED. The caller
+   * has already checked that the job belongs to the subscriber.
+   */
+  watchImport(jobId: string, read: () => Promise<ImportJobPayload | null>): AsyncIterableIterator<ImportJobPayload> {
+    const mailbox = this.importJobs.open(jobId);
+    let last = Number.NEGATIVE_INFINITY;
+    let ended = false;
+    const deliver = (job: ImportJobPayload): IteratorResult<ImportJobPayload> => {
+      last = job.revision;
+      ended = job.status === 'DONE' || job.status === 'FAILED';
+      return { value: job, done: false };
+    };
+    let first: Promise<IteratorResult<ImportJobPayload>> | null = (async () => {
+      const job = await read();
+      return job ? deliver(job) : mailbox.return();
+    })();
+    const iterator: AsyncIterableIterator<ImportJobPayload> = {
+      async next() {
+        if (first) {
+          const result = first;
+          first = null;
+          return result;
+        }
+        if (ended) return mailbox.return();
+        for (;;) {
+          const result = await mailbox.next();
+          if (result.done) return result;
+          // Events of two runs (one stopping, one resuming) may cross: only a newer revision moves it.
+          if (result.value.revision <= last) continue;
+          return deliver(result.value);
+        }
+      },
+      return: () => mailbox.return(),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
   /** Ends every subscription and ignores events from now on (the app closes the subscriber); safe to call twice. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -348,5 +393,6 @@ export class LiveHub {
     this.progress.closeAll();
     this.calls.closeAll();
     this.campaigns.closeAll();
+    this.importJobs.closeAll();
   }
 }

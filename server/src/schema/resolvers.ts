@@ -13,6 +13,7 @@ import { DoNotCallResolver } from '../dnc/dnc.resolver';
 import { LiveResolver } from '../live/live.resolver';
 import { ApiKeyResolver } from '../apikeys/apikey.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
+import { ImportJobResolver } from '../imports/import-job.resolver';
 
 /**
  * Every resolver class of the API. Add a feature's resolver here (one line each).
@@ -33,4 +34,5 @@ export const resolvers: NonEmptyArray<Function> = [
   DoNotCallResolver,
   ApiKeyResolver,
   WebhookResolver,
+  ImportJobResolver,
 ];

@@ -1,6 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { screen, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { ApolloLink } from '@apollo/client';
+import { MockedProvider } from '@apollo/client/testing/react';
+import { MockLink, MockSubscriptionLink } from '@apollo/client/testing';
+import { isSubscriptionOperation } from '@apollo/client/utilities';
+import { ImportAgentDocument } from '../gql/graphql';
+import { createCache } from '../session/apollo.client';
 import { renderRoute, TestSession } from '../test/render';
 import { ImportPage } from './import.page';
 
@@ -144,5 +150,166 @@ describe('contact import', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  describe('an import job (the API answers 202)', () => {
+    /** The API's side: 202 with a job id, and the headers the page sent. */
+    function acceptAsJob(headers: Record<string, string>) {
+      class JobXhr {
+        upload = { onprogress: null };
+        onload: (() => void) | null = null;
+        onerror = null;
+        onabort = null;
+        status = 0;
+        responseText = '';
+        responseType = '';
+        open() {}
+        setRequestHeader(name: string, value: string) {
+          headers[name.toLowerCase()] = value;
+        }
+        abort() {}
+        send() {
+          this.status = 202;
+          this.responseText = JSON.stringify({ importJobId: 'j1', status: 'QUEUED' });
+          queueMicrotask(() => this.onload?.());
+        }
+      }
+      vi.stubGlobal('XMLHttpRequest', JobXhr);
+    }
+
+    const job = (over: Record<string, unknown>) => ({
+      __typename: 'ImportJob',
+      id: 'j1',
+      status: 'RUNNING',
+      fileSize: 1000,
+      bytesRead: 0,
+      rowsRead: 0,
+      accepted: 0,
+      duplicates: 0,
+      rejected: 0,
+      errors: [],
+      truncated: false,
+      error: null,
+      ...over,
+    });
+
+    async function startJob() {
+      const subscriptions = new MockSubscriptionLink();
+      const agent = {
+        request: { query: ImportAgentDocument, variables: { id: 'c1' } },
+        result: {
+          data: {
+            campaign: {
+              __typename: 'Campaign',
+              id: 'c1',
+              agent: { __typename: 'Agent', id: 'a1', name: 'Ava', variables: [] },
+            },
+          },
+        },
+        maxUsageCount: Number.POSITIVE_INFINITY,
+      };
+      const link = ApolloLink.split(
+        ({ query }) => isSubscriptionOperation(query),
+        subscriptions,
+        new MockLink([agent]),
+      );
+      const user = userEvent.setup();
+      renderRoute(
+        <TestSession>
+          <MockedProvider link={link} cache={createCache()}>
+            <ImportPage />
+          </MockedProvider>
+        </TestSession>,
+        { path: '/campaigns/:campaignId/import', url: '/campaigns/c1/import' },
+      );
+      await user.click(screen.getByLabelText('Or paste CSV'));
+      await user.paste('phone\n+14155550101');
+      await user.click(screen.getByRole('button', { name: 'Import 1 contact' }));
+      await waitFor(() => expect(subscriptions.operation?.operationName).toBe('ImportProgress'));
+      expect(subscriptions.operation?.variables).toEqual({ id: 'j1' });
+      return (over: Record<string, unknown>) =>
+        act(() => subscriptions.simulateResult({ result: { data: { importProgress: job(over) } } }));
+    }
+
+    it('shows a progress bar of the file read, the counts so far, then the report with its truncated notice', async () => {
+      const headers: Record<string, string> = {};
+      acceptAsJob(headers);
+      try {
+        const send = await startJob();
+        expect(headers['prefer']).toBe('respond-async');
+        send({ bytesRead: 400, rowsRead: 4000, accepted: 3900, duplicates: 60, rejected: 40 });
+        expect(await screen.findByRole('progressbar', { name: 'Import progress' })).toHaveAttribute(
+          'aria-valuenow',
+          '40',
+        );
+        expect(screen.getByText('4,000 rows read: 3,900 accepted, 60 duplicates, 40 rejected')).toBeInTheDocument();
+        send({ bytesRead: 900, rowsRead: 9000, accepted: 8800, duplicates: 110, rejected: 90 });
+        expect(
+          await screen.findByText('9,000 rows read: 8,800 accepted, 110 duplicates, 90 rejected'),
+        ).toBeInTheDocument();
+        expect(screen.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute('aria-valuenow', '90');
+
+        send({
+          status: 'DONE',
+          bytesRead: 1000,
+          rowsRead: 1_000_000,
+          accepted: 999_000,
+          duplicates: 900,
+          rejected: 100,
+          errors: [{ __typename: 'CsvRejection', row: 7, phoneNumber: 'abc', reason: 'phoneNumber is not a number' }],
+          truncated: true,
+        });
+        expect(await screen.findByText('Import report')).toBeInTheDocument();
+        expect(
+          screen.getByText(
+            'Only the first 1,000,000 rows were read: the file is longer than one import takes. Split it and import the rest.',
+          ),
+        ).toBeInTheDocument();
+        const rejected = screen.getByRole('table', { name: 'Rejected rows' });
+        expect(within(rejected).getByText('phoneNumber is not a number')).toBeInTheDocument();
+        expect(screen.queryByRole('progressbar', { name: 'Import progress' })).not.toBeInTheDocument();
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+
+    it('reports a file that broke off as imported up to the break', async () => {
+      acceptAsJob({});
+      try {
+        const send = await startJob();
+        send({
+          status: 'DONE',
+          bytesRead: 1000,
+          rowsRead: 12,
+          accepted: 12,
+          error: 'Invalid Closing Quote: got "x" at line 14.',
+        });
+        expect(await screen.findByText('Import report')).toBeInTheDocument();
+        expect(screen.getByRole('alert')).toHaveTextContent(
+          'The file could not be read to its end: Invalid Closing Quote: got "x" at line 14. The 12 rows before that point were imported',
+        );
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
+
+    it('says why a job FAILED', async () => {
+      acceptAsJob({});
+      try {
+        const send = await startJob();
+        send({ status: 'QUEUED' });
+        expect(await screen.findByText('Waiting for a worker…')).toBeInTheDocument();
+        send({
+          status: 'FAILED',
+          error: 'csv: the header row needs a phone column (phone, phoneNumber, phone_number or number)',
+        });
+        expect(await screen.findByRole('alert')).toHaveTextContent(
+          'csv: the header row needs a phone column (phone, phoneNumber, phone_number or number)',
+        );
+        expect(screen.queryByText('Import report')).not.toBeInTheDocument();
+      } finally {
+        vi.unstubAllGlobals();
+      }
+    });
   });
 });

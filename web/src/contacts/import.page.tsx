@@ -10,6 +10,7 @@ import type { ContactField } from './csv-mapping';
 import { useImportContacts } from './use-import-contacts';
 import { AgentColumnsHint } from './agent-columns-hint';
 import type { ImportReport } from './upload-contacts';
+import type { ImportJobProgress } from './use-import-contacts';
 
 const FIELD_LABELS: Record<ContactField, string> = {
   phoneNumber: 'Phone number',
@@ -34,7 +35,7 @@ export function ImportPage() {
   const [readError, setReadError] = useState<string | null>(null);
   const { state, start, cancel, reset } = useImportContacts(campaignId);
   const preview = useMemo(() => (text.trim() ? previewCsv(text) : null), [text]);
-  const busy = state.phase === 'uploading' || state.phase === 'processing';
+  const busy = state.phase === 'uploading' || state.phase === 'processing' || state.phase === 'importing';
 
   const onFile = async (event: ChangeEvent<HTMLInputElement>) => {
     const file = event.target.files?.[0];
@@ -137,6 +138,7 @@ export function ImportPage() {
             <span className="spinner" aria-hidden="true" /> Checking numbers and removing duplicates…
           </div>
         )}
+        {state.phase === 'importing' && <ImportJobProgressView job={state.job} />}
         {state.phase === 'failed' && (
           <p className="form-error" role="alert">
             {state.message}
@@ -216,6 +218,21 @@ export function ImportPage() {
           )}
         </section>
       )}
+    </div>
+  );
+}
+
+/** A running import job: rows read of the file (by bytes, the one total known before the end) and the counts so far. */
+function ImportJobProgressView({ job }: { job: ImportJobProgress }) {
+  const percent = job.fileSize > 0 ? (100 * job.bytesRead) / job.fileSize : 0;
+  return (
+    <div className="import-progress" aria-live="polite">
+      <ProgressBar value={percent} label="Import progress" />
+      <p className="muted">
+        {job.status === 'QUEUED'
+          ? 'Waiting for a worker…'
+          : `${formatCount(job.rowsRead)} rows read: ${formatCount(job.accepted)} accepted, ${formatCount(job.duplicates)} duplicates, ${formatCount(job.rejected)} rejected`}
+      </p>
     </div>
   );
 }

@@ -30,10 +30,22 @@ export class UploadError extends Error {
   }
 }
 
+/**
+ * What the API answered: the report of an import it ran while we waited, or (when asked with
+ * `respondAsync` and the API runs import jobs) the job it queued, to follow with
+ * `importProgress`.
+ */
+export type UploadResult = { kind: 'report'; report: ImportReport } | { kind: 'job'; importJobId: string };
+
 export interface UploadContactsOptions {
   campaignId: string;
   csv: Blob | string;
   token: string | null;
+  /**
+   * Ask for an import job (`Prefer: respond-async`): the API answers 202 as soon as the file is
+   * stored. An API without import jobs ignores the preference and answers the report. Default false.
+   */
+  respondAsync?: boolean;
   /** Upload progress, 0–1 (only while bytes are being sent). */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
@@ -51,13 +63,18 @@ export function uploadContactsCsv({
   token,
   onProgress,
   signal,
+  respondAsync = false,
   baseUrl = '',
-}: UploadContactsOptions): Promise<ImportReport> {
+}: UploadContactsOptions): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `${baseUrl}/api/campaigns/${encodeURIComponent(campaignId)}/contacts.csv`);
     xhr.setRequestHeader('Content-Type', 'text/csv');
     if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    if (respondAsync) xhr.setRequestHeader('Prefer', 'respond-async');
+    // The file's name for the job list (RFC 6266 `filename*`, so any name survives the header).
+    if (csv instanceof File)
+      xhr.setRequestHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(csv.name)}`);
     xhr.responseType = 'text';
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) onProgress?.(event.loaded / event.total);
@@ -69,8 +86,12 @@ export function uploadContactsCsv({
       } catch {
         // Not JSON (a proxy's error page): reported by status below.
       }
+      if (xhr.status === 202 && isJob(body)) {
+        resolve({ kind: 'job', importJobId: body.importJobId });
+        return;
+      }
       if (xhr.status >= 200 && xhr.status < 300 && isReport(body)) {
-        resolve(body);
+        resolve({ kind: 'report', report: body });
         return;
       }
       const error = (body as { error?: { message?: string; code?: string } } | null)?.error;
@@ -87,4 +108,8 @@ export function uploadContactsCsv({
 function isReport(body: unknown): body is ImportReport {
   const report = body as Partial<ImportReport> | null;
   return typeof report?.accepted === 'number' && Array.isArray(report.rejected);
+}
+
+function isJob(body: unknown): body is { importJobId: string } {
+  return typeof (body as { importJobId?: unknown } | null)?.importJobId === 'string';
 }

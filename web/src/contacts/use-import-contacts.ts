@@ -5,15 +5,57 @@ import { useSession } from '../session/session.context';
 import { mapColumns, rowToContact } from './csv-mapping';
 import { decodeCsvBytes } from './decode-csv';
 import { useAddContacts } from './use-add-contacts';
+import { graphql } from '../gql';
+import type { ImportProgressSubscription as ImportProgressData } from '../gql/graphql';
 import { UploadError, uploadContactsCsv } from './upload-contacts';
 import type { ImportReport } from './upload-contacts';
+
+/** An import job's state as `importProgress` streams it. */
+export type ImportJobProgress = ImportProgressData['importProgress'];
 
 export type ImportState =
   | { phase: 'idle' }
   | { phase: 'uploading'; fraction: number }
   | { phase: 'processing' }
+  /** The API runs the import as a job: its progress, live. */
+  | { phase: 'importing'; job: ImportJobProgress }
   | { phase: 'done'; report: ImportReport }
   | { phase: 'failed'; message: string };
+
+const ImportProgressSubscription = graphql(`
+  subscription ImportProgress($id: ID!) {
+    importProgress(id: $id) {
+      id
+      status
+      fileSize
+      bytesRead
+      rowsRead
+      accepted
+      duplicates
+      rejected
+      errors {
+        row
+        phoneNumber
+        reason
+      }
+      truncated
+      error
+    }
+  }
+`);
+
+/** A finished job's numbers in the report's shape (the page shows both the same way). */
+export function jobReport(job: ImportJobProgress): ImportReport {
+  return {
+    accepted: job.accepted,
+    duplicates: job.duplicates,
+    rejected: job.errors.map(({ row, phoneNumber, reason }) => ({ row, phoneNumber, reason })),
+    rejectedCount: job.rejected,
+    totalRows: job.rowsRead,
+    truncated: job.truncated,
+    error: job.error ?? null,
+  };
+}
 
 const FALLBACK_BATCH = 500;
 
@@ -61,6 +103,39 @@ export function useImportContacts(campaignId: string) {
     [addContacts, campaignId],
   );
 
+  /**
+   * Follows an import job to its end through `importProgress` (its state at once, then at most
+   * 4 updates a second), showing each; resolves its report, rejects with its error if it FAILED.
+   */
+  const followJob = useCallback(
+    (id: string): Promise<ImportReport> =>
+      new Promise((resolve, reject) => {
+        const subscription = client.subscribe({ query: ImportProgressSubscription, variables: { id } }).subscribe({
+          next: ({ data, error }) => {
+            if (error) {
+              subscription.unsubscribe();
+              reject(error);
+              return;
+            }
+            const job = data?.importProgress;
+            if (!job) return;
+            if (job.status === 'DONE' || job.status === 'FAILED') subscription.unsubscribe();
+            if (job.status === 'DONE') resolve(jobReport(job));
+            else if (job.status === 'FAILED') reject(new Error(job.error ?? 'The import failed.'));
+            else setState({ phase: 'importing', job });
+          },
+          error: (error: unknown) => reject(error instanceof Error ? error : new Error(String(error))),
+          complete: () =>
+            reject(new Error('The import stopped reporting progress: reload the page to see its result.')),
+        });
+        abort.current?.signal.addEventListener('abort', () => {
+          subscription.unsubscribe();
+          reject(new Error('Stopped following the import; it goes on in the background.'));
+        });
+      }),
+    [client],
+  );
+
   /** `csv`: a chosen file (sent byte for byte: the API detects its encoding) or pasted text. */
   const start = useCallback(
     async (csv: Blob | string) => {
@@ -69,14 +144,16 @@ export function useImportContacts(campaignId: string) {
       try {
         let report: ImportReport;
         try {
-          report = await uploadContactsCsv({
+          const answer = await uploadContactsCsv({
             campaignId,
             csv: typeof csv === 'string' ? new Blob([csv], { type: 'text/csv' }) : csv,
             token,
+            respondAsync: true,
             signal: abort.current.signal,
             onProgress: (fraction) =>
               setState(fraction >= 1 ? { phase: 'processing' } : { phase: 'uploading', fraction }),
           });
+          report = answer.kind === 'report' ? answer.report : await followJob(answer.importJobId);
         } catch (error) {
           if (error instanceof UploadError && error.status === 404 && error.code !== 'NOT_FOUND')
             report = await importThroughGraphql(
@@ -97,7 +174,7 @@ export function useImportContacts(campaignId: string) {
         abort.current = null;
       }
     },
-    [campaignId, client, importThroughGraphql, token],
+    [campaignId, client, followJob, importThroughGraphql, token],
   );
 
   const cancel = useCallback(() => abort.current?.abort(), []);

@@ -25,8 +25,12 @@ const SERVER_VERSION = '7.0.0';
 const MAX_BSON_OBJECT_SIZE = 16 * 1024 * 1024;
 const MAX_MESSAGE_SIZE = 48_000_000;
 const MAX_WRITE_BATCH_SIZE = 100_000;
-/** A getMore without batchSize fills a reply up to about this many bytes (mongod: 16 MB). */
-const GETMORE_BYTES = MAX_BSON_OBJECT_SIZE - 64 * 1024;
+/**
+ * Every batch (first or getMore, whatever its batchSize) stops before its documents pass about
+ * this many bytes, as mongod's do (16 MiB), so a reply always fits one BSON document: 101
+ * GridFS chunks of 255 KiB in a first batch overflowed the encoder and killed the server.
+ */
+const BATCH_BYTES = MAX_BSON_OBJECT_SIZE - 64 * 1024;
 
 /** What a handler can see besides its command. */
 export interface CommandContext {
@@ -194,9 +198,16 @@ function cursorReply(
   transform: (d: Doc) => Doc,
 ): Doc {
   const size = batchSize > 0 ? batchSize : DEFAULT_FIRST_BATCH;
-  const first = docs.slice(0, size).map(transform);
+  const first: Doc[] = [];
+  let bytes = 0;
+  while (first.length < size && first.length < docs.length) {
+    const doc = transform(docs[first.length] as Doc);
+    bytes += calculateObjectSize(doc);
+    if (first.length > 0 && bytes > BATCH_BYTES) break;
+    first.push(doc);
+  }
   let id = 0;
-  if (!singleBatch && docs.length > size) id = ctx.store.openCursor(ns, docs, size, transform);
+  if (!singleBatch && docs.length > first.length) id = ctx.store.openCursor(ns, docs, first.length, transform);
   return { cursor: { firstBatch: first, id: Long.fromNumber(id), ns }, ok: 1 };
 }
 
@@ -242,10 +253,8 @@ function getMore(cmd: Doc, db: string, ctx: CommandContext): Doc {
   while (cursor.pos < cursor.docs.length) {
     if (batchSize > 0 && batch.length >= batchSize) break;
     const doc = cursor.transform(cursor.docs[cursor.pos] as Doc);
-    if (batchSize <= 0) {
-      bytes += calculateObjectSize(doc);
-      if (batch.length > 0 && bytes > GETMORE_BYTES) break;
-    }
+    bytes += calculateObjectSize(doc);
+    if (batch.length > 0 && bytes > BATCH_BYTES) break;
     batch.push(doc);
     cursor.pos++;
   }

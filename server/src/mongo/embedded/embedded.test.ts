@@ -512,6 +512,28 @@ describe('cursors and types', () => {
     expect(commandsStarted.filter((c) => c === 'getMore').length - getMoresBefore).toBeGreaterThanOrEqual(9);
   });
 
+  it('keeps every batch under 16 MiB, whatever its size in documents (GridFS reads 255 KiB chunks)', async () => {
+    const Big = await freshModel(new Schema({ n: Number, data: Buffer }));
+    const chunk = Buffer.alloc(255 * 1024, 7);
+    // 120 documents of 255 KiB: a first batch of 101 (the default) would be 25 MiB, a batch of
+    // 110 asked for by getMore 27 MiB; MongoDB stops each batch at 16 MiB.
+    for (let n = 0; n < 120; n += 20)
+      await Big.insertMany(Array.from({ length: 20 }, (_, i) => ({ n: n + i, data: chunk })));
+    let seen = 0;
+    for await (const doc of Big.find().sort({ n: 1 }).lean().cursor()) {
+      expect(doc.n).toBe(seen);
+      expect(doc.data).toBeTruthy();
+      seen++;
+    }
+    expect(seen).toBe(120);
+    seen = 0;
+    for await (const doc of Big.find().sort({ n: 1 }).batchSize(110).lean().cursor()) {
+      expect(doc.n).toBe(seen);
+      seen++;
+    }
+    expect(seen).toBe(120);
+  });
+
   it('round-trips Dates, ObjectIds, nested values, Long and Decimal128', async () => {
     const Typed = await freshModel(
       new Schema({
