@@ -150,23 +150,28 @@ export async function recordOutcome(
   if (known?.events) known.events.held = () => void ctx.publishCampaign(campaign, after);
   else void ctx.publishCampaign(campaign, after);
   if (outcome.status === 'RETRY_SCHEDULED') {
-    // Cancel may have skipped the waiting contacts between our read and our write: look again.
-    const now = await CampaignModel.findById(campaign._id, { status: 1, dispatchGeneration: 1, settings: 1 }).lean();
-    if (now?.status === 'CANCELLED') {
-      await ctx.deps.counters.moveContact(
-        campaign._id,
-        { _id: contact._id, status: 'RETRY_SCHEDULED' },
-        { $set: { status: 'SKIPPED', skipReason: SKIP_REASONS.campaignCancelled, nextAttemptAt: null } },
-        { from: 'RETRY_SCHEDULED', to: 'SKIPPED' },
-      );
-    } else if (now?.status === 'ACTIVE') {
-      // Slots that found nothing to do and finished come back for the retry.
-      await ctx.deps.ensureSlots(now);
-    }
+    await afterRetryScheduled(ctx, campaign, contact);
     // Status may have moved since `after` was read: let the slot read it again.
     return null;
   }
   return after;
+}
+
+/** A contact just set to RETRY_SCHEDULED: make sure a cancel did not miss it, and that slots come back for it. */
+async function afterRetryScheduled(ctx: EngineContext, campaign: CampaignLean, contact: ContactLean): Promise<void> {
+  // Cancel may have skipped the waiting contacts between our read and our write: look again.
+  const now = await CampaignModel.findById(campaign._id, { status: 1, dispatchGeneration: 1, settings: 1 }).lean();
+  if (now?.status === 'CANCELLED') {
+    await ctx.deps.counters.moveContact(
+      campaign._id,
+      { _id: contact._id, status: 'RETRY_SCHEDULED' },
+      { $set: { status: 'SKIPPED', skipReason: SKIP_REASONS.campaignCancelled, nextAttemptAt: null } },
+      { from: 'RETRY_SCHEDULED', to: 'SKIPPED' },
+    );
+  } else if (now?.status === 'ACTIVE') {
+    // Slots that found nothing to do and finished come back for the retry.
+    await ctx.deps.ensureSlots(now);
+  }
 }
 
 /** ACTIVE → COMPLETED when nothing is waiting or calling, then the automatic recount. */
