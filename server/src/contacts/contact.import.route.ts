@@ -1,14 +1,6 @@
-import type { Request, Response } from 'express';
 import type { HttpRoute } from '../http/route';
+import { mountCsvUpload } from '../http/csv-upload';
 import { importContactsCsv } from './contact.import';
-import { createRequestContext, requireUser } from '../context';
-import { AppError, ErrorCode } from '../errors';
-import { noteOrganization } from '../http/request-log';
-import { logger } from '../logger';
-import { bearerToken } from '../users/auth.token';
-import { authenticateBearer } from '../users/auth.principal';
-
-const CSV_TYPES = new Set(['text/csv', 'application/csv', 'text/plain', 'application/vnd.ms-excel']);
 
 /**
  * Whether the client asked for an asynchronous answer (RFC 7240 `Prefer: respond-async`,
@@ -44,32 +36,9 @@ function fileNameOf(header: string | undefined): string | null {
  * restart, and streams its progress (GraphQL `importProgress`). Only translates: the import
  * is contact.import.ts, the job imports/.
  */
-export const contactImportRoute: HttpRoute = (app, services) => {
-  app.post('/api/campaigns/:id/contacts.csv', async (req: Request, res: Response) => {
-    try {
-      await handle(req, res);
-    } finally {
-      // Whatever the answer (a report, or a 400/401/415 before the file was read to its end),
-      // an unread rest of the body cannot be followed by another request on this connection:
-      // with keep-alive the client's next request waited behind it and was reset.
-      if (!req.readableEnded && !res.headersSent) res.setHeader('Connection', 'close');
-    }
-  });
-
-  async function handle(req: Request, res: Response): Promise<void> {
-    const token = bearerToken(req.headers.authorization);
-    if (!token) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Send "Authorization: Bearer <token>"');
-    const user = await authenticateBearer(services.config, token);
-    noteOrganization(res, user.organizationId);
-    const requestId = typeof req.id === 'string' ? req.id : String(req.headers['x-request-id'] ?? '');
-    const ctx = createRequestContext(services, user, requestId, logger.child({ requestId }));
-    const { organizationId } = requireUser(ctx, 'OPERATOR');
-    const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-    if (!CSV_TYPES.has(type)) {
-      if (!req.readableEnded) res.setHeader('Connection', 'close');
-      res.status(415).json({ error: { code: 'BAD_USER_INPUT', message: 'Send the file with Content-Type: text/csv' } });
-      return;
-    }
+export const contactImportRoute: HttpRoute = (app, services) =>
+  mountCsvUpload(app, services, '/api/campaigns/:id/contacts.csv', 'OPERATOR', async (req, res, caller) => {
+    const { organizationId } = caller;
     if (prefersAsync(req.headers.prefer)) {
       const job = await services.imports.create({
         organizationId,
@@ -90,5 +59,4 @@ export const contactImportRoute: HttpRoute = (app, services) => {
     const report = await importContactsCsv(services, organizationId, String(req.params['id']), body);
     if (!req.readableEnded) res.setHeader('Connection', 'close');
     res.json(report);
-  }
-};
+  });
