@@ -30,7 +30,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { startRedisServer } from '../redis';
-import { benchGraphQL, percentile, startMongoProcess } from './stack';
+import { benchGraphQL, createCampaigns, percentile, setupOrg, startMongoProcess } from './stack';
 
 const MAIN = path.resolve(__dirname, '../main.js');
 const NODE_FLAGS = ['--max-semi-space-size=64'];
@@ -214,55 +214,10 @@ async function loopP99Ms(proc: Proc): Promise<number> {
 }
 
 async function setUp(url: string, campaigns: number, contacts: number, limit: number) {
-  const { signUp } = await benchGraphQL(url, `mutation ($i: SignUpInput!) { signUp(input: $i) { token } }`, {
-    i: { email: `http-bench-${Date.now()}@example.com`, password: 'bench password', organizationName: 'HTTP bench' },
-  });
-  const token: string = signUp.token;
-  const { agents, phones } = await benchGraphQL(url, `{ agents { id } phones { id } }`, {}, token);
   // Instant calls (0 ms), the issue's reproduction: what is measured is Dialwave, not the calls.
-  await benchGraphQL(
-    url,
-    `mutation ($id: ID!, $i: UpdatePhoneInput!) { updatePhone(id: $id, input: $i) { id } }`,
-    {
-      id: phones[0].id,
-      i: {
-        simulation: {
-          busyRate: 0.1,
-          noAnswerRate: 0.05,
-          failRate: 0.02,
-          voicemailRate: 0.05,
-          minDurationMs: 0,
-          maxDurationMs: 0,
-        },
-      },
-    },
-    token,
-  );
-  const ids: string[] = [];
-  for (let c = 0; c < campaigns; c++) {
-    const { createCampaign } = await benchGraphQL(
-      url,
-      `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
-      {
-        i: {
-          name: `http ${c}`,
-          agentId: agents[0].id,
-          settings: { concurrentCallsLimit: limit, retryFailedCalls: false },
-        },
-      },
-      token,
-    );
-    const list = Array.from({ length: contacts }, (_, i) => ({
-      phoneNumber: `+1415${String(2_000_000 + c * 10_000 + i).slice(-7)}`,
-    }));
-    await benchGraphQL(
-      url,
-      `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
-      { id: createCampaign.id, c: list },
-      token,
-    );
-    ids.push(createCampaign.id);
-  }
+  const instant = { minDurationMs: 0, maxDurationMs: 0 };
+  const { token, agentId } = await setupOrg(url, `http-bench-${Date.now()}@example.com`, instant);
+  const ids = await createCampaigns(url, token, agentId, campaigns, contacts, limit, 'http');
   return { token, ids };
 }
 

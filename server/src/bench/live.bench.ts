@@ -6,8 +6,8 @@ import { Worker } from 'node:worker_threads';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
-import { benchGraphQL, percentile, startBenchStack } from './stack';
-import type { BenchStack } from './stack';
+import { benchGraphQL, createCampaigns, percentile, setupOrg, startBenchStack } from './stack';
+import type { BenchStack, Durations } from './stack';
 import type { ClientsInput, ClientsResult } from './live.clients';
 
 /**
@@ -29,76 +29,8 @@ import type { ClientsInput, ClientsResult } from './live.clients';
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (n: number) => n.toFixed(1);
-const AREA_CODES = ['212', '312', '415', '617', '646', '718', '202', '305', '404', '512'];
-
-/** Call lengths of the simulated line: short calls make every campaign change many times a second. */
-interface Durations {
-  minDurationMs: number;
-  maxDurationMs: number;
-}
+/** Short calls make every campaign change many times a second. */
 const HOT: Durations = { minDurationMs: 300, maxDurationMs: 1500 };
-
-async function setupOrg(
-  url: string,
-  email: string,
-  durations: Durations = HOT,
-): Promise<{ token: string; agentId: string }> {
-  const { signUp } = await benchGraphQL(url, `mutation ($i: SignUpInput!) { signUp(input: $i) { token } }`, {
-    i: { email, password: 'bench password', organizationName: 'Live bench' },
-  });
-  const token: string = signUp.token;
-  const { agents, phones } = await benchGraphQL(url, `{ agents { id } phones { id } }`, {}, token);
-  await benchGraphQL(
-    url,
-    `mutation ($id: ID!, $i: UpdatePhoneInput!) { updatePhone(id: $id, input: $i) { id } }`,
-    {
-      id: phones[0].id,
-      i: {
-        simulation: {
-          busyRate: 0.1,
-          noAnswerRate: 0.05,
-          failRate: 0.02,
-          voicemailRate: 0.05,
-          ...durations,
-        },
-      },
-    },
-    token,
-  );
-  return { token, agentId: agents[0].id };
-}
-
-async function createCampaigns(
-  url: string,
-  token: string,
-  agentId: string,
-  count: number,
-  contacts: number,
-  limit: number,
-  tag: string,
-): Promise<string[]> {
-  const ids: string[] = [];
-  for (let c = 0; c < count; c++) {
-    const { createCampaign } = await benchGraphQL(
-      url,
-      `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
-      { i: { name: `${tag} ${c}`, agentId, settings: { concurrentCallsLimit: limit, retryFailedCalls: false } } },
-      token,
-    );
-    const area = AREA_CODES[c % AREA_CODES.length];
-    const list = Array.from({ length: contacts }, (_, i) => ({
-      phoneNumber: `+1${area}${String(5_550_000 + i + c * 100_000).slice(-7)}`,
-    }));
-    await benchGraphQL(
-      url,
-      `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
-      { id: createCampaign.id, c: list },
-      token,
-    );
-    ids.push(createCampaign.id);
-  }
-  return ids;
-}
 
 const start = (url: string, token: string, id: string) =>
   benchGraphQL(url, `mutation ($id: ID!) { startCampaign(id: $id) { id } }`, { id }, token);
@@ -265,7 +197,7 @@ async function commandsPart(): Promise<void> {
     const client = mongoose.connection.getClient();
     let commands = 0;
     client.on('commandStarted', () => (commands += 1));
-    const { token, agentId } = await setupOrg(stack.url, 'live-commands@example.com');
+    const { token, agentId } = await setupOrg(stack.url, 'live-commands@example.com', HOT);
     // Enough contacts to keep dialling through a whole window (≈ 2.5 calls/s per campaign at most).
     const contacts = Math.ceil((WINDOW_MS / 1000) * 3);
 

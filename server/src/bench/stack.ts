@@ -141,3 +141,75 @@ export async function benchGraphQL<T = any>(
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
+
+const AREA_CODES = ['212', '312', '415', '617', '646', '718', '202', '305', '404', '512'];
+
+/** Call lengths of the simulated line. */
+export interface Durations {
+  minDurationMs: number;
+  maxDurationMs: number;
+}
+
+/** Signs an organization up over GraphQL; its default phone simulates calls of `durations`. */
+export async function setupOrg(
+  url: string,
+  email: string,
+  durations: Durations,
+): Promise<{ token: string; agentId: string }> {
+  const { signUp } = await benchGraphQL(url, `mutation ($i: SignUpInput!) { signUp(input: $i) { token } }`, {
+    i: { email, password: 'bench password', organizationName: 'Live bench' },
+  });
+  const token: string = signUp.token;
+  const { agents, phones } = await benchGraphQL(url, `{ agents { id } phones { id } }`, {}, token);
+  await benchGraphQL(
+    url,
+    `mutation ($id: ID!, $i: UpdatePhoneInput!) { updatePhone(id: $id, input: $i) { id } }`,
+    {
+      id: phones[0].id,
+      i: {
+        simulation: {
+          busyRate: 0.1,
+          noAnswerRate: 0.05,
+          failRate: 0.02,
+          voicemailRate: 0.05,
+          ...durations,
+        },
+      },
+    },
+    token,
+  );
+  return { token, agentId: agents[0].id };
+}
+
+/** `count` campaigns of `contacts` numbers each at `limit` lines, no retries, over GraphQL. */
+export async function createCampaigns(
+  url: string,
+  token: string,
+  agentId: string,
+  count: number,
+  contacts: number,
+  limit: number,
+  tag: string,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let c = 0; c < count; c++) {
+    const { createCampaign } = await benchGraphQL(
+      url,
+      `mutation ($i: CreateCampaignInput!) { createCampaign(input: $i) { id } }`,
+      { i: { name: `${tag} ${c}`, agentId, settings: { concurrentCallsLimit: limit, retryFailedCalls: false } } },
+      token,
+    );
+    const area = AREA_CODES[c % AREA_CODES.length];
+    const list = Array.from({ length: contacts }, (_, i) => ({
+      phoneNumber: `+1${area}${String(5_550_000 + i + c * 100_000).slice(-7)}`,
+    }));
+    await benchGraphQL(
+      url,
+      `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
+      { id: createCampaign.id, c: list },
+      token,
+    );
+    ids.push(createCampaign.id);
+  }
+  return ids;
+}
