@@ -74,23 +74,8 @@ export type DialwaveEvent =
   | { type: 'campaign.changed'; organizationId: string; campaignId: string; at: number; progress?: ProgressPayload }
   /** A call was placed or moved to a new status. */
   | { type: 'call.changed'; organizationId: string; campaignId: string; at: number; call: CallEventPayload }
-  /**
-   * Issue 18: a contact asked not to be called again in `callId`; its number is on the
-   * organization's do-not-call list. (Outgoing webhooks come from the outbox: webhooks/webhook.outbox.ts.)
-   */
-  | ({ type: 'contact.opted_out'; at: number } & OptedOut)
   /** An import job moved (its worker paces these: at most 4 a second, the last one always sent). */
   | { type: 'import.changed'; organizationId: string; campaignId: string; at: number; job: ImportJobPayload };
-
-/** Who opted out, and in which call (see DialwaveEvent). */
-export interface OptedOut {
-  organizationId: string;
-  campaignId: string;
-  contactId: string;
-  phoneNumber: string;
-  name: string | null;
-  callId: string;
-}
 
 /** The Redis pub/sub channel carrying every event of one deployment (one prefix). */
 export const eventsChannel = (prefix: string): string => `${prefix}:events`;
@@ -146,10 +131,6 @@ export class EventPublisher {
       at: Date.now(),
       ...(progress ? { progress } : {}),
     });
-  }
-
-  contactOptedOut(optedOut: OptedOut): Promise<void> {
-    return this.publish({ type: 'contact.opted_out', at: Date.now(), ...optedOut });
   }
 
   importChanged(job: ImportJobPayload): Promise<void> {

@@ -105,14 +105,9 @@ export async function applyOptOut(
     name: contact.name ?? null,
     callId: String(callId),
   };
-  // The webhook comes from the outbox (durable, written only when an endpoint subscribes); the
-  // event stream still tells live listeners.
+  // The webhook comes from the outbox (durable, written only when an endpoint subscribes). Live
+  // dashboards need no event of their own: the counter updates that skipped the contacts publish.
   await contactOptedOutEvent(optedOut);
-  try {
-    await ctx.deps.events.contactOptedOut(optedOut);
-  } catch (error) {
-    logger.warn({ err: (error as Error).message }, 'cannot publish contact.opted_out');
-  }
 }
 
 /** One waiting contact of another campaign → SKIPPED DO_NOT_CALL, if it is still waiting. */

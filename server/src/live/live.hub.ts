@@ -196,9 +196,6 @@ export class LiveHub {
       case 'campaign.changed':
         this.schedule(event.campaignId, event.organizationId, event.progress);
         return;
-      case 'contact.opted_out':
-        // For outgoing webhooks only; the counter update that skipped the contact publishes its own change.
-        return;
       case 'import.changed':
         // Paced by the job's worker already (imports/progress-pacer.ts): passed straight on.
         this.importJobs.send(event.job.id, event.job);
