@@ -9,6 +9,7 @@ import { decodeCsvBytes } from './decode-csv';
 import type { ContactField } from './csv-mapping';
 import { useImportContacts } from './use-import-contacts';
 import { AgentColumnsHint } from './agent-columns-hint';
+import { RejectedRowsTable, SHOWN_REJECTED_ROWS } from './rejected-rows-table';
 import type { ImportReport } from './upload-contacts';
 import type { ImportJobProgress } from './use-import-contacts';
 
@@ -279,30 +280,9 @@ function ImportReportView({ campaignId, report }: { campaignId: string; report: 
       </dl>
       {report.rejected.length > 0 && (
         <>
-          <div className="table-scroll">
-            <table className="table table-compact" aria-label="Rejected rows">
-              <thead>
-                <tr>
-                  <th scope="col" className="num">
-                    Row
-                  </th>
-                  <th scope="col">Phone</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody>
-                {report.rejected.slice(0, 20).map((r) => (
-                  <tr key={`${r.row}-${r.phoneNumber}`}>
-                    <td className="num">{r.row}</td>
-                    <td className="mono">{r.phoneNumber || '—'}</td>
-                    <td>{r.reason}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          {report.rejected.length > 20 && (
-            <p className="muted">And {report.rejected.length - 20} more in the download.</p>
+          <RejectedRowsTable rows={report.rejected} numberLabel="Phone" />
+          {report.rejected.length > SHOWN_REJECTED_ROWS && (
+            <p className="muted">And {report.rejected.length - SHOWN_REJECTED_ROWS} more in the download.</p>
           )}
           {rejected > report.rejected.length && (
             <p className="muted">

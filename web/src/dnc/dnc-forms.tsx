@@ -8,6 +8,7 @@ import { forgetDoNotCallLists } from './forget-dnc';
 import { uploadDoNotCallCsv } from './upload-dnc';
 import type { DoNotCallImportReport } from './upload-dnc';
 import { useAddDoNotCall } from './use-add-dnc';
+import { RejectedRowsTable, SHOWN_REJECTED_ROWS } from '../contacts/rejected-rows-table';
 
 /** Numbers as typed: one per line, or separated by commas or semicolons (spaces stay inside a number). */
 export function splitNumbers(text: string): string[] {
@@ -181,29 +182,10 @@ function ImportReportView({ report }: { report: DoNotCallImportReport }) {
         </div>
       </dl>
       {report.rejected.length > 0 && (
-        <div className="table-scroll">
-          <table className="table table-compact" aria-label="Rejected rows">
-            <thead>
-              <tr>
-                <th scope="col" className="num">
-                  Row
-                </th>
-                <th scope="col">Number</th>
-                <th scope="col">Reason</th>
-              </tr>
-            </thead>
-            <tbody>
-              {report.rejected.slice(0, 20).map((r, index) => (
-                <tr key={`${r.row}-${index}`}>
-                  <td className="num">{r.row}</td>
-                  <td className="mono">{r.phoneNumber || '—'}</td>
-                  <td>{r.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          {report.rejectedCount > 20 && (
-            <p className="muted">And {formatCount(report.rejectedCount - 20)} more rows rejected.</p>
+        <div>
+          <RejectedRowsTable rows={report.rejected} numberLabel="Number" />
+          {report.rejectedCount > SHOWN_REJECTED_ROWS && (
+            <p className="muted">And {formatCount(report.rejectedCount - SHOWN_REJECTED_ROWS)} more rows rejected.</p>
           )}
         </div>
       )}
