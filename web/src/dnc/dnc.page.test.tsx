@@ -111,7 +111,7 @@ describe('do-not-call page', () => {
       page([added]),
     ]);
     await screen.findByText('Added by ann@example.com');
-    await user.type(screen.getByLabelText('Phone numbers'), '+14155550199, (415) 555-0100');
+    await user.type(await screen.findByLabelText('Phone numbers'), '+14155550199, (415) 555-0100');
     await user.click(screen.getByRole('button', { name: 'Add' }));
     expect(await screen.findByText('Added 1 number; 1 already listed.')).toBeInTheDocument();
     expect(await screen.findByText('+14155550199')).toBeInTheDocument();
@@ -162,7 +162,8 @@ describe('do-not-call page', () => {
     renderPage('ADMIN', [page([]), page(ENTRIES.slice(0, 2))]);
     expect(await screen.findByText('The list is empty')).toBeInTheDocument();
     const file = new File(['phone\n+14155550100\n+14155550101\n+14155550100\nnope\n'], 'dnc.csv', { type: 'text/csv' });
-    await user.upload(screen.getByLabelText('CSV file'), file);
+    // The import form shows once the role has been read, which may come after the list.
+    await user.upload(await screen.findByLabelText('CSV file'), file);
     await user.click(screen.getByRole('button', { name: 'Import' }));
 
     const shown = await screen.findByRole('status', { name: 'Import report' });

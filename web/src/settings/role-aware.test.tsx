@@ -142,7 +142,7 @@ describe('API keys page', () => {
     ];
     renderWithMocks(<ApiKeysPage />, mocks, '/settings/api-keys');
     expect(await screen.findByText('No API keys')).toBeInTheDocument();
-    await user.type(screen.getByLabelText('Name'), 'CRM');
+    await user.type(await screen.findByLabelText('Name'), 'CRM');
     await user.click(screen.getByRole('button', { name: 'Create key' }));
     expect(await screen.findByLabelText('Secret of the new key')).toHaveTextContent('dw_live_abcdef' + 'x'.repeat(26));
     const table = screen.getByRole('table', { name: 'API keys' });
