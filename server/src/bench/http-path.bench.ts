@@ -37,7 +37,7 @@ const NODE_FLAGS = ['--max-semi-space-size=64'];
 /** A run that has not completed by then is reported as such (the issue saw 4,000 calls stuck past 300 s). */
 const RUN_TIMEOUT_MS = 300_000;
 
-interface Proc {
+export interface Proc {
   name: string;
   child: ChildProcess;
   /** Where its /metrics answers. */
@@ -46,9 +46,11 @@ interface Proc {
   problems: string[];
 }
 
-interface Way {
+export interface Way {
   url: string;
   mongoUri: string;
+  /** The deployment's JWT_SECRET, when the bench chose it (split): the simulator's API key derives from it. */
+  jwtSecret?: string;
   procs: Proc[];
   stop(): Promise<void>;
 }
@@ -145,8 +147,11 @@ async function startSingle(): Promise<Way> {
   return { url, mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`, procs: [proc], stop: () => stopProcess(proc) };
 }
 
-/** ROLE=api + ROLE=worker, the embedded MongoDB server in its own process, a redis-server child. */
-async function startSplit(): Promise<Way> {
+/**
+ * ROLE=api + ROLE=worker, the embedded MongoDB server in its own process, a redis-server child.
+ * `workerEnv` adds to (or overrides) the worker's environment (say, WORKER_CONCURRENCY).
+ */
+export async function startSplit(workerEnv: Record<string, string> = {}): Promise<Way> {
   const mongo = await startMongoProcess();
   const redis = await startRedisServer();
   const procs: Proc[] = [];
@@ -168,13 +173,14 @@ async function startSplit(): Promise<Way> {
     procs.push(
       await startProcess(
         'worker',
-        { ...shared, ROLE: 'worker', METRICS_PORT: String(workerMetricsPort) },
+        { ...shared, ROLE: 'worker', METRICS_PORT: String(workerMetricsPort), ...workerEnv },
         `http://127.0.0.1:${workerMetricsPort}/readyz`,
       ),
     );
     return {
       url,
       mongoUri,
+      jwtSecret: shared.JWT_SECRET,
       procs,
       async stop() {
         for (const p of [...procs].reverse()) await stopProcess(p);
@@ -191,7 +197,7 @@ async function startSplit(): Promise<Way> {
 }
 
 /** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
-async function cpuMs(pid: number | undefined): Promise<number> {
+export async function cpuMs(pid: number | undefined): Promise<number> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -201,16 +207,25 @@ async function cpuMs(pid: number | undefined): Promise<number> {
   }
 }
 
+/** A process's /metrics text; null when it is gone or not answering. Resets its event-loop histogram. */
+export async function scrapeMetrics(proc: Proc): Promise<string | null> {
+  try {
+    return await (await fetch(proc.metricsUrl)).text();
+  } catch {
+    return null;
+  }
+}
+
+/** Event-loop delay p99 (ms) in a /metrics text, since the scrape before it (NaN when absent). */
+export function loopP99Of(text: string | null): number {
+  const match = text && /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+}
+
 /** Event-loop delay p99 (ms) since the previous scrape: prom-client resets its histogram on each scrape. */
 async function loopP99Ms(proc: Proc): Promise<number> {
-  let text: string;
-  try {
-    text = await (await fetch(proc.metricsUrl)).text();
-  } catch {
-    return NaN; // the process is gone or not answering: said beside the figure
-  }
-  const match = /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
-  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+  // NaN when the process is gone or not answering: said beside the figure.
+  return loopP99Of(await scrapeMetrics(proc));
 }
 
 async function setUp(url: string, campaigns: number, contacts: number, limit: number) {
