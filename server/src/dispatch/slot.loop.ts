@@ -74,7 +74,6 @@ export async function runSlot(ctx: EngineContext, ref: SlotRef): Promise<SlotRes
       const releasePermit = await ctx.dialPermits.acquire();
       let step: Awaited<ReturnType<typeof dialNext>>;
       try {
-        checkAlive();
         step = await dialNext(ctx, campaign, phone, callId, slotId, events, releasePermit);
       } finally {
         releasePermit();
@@ -144,6 +143,8 @@ async function dialNext(
     leases.release(String(campaign._id), String(phone._id), String(callId), announce);
   let claimed: ContactLean | null;
   try {
+    // The wait for a dial permit may have outlasted this process: stop before claiming, line given back.
+    checkAlive();
     claimed = await claim(campaign, callId, slotId);
   } catch (error) {
     await release(false);
