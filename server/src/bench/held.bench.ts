@@ -124,6 +124,37 @@ async function fetchLedger(
   return out;
 }
 
+/**
+ * Starts a campaign over GraphQL. The first campaigns already dial while the later ones start, so
+ * the API is busy: a request that failed without an answer (a connection reset) is asked about
+ * and sent again unless the campaign started; a process that died is said at once.
+ */
+async function startCampaign(way: Way, token: string, id: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await benchGraphQL(way.url, `mutation ($id: ID!) { startCampaign(id: $id) { id } }`, { id }, token);
+      return;
+    } catch (error) {
+      const dead = way.procs.filter((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = `${(error as Error).message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`;
+      if (dead.length > 0 || attempt >= 3)
+        throw new Error(`startCampaign ${id}: ${why}; exited: ${dead.map((p) => p.name).join(', ') || 'none'}`, {
+          cause: error,
+        });
+      process.stderr.write(`held bench: startCampaign ${id} failed (${why}); asking again\n`);
+      await sleep(1_000);
+      const { campaign } = await benchGraphQL(
+        way.url,
+        `query ($id: ID!) { campaign(id: $id) { status } }`,
+        { id },
+        token,
+      );
+      if (campaign?.status === 'ACTIVE') return;
+    }
+  }
+}
+
 /** `BENCH_DISPATCH_ONLY=held`: 10,000 live calls on one worker, through the real HTTP path. */
 export async function runHeldBench(out: (s: string) => void): Promise<void> {
   const shape = shapeFromEnv();
@@ -159,8 +190,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     const load0 = loadavg()[0]!.toFixed(2);
 
     const t0 = Date.now();
-    for (const id of ids)
-      await benchGraphQL(way.url, `mutation ($id: ID!) { startCampaign(id: $id) { id } }`, { id }, token);
+    for (const id of ids) await startCampaign(way, token, id);
     // Ramp: until 98% of the lines are live, for at most a longest call and a minute.
     const ramp: Sample[] = [];
     const rampLimitMs = (maxCallS + 60) * 1000;
