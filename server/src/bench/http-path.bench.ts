@@ -29,6 +29,7 @@ import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { simulatorKeys } from '../providers/simulated/simulator';
 import { startRedisServer } from '../redis';
 import { benchGraphQL, createCampaigns, percentile, setupOrg, startMongoProcess } from './stack';
 
@@ -49,6 +50,8 @@ interface Proc {
 interface Way {
   url: string;
   mongoUri: string;
+  /** The deployment's JWT secret: the simulator's API key derives from it (its ledger gives provider times). */
+  secret: string;
   procs: Proc[];
   stop(): Promise<void>;
 }
@@ -131,9 +134,10 @@ async function stopProcess(proc: Proc): Promise<void> {
 async function startSingle(): Promise<Way> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const secret = randomBytes(24).toString('hex');
   const proc = (await startProcess(
     'npm start',
-    { PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'info' },
+    { PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'info', JWT_SECRET: secret },
     `${url}/readyz`,
   )) as Proc & { output: () => string };
   const match = /"uri":"(mongodb:\/\/[^"]+)"/.exec(proc.output());
@@ -142,7 +146,13 @@ async function startSingle(): Promise<Way> {
     throw new Error('npm start did not log the embedded MongoDB URI');
   }
   // main.ts uses the database `dialwave` of the server it started.
-  return { url, mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`, procs: [proc], stop: () => stopProcess(proc) };
+  return {
+    url,
+    mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`,
+    secret,
+    procs: [proc],
+    stop: () => stopProcess(proc),
+  };
 }
 
 /** ROLE=api + ROLE=worker, the embedded MongoDB server in its own process, a redis-server child. */
@@ -154,11 +164,12 @@ async function startSplit(): Promise<Way> {
     const [apiPort, workerMetricsPort] = [await freePort(), await freePort()];
     const url = `http://127.0.0.1:${apiPort}`;
     const mongoUri = `${mongo.uri.replace(/\/$/, '')}/httpbench_${Date.now()}`;
+    const secret = randomBytes(24).toString('hex');
     const shared = {
       NODE_ENV: 'development',
       MONGODB_URI: mongoUri,
       REDIS_URL: redis.url,
-      JWT_SECRET: randomBytes(24).toString('hex'),
+      JWT_SECRET: secret,
       ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       PUBLIC_URL: url,
       SIMULATOR_URL: url,
@@ -175,6 +186,7 @@ async function startSplit(): Promise<Way> {
     return {
       url,
       mongoUri,
+      secret,
       procs,
       async stop() {
         for (const p of [...procs].reverse()) await stopProcess(p);
@@ -201,6 +213,32 @@ async function cpuMs(pid: number | undefined): Promise<number> {
   }
 }
 
+/**
+ * Where a call's span goes, from the simulator's ledger (when the provider accepted each call,
+ * and when it ended there): dial → provider accepted (the worker's queueing and the place-call
+ * request), and provider end → end recorded (webhook delivery, the API's handling, the write).
+ */
+async function phases(way: Way, ended: CallRow[]): Promise<string> {
+  const key = simulatorKeys(new TextEncoder().encode(way.secret)).api;
+  const res = await fetch(`${way.url}/simulator/ledger`, { headers: { authorization: `Bearer ${key}` } });
+  if (!res.ok) return `  (the simulator's ledger answered ${res.status}: no phases)`;
+  const ledger = (await res.json()) as { callId: string; placedAt: number; endedAt: number }[];
+  const byCall = new Map(ledger.map((e) => [e.callId, e]));
+  const toPlaced: number[] = [];
+  const toRecorded: number[] = [];
+  for (const c of ended) {
+    const e = byCall.get(String(c._id));
+    if (!e) continue;
+    toPlaced.push((e.placedAt - c.startedAt.getTime()) / 1000);
+    toRecorded.push((c.endedAt!.getTime() - e.endedAt) / 1000);
+  }
+  toPlaced.sort((a, b) => a - b);
+  toRecorded.sort((a, b) => a - b);
+  const s = (xs: number[]) =>
+    `p50 ${percentile(xs, 50).toFixed(2)} s, p99 ${percentile(xs, 99).toFixed(2)} s, max ${(xs[xs.length - 1] ?? NaN).toFixed(2)} s`;
+  return `  dial → provider accepted: ${s(toPlaced)}; provider end → end recorded: ${s(toRecorded)}`;
+}
+
 /** Event-loop delay p99 (ms) since the previous scrape: prom-client resets its histogram on each scrape. */
 async function loopP99Ms(proc: Proc): Promise<number> {
   let text: string;
@@ -222,6 +260,7 @@ async function setUp(url: string, campaigns: number, contacts: number, limit: nu
 }
 
 interface CallRow {
+  _id: unknown;
   campaignId: unknown;
   startedAt: Date;
   /** Set when the final status is applied (applyStatus passes no provider time). */
@@ -278,7 +317,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
       .collection('calls')
-      .find({}, { projection: { campaignId: 1, startedAt: 1, endedAt: 1, status: 1 } })
+      .find({}, { projection: { _id: 1, campaignId: 1, startedAt: 1, endedAt: 1, status: 1 } })
       .toArray()) as unknown as CallRow[];
     const stuck =
       open > 0
@@ -310,6 +349,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
         `p99 ${s(percentile(spans, 99))}, max ${s(spans[spans.length - 1] ?? NaN)}`,
     );
     out(`  most live calls of a campaign ${mostLive(ended)} (limit ${limit})`);
+    out(await phases(way, ended));
     if (open > 0) {
       out(`  contacts not final: ${stuck.map((g) => `${String(g['_id'])} ${String(g['n'])}`).join(', ')}`);
       for (const p of way.procs)
