@@ -38,7 +38,8 @@ const NODE_FLAGS = ['--max-semi-space-size=64'];
 /** A run that has not completed by then is reported as such (the issue saw 4,000 calls stuck past 300 s). */
 const RUN_TIMEOUT_MS = 300_000;
 
-interface Proc {
+/** A Dialwave process started from `dist/main.js` (also used by live.bench.ts). */
+export interface Proc {
   name: string;
   child: ChildProcess;
   /** Where its /metrics answers. */
@@ -56,7 +57,7 @@ interface Way {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -68,7 +69,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `node dist/main.js` with `env`; resolves once `/readyz` answers 200. */
-async function startProcess(name: string, env: Record<string, string>, readyUrl: string): Promise<Proc> {
+export async function startProcess(name: string, env: Record<string, string>, readyUrl: string): Promise<Proc> {
   // BENCH_HTTP_NODE_ARGS (space-separated, e.g. `--cpu-prof`) profiles the processes under load.
   const extra = (process.env['BENCH_HTTP_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, MAIN], {
@@ -121,7 +122,7 @@ async function startProcess(name: string, env: Record<string, string>, readyUrl:
   return proc;
 }
 
-async function stopProcess(proc: Proc): Promise<void> {
+export async function stopProcess(proc: Proc): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   const exited = new Promise((r) => proc.child.once('exit', r));
   proc.child.kill('SIGTERM');
@@ -203,7 +204,7 @@ async function startSplit(): Promise<Way> {
 }
 
 /** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
-async function cpuMs(pid: number | undefined): Promise<number> {
+export async function cpuMs(pid: number | undefined): Promise<number> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -240,7 +241,7 @@ async function phases(way: Way, ended: CallRow[]): Promise<string> {
 }
 
 /** Event-loop delay p99 (ms) since the previous scrape: prom-client resets its histogram on each scrape. */
-async function loopP99Ms(proc: Proc): Promise<number> {
+export async function loopP99Ms(proc: Proc): Promise<number> {
   let text: string;
   try {
     text = await (await fetch(proc.metricsUrl)).text();
