@@ -79,7 +79,16 @@ export async function startMongoProcess(): Promise<MongoChild> {
   };
 }
 
-export async function startBenchStack(env: Record<string, string> = {}): Promise<BenchStack> {
+/**
+ * @param env configuration on top of the bench's own
+ * @param options.monitorCommands the driver's command events (default true: the live bench
+ *   counts the API's commands; production runs without them, and so does the import bench)
+ */
+export async function startBenchStack(
+  env: Record<string, string> = {},
+  options: { monitorCommands?: boolean } = {},
+): Promise<BenchStack> {
+  const { monitorCommands = true } = options;
   const external = process.env['MONGODB_URI'];
   const mongo = external ? null : await startMongoProcess();
   const redis = await startRedisServer();
@@ -99,7 +108,7 @@ export async function startBenchStack(env: Record<string, string> = {}): Promise
       ...env,
     });
     // The live bench counts the API's MongoDB commands.
-    const app = await startApp({ config, mongoUri, redisUrl: redis.url, monitorCommands: true });
+    const app = await startApp({ config, mongoUri, redisUrl: redis.url, monitorCommands });
     return {
       url: app.url,
       app,

@@ -1,5 +1,6 @@
 import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
+import type { Parser } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import type { Types } from 'mongoose';
@@ -103,7 +104,7 @@ const KNOWN = new Map<string, 'name' | 'email' | 'priority' | 'timezone'>([
 /** Longest header row (and any row), in characters: a runaway quote would otherwise swallow the file. */
 const MAX_RECORD_SIZE = 64 * 1024;
 
-type Column = { kind: 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' } | { kind: 'custom'; key: string };
+export type Column = { kind: 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' } | { kind: 'custom'; key: string };
 
 /** Maps header cells to contact fields, case-insensitively; other columns go to customData. */
 export function mapHeader(cells: string[]): Column[] {
@@ -128,7 +129,8 @@ export function mapHeader(cells: string[]): Column[] {
   return columns;
 }
 
-function rowFields(columns: Column[], cells: string[]): ContactFields {
+/** A row's cells as contact fields, by the header's columns (`mapHeader`). */
+export function rowFields(columns: Column[], cells: string[]): ContactFields {
   const fields: ContactFields = { phoneNumber: '' };
   // Null prototype, so a "__proto__" column is a key like any other instead of the prototype.
   let custom: Record<string, string> | null = null;
@@ -143,6 +145,21 @@ function rowFields(columns: Column[], cells: string[]): ContactFields {
   });
   if (custom) fields.customData = custom;
   return fields;
+}
+
+/** The import's csv-parse stream: records come as `{ record, info }`. */
+export function createCsvParser(): Parser {
+  return parse({
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    // A runaway quote would otherwise swallow the rest of the file into one cell.
+    max_record_size: MAX_RECORD_SIZE,
+    // A malformed row becomes a rejection (the 'skip' event) instead of ending the import;
+    // ending it would also drop the parsed rows still buffered in the stream.
+    skip_records_with_error: true,
+  });
 }
 
 /** Length of the prefix of `bytes` that ends on a UTF-8 character boundary. */
@@ -257,17 +274,7 @@ export async function importContactsCsv(
   /** Last line whose row is counted in `report`. */
   let line = resumeLine;
 
-  const parser = parse({
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    // A runaway quote would otherwise swallow the rest of the file into one cell.
-    max_record_size: MAX_RECORD_SIZE,
-    // A malformed row becomes a rejection (the 'skip' event) instead of ending the import;
-    // ending it would also drop the parsed rows still buffered in the stream.
-    skip_records_with_error: true,
-  });
+  const parser = createCsvParser();
   pipeline(Readable.from(decodeCsvText(source)), parser, () => undefined);
 
   let columns: Column[] | null = null;
