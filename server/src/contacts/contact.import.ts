@@ -287,16 +287,21 @@ export async function importContactsCsv(
     report.rejectedCount += 1;
     if (report.rejected.length < maxRejected) report.rejected.push({ row, phoneNumber, reason });
   };
-  const flush = async () => {
+  /** Accepted and duplicate rows of the batches written so far (the writes' side of `report`). */
+  const written = { accepted: report.accepted, duplicates: report.duplicates };
+  /**
+   * Writes one batch and commits its checkpoint. `counted` is the report as it stood when the
+   * batch was cut (rows up to `upTo`): parsing goes on meanwhile, so `report` may hold later rows.
+   */
+  const write = async (contacts: NewContact[], upTo: number, counted: CsvImportReport) => {
     if (signal?.aborted) throw signal.reason;
-    const { inserted, duplicates, campaign } = await insert(scope.campaignId, batch);
-    batch = [];
-    report.accepted += inserted;
-    report.duplicates += duplicates;
+    const { inserted, duplicates, campaign } = await insert(scope.campaignId, contacts);
+    written.accepted += inserted;
+    written.duplicates += duplicates;
     // Checked again: a run stopped during the write must not record a checkpoint it may not
     // own any more (a crash would not have); the next run finds the written rows by their ids.
     if (signal?.aborted) throw signal.reason;
-    await onCommit?.({ line, report: copyReport(report) });
+    await onCommit?.({ line: upTo, report: { ...counted, ...written } });
     if (!campaign) return;
     latest = campaign;
     unannounced = true;
@@ -305,6 +310,28 @@ export async function importContactsCsv(
       announced = Date.now();
       unannounced = false;
     }
+  };
+  /**
+   * The batch being written, if any. Parsing and checking the next batch overlaps it (the
+   * write is mostly the MongoDB server's work, in its own process or on the other core); a
+   * batch is cut only once the one before it is written, so writes stay in file order, one at
+   * a time, and memory holds two batches at most.
+   */
+  let writing: Promise<void> | null = null;
+  /** Waits for the batch being written; rethrows its error. */
+  const settle = async () => {
+    const pending = writing;
+    writing = null;
+    if (pending) await pending;
+  };
+  const flush = async () => {
+    await settle();
+    const contacts = batch;
+    batch = [];
+    const pending = write(contacts, line, copyReport(report));
+    // Handled where it is awaited (the next flush or the end); until then, not "unhandled".
+    pending.catch(() => undefined);
+    writing = pending;
   };
 
   /** Why the header row could not be read (too long, bad quoting): the import stops there. */
@@ -379,14 +406,18 @@ export async function importContactsCsv(
     else throw error;
   } finally {
     parser.destroy();
+    // Whatever ended the loop, no write of ours outlives this call.
+    if (writing) await Promise.allSettled([writing]);
   }
+  await settle();
   if (headerError) throw badInput('csv', headerError);
   if (!columns && !report.error) throw badInput('csv', 'the file is empty: it needs a header row and contacts');
   // Malformed rows after the last good one (or before the break of a bad file).
   if ((reachedEnd || report.error) && !countMalformed(Number.POSITIVE_INFINITY)) report.truncated = true;
   if (batch.length > 0) await flush();
+  await settle();
   if (unannounced && latest) await announceContacts(services, latest);
-  return report;
+  return { ...report, ...written };
 }
 
 function emptyReport(): CsvImportReport {
