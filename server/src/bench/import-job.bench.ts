@@ -122,7 +122,8 @@ export async function runImportBreakdown(
 ): Promise<void> {
   const body = mixedCsv(rows);
   // 64 KB chunks, as a socket or GridFS hands the file over.
-  const chunks = () => Array.from({ length: Math.ceil(body.length / 65_536) }, (_, i) => body.subarray(i * 65_536, (i + 1) * 65_536));
+  const chunks = () =>
+    Array.from({ length: Math.ceil(body.length / 65_536) }, (_, i) => body.subarray(i * 65_536, (i + 1) * 65_536));
   const campaign = await CampaignModel.findById(campaignId, { organizationId: 1 }).lean().exec();
   const organizationId = String(campaign!.organizationId);
   const { scope } = await contactTarget(organizationId, campaignId);

@@ -121,8 +121,7 @@ describe('CSV import: writes overlap parsing', () => {
     // Line n (from 2) holds data row n - 1: every 7th a bad number, every 11th a repeat of the row before it.
     const lines = ['phone,name'];
     for (let row = 1; row <= 250; row++) {
-      const phone =
-        row % 7 === 0 ? `bad-${row}` : `+1415555${String(row % 11 === 0 ? row - 1 : row).padStart(4, '0')}`;
+      const phone = row % 7 === 0 ? `bad-${row}` : `+1415555${String(row % 11 === 0 ? row - 1 : row).padStart(4, '0')}`;
       lines.push(`${phone},P${row}`);
     }
     const file = lines.join('\n') + '\n';

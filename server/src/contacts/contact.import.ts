@@ -104,7 +104,8 @@ const KNOWN = new Map<string, 'name' | 'email' | 'priority' | 'timezone'>([
 /** Longest header row (and any row), in characters: a runaway quote would otherwise swallow the file. */
 const MAX_RECORD_SIZE = 64 * 1024;
 
-export type Column = { kind: 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' } | { kind: 'custom'; key: string };
+export type Column =
+  { kind: 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' } | { kind: 'custom'; key: string };
 
 /** Maps header cells to contact fields, case-insensitively; other columns go to customData. */
 export function mapHeader(cells: string[]): Column[] {
