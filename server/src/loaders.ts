@@ -30,26 +30,54 @@ function byId<T extends { _id: Types.ObjectId }>(
   });
 }
 
-/** Per-request DataLoaders: every reference goes through one, so a list costs O(1) queries. */
-export function createLoaders() {
-  return {
-    organization: byId<OrganizationDoc>((ids) => OrganizationModel.find({ _id: { $in: ids } }).exec()),
-    agent: byId<AgentDoc>((ids) => AgentModel.find({ _id: { $in: ids } }).exec()),
-    phone: byId<PhoneDoc>((ids) => PhoneModel.find({ _id: { $in: ids } }).exec()),
-    contact: byId<ContactDoc>((ids) => ContactModel.find({ _id: { $in: ids } }).exec()),
-    campaign: byId<CampaignDoc>((ids) => CampaignModel.find({ _id: { $in: ids } }).exec()),
-    // Who added a do-not-call entry: no secret hashes or password hashes leave MongoDB.
-    user: byId<UserDoc>((ids) =>
+/**
+ * Per-request DataLoaders: every reference goes through one, so a list costs O(1) queries.
+ * Each is made on first use: a WebSocket subscription holds its context (and so its loaders)
+ * for as long as it lives, and most never resolve a reference (a progress stream reads none),
+ * so thousands of dashboards would otherwise each keep eight unused loaders and their caches.
+ */
+export class Loaders {
+  private organizationLoader?: DataLoader<string, OrganizationDoc | null>;
+  private agentLoader?: DataLoader<string, AgentDoc | null>;
+  private phoneLoader?: DataLoader<string, PhoneDoc | null>;
+  private contactLoader?: DataLoader<string, ContactDoc | null>;
+  private campaignLoader?: DataLoader<string, CampaignDoc | null>;
+  private userLoader?: DataLoader<string, UserDoc | null>;
+  private apiKeyLoader?: DataLoader<string, ApiKeyDoc | null>;
+
+  get organization(): DataLoader<string, OrganizationDoc | null> {
+    return (this.organizationLoader ??= byId((ids) => OrganizationModel.find({ _id: { $in: ids } }).exec()));
+  }
+  get agent(): DataLoader<string, AgentDoc | null> {
+    return (this.agentLoader ??= byId((ids) => AgentModel.find({ _id: { $in: ids } }).exec()));
+  }
+  get phone(): DataLoader<string, PhoneDoc | null> {
+    return (this.phoneLoader ??= byId((ids) => PhoneModel.find({ _id: { $in: ids } }).exec()));
+  }
+  get contact(): DataLoader<string, ContactDoc | null> {
+    return (this.contactLoader ??= byId((ids) => ContactModel.find({ _id: { $in: ids } }).exec()));
+  }
+  get campaign(): DataLoader<string, CampaignDoc | null> {
+    return (this.campaignLoader ??= byId((ids) => CampaignModel.find({ _id: { $in: ids } }).exec()));
+  }
+  /** Who added a do-not-call entry: no secret hashes or password hashes leave MongoDB. */
+  get user(): DataLoader<string, UserDoc | null> {
+    return (this.userLoader ??= byId((ids) =>
       UserModel.find({ _id: { $in: ids } })
         .select('-passwordHash')
         .exec(),
-    ),
-    apiKey: byId<ApiKeyDoc>((ids) =>
+    ));
+  }
+  get apiKey(): DataLoader<string, ApiKeyDoc | null> {
+    return (this.apiKeyLoader ??= byId((ids) =>
       ApiKeyModel.find({ _id: { $in: ids } })
         .select('-secretHash')
         .exec(),
-    ),
-  };
+    ));
+  }
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+/** A request's loaders (see Loaders). */
+export function createLoaders(): Loaders {
+  return new Loaders();
+}

@@ -111,7 +111,7 @@ async function fetchLedger(
   way: Way,
   ids: string[],
 ): Promise<Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[]> {
-  const key = simulatorKeys(new TextEncoder().encode(way.jwtSecret)).api;
+  const key = simulatorKeys(new TextEncoder().encode(way.secret)).api;
   const out: Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[] = [];
   for (const id of ids) {
     // The API may still be catching up with the hold's webhooks: ask again before giving up.

@@ -29,6 +29,7 @@ import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { simulatorKeys } from '../providers/simulated/simulator';
 import { startRedisServer } from '../redis';
 import { benchGraphQL, createCampaigns, percentile, setupOrg, startMongoProcess } from './stack';
 
@@ -37,6 +38,7 @@ const NODE_FLAGS = ['--max-semi-space-size=64'];
 /** A run that has not completed by then is reported as such (the issue saw 4,000 calls stuck past 300 s). */
 const RUN_TIMEOUT_MS = 300_000;
 
+/** A Dialwave process started from `dist/main.js` (also used by live.bench.ts). */
 export interface Proc {
   name: string;
   child: ChildProcess;
@@ -49,13 +51,13 @@ export interface Proc {
 export interface Way {
   url: string;
   mongoUri: string;
-  /** The deployment's JWT_SECRET, when the bench chose it (split): the simulator's API key derives from it. */
-  jwtSecret?: string;
+  /** The deployment's JWT secret: the simulator's API key derives from it (its ledger gives provider times). */
+  secret: string;
   procs: Proc[];
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -67,7 +69,7 @@ async function freePort(): Promise<number> {
 }
 
 /** Starts `node dist/main.js` with `env`; resolves once `/readyz` answers 200. */
-async function startProcess(name: string, env: Record<string, string>, readyUrl: string): Promise<Proc> {
+export async function startProcess(name: string, env: Record<string, string>, readyUrl: string): Promise<Proc> {
   // BENCH_HTTP_NODE_ARGS (space-separated, e.g. `--cpu-prof`) profiles the processes under load.
   const extra = (process.env['BENCH_HTTP_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...NODE_FLAGS, ...extra, MAIN], {
@@ -120,7 +122,7 @@ async function startProcess(name: string, env: Record<string, string>, readyUrl:
   return proc;
 }
 
-async function stopProcess(proc: Proc): Promise<void> {
+export async function stopProcess(proc: Proc): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   const exited = new Promise((r) => proc.child.once('exit', r));
   proc.child.kill('SIGTERM');
@@ -133,9 +135,10 @@ async function stopProcess(proc: Proc): Promise<void> {
 async function startSingle(): Promise<Way> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const secret = randomBytes(24).toString('hex');
   const proc = (await startProcess(
     'npm start',
-    { PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'info' },
+    { PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'info', JWT_SECRET: secret },
     `${url}/readyz`,
   )) as Proc & { output: () => string };
   const match = /"uri":"(mongodb:\/\/[^"]+)"/.exec(proc.output());
@@ -144,7 +147,13 @@ async function startSingle(): Promise<Way> {
     throw new Error('npm start did not log the embedded MongoDB URI');
   }
   // main.ts uses the database `dialwave` of the server it started.
-  return { url, mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`, procs: [proc], stop: () => stopProcess(proc) };
+  return {
+    url,
+    mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`,
+    secret,
+    procs: [proc],
+    stop: () => stopProcess(proc),
+  };
 }
 
 /**
@@ -159,11 +168,12 @@ export async function startSplit(workerEnv: Record<string, string> = {}): Promis
     const [apiPort, workerMetricsPort] = [await freePort(), await freePort()];
     const url = `http://127.0.0.1:${apiPort}`;
     const mongoUri = `${mongo.uri.replace(/\/$/, '')}/httpbench_${Date.now()}`;
+    const secret = randomBytes(24).toString('hex');
     const shared = {
       NODE_ENV: 'development',
       MONGODB_URI: mongoUri,
       REDIS_URL: redis.url,
-      JWT_SECRET: randomBytes(24).toString('hex'),
+      JWT_SECRET: secret,
       ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       PUBLIC_URL: url,
       SIMULATOR_URL: url,
@@ -180,7 +190,7 @@ export async function startSplit(workerEnv: Record<string, string> = {}): Promis
     return {
       url,
       mongoUri,
-      jwtSecret: shared.JWT_SECRET,
+      secret,
       procs,
       async stop() {
         for (const p of [...procs].reverse()) await stopProcess(p);
@@ -222,8 +232,34 @@ export function loopP99Of(text: string | null): number {
   return match?.[1] ? Number(match[1]) * 1000 : NaN;
 }
 
+/**
+ * Where a call's span goes, from the simulator's ledger (when the provider accepted each call,
+ * and when it ended there): dial → provider accepted (the worker's queueing and the place-call
+ * request), and provider end → end recorded (webhook delivery, the API's handling, the write).
+ */
+async function phases(way: Way, ended: CallRow[]): Promise<string> {
+  const key = simulatorKeys(new TextEncoder().encode(way.secret)).api;
+  const res = await fetch(`${way.url}/simulator/ledger`, { headers: { authorization: `Bearer ${key}` } });
+  if (!res.ok) return `  (the simulator's ledger answered ${res.status}: no phases)`;
+  const ledger = (await res.json()) as { callId: string; placedAt: number; endedAt: number }[];
+  const byCall = new Map(ledger.map((e) => [e.callId, e]));
+  const toPlaced: number[] = [];
+  const toRecorded: number[] = [];
+  for (const c of ended) {
+    const e = byCall.get(String(c._id));
+    if (!e) continue;
+    toPlaced.push((e.placedAt - c.startedAt.getTime()) / 1000);
+    toRecorded.push((c.endedAt!.getTime() - e.endedAt) / 1000);
+  }
+  toPlaced.sort((a, b) => a - b);
+  toRecorded.sort((a, b) => a - b);
+  const s = (xs: number[]) =>
+    `p50 ${percentile(xs, 50).toFixed(2)} s, p99 ${percentile(xs, 99).toFixed(2)} s, max ${(xs[xs.length - 1] ?? NaN).toFixed(2)} s`;
+  return `  dial → provider accepted: ${s(toPlaced)}; provider end → end recorded: ${s(toRecorded)}`;
+}
+
 /** Event-loop delay p99 (ms) since the previous scrape: prom-client resets its histogram on each scrape. */
-async function loopP99Ms(proc: Proc): Promise<number> {
+export async function loopP99Ms(proc: Proc): Promise<number> {
   // NaN when the process is gone or not answering: said beside the figure.
   return loopP99Of(await scrapeMetrics(proc));
 }
@@ -237,6 +273,7 @@ async function setUp(url: string, campaigns: number, contacts: number, limit: nu
 }
 
 interface CallRow {
+  _id: unknown;
   campaignId: unknown;
   startedAt: Date;
   /** Set when the final status is applied (applyStatus passes no provider time). */
@@ -293,7 +330,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
       .collection('calls')
-      .find({}, { projection: { campaignId: 1, startedAt: 1, endedAt: 1, status: 1 } })
+      .find({}, { projection: { _id: 1, campaignId: 1, startedAt: 1, endedAt: 1, status: 1 } })
       .toArray()) as unknown as CallRow[];
     const stuck =
       open > 0
@@ -325,6 +362,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
         `p99 ${s(percentile(spans, 99))}, max ${s(spans[spans.length - 1] ?? NaN)}`,
     );
     out(`  most live calls of a campaign ${mostLive(ended)} (limit ${limit})`);
+    out(await phases(way, ended));
     if (open > 0) {
       out(`  contacts not final: ${stuck.map((g) => `${String(g['_id'])} ${String(g['n'])}`).join(', ')}`);
       for (const p of way.procs)

@@ -1,49 +1,88 @@
 /**
- * Bench clients on their own thread, so the process under test (the API, or the raw ws
- * baseline) does not share its event loop with a thousand clients parsing messages.
- * Driven by messages from live.bench.ts: connect → `ready`; `measure` → record; `stop` → `result`.
+ * Bench clients in their own OS process (`child_process.fork` of this file), so the processes
+ * under test (the API processes, or the raw ws baseline) share neither an event loop nor, as
+ * far as the scheduler allows, a core with thousands of clients parsing messages.
+ * Driven over IPC by live.bench.ts: the input is the first message; connect → `ready`;
+ * `measure` → record; `stop` → the result.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import { WebSocket } from 'ws';
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
 
 export interface ClientsInput {
   mode: 'graphql' | 'raw';
-  url: string;
+  /** Servers to spread subscribers over: subscriber i connects to urls[i % urls.length]. */
+  urls: string[];
   token: string;
   campaignIds: string[];
+  /** Subscribers in the whole bench; this process runs those with i % processes === index. */
   subscribers: number;
+  processes: number;
+  index: number;
+}
+
+/** One recorded message, for the baseline's replay: what the first subscriber of a campaign received, and when. */
+export interface RecordedMessage {
+  campaign: number;
+  /** Milliseconds since this process began measuring. */
+  offset: number;
+  payload: string;
 }
 
 export interface ClientsResult {
+  /** Change (`updatedAt`) → receipt, ms (raw mode: send → receipt). */
   delays: number[];
+  /** Receipt − max(updatedAt, heldUntil): the delay that pacing did not choose (graphql mode). */
+  beyond: number[];
+  /** Messages that pacing held back (heldUntil set). */
+  held: number;
   received: number;
+  recorded: RecordedMessage[];
 }
 
-const input = workerData as ClientsInput;
-const port = parentPort!;
 const delays: number[] = [];
+const beyond: number[] = [];
+const recorded: RecordedMessage[] = [];
+let held = 0;
 let received = 0;
 let measuring = false;
+let t0 = 0;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const send = (message: unknown) => process.send!(message);
 
-const PROGRESS = `subscription ($id: ID!) { campaignProgress(campaignId: $id) { campaignId status updatedAt stats { totalContacts queuedCalls activeCalls completedCalls failedCalls progress successRate } queue { waiting active delayed } } }`;
+const PROGRESS = `subscription ($id: ID!) { campaignProgress(campaignId: $id) { campaignId status updatedAt heldUntil stats { totalContacts queuedCalls activeCalls completedCalls failedCalls progress successRate } queue { waiting active delayed } } }`;
 
-async function graphqlClients(): Promise<() => Promise<void>> {
+interface Progress {
+  campaignProgress: { updatedAt: string; heldUntil: string | null };
+}
+
+/** Indexes of the subscribers this process runs. */
+function mine(input: ClientsInput): number[] {
+  const out: number[] = [];
+  for (let i = input.index; i < input.subscribers; i += input.processes) out.push(i);
+  return out;
+}
+
+async function graphqlClients(input: ClientsInput): Promise<() => Promise<void>> {
   const clients: Client[] = [];
   let ready = 0;
-  for (let i = 0; i < input.subscribers; i++) {
+  let failed = 0;
+  const subscribers = mine(input);
+  for (const [n, i] of subscribers.entries()) {
     const client = createClient({
-      url: input.url.replace('http', 'ws') + '/graphql',
+      url: input.urls[i % input.urls.length]!.replace('http', 'ws') + '/graphql',
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${input.token}` },
       retryAttempts: 0,
+      lazy: false,
     });
     clients.push(client);
+    const campaign = i % input.campaignIds.length;
+    // The first subscriber of each campaign records what it receives for the baseline's replay.
+    const records = i < input.campaignIds.length;
     let first = true;
-    client.subscribe<{ campaignProgress: { updatedAt: string } }>(
-      { query: PROGRESS, variables: { id: input.campaignIds[i % input.campaignIds.length] } },
+    client.subscribe<Progress>(
+      { query: PROGRESS, variables: { id: input.campaignIds[campaign] } },
       {
         next: (value) => {
           const now = Date.now();
@@ -54,26 +93,37 @@ async function graphqlClients(): Promise<() => Promise<void>> {
           }
           if (!measuring || !value.data) return;
           received += 1;
-          // The snapshot's updatedAt is written with the stat change it reflects.
-          delays.push(now - Date.parse(value.data.campaignProgress.updatedAt));
+          const { updatedAt, heldUntil } = value.data.campaignProgress;
+          // updatedAt is written with the stat change (the counter update), in the worker.
+          const changed = Date.parse(updatedAt);
+          delays.push(now - changed);
+          const releasedBy = heldUntil ? Date.parse(heldUntil) : changed;
+          if (heldUntil) held += 1;
+          beyond.push(now - Math.max(changed, releasedBy));
+          if (records) recorded.push({ campaign, offset: now - t0, payload: JSON.stringify(value) });
         },
-        error: () => undefined,
+        error: (error) => {
+          failed += 1;
+          if (failed <= 3) process.stderr.write(`subscriber ${i}: ${JSON.stringify(error)}\n`);
+        },
         complete: () => undefined,
       },
     );
     // Connect in batches: a thousand simultaneous handshakes overflow the listen backlog.
-    if ((i + 1) % 100 === 0) while (ready < i + 1) await sleep(20);
+    if ((n + 1) % 100 === 0) while (ready + failed < n + 1) await sleep(20);
   }
-  while (ready < input.subscribers) await sleep(20);
+  while (ready + failed < subscribers.length) await sleep(20);
+  if (failed > 0) throw new Error(`${failed} of ${subscribers.length} subscribers failed to subscribe`);
   return async () => {
     await Promise.all(clients.map((c) => c.dispose()));
   };
 }
 
-async function rawClients(): Promise<() => Promise<void>> {
+async function rawClients(input: ClientsInput): Promise<() => Promise<void>> {
   const sockets: WebSocket[] = [];
-  for (let i = 0; i < input.subscribers; i++) {
-    const socket = new WebSocket(`${input.url.replace('http', 'ws')}/?c=${i % input.campaignIds.length}`);
+  for (const i of mine(input)) {
+    const url = input.urls[i % input.urls.length]!.replace('http', 'ws');
+    const socket = new WebSocket(`${url}/?c=${i % input.campaignIds.length}`);
     socket.on('error', () => undefined);
     socket.on('message', (data) => {
       if (!measuring) return;
@@ -92,17 +142,25 @@ async function rawClients(): Promise<() => Promise<void>> {
   };
 }
 
-void (async () => {
-  const close = input.mode === 'graphql' ? await graphqlClients() : await rawClients();
-  port.on('message', (message: string) => {
-    if (message === 'measure') measuring = true;
-    if (message === 'stop') {
-      measuring = false;
-      void close().then(() => {
-        const result: ClientsResult = { delays, received };
-        port.postMessage(result);
-      });
-    }
+process.once('message', (input: ClientsInput) => {
+  void (async () => {
+    const close = input.mode === 'graphql' ? await graphqlClients(input) : await rawClients(input);
+    process.on('message', (message: string) => {
+      if (message === 'measure') {
+        t0 = Date.now();
+        measuring = true;
+      }
+      if (message === 'stop') {
+        measuring = false;
+        void close().then(() => {
+          const result: ClientsResult = { delays, beyond, held, received, recorded };
+          send(result);
+        });
+      }
+    });
+    send('ready');
+  })().catch((error: unknown) => {
+    process.stderr.write(`bench clients failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
   });
-  port.postMessage('ready');
-})();
+});

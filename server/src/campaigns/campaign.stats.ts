@@ -142,6 +142,11 @@ export interface CampaignProgressView {
   startedAt: Date | null;
   lastCallAt: Date | null;
   updatedAt: Date;
+  /**
+   * Set by the live hub on a snapshot that pacing held back: the moment pacing let it go.
+   * Absent (null) when it went out as soon as it came, and outside subscriptions.
+   */
+  heldUntil?: Date | null;
 }
 
 /** Progress from the campaign document alone (no aggregation: cheap enough to push often). */

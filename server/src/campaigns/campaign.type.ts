@@ -182,6 +182,13 @@ export class CampaignProgressType {
 
   @Field()
   updatedAt!: Date;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'Subscriptions only: when pacing (at most 4 snapshots a second) held this snapshot back, the moment it let it go; null when it was sent as soon as it came. Its delay beyond pacing is receipt − max(updatedAt, heldUntil).',
+  })
+  heldUntil!: Date | null;
 }
 
 /** Reference fields, stats and connections are resolved by CampaignResolver. */

@@ -6,6 +6,9 @@ import type { TestStack } from '../test/harness';
 import { createCampaign, signUpAccount } from '../test/api';
 import type { TestAccount } from '../test/api';
 import { ContactModel } from './contact.model';
+import { importContactsCsv } from './contact.import';
+import type { CsvImportCheckpoint } from './contact.import';
+import { insertContacts } from './contact.service';
 
 describe('CSV import: awkward files', () => {
   let stack: TestStack;
@@ -99,5 +102,85 @@ describe('CSV import: awkward files', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply.toLowerCase()).toContain('connection: close');
     expect(closedInTime).toBe(true);
+  });
+});
+
+describe('CSV import: writes overlap parsing', () => {
+  let stack: TestStack;
+  let acme: TestAccount;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    acme = await signUpAccount(stack, 'Pipelined');
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('writes one batch at a time, in file order, each checkpoint counting exactly the rows up to its line', async () => {
+    const id = await createCampaign(stack, acme, 'Overlap');
+    // Line n (from 2) holds data row n - 1: every 7th a bad number, every 11th a repeat of the row before it.
+    const lines = ['phone,name'];
+    for (let row = 1; row <= 250; row++) {
+      const phone = row % 7 === 0 ? `bad-${row}` : `+1415555${String(row % 11 === 0 ? row - 1 : row).padStart(4, '0')}`;
+      lines.push(`${phone},P${row}`);
+    }
+    const file = lines.join('\n') + '\n';
+    const writtenSizes: number[] = [];
+    let writing = 0;
+    let overlapped = false;
+    const checkpoints: CsvImportCheckpoint[] = [];
+    const insert: typeof insertContacts = async (campaignId, contacts) => {
+      writing += 1;
+      if (writing > 1) overlapped = true;
+      // Slow enough that the loop reaches the next batch's end meanwhile (it then waits).
+      await new Promise((r) => setTimeout(r, 30));
+      try {
+        return await insertContacts(campaignId, contacts);
+      } finally {
+        writing -= 1;
+        writtenSizes.push(contacts.length);
+      }
+    };
+    const report = await importContactsCsv(stack.app.services, acme.organizationId, id, [file], {
+      batchSize: 40,
+      insert,
+      onCommit: async (checkpoint) => {
+        checkpoints.push(checkpoint);
+      },
+    });
+    expect(overlapped).toBe(false);
+    const dataRows = (line: number) => line - 1;
+    const bad = (line: number) => Math.floor(dataRows(line) / 7);
+    for (const { line, report: r } of checkpoints) {
+      // Every data row up to the line, and none after it, is in the checkpoint's counts.
+      expect(r.totalRows).toBe(dataRows(line));
+      expect(r.rejectedCount).toBe(bad(line));
+      expect(r.accepted + r.duplicates + r.rejectedCount).toBe(dataRows(line));
+      expect(r.rejected.every((x) => x.row <= line)).toBe(true);
+    }
+    expect(checkpoints.map((c) => c.line)).toEqual([...checkpoints.map((c) => c.line)].sort((a, b) => a - b));
+    const last = checkpoints[checkpoints.length - 1]!;
+    expect(last.line).toBe(251);
+    expect(last.report).toEqual(report);
+    expect(report).toMatchObject({ totalRows: 250, rejectedCount: 35 });
+    expect(report.accepted + report.duplicates).toBe(215);
+    expect(await ContactModel.countDocuments({ campaignId: id })).toBe(report.accepted);
+    expect(writtenSizes.reduce((a, b) => a + b, 0)).toBe(215);
+  });
+
+  it('reports a failed write, and makes no write after it', async () => {
+    const id = await createCampaign(stack, acme, 'Failing write');
+    const file = 'phone\n' + Array.from({ length: 100 }, (_, i) => `+1415556${String(i).padStart(4, '0')}`).join('\n');
+    let calls = 0;
+    const insert: typeof insertContacts = async (campaignId, contacts) => {
+      calls += 1;
+      if (calls === 2) throw new Error('write failed');
+      return insertContacts(campaignId, contacts);
+    };
+    await expect(
+      importContactsCsv(stack.app.services, acme.organizationId, id, [file], { batchSize: 10, insert }),
+    ).rejects.toThrow('write failed');
+    expect(calls).toBe(2);
+    expect(await ContactModel.countDocuments({ campaignId: id })).toBe(10);
   });
 });

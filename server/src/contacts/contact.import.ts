@@ -1,5 +1,6 @@
 import { Readable, pipeline } from 'node:stream';
 import { parse } from 'csv-parse';
+import type { Parser } from 'csv-parse';
 import { parse as parseSync } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import type { Types } from 'mongoose';
@@ -103,7 +104,8 @@ const KNOWN = new Map<string, 'name' | 'email' | 'priority' | 'timezone'>([
 /** Longest header row (and any row), in characters: a runaway quote would otherwise swallow the file. */
 const MAX_RECORD_SIZE = 64 * 1024;
 
-type Column = { kind: 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' } | { kind: 'custom'; key: string };
+export type Column =
+  { kind: 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' } | { kind: 'custom'; key: string };
 
 /** Maps header cells to contact fields, case-insensitively; other columns go to customData. */
 export function mapHeader(cells: string[]): Column[] {
@@ -128,7 +130,8 @@ export function mapHeader(cells: string[]): Column[] {
   return columns;
 }
 
-function rowFields(columns: Column[], cells: string[]): ContactFields {
+/** A row's cells as contact fields, by the header's columns (`mapHeader`). */
+export function rowFields(columns: Column[], cells: string[]): ContactFields {
   const fields: ContactFields = { phoneNumber: '' };
   // Null prototype, so a "__proto__" column is a key like any other instead of the prototype.
   let custom: Record<string, string> | null = null;
@@ -143,6 +146,21 @@ function rowFields(columns: Column[], cells: string[]): ContactFields {
   });
   if (custom) fields.customData = custom;
   return fields;
+}
+
+/** The import's csv-parse stream: records come as `{ record, info }`. */
+export function createCsvParser(): Parser {
+  return parse({
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    info: true,
+    // A runaway quote would otherwise swallow the rest of the file into one cell.
+    max_record_size: MAX_RECORD_SIZE,
+    // A malformed row becomes a rejection (the 'skip' event) instead of ending the import;
+    // ending it would also drop the parsed rows still buffered in the stream.
+    skip_records_with_error: true,
+  });
 }
 
 /** Length of the prefix of `bytes` that ends on a UTF-8 character boundary. */
@@ -257,17 +275,7 @@ export async function importContactsCsv(
   /** Last line whose row is counted in `report`. */
   let line = resumeLine;
 
-  const parser = parse({
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    // A runaway quote would otherwise swallow the rest of the file into one cell.
-    max_record_size: MAX_RECORD_SIZE,
-    // A malformed row becomes a rejection (the 'skip' event) instead of ending the import;
-    // ending it would also drop the parsed rows still buffered in the stream.
-    skip_records_with_error: true,
-  });
+  const parser = createCsvParser();
   pipeline(Readable.from(decodeCsvText(source)), parser, () => undefined);
 
   let columns: Column[] | null = null;
@@ -280,16 +288,21 @@ export async function importContactsCsv(
     report.rejectedCount += 1;
     if (report.rejected.length < maxRejected) report.rejected.push({ row, phoneNumber, reason });
   };
-  const flush = async () => {
+  /** Accepted and duplicate rows of the batches written so far (the writes' side of `report`). */
+  const written = { accepted: report.accepted, duplicates: report.duplicates };
+  /**
+   * Writes one batch and commits its checkpoint. `counted` is the report as it stood when the
+   * batch was cut (rows up to `upTo`): parsing goes on meanwhile, so `report` may hold later rows.
+   */
+  const write = async (contacts: NewContact[], upTo: number, counted: CsvImportReport) => {
     if (signal?.aborted) throw signal.reason;
-    const { inserted, duplicates, campaign } = await insert(scope.campaignId, batch);
-    batch = [];
-    report.accepted += inserted;
-    report.duplicates += duplicates;
+    const { inserted, duplicates, campaign } = await insert(scope.campaignId, contacts);
+    written.accepted += inserted;
+    written.duplicates += duplicates;
     // Checked again: a run stopped during the write must not record a checkpoint it may not
     // own any more (a crash would not have); the next run finds the written rows by their ids.
     if (signal?.aborted) throw signal.reason;
-    await onCommit?.({ line, report: copyReport(report) });
+    await onCommit?.({ line: upTo, report: { ...counted, ...written } });
     if (!campaign) return;
     latest = campaign;
     unannounced = true;
@@ -298,6 +311,28 @@ export async function importContactsCsv(
       announced = Date.now();
       unannounced = false;
     }
+  };
+  /**
+   * The batch being written, if any. Parsing and checking the next batch overlaps it (the
+   * write is mostly the MongoDB server's work, in its own process or on the other core); a
+   * batch is cut only once the one before it is written, so writes stay in file order, one at
+   * a time, and memory holds two batches at most.
+   */
+  let writing: Promise<void> | null = null;
+  /** Waits for the batch being written; rethrows its error. */
+  const settle = async () => {
+    const pending = writing;
+    writing = null;
+    if (pending) await pending;
+  };
+  const flush = async () => {
+    await settle();
+    const contacts = batch;
+    batch = [];
+    const pending = write(contacts, line, copyReport(report));
+    // Handled where it is awaited (the next flush or the end); until then, not "unhandled".
+    pending.catch(() => undefined);
+    writing = pending;
   };
 
   /** Why the header row could not be read (too long, bad quoting): the import stops there. */
@@ -372,14 +407,18 @@ export async function importContactsCsv(
     else throw error;
   } finally {
     parser.destroy();
+    // Whatever ended the loop, no write of ours outlives this call.
+    if (writing) await Promise.allSettled([writing]);
   }
+  await settle();
   if (headerError) throw badInput('csv', headerError);
   if (!columns && !report.error) throw badInput('csv', 'the file is empty: it needs a header row and contacts');
   // Malformed rows after the last good one (or before the break of a bad file).
   if ((reachedEnd || report.error) && !countMalformed(Number.POSITIVE_INFINITY)) report.truncated = true;
   if (batch.length > 0) await flush();
+  await settle();
   if (unannounced && latest) await announceContacts(services, latest);
-  return report;
+  return { ...report, ...written };
 }
 
 function emptyReport(): CsvImportReport {

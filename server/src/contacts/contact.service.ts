@@ -6,9 +6,8 @@ import type { CampaignDoc } from '../campaigns/campaign.model';
 import { CampaignCounters } from '../campaigns/campaign.counters';
 import { getCampaign } from '../campaigns/campaign.service';
 import { OrganizationModel } from '../organizations/organization.model';
-import { IANAZone } from 'luxon';
 import { parsePhoneNumber } from '../phones/phone.number';
-import { timezonesOfNumber } from '../phones/phone.timezone';
+import { isKnownZone, timezonesOfNumber } from '../phones/phone.timezone';
 import type { AppServices } from '../context';
 import { badInput, conflict } from '../errors';
 import { parseObjectId } from '../object-id';
@@ -133,7 +132,7 @@ export function checkContact(input: ContactFields, scope: ContactScope, now = ne
   let prefixTimezones: string[] | null = null;
   if (input.timezone !== undefined && input.timezone !== null && input.timezone !== '') {
     const zone = typeof input.timezone === 'string' ? input.timezone.trim() : '';
-    if (!IANAZone.isValidZone(zone))
+    if (!isKnownZone(zone))
       return { ok: false, reason: 'timezone must be an IANA time zone such as America/Los_Angeles' };
     timezone = zone;
   } else {

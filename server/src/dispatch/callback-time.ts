@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { isKnownZone } from '../phones/phone.timezone';
 import type { CallingWindowSettings, CampaignSettings } from '../campaigns/campaign.settings';
 import { contactZones, nextOpeningIn } from './calling-window';
 import type { ContactZoneFields } from './calling-window';
@@ -18,7 +19,7 @@ export const MAX_CALLBACK_AHEAD_MS = 366 * 24 * 60 * 60_000;
  * window itself is still applied in every zone it spans (see callbackTime).
  */
 export function callbackZone(contact: ContactZoneFields, window: CallingWindowSettings | null): string {
-  if (contact.timezone && IANAZone.isValidZone(contact.timezone)) return contact.timezone;
+  if (contact.timezone && isKnownZone(contact.timezone)) return contact.timezone;
   return window?.timezone ?? 'UTC';
 }
 

@@ -1,4 +1,5 @@
-import { DateTime, IANAZone } from 'luxon';
+import { DateTime } from 'luxon';
+import { isKnownZone } from '../phones/phone.timezone';
 import type { AmbiguousTimezoneMode } from '../campaigns/campaign.settings';
 
 /**
@@ -86,8 +87,8 @@ export interface ContactZoneFields {
 
 /** Whether a contact's zone is ambiguous: none of its own, and a number's prefix spanning several zones. */
 export function hasAmbiguousZone(contact: ContactZoneFields): boolean {
-  if (contact.timezone && IANAZone.isValidZone(contact.timezone)) return false;
-  return (contact.prefixTimezones ?? []).filter((z) => IANAZone.isValidZone(z)).length > 1;
+  if (contact.timezone && isKnownZone(contact.timezone)) return false;
+  return (contact.prefixTimezones ?? []).filter(isKnownZone).length > 1;
 }
 
 /**
@@ -101,8 +102,8 @@ export function contactZones(
   contact: ContactZoneFields,
   ambiguous: AmbiguousTimezoneMode,
 ): string[] {
-  if (contact.timezone && IANAZone.isValidZone(contact.timezone)) return [contact.timezone];
-  const spans = (contact.prefixTimezones ?? []).filter((z) => IANAZone.isValidZone(z));
+  if (contact.timezone && isKnownZone(contact.timezone)) return [contact.timezone];
+  const spans = (contact.prefixTimezones ?? []).filter(isKnownZone);
   if (spans.length > 1 && ambiguous === 'MOST_RESTRICTIVE') return spans;
   return [window.timezone];
 }

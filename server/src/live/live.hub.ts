@@ -124,6 +124,8 @@ interface CoalesceState {
   revision: number;
   /** A change arrived without its numbers (a status or settings change): read the campaign. */
   needsRead: boolean;
+  /** When the scheduled flush was held back by pacing, the time pacing lets it go; else null. */
+  heldUntil: number | null;
 }
 
 /** A progress view from the numbers an event carried. */
@@ -224,6 +226,7 @@ export class LiveHub {
         latest: null,
         revision: -1,
         needsRead: false,
+        heldUntil: null,
       };
       this.coalesce.set(campaignId, state);
     }
@@ -247,9 +250,11 @@ export class LiveHub {
     // Sending now: after the rest of this batch of Redis messages (one snapshot for all of
     // them), without a timer's extra millisecond.
     if (wait <= 0) {
+      s.heldUntil = null;
       const immediate = setImmediate(() => void this.flush(campaignId, s));
       s.timer = () => clearImmediate(immediate);
     } else {
+      s.heldUntil = now + wait;
       const timeout = setTimeout(() => void this.flush(campaignId, s), wait);
       s.timer = () => clearTimeout(timeout);
     }
@@ -276,7 +281,14 @@ export class LiveHub {
           if (wantsDoc) this.campaigns.send(String(doc.organizationId), doc);
         }
       }
-      if (state.latest) this.progress.send(campaignId, state.latest);
+      // One object per release, shared by every subscriber (live/shared-execution.ts executes
+      // and serializes it once), saying whether pacing held it, so a client can tell the
+      // delay pacing chose from the delay of the path itself.
+      if (state.latest)
+        this.progress.send(campaignId, {
+          ...state.latest,
+          heldUntil: state.heldUntil === null ? null : new Date(state.heldUntil),
+        });
     } catch (error) {
       logger.warn({ err: error, campaignId }, 'could not compute a progress snapshot');
     } finally {

@@ -99,7 +99,12 @@ describe('live updates over GraphQL subscriptions', () => {
 
   it('coalesces bursts to at most 4 snapshots a second and always delivers the latest', async () => {
     const sub = track(
-      subscribe<{ campaignProgress: { stats: { totalContacts: number } } }>(stack, token, PROGRESS, { id: campaignId }),
+      subscribe<{ campaignProgress: { stats: { totalContacts: number }; heldUntil: string | null } }>(
+        stack,
+        token,
+        PROGRESS.replace('updatedAt', 'updatedAt heldUntil'),
+        { id: campaignId },
+      ),
     );
     await sub.next();
     const start = Date.now();
@@ -114,6 +119,15 @@ describe('live updates over GraphQL subscriptions', () => {
     expect(updates.length).toBeLessThan(41);
     for (let i = 4; i < updates.length; i++) expect(updates[i]! - updates[i - 4]!).toBeGreaterThanOrEqual(980);
     expect(sub.results.at(-1)!.data!.campaignProgress.stats.totalContacts).toBe(3);
+    // heldUntil tells which snapshots pacing held back, and until when: the burst's first went
+    // at once; the fifth, past 4 in a second, was held; none left earlier than it says.
+    const held = sub.results.map((r) => r.data!.campaignProgress.heldUntil);
+    expect(held[0]).toBeNull();
+    const burst = sub.receivedAt.map((t, i) => ({ t, held: held[i] })).filter(({ t }) => t >= start);
+    expect(burst[0]!.held).toBeNull();
+    expect(burst.length).toBeGreaterThan(4);
+    expect(burst[4]!.held).not.toBeNull();
+    for (const { t, held } of burst) if (held) expect(t).toBeGreaterThanOrEqual(Date.parse(held) - 5);
   });
 
   it('uses the numbers an event carries, without reading MongoDB, and ignores older revisions', async () => {

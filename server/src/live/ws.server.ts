@@ -44,6 +44,10 @@ export interface WsServerHandle {
   close(): Promise<void>;
 }
 
+/** Parsed and validated graphql-ws operations kept (see `checkedOperation`), and the longest kept (text + variables). */
+const CHECKED_OPERATIONS = 200;
+const CHECKED_OPERATION_CHARS = 8 * 1024;
+
 /** How long a slow consumer gets to take its close frame before its socket is dropped. */
 const SLOW_CONSUMER_GRACE_MS = 5_000;
 
@@ -168,6 +172,32 @@ export function startWsServer(
   ];
   const check = (document: DocumentNode, variables: Record<string, unknown> | undefined) =>
     clientValidationErrors(validate(schema, document, rulesFor(variables)), production);
+  /**
+   * Parsed and validated operations by text and variables (validation depends on nothing else:
+   * the cost rule reads the variables). Thousands of dashboards send the same few operations;
+   * parsing and validating each once keeps one AST in memory for all of them instead of one per
+   * subscription, and takes the work off a reconnect storm. Bounded: the oldest entry goes.
+   */
+  const checkedOperations = new Map<string, { document: DocumentNode; errors: GraphQLError[] } | GraphQLError>();
+  const checkedOperation = (query: string, variables: Record<string, unknown> | undefined) => {
+    const key = `${JSON.stringify(variables ?? null)}\u0000${query}`;
+    let checked = checkedOperations.get(key);
+    if (!checked) {
+      try {
+        const document = parse(query, PARSE_OPTIONS);
+        checked = { document, errors: check(document, variables) };
+      } catch (error) {
+        checked = parseFailure(error);
+      }
+      // Only small operations are kept, so the cache stays small whatever clients send.
+      if (key.length <= CHECKED_OPERATION_CHARS) {
+        if (checkedOperations.size >= CHECKED_OPERATIONS)
+          checkedOperations.delete(checkedOperations.keys().next().value!);
+        checkedOperations.set(key, checked);
+      }
+    }
+    return checked;
+  };
   const expiryTimers = new Map<WebSocket, NodeJS.Timeout | null>();
   /** Open sockets by principal, so a revocation can close them. */
   const byPrincipal = new Map<string, Set<WebSocket>>();
@@ -341,15 +371,17 @@ export function startWsServer(
       onSubscribe: (ctx, _id, payload) => {
         const capped = capError(ctx.extra.socket);
         if (capped) return [capped];
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query, PARSE_OPTIONS);
-        } catch (error) {
-          return [parseFailure(error)];
-        }
-        const errors = check(document, payload.variables ?? undefined);
-        if (errors.length > 0) return errors;
-        return undefined;
+        const checked = checkedOperation(payload.query, payload.variables ?? undefined);
+        if (checked instanceof GraphQLError) return [checked];
+        if (checked.errors.length > 0) return checked.errors;
+        // Returning the arguments (a fresh object: graphql-ws adds the root and context to it)
+        // stops graphql-ws from parsing and validating the operation a second time itself.
+        return {
+          schema,
+          document: checked.document,
+          variableValues: payload.variables ?? undefined,
+          operationName: payload.operationName ?? undefined,
+        };
       },
       onNext: (_ctx, _id, _payload, _args, result) => formatErrors(result),
       // An operation that fails because its socket closed (sends rejected) has no one to tell:

@@ -2,6 +2,8 @@ import type { CallStatus } from '../calls/call.model';
 import type { ProviderName } from '../phones/phone.model';
 import type { AgentKind } from '../agents/agent.kinds';
 import type { CallConversation } from '../calls/call.conversation';
+import { httpRequest } from './http-client';
+import type { HttpAnswer } from './http-client';
 
 /** The simulator settings of a phone (see phone.model.ts). */
 export interface SimulationSettings {
@@ -153,32 +155,23 @@ export interface TelephonyProvider {
   ): Promise<ProviderStatusUpdate | null>;
 }
 
-/** Fetch with a deadline; a timeout rejects with an AbortError. */
-export async function fetchWithTimeout(url: string, init: RequestInit, timeoutMs: number): Promise<Response> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  try {
-    return await fetch(url, { ...init, signal: controller.signal });
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /**
- * Turns a failed fetch into a PlaceCallError. A connection refused before anything was sent
- * is certain (nothing was created); a timeout or a reset after sending is ambiguous.
+ * Turns a failed request (httpRequest) into a PlaceCallError. A connection refused before
+ * anything was sent is certain (nothing was created); a timeout or a reset after sending is
+ * ambiguous.
  */
 export function placeCallFailure(error: unknown, provider: string): PlaceCallError {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  const code = cause?.code;
+  const failed = error as { name?: string; code?: string | number; message?: string; cause?: { code?: string } };
+  const code = typeof failed.code === 'string' ? failed.code : failed.cause?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new PlaceCallError(`${provider}: cannot reach the provider (${code})`, false);
   }
-  if ((error as Error).name === 'AbortError') return new PlaceCallError(`${provider}: place-call timed out`, true);
-  // fetch says only "fetch failed"; its cause (a reset, a closed socket, a connect timeout) is
-  // what an operator needs to see in the call's error.
-  const why = cause ? ` (${[code, (cause as { message?: string }).message].filter(Boolean).join(': ')})` : '';
-  return new PlaceCallError(`${provider}: place-call failed: ${(error as Error).message}${why}`, true);
+  if (failed.name === 'TimeoutError' || failed.name === 'AbortError')
+    return new PlaceCallError(`${provider}: place-call timed out`, true);
+  // The code beside the message (a reset, a closed socket, a connect timeout) is what an
+  // operator needs to see in the call's error.
+  const why = code && !String(failed.message).includes(code) ? ` (${code})` : '';
+  return new PlaceCallError(`${provider}: place-call failed: ${failed.message ?? String(error)}${why}`, true);
 }
 
 /**
@@ -188,17 +181,12 @@ export function placeCallFailure(error: unknown, provider: string): PlaceCallErr
 export type InvalidNumberRefusal = (status: number, body: string) => boolean;
 
 /** A 4xx is a refusal (nothing created); a 5xx may hide a created call. */
-export async function placeCallHttpError(
-  response: Response,
+export function placeCallHttpError(
+  response: HttpAnswer,
   provider: string,
   invalidNumber?: InvalidNumberRefusal,
-): Promise<PlaceCallError> {
-  let body = '';
-  try {
-    body = await response.text();
-  } catch {
-    // the body is only for the message and the classification
-  }
+): PlaceCallError {
+  const body = response.text();
   const detail = body.slice(0, 300);
   const ambiguous = response.status >= 500;
   return new PlaceCallError(
@@ -226,14 +214,14 @@ async function postPlaceCall<T>(
   timeoutMs: number,
   invalidNumber?: InvalidNumberRefusal,
 ): Promise<T> {
-  let response: Response;
+  let response: HttpAnswer;
   try {
-    response = await fetchWithTimeout(url, { method: 'POST', headers, body }, timeoutMs);
+    response = await httpRequest(url, { method: 'POST', headers, body }, timeoutMs);
   } catch (error) {
     throw placeCallFailure(error, provider);
   }
-  if (!response.ok) throw await placeCallHttpError(response, provider, invalidNumber);
-  return (await response.json()) as T;
+  if (!response.ok) throw placeCallHttpError(response, provider, invalidNumber);
+  return response.json() as T;
 }
 
 /** Place-call with a form body (Twilio, Exotel). See postPlaceCall. */
@@ -263,10 +251,10 @@ export function postPlaceCallJson<T>(
 
 /** Looks a call up over a provider's REST API: its JSON, or null when the provider does not know it (404). */
 export async function getProviderCall<T>(provider: string, url: string, authorization: string): Promise<T | null> {
-  const response = await fetchWithTimeout(url, { headers: { authorization } }, 10_000);
+  const response = await httpRequest(url, { headers: { authorization } }, 10_000);
   if (response.status === 404) return null;
   if (!response.ok) throw new Error(`${provider}: look-up answered ${response.status}`);
-  return (await response.json()) as T;
+  return response.json() as T;
 }
 
 /** The first value of a header. */

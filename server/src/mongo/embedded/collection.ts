@@ -227,6 +227,12 @@ function sameKey(held: unknown, wanted: unknown, part: string): boolean {
  * or `undefined` when there would be more than `max`.
  */
 function bucketsOf(lists: unknown[][], max: number): Bucket[] | undefined {
+  // One value per field (no arrays): every insert's keys for every index, so no sets or copies.
+  if (max >= 1 && lists.every((list) => list.length === 1)) {
+    const values = lists.map((list) => list[0]);
+    const parts = values.map(canonicalKey);
+    return [{ values, parts, key: parts.join(SEP) }];
+  }
   let buckets: Bucket[] = [{ values: [], parts: [], key: '' }];
   for (const list of lists) {
     const next: Bucket[] = [];

@@ -1,5 +1,5 @@
 import { Decimal128, ObjectId } from 'bson';
-import { compareValues } from './values';
+import { canonicalKey, compareValues, getPathValues } from './values';
 
 describe('compareValues', () => {
   it('orders ObjectIds as their hex strings sort (byte order), through the packed fast path', () => {
@@ -50,5 +50,26 @@ describe('compareValues', () => {
     expect(compareValues(undefined, null)).toBe(0);
     expect(compareValues(Number.NaN, -Infinity)).toBe(-1);
     expect(compareValues(Number.NaN, Number.NaN)).toBe(0);
+  });
+});
+
+describe('getPathValues and canonicalKey fast paths', () => {
+  it('reads a top-level field as the dotted-path walk does', () => {
+    const id = new ObjectId();
+    const doc = { a: 1, b: [1, 2], c: [], d: null, e: { f: 2 }, g: id };
+    for (const field of ['a', 'b', 'c', 'd', 'e', 'g', 'missing', '']) {
+      // A one-element prefix path (`x.0`-free) goes through the walk: compare the two.
+      const walked = getPathValues({ wrap: doc }, `wrap.${field}`);
+      expect(getPathValues(doc, field)).toEqual(walked);
+    }
+    const values = getPathValues(doc, 'b');
+    values.push(3);
+    expect(doc.b).toEqual([1, 2]);
+  });
+
+  it('keys an ObjectId by its hex string', () => {
+    const id = new ObjectId();
+    expect(canonicalKey(id)).toBe(`o:${id.toHexString()}`);
+    expect(canonicalKey(ObjectId.createFromHexString(id.toHexString()))).toBe(canonicalKey(id));
   });
 });

@@ -8,6 +8,8 @@
  * `Binary`, `Timestamp`, `Date`, `RegExp`/`BSONRegExp`, `MinKey`/`MaxKey`.
  */
 
+import { ObjectId } from 'bson';
+
 export type Doc = Record<string, unknown>;
 
 interface BsonTagged {
@@ -93,6 +95,10 @@ export function compareValues(a: unknown, b: unknown): number {
   if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
   if (typeof a === 'number' && typeof b === 'number' && a === a && b === b) return a < b ? -1 : a > b ? 1 : 0;
   if (a == null && b == null) return 0;
+  // Stored documents hold this bson's ObjectIds (the server decodes every message itself): an
+  // instanceof is far cheaper than `bsonTypeOf`'s "in" (5.5% of the server's CPU under an
+  // import, where every tree comparison starts with the same campaignId).
+  if (a instanceof ObjectId && b instanceof ObjectId) return compareObjectIds(a, b);
   if (bsonTypeOf(a) === 'ObjectId' && bsonTypeOf(b) === 'ObjectId') return compareObjectIds(a, b);
   const ra = typeRank(a);
   const rb = typeRank(b);
@@ -212,6 +218,7 @@ export function canonicalKey(value: unknown): string {
     default:
       break;
   }
+  if (value instanceof ObjectId) return `o:${value.toHexString()}`;
   if (Array.isArray(value)) return `[${value.map(canonicalKey).join(',')}]`;
   if (value instanceof Date) return `d:${value.getTime()}`;
   if (value instanceof RegExp) return `r:${value.source}/${value.flags}`;
@@ -298,6 +305,13 @@ export function getPath(doc: unknown, path: string): unknown {
  * yields its elements (and nothing for an empty array). A missing field yields `undefined`.
  */
 export function getPathValues(doc: unknown, path: string): unknown[] {
+  // A top-level field of a document (every index key of every insert): what `collect` gives,
+  // without splitting the path.
+  if (!path.includes('.') && isPlainObject(doc)) {
+    const value = doc[path];
+    if (!Array.isArray(value)) return [value];
+    return value.length === 0 ? [value] : value.slice();
+  }
   const out: unknown[] = [];
   collect(doc, path.split('.'), 0, out);
   return out;

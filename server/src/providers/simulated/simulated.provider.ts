@@ -1,6 +1,5 @@
 import type { CallStatus } from '../../calls/call.model';
 import {
-  fetchWithTimeout,
   field,
   header,
   isInvalidNumberSipCode,
@@ -13,6 +12,8 @@ import { SIMULATOR_SIGNATURE_HEADER, simulatorKeys, verifySimulatorSignature } f
 import type { Simulator, SimulatorLookup, SimulatorPlaceBody, SimulatorWebhookBody } from './simulator';
 import type { CallConversation } from '../../calls/call.conversation';
 import { agentRequestOf } from '../agent-request';
+import { httpRequest } from '../http-client';
+import type { HttpAnswer } from '../http-client';
 
 const SIMULATION_DEFAULTS = {
   busyRate: 0.1,
@@ -71,9 +72,9 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
           throw new PlaceCallError(`SIMULATED: place-call answered ${answer.status}`, answer.status >= 500);
         return { providerCallId: (answer.json as { sid: string }).sid };
       }
-      let response: Response;
+      let response: HttpAnswer;
       try {
-        response = await fetchWithTimeout(
+        response = await httpRequest(
           `${api()}/calls`,
           { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) },
           request.timeoutMs,
@@ -81,8 +82,8 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
       } catch (error) {
         throw placeCallFailure(error, 'SIMULATED');
       }
-      if (!response.ok) throw await placeCallHttpError(response, 'SIMULATED');
-      const json = (await response.json()) as { sid?: string };
+      if (!response.ok) throw placeCallHttpError(response, 'SIMULATED');
+      const json = response.json() as { sid?: string };
       if (!json.sid) throw new PlaceCallError('SIMULATED: place-call answer has no sid', true);
       return { providerCallId: json.sid };
     },
@@ -122,10 +123,10 @@ export function createSimulatedProvider(options: SimulatedProviderOptions): Tele
         );
         return found ? toUpdate(found) : null;
       }
-      const response = await fetchWithTimeout(url, { headers: auth }, 10_000);
+      const response = await httpRequest(url, { headers: auth }, 10_000);
       if (response.status === 404) return null;
       if (!response.ok) throw new Error(`SIMULATED: look-up answered ${response.status}`);
-      return toUpdate((await response.json()) as SimulatorLookup);
+      return toUpdate(response.json() as SimulatorLookup);
     },
   };
 }

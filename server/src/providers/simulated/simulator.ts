@@ -3,6 +3,7 @@ import express from 'express';
 import type { Router } from 'express';
 import type { CallStatus } from '../../calls/call.model';
 import { logger } from '../../logger';
+import { httpRequest } from '../http-client';
 import type { SimulationSettings } from '../provider';
 import { recordingWav, simulateConversation } from './simulated.conversation';
 import type { SimulatedConversation } from './simulated.conversation';
@@ -207,13 +208,7 @@ export class Simulator {
     this.keys = simulatorKeys(options.secret);
     this.publicBaseUrl = options.publicBaseUrl ?? (() => undefined);
     this.deliver = async (url, headers, body) => {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        signal: AbortSignal.timeout(this.webhookRetry.timeoutMs),
-      });
-      await response.arrayBuffer();
+      const response = await httpRequest(url, { method: 'POST', headers, body }, this.webhookRetry.timeoutMs);
       if (!response.ok) throw new WebhookDeliveryError(response.status);
     };
   }
