@@ -179,6 +179,12 @@ const envSchema = z.object({
   DISPATCH_SWEEP_INTERVAL_MS: int(15_000, 100, 3_600_000),
   /** How long a place-call request to a provider may take before it counts as ambiguous. Default 15000 ms. */
   PLACE_CALL_TIMEOUT_MS: int(15_000, 50, 120_000),
+  /**
+   * Dials (claim to the provider's answer to place-call) one worker process runs at once; more
+   * wait their turn, so thousands of lines starting together do not become thousands of requests
+   * at once (dispatch/dial-permits.ts). Default 128.
+   */
+  DISPATCH_DIALS_IN_FLIGHT: int(128, 1, 100_000),
   /** Base URL of the simulated provider's API (mounted on the API at /simulator). Default: this process's API, else PUBLIC_URL. */
   SIMULATOR_URL: z.url('must be an absolute URL').optional(),
   TWILIO_ACCOUNT_SID: z.string().optional(),
@@ -278,7 +284,14 @@ export interface Config {
   /** Silence after which a live call is looked up with its provider (CALL_RECONCILE_SECONDS). */
   callReconcileSeconds: number;
   /** Dispatch timings (see DISPATCH_* and PLACE_CALL_TIMEOUT_MS). */
-  dispatch: { lockMs: number; stalledIntervalMs: number; sweepIntervalMs: number; placeCallTimeoutMs: number };
+  dispatch: {
+    lockMs: number;
+    stalledIntervalMs: number;
+    sweepIntervalMs: number;
+    placeCallTimeoutMs: number;
+    /** DISPATCH_DIALS_IN_FLIGHT. */
+    dialsInFlight: number;
+  };
   simulatorUrl: string | undefined;
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
   exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string; record: boolean };
@@ -436,6 +449,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       stalledIntervalMs: e.DISPATCH_STALLED_INTERVAL_MS,
       sweepIntervalMs: e.DISPATCH_SWEEP_INTERVAL_MS,
       placeCallTimeoutMs: e.PLACE_CALL_TIMEOUT_MS,
+      dialsInFlight: e.DISPATCH_DIALS_IN_FLIGHT,
     },
     simulatorUrl: e.SIMULATOR_URL,
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBase: e.TWILIO_API_BASE },

@@ -14,9 +14,10 @@
  * printed beside it): at saturation it would measure the throughput limit, which the
  * instant-call figure reports on its own.
  *
- * BENCH_DISPATCH_ONLY=http,refill,old,makespan,instant runs a subset (profiling). `http` is the
- * headline figure, the path a deployment runs (http-path.bench.ts); the other parts reach the
- * simulator in-process and are labelled so.
+ * BENCH_DISPATCH_ONLY=http,held,refill,old,makespan,instant runs a subset (profiling). `http` is the
+ * headline figure, the path a deployment runs (http-path.bench.ts), and `held` holds 10,000 live
+ * calls on one worker on that path (held.bench.ts); the other parts reach the simulator
+ * in-process and are labelled so.
  * BENCH_DISPATCH_WEBHOOKS=1 gives the organization an endpoint subscribed to every event, so each
  * ended call also writes its webhook outbox document (nothing relays them here): what outgoing
  * webhooks cost the dialing path.
@@ -41,8 +42,9 @@ import { Simulator } from '../providers/simulated/simulator';
 import type { LedgerEntry, SimulatorPlaceBody, SimulatorWebhookBody } from '../providers/simulated/simulator';
 import { createDispatcher } from '../dispatch/dispatch.service';
 import type { DispatchService } from '../dispatch/dispatch.service';
-import { startMongoProcess } from './stack';
+import { refillLatencies, startMongoProcess } from './stack';
 import { runHttpPathBench } from './http-path.bench';
+import { runHeldBench } from './held.bench';
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -67,33 +69,6 @@ interface Env {
   orgId: Types.ObjectId;
   phoneId: Types.ObjectId;
   agentId: Types.ObjectId;
-}
-
-/** Refill latencies from a ledger: call end → next placement on the same campaign while contacts remained. */
-function refillLatencies(
-  ledger: Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[],
-  contactsPerCampaign: number,
-): number[] {
-  const byCampaign = new Map<string, Pick<LedgerEntry, 'placedAt' | 'endedAt'>[]>();
-  for (const e of ledger) {
-    const list = byCampaign.get(e.campaignId) ?? [];
-    list.push(e);
-    byCampaign.set(e.campaignId, list);
-  }
-  const out: number[] = [];
-  for (const list of byCampaign.values()) {
-    const placed = list.map((e) => e.placedAt).sort((a, b) => a - b);
-    const ends = list.map((e) => e.endedAt).sort((a, b) => a - b);
-    // The k-th end is followed by a dial while placements remain beyond the ones already made.
-    let p = 0;
-    for (const end of ends) {
-      while (p < placed.length && placed[p]! < end) p++;
-      if (p >= placed.length || p >= contactsPerCampaign) break;
-      out.push(placed[p]! - end);
-      p++;
-    }
-  }
-  return out.sort((a, b) => a - b);
 }
 
 /** Most calls of one campaign live at once, over all campaigns of a ledger. */
@@ -319,12 +294,14 @@ async function runOldDesign(
 
 export async function runDispatchBench(): Promise<void> {
   const only = new Set(
-    (process.env['BENCH_DISPATCH_ONLY'] ?? 'http,refill,old,makespan,instant').split(',').map((s) => s.trim()),
+    (process.env['BENCH_DISPATCH_ONLY'] ?? 'http,held,refill,old,makespan,instant').split(',').map((s) => s.trim()),
   );
   const out = (s: string) => process.stdout.write(`${s}\n`);
   // 0. The headline: the path a deployment runs (processes, HTTP place-call, HTTP webhooks).
   if (only.has('http')) await runHttpPathBench(out);
-  if (![...only].some((part) => part !== 'http')) return;
+  // 0b. 10,000 live calls held on one worker, on the same path (held.bench.ts).
+  if (only.has('held')) await runHeldBench(out);
+  if (![...only].some((part) => part !== 'http' && part !== 'held')) return;
   const external = process.env['MONGODB_URI'];
   const mongo = external ? null : await startMongoProcess();
   const redisServer = await startRedisServer();

@@ -48,7 +48,7 @@ export interface Proc {
   problems: string[];
 }
 
-interface Way {
+export interface Way {
   url: string;
   mongoUri: string;
   /** The deployment's JWT secret: the simulator's API key derives from it (its ledger gives provider times). */
@@ -156,8 +156,11 @@ async function startSingle(): Promise<Way> {
   };
 }
 
-/** ROLE=api + ROLE=worker, the embedded MongoDB server in its own process, a redis-server child. */
-async function startSplit(): Promise<Way> {
+/**
+ * ROLE=api + ROLE=worker, the embedded MongoDB server in its own process, a redis-server child.
+ * `workerEnv` adds to (or overrides) the worker's environment (say, WORKER_CONCURRENCY).
+ */
+export async function startSplit(workerEnv: Record<string, string> = {}): Promise<Way> {
   const mongo = await startMongoProcess();
   const redis = await startRedisServer();
   const procs: Proc[] = [];
@@ -180,7 +183,7 @@ async function startSplit(): Promise<Way> {
     procs.push(
       await startProcess(
         'worker',
-        { ...shared, ROLE: 'worker', METRICS_PORT: String(workerMetricsPort) },
+        { ...shared, ROLE: 'worker', METRICS_PORT: String(workerMetricsPort), ...workerEnv },
         `http://127.0.0.1:${workerMetricsPort}/readyz`,
       ),
     );
@@ -214,6 +217,21 @@ export async function cpuMs(pid: number | undefined): Promise<number> {
   }
 }
 
+/** A process's /metrics text; null when it is gone or not answering. Resets its event-loop histogram. */
+export async function scrapeMetrics(proc: Proc): Promise<string | null> {
+  try {
+    return await (await fetch(proc.metricsUrl)).text();
+  } catch {
+    return null;
+  }
+}
+
+/** Event-loop delay p99 (ms) in a /metrics text, since the scrape before it (NaN when absent). */
+export function loopP99Of(text: string | null): number {
+  const match = text && /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+}
+
 /**
  * Where a call's span goes, from the simulator's ledger (when the provider accepted each call,
  * and when it ended there): dial → provider accepted (the worker's queueing and the place-call
@@ -242,14 +260,8 @@ async function phases(way: Way, ended: CallRow[]): Promise<string> {
 
 /** Event-loop delay p99 (ms) since the previous scrape: prom-client resets its histogram on each scrape. */
 export async function loopP99Ms(proc: Proc): Promise<number> {
-  let text: string;
-  try {
-    text = await (await fetch(proc.metricsUrl)).text();
-  } catch {
-    return NaN; // the process is gone or not answering: said beside the figure
-  }
-  const match = /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
-  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+  // NaN when the process is gone or not answering: said beside the figure.
+  return loopP99Of(await scrapeMetrics(proc));
 }
 
 async function setUp(url: string, campaigns: number, contacts: number, limit: number) {

@@ -8,6 +8,7 @@ import { loadConfig } from '../config';
 import { startRedisServer } from '../redis';
 import { startApp } from '../app';
 import type { AppHandle } from '../app';
+import type { LedgerEntry } from '../providers/simulated/simulator';
 
 /**
  * A whole Dialwave process on free ports for benches: the embedded MongoDB-compatible
@@ -148,6 +149,38 @@ export async function benchGraphQL<T = any>(
   return body.data as T;
 }
 
+/**
+ * Refill latencies from a simulator ledger: a call's end at the provider (the moment its final
+ * webhook is sent) → the next placement on the same campaign, while contacts remained. Sorted.
+ * `window` (ms since epoch) keeps only the refills of ends inside it (say, a steady state).
+ */
+export function refillLatencies(
+  ledger: Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[],
+  contactsPerCampaign: number,
+  window: { from: number; to: number } = { from: -Infinity, to: Infinity },
+): number[] {
+  const byCampaign = new Map<string, Pick<LedgerEntry, 'placedAt' | 'endedAt'>[]>();
+  for (const e of ledger) {
+    const list = byCampaign.get(e.campaignId) ?? [];
+    list.push(e);
+    byCampaign.set(e.campaignId, list);
+  }
+  const out: number[] = [];
+  for (const list of byCampaign.values()) {
+    const placed = list.map((e) => e.placedAt).sort((a, b) => a - b);
+    const ends = list.map((e) => e.endedAt).sort((a, b) => a - b);
+    // The k-th end is followed by a dial while placements remain beyond the ones already made.
+    let p = 0;
+    for (const end of ends) {
+      while (p < placed.length && placed[p]! < end) p++;
+      if (p >= placed.length || p >= contactsPerCampaign) break;
+      if (end >= window.from && end <= window.to) out.push(placed[p]! - end);
+      p++;
+    }
+  }
+  return out.sort((a, b) => a - b);
+}
+
 /** The p-th percentile of sorted numbers. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -161,11 +194,22 @@ export interface Durations {
   maxDurationMs: number;
 }
 
-/** Signs an organization up over GraphQL; its default phone simulates calls of `durations`. */
+/** Outcome rates of the simulated line (defaults: busy 10%, no answer 5%, failed 2%, voicemail 5%). */
+export interface OutcomeRates {
+  busyRate?: number;
+  noAnswerRate?: number;
+  failRate?: number;
+  voicemailRate?: number;
+}
+
+/**
+ * Signs an organization up over GraphQL; its default phone simulates calls of `durations`, with
+ * the outcome rates `durations` may also carry.
+ */
 export async function setupOrg(
   url: string,
   email: string,
-  durations: Durations,
+  durations: Durations & OutcomeRates,
 ): Promise<{ token: string; agentId: string }> {
   const { signUp } = await benchGraphQL(url, `mutation ($i: SignUpInput!) { signUp(input: $i) { token } }`, {
     i: { email, password: 'bench password', organizationName: 'Live bench' },
@@ -216,12 +260,14 @@ export async function createCampaigns(
     const list = Array.from({ length: contacts }, (_, i) => ({
       phoneNumber: `+1${area}${5_550_000 + ((i + c * 100_000) % 4_000_000)}`,
     }));
-    await benchGraphQL(
+    const { addContacts } = await benchGraphQL(
       url,
       `mutation ($id: ID!, $c: [ContactInput!]!) { addContacts(campaignId: $id, contacts: $c) { accepted } }`,
       { id: createCampaign.id, c: list },
       token,
     );
+    if (addContacts.accepted !== contacts)
+      throw new Error(`bench campaign ${c}: ${String(addContacts.accepted)} of ${contacts} contacts accepted`);
     ids.push(createCampaign.id);
   }
   return ids;

@@ -84,6 +84,7 @@ function tuningOf(config: Config, overrides?: Partial<EngineTuning>): EngineTuni
     capacityWaitMs: 1_000,
     reconcileMs: 5_000,
     orphanAfterMs: 2 * config.dispatch.lockMs + config.dispatch.stalledIntervalMs,
+    dialsInFlight: config.dispatch.dialsInFlight,
     ...overrides,
   };
 }

@@ -84,6 +84,8 @@ export interface Dial {
   agent: PlaceCallAgent | null;
   /** The call's variables as checked (checkDial) and stored on the call. */
   variables: Record<string, string>;
+  /** Called once the place-call is over (answered, refused, or looked up): the slot's dial permit goes back. */
+  onPlaced?: () => void;
 }
 
 /** Places a created call, waits for its end, records the outcome and releases the line. */
@@ -103,7 +105,11 @@ export async function placeAndFinish(
   let ended: EndedCall | null;
   try {
     void ctx.publishCall(call);
-    await place(ctx, call, dial);
+    try {
+      await place(ctx, call, dial);
+    } finally {
+      dial.onPlaced?.();
+    }
     checkAlive();
     ended = await awaitEnd(ctx, call, waiter);
   } finally {

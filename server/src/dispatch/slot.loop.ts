@@ -69,7 +69,15 @@ export async function runSlot(ctx: EngineContext, ref: SlotRef): Promise<SlotRes
         checkAlive();
         continue;
       }
-      const step = await dialNext(ctx, campaign, phone, callId, slotId, events);
+      // Backpressure (dial-permits.ts): taken with the line held and nothing claimed yet, given
+      // back once the provider answered the place-call (or the dial ended some other way).
+      const releasePermit = await ctx.dialPermits.acquire();
+      let step: Awaited<ReturnType<typeof dialNext>>;
+      try {
+        step = await dialNext(ctx, campaign, phone, callId, slotId, events, releasePermit);
+      } finally {
+        releasePermit();
+      }
       if (typeof step === 'object') known = step.campaign;
       else if (step === 'misfit') return done('agent does not fit the phone');
       else if (step === 'stopped') {
@@ -127,12 +135,16 @@ async function dialNext(
   callId: Types.ObjectId,
   slotId: string,
   events: SlotEvents,
+  /** Gives the dial permit back (called once the provider answered; the caller also does, after). */
+  releasePermit: () => void,
 ): Promise<{ campaign: CampaignLean | null } | 'dialled' | 'skipped' | 'stopped' | 'misfit' | 'none'> {
   const { leases, checkAlive } = ctx.deps;
   const release: Release = (announce) =>
     leases.release(String(campaign._id), String(phone._id), String(callId), announce);
   let claimed: ContactLean | null;
   try {
+    // The wait for a dial permit may have outlasted this process: stop before claiming, line given back.
+    checkAlive();
     claimed = await claim(campaign, callId, slotId);
   } catch (error) {
     await release(false);
@@ -169,7 +181,12 @@ async function dialNext(
     slotId,
     attempts: claimed.attempts + 1,
   };
-  const after = await placeAndFinish(ctx, call, { campaign, phone, contact: holding, agent, variables }, events);
+  const after = await placeAndFinish(
+    ctx,
+    call,
+    { campaign, phone, contact: holding, agent, variables, onPlaced: releasePermit },
+    events,
+  );
   return after ? { campaign: after } : 'dialled';
 }
 
