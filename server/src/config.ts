@@ -182,7 +182,7 @@ const envSchema = z.object({
   /**
    * Dials (claim to the provider's answer to place-call) one worker process runs at once; more
    * wait their turn, so thousands of lines starting together do not become thousands of requests
-   * at once (dispatch/dial-permits.ts). Default 128.
+   * at once (permits.ts). Default 128.
    */
   DISPATCH_DIALS_IN_FLIGHT: int(128, 1, 100_000),
   /** Base URL of the simulated provider's API (mounted on the API at /simulator). Default: this process's API, else PUBLIC_URL. */

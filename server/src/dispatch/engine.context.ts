@@ -16,7 +16,7 @@ import { PhoneModel } from '../phones/phone.model';
 import type { Phone } from '../phones/phone.model';
 import { defaultCallsPerSecond } from '../providers/registry';
 import type { ProviderSet } from '../providers/registry';
-import { DialPermits } from './dial-permits';
+import { Permits } from '../permits';
 import { FrequencyCapCache } from './frequency-caps';
 import type { LeaseRequest, Leases } from './leases';
 import type { Signals } from './signals';
@@ -40,7 +40,7 @@ export interface EngineTuning {
   reconcileMs: number;
   /** A CALLING contact untouched this long with a final (or no) call is the sweeper's. Default 2 × lock duration. */
   orphanAfterMs: number;
-  /** Dials (claim to place-call answered) in flight at once in this process; more wait in order (dial-permits.ts). DISPATCH_DIALS_IN_FLIGHT, default 128. */
+  /** Dials (claim to place-call answered) in flight at once in this process; more wait in order (permits.ts). DISPATCH_DIALS_IN_FLIGHT, default 128. */
   dialsInFlight: number;
 }
 
@@ -90,8 +90,8 @@ export const done = (reason: string): SlotResult => ({ kind: 'done', reason });
 export class EngineContext {
   /** Organizations' frequency caps, cached per process (frequency-caps.ts). */
   readonly frequencyCaps = new FrequencyCapCache();
-  /** Backpressure on dialling: at most `tuning.dialsInFlight` place-calls in flight (dial-permits.ts). */
-  readonly dialPermits: DialPermits;
+  /** Backpressure on dialling: at most `tuning.dialsInFlight` place-calls in flight (permits.ts). */
+  readonly dialPermits: Permits;
   private readonly phones = new Map<string, { phone: PhoneLean; at: number }>();
   private readonly phoneReads = new Map<string, Promise<PhoneLean | null>>();
   private readonly maxMs: number;
@@ -104,7 +104,7 @@ export class EngineContext {
     this.maxMs = config.maxCallDurationSeconds * 1000;
     this.graceMs = Math.min(5_000, Math.max(200, this.maxMs / 4));
     this.marginMs = Math.min(10_000, Math.max(500, this.maxMs / 2));
-    this.dialPermits = new DialPermits(deps.tuning.dialsInFlight);
+    this.dialPermits = new Permits(deps.tuning.dialsInFlight);
   }
 
   /**

@@ -69,7 +69,7 @@ export async function runSlot(ctx: EngineContext, ref: SlotRef): Promise<SlotRes
         checkAlive();
         continue;
       }
-      // Backpressure (dial-permits.ts): taken with the line held and nothing claimed yet, given
+      // Backpressure (permits.ts): taken with the line held and nothing claimed yet, given
       // back once the provider answered the place-call (or the dial ended some other way).
       const releasePermit = await ctx.dialPermits.acquire();
       let step: Awaited<ReturnType<typeof dialNext>>;

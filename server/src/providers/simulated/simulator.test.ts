@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { logger } from '../../logger';
 import { createSimulatedProvider } from './simulated.provider';
-import { drawOutcome, Simulator } from './simulator';
+import { drawOutcome, Simulator, WEBHOOK_DELIVERIES_IN_FLIGHT } from './simulator';
 import type { SimulatorPlaceBody } from './simulator';
 
 /** A stand-in for the API's webhook route: answers each delivery with the next status of `answers`. */
@@ -94,6 +94,34 @@ describe('simulator webhook delivery', () => {
     } finally {
       await api.close();
     }
+  });
+
+  it('has at most WEBHOOK_DELIVERIES_IN_FLIGHT deliveries in flight, and sends the rest in turn', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const gates: (() => void)[] = [];
+    sim.deliver = async () => {
+      most = Math.max(most, ++inFlight);
+      await new Promise<void>((resolve) => gates.push(resolve));
+      inFlight -= 1;
+    };
+    const calls = WEBHOOK_DELIVERIES_IN_FLIGHT * 2 + 5;
+    for (let i = 0; i < calls; i++) {
+      const b = body('http://127.0.0.1:1/webhooks/simulated');
+      sim.place({ ...b, metadata: { ...b.metadata, callId: `c${i}`, callbackToken: `tok${i}` } });
+    }
+    // Every call has ended at the provider; only the bound's worth of final webhooks are out.
+    await until(() => gates.length === WEBHOOK_DELIVERIES_IN_FLIGHT);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(gates).toHaveLength(WEBHOOK_DELIVERIES_IN_FLIGHT);
+    // As each is answered, the next goes, until all have been sent.
+    let answered = 0;
+    while (answered < calls) {
+      await until(() => gates.length > answered);
+      gates[answered++]!();
+    }
+    expect(most).toBe(WEBHOOK_DELIVERIES_IN_FLIGHT);
+    expect(gates).toHaveLength(calls);
   });
 
   it('stops pending retries when closed', async () => {

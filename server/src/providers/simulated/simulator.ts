@@ -3,6 +3,7 @@ import express from 'express';
 import type { Router } from 'express';
 import type { CallStatus } from '../../calls/call.model';
 import { logger } from '../../logger';
+import { Permits } from '../../permits';
 import { httpRequest } from '../http-client';
 import type { SimulationSettings } from '../provider';
 import { recordingWav, simulateConversation } from './simulated.conversation';
@@ -131,6 +132,15 @@ export interface WebhookRetryPolicy {
 export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = { retries: 4, baseDelayMs: 500, timeoutMs: 10_000 };
 
 /**
+ * Webhook deliveries in flight at once; more wait their turn, in order. A provider sends its
+ * callbacks from a bounded pool, not one connection per event at the same instant: unbounded,
+ * thousands of calls starting together (the held bench's 10,000 lines) became thousands of
+ * webhook requests at once, the API's listen queue filled, and every connection to it, the
+ * dashboard's included, timed out. A delivery's timeout starts when it is sent.
+ */
+export const WEBHOOK_DELIVERIES_IN_FLIGHT = 64;
+
+/**
  * Answers a provider retries: Twilio retries a 5xx and a 408, 425 or 429 and not other 4xx
  * (https://www.twilio.com/docs/api/errors/17580; retries on connection failures and timeouts
  * are its connection overrides, https://www.twilio.com/docs/usage/webhooks/webhooks-connection-overrides).
@@ -191,6 +201,8 @@ export class Simulator {
   deliver: WebhookDelivery;
   /** Retries of a failed delivery, with exponential backoff, as real providers do. */
   webhookRetry: WebhookRetryPolicy = { ...DEFAULT_WEBHOOK_RETRY };
+  /** At most WEBHOOK_DELIVERIES_IN_FLIGHT deliveries at once. */
+  private readonly deliveries = new Permits(WEBHOOK_DELIVERIES_IN_FLIGHT);
   /** Pending retries, stopped by close() (their calls may already be forgotten). */
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly keys: { signing: Buffer; api: string };
@@ -489,13 +501,15 @@ export class Simulator {
 
   private async send(call: LiveCall, body: SimulatorWebhookBody, attempt = 0): Promise<void> {
     if (this.closed) return;
-    const json = JSON.stringify(body);
-    const headers = {
-      'content-type': 'application/json',
-      // Signed at each attempt: the signature carries a timestamp the API checks for freshness.
-      [SIMULATOR_SIGNATURE_HEADER]: signSimulatorWebhook(this.keys.signing, json),
-    };
+    const release = await this.deliveries.acquire();
     try {
+      if (this.closed) return;
+      const json = JSON.stringify(body);
+      const headers = {
+        'content-type': 'application/json',
+        // Signed at each attempt: the signature carries a timestamp the API checks for freshness.
+        [SIMULATOR_SIGNATURE_HEADER]: signSimulatorWebhook(this.keys.signing, json),
+      };
       await this.deliver(call.statusCallback, headers, json);
     } catch (error) {
       const status = error instanceof WebhookDeliveryError ? error.status : null;
@@ -520,6 +534,8 @@ export class Simulator {
         baseDelayMs * 2 ** attempt,
       );
       this.retryTimers.add(timer);
+    } finally {
+      release();
     }
   }
 }

@@ -1,8 +1,8 @@
-import { DialPermits } from './dial-permits';
+import { Permits } from './permits';
 
-describe('DialPermits', () => {
+describe('Permits', () => {
   it('admits at most max at once and the rest in the order they asked', async () => {
-    const permits = new DialPermits(2);
+    const permits = new Permits(2);
     const a = await permits.acquire();
     const b = await permits.acquire();
     const order: string[] = [];
@@ -26,7 +26,7 @@ describe('DialPermits', () => {
   });
 
   it('counts a permit released twice once (a slot releases after the place-call and again when done)', async () => {
-    const permits = new DialPermits(1);
+    const permits = new Permits(1);
     const a = await permits.acquire();
     const waiting = permits.acquire();
     a();
@@ -43,7 +43,7 @@ describe('DialPermits', () => {
   });
 
   it('never has more than max in flight under a long churn', async () => {
-    const permits = new DialPermits(3);
+    const permits = new Permits(3);
     let inFlight = 0;
     let most = 0;
     await Promise.all(
@@ -60,6 +60,6 @@ describe('DialPermits', () => {
   });
 
   it('refuses a bound below one', () => {
-    expect(() => new DialPermits(0)).toThrow(/at least 1/);
+    expect(() => new Permits(0)).toThrow(/at least 1/);
   });
 });
