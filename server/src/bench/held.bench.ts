@@ -170,12 +170,14 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
   const { campaigns, limit, holdSeconds, minCallS, maxCallS, contacts, sampleS } = shape;
   const lines = campaigns * limit;
   const way = await startSplit({
-    // Every line is a BullMQ job held active for its whole call, and all run on this worker.
-    WORKER_CONCURRENCY: String(lines),
-    MAX_CONCURRENT_OUTBOUND_CALLS: String(Math.max(1000, lines)),
+    workerEnv: {
+      // Every line is a BullMQ job held active for its whole call, and all run on this worker.
+      WORKER_CONCURRENCY: String(lines),
+      MAX_CONCURRENT_OUTBOUND_CALLS: String(Math.max(1000, lines)),
+    },
   });
   try {
-    const worker = way.procs.find((p) => p.name === 'worker')!;
+    const { worker } = way;
     const names = way.procs.map((p) => p.name);
     const { token, agentId } = await setupOrg(way.url, `held-bench-${Date.now()}@example.com`, {
       minDurationMs: minCallS * 1000,

@@ -156,17 +156,39 @@ async function startSingle(): Promise<Way> {
   };
 }
 
+/** How `startSplit` shapes the deployment. */
+export interface SplitOptions {
+  /**
+   * `ROLE=api` processes (default 1). The worker dials the first API's simulator and the
+   * simulator's webhooks go to the second (PUBLIC_URL), as a load balancer would spread them.
+   */
+  apis?: number;
+  /** Added to (or overriding) every process's environment (say, LOG_LEVEL). */
+  env?: Record<string, string>;
+  /** Added to (or overriding) the worker's environment (say, WORKER_CONCURRENCY). */
+  workerEnv?: Record<string, string>;
+}
+
+/** A split deployment: its API processes and base URLs (same order) and its worker. */
+export interface SplitWay extends Way {
+  apis: Proc[];
+  urls: string[];
+  worker: Proc;
+}
+
 /**
- * ROLE=api + ROLE=worker, the embedded MongoDB server in its own process, a redis-server child.
- * `workerEnv` adds to (or overrides) the worker's environment (say, WORKER_CONCURRENCY).
+ * ROLE=api (one or more) + ROLE=worker, the embedded MongoDB server in its own process, a
+ * redis-server child. `url` is the first API's.
  */
-export async function startSplit(workerEnv: Record<string, string> = {}): Promise<Way> {
+export async function startSplit(options: SplitOptions = {}): Promise<SplitWay> {
+  const apis = options.apis ?? 1;
   const mongo = await startMongoProcess();
   const redis = await startRedisServer();
   const procs: Proc[] = [];
   try {
-    const [apiPort, workerMetricsPort] = [await freePort(), await freePort()];
-    const url = `http://127.0.0.1:${apiPort}`;
+    const ports: number[] = [];
+    for (let i = 0; i <= apis; i++) ports.push(await freePort());
+    const urls = ports.slice(0, apis).map((p) => `http://127.0.0.1:${p}`);
     const mongoUri = `${mongo.uri.replace(/\/$/, '')}/httpbench_${Date.now()}`;
     const secret = randomBytes(24).toString('hex');
     const shared = {
@@ -175,23 +197,30 @@ export async function startSplit(workerEnv: Record<string, string> = {}): Promis
       REDIS_URL: redis.url,
       JWT_SECRET: secret,
       ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      PUBLIC_URL: url,
-      SIMULATOR_URL: url,
+      SIMULATOR_URL: urls[0]!,
+      PUBLIC_URL: urls[1 % apis]!,
       LOG_LEVEL: 'info',
+      ...options.env,
     };
-    procs.push(await startProcess('api', { ...shared, ROLE: 'api', PORT: String(apiPort) }, `${url}/readyz`));
-    procs.push(
-      await startProcess(
-        'worker',
-        { ...shared, ROLE: 'worker', METRICS_PORT: String(workerMetricsPort), ...workerEnv },
-        `http://127.0.0.1:${workerMetricsPort}/readyz`,
-      ),
+    for (const [i, url] of urls.entries()) {
+      const name = apis === 1 ? 'api' : `api ${i + 1}`;
+      procs.push(await startProcess(name, { ...shared, ROLE: 'api', PORT: String(ports[i]) }, `${url}/readyz`));
+    }
+    const metricsPort = ports[apis]!;
+    const worker = await startProcess(
+      'worker',
+      { ...shared, ROLE: 'worker', METRICS_PORT: String(metricsPort), ...options.workerEnv },
+      `http://127.0.0.1:${metricsPort}/readyz`,
     );
+    procs.push(worker);
     return {
-      url,
+      url: urls[0]!,
       mongoUri,
       secret,
       procs,
+      apis: procs.slice(0, apis),
+      urls,
+      worker,
       async stop() {
         for (const p of [...procs].reverse()) await stopProcess(p);
         await redis.stop();

@@ -1,6 +1,5 @@
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os, { loadavg } from 'node:os';
 import path from 'node:path';
@@ -8,11 +7,10 @@ import mongoose from 'mongoose';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
-import { startRedisServer } from '../redis';
-import { benchGraphQL, createCampaigns, percentile, setupOrg, startBenchStack, startMongoProcess } from './stack';
+import { benchGraphQL, createCampaigns, percentile, setupOrg, startBenchStack } from './stack';
 import type { BenchStack, Durations } from './stack';
-import { cpuMs, freePort, loopP99Ms, startProcess, stopProcess } from './http-path.bench';
-import type { Proc } from './http-path.bench';
+import { cpuMs, loopP99Ms, startSplit } from './http-path.bench';
+import type { SplitWay } from './http-path.bench';
 import type { ClientsInput, ClientsResult, RecordedMessage } from './live.clients';
 
 /**
@@ -126,70 +124,18 @@ async function rssMb(pid: number | undefined): Promise<number> {
   }
 }
 
-/** A deployment as production runs it, on the bench machine. */
-interface Deployment {
-  /** The `ROLE=api` processes, and their base URLs (same order). */
-  apis: Proc[];
-  urls: string[];
-  worker: Proc;
-  stop(): Promise<void>;
-}
-
 /**
- * `apis` × `ROLE=api` and one `ROLE=worker` process from `dist/main.js` (http-path.bench.ts's
- * process helpers), the embedded MongoDB server as its own process and a redis-server child.
- * The worker dials the simulator of the first API over HTTP and the simulator's webhooks go to
- * the second (PUBLIC_URL), as a load balancer would spread them, so no API alone carries the
- * dialling's HTTP work. The per-organization subscription cap (WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION,
- * default 1,000 per API process) is raised to `subscribers`: the bench's dashboards all belong to
- * one organization, as a large operator's would.
+ * `apis` × `ROLE=api` and one `ROLE=worker` process (http-path.bench.ts's `startSplit`): the
+ * worker dials the first API's simulator and the webhooks go to the second, so no API alone
+ * carries the dialling's HTTP work. The per-organization subscription cap
+ * (WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION, default 1,000 per API process) is raised to
+ * `subscribers`: the bench's dashboards all belong to one organization, as a large operator's would.
  */
-async function startDeployment(apis: number, subscribers: number): Promise<Deployment> {
-  const mongo = await startMongoProcess();
-  const redis = await startRedisServer();
-  const procs: Proc[] = [];
-  try {
-    const ports = [];
-    for (let i = 0; i <= apis; i++) ports.push(await freePort());
-    const urls = ports.slice(0, apis).map((p) => `http://127.0.0.1:${p}`);
-    const shared = {
-      NODE_ENV: 'development',
-      MONGODB_URI: `${mongo.uri.replace(/\/$/, '')}/livebench_${Date.now()}`,
-      REDIS_URL: redis.url,
-      JWT_SECRET: randomBytes(24).toString('hex'),
-      ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      SIMULATOR_URL: urls[0]!,
-      PUBLIC_URL: urls[1 % apis]!,
-      LOG_LEVEL: 'warn',
-      WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION: String(Math.max(1000, subscribers)),
-    };
-    for (const [i, url] of urls.entries())
-      procs.push(
-        await startProcess(`api ${i + 1}`, { ...shared, ROLE: 'api', PORT: String(ports[i]) }, `${url}/readyz`),
-      );
-    const metricsPort = ports[apis]!;
-    const worker = await startProcess(
-      'worker',
-      { ...shared, ROLE: 'worker', METRICS_PORT: String(metricsPort) },
-      `http://127.0.0.1:${metricsPort}/readyz`,
-    );
-    procs.push(worker);
-    return {
-      apis: procs.slice(0, apis),
-      urls,
-      worker,
-      async stop() {
-        for (const p of [...procs].reverse()) await stopProcess(p);
-        await redis.stop();
-        await mongo.stop();
-      },
-    };
-  } catch (error) {
-    for (const p of procs) await stopProcess(p);
-    await redis.stop();
-    await mongo.stop();
-    throw error;
-  }
+function startDeployment(apis: number, subscribers: number): Promise<SplitWay> {
+  return startSplit({
+    apis,
+    env: { LOG_LEVEL: 'warn', WS_MAX_SUBSCRIPTIONS_PER_ORGANIZATION: String(Math.max(1000, subscribers)) },
+  });
 }
 
 const envInt = (name: string, fallback: number): number => {
