@@ -21,9 +21,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { simulatorKeys } from '../providers/simulated/simulator';
-import type { LedgerEntry } from '../providers/simulated/simulator';
-import { cpuMs, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
+import { cpuMs, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
 import type { Proc, Way } from './http-path.bench';
 import { benchGraphQL, createCampaigns, percentile, refillLatencies, setupOrg } from './stack';
 
@@ -105,33 +103,6 @@ const median = (values: number[]) =>
     50,
   );
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** When each call of the campaigns was placed and ended, from the simulator's ledger (read per campaign: all at once would be tens of MB). */
-async function fetchLedger(
-  way: Way,
-  ids: string[],
-): Promise<Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[]> {
-  const key = simulatorKeys(new TextEncoder().encode(way.secret)).api;
-  const out: Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[] = [];
-  for (const id of ids) {
-    // The API may still be catching up with the hold's webhooks: ask again before giving up.
-    let res: Response | null = null;
-    for (let attempt = 1; !res; attempt++) {
-      try {
-        res = await fetch(`${way.url}/simulator/ledger?campaignId=${id}`, {
-          headers: { authorization: `Bearer ${key}` },
-        });
-      } catch (error) {
-        if (attempt >= 5) throw error;
-        await sleep(3_000);
-      }
-    }
-    if (!res.ok) throw new Error(`simulator ledger: ${res.status}`);
-    for (const { campaignId, placedAt, endedAt } of (await res.json()) as LedgerEntry[])
-      out.push({ campaignId, placedAt, endedAt });
-  }
-  return out;
-}
 
 /**
  * Starts a campaign over GraphQL. The first campaigns already dial while the later ones start, so

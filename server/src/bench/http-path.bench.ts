@@ -30,6 +30,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { simulatorKeys } from '../providers/simulated/simulator';
+import type { LedgerEntry } from '../providers/simulated/simulator';
 import { startRedisServer } from '../redis';
 import { benchGraphQL, createCampaigns, percentile, setupOrg, startMongoProcess } from './stack';
 
@@ -261,16 +262,51 @@ export function loopP99Of(text: string | null): number {
   return match?.[1] ? Number(match[1]) * 1000 : NaN;
 }
 
+/** What the benches read of the simulator's ledger. */
+export type LedgerTimes = Pick<LedgerEntry, 'callId' | 'campaignId' | 'placedAt' | 'endedAt'>;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * When each call of the campaigns was placed and ended at the provider, from the simulator's
+ * ledger (its key derives from the deployment's JWT secret). Read per campaign: all at once would
+ * be tens of MB at the held bench's size. The API may still be catching up with webhooks: a
+ * request that fails without an answer is asked again before giving up.
+ */
+export async function fetchLedger(way: Way, campaignIds: string[]): Promise<LedgerTimes[]> {
+  const key = simulatorKeys(new TextEncoder().encode(way.secret)).api;
+  const out: LedgerTimes[] = [];
+  for (const id of campaignIds) {
+    let res: Response | null = null;
+    for (let attempt = 1; !res; attempt++) {
+      try {
+        res = await fetch(`${way.url}/simulator/ledger?campaignId=${id}`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+      } catch (error) {
+        if (attempt >= 5) throw error;
+        await sleep(3_000);
+      }
+    }
+    if (!res.ok) throw new Error(`simulator ledger: ${res.status}`);
+    for (const { callId, campaignId, placedAt, endedAt } of (await res.json()) as LedgerEntry[])
+      out.push({ callId, campaignId, placedAt, endedAt });
+  }
+  return out;
+}
+
 /**
  * Where a call's span goes, from the simulator's ledger (when the provider accepted each call,
  * and when it ended there): dial → provider accepted (the worker's queueing and the place-call
  * request), and provider end → end recorded (webhook delivery, the API's handling, the write).
  */
-async function phases(way: Way, ended: CallRow[]): Promise<string> {
-  const key = simulatorKeys(new TextEncoder().encode(way.secret)).api;
-  const res = await fetch(`${way.url}/simulator/ledger`, { headers: { authorization: `Bearer ${key}` } });
-  if (!res.ok) return `  (the simulator's ledger answered ${res.status}: no phases)`;
-  const ledger = (await res.json()) as { callId: string; placedAt: number; endedAt: number }[];
+async function phases(way: Way, campaignIds: string[], ended: CallRow[]): Promise<string> {
+  let ledger: LedgerTimes[];
+  try {
+    ledger = await fetchLedger(way, campaignIds);
+  } catch (error) {
+    return `  (the simulator's ledger could not be read: ${(error as Error).message}; no phases)`;
+  }
   const byCall = new Map(ledger.map((e) => [e.callId, e]));
   const toPlaced: number[] = [];
   const toRecorded: number[] = [];
@@ -391,7 +427,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
         `p99 ${s(percentile(spans, 99))}, max ${s(spans[spans.length - 1] ?? NaN)}`,
     );
     out(`  most live calls of a campaign ${mostLive(ended)} (limit ${limit})`);
-    out(await phases(way, ended));
+    out(await phases(way, ids, ended));
     if (open > 0) {
       out(`  contacts not final: ${stuck.map((g) => `${String(g['_id'])} ${String(g['n'])}`).join(', ')}`);
       for (const p of way.procs)
