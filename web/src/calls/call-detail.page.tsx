@@ -30,6 +30,8 @@ const CallDetailPageQuery = graphql(`
       recordingUrl
       summary
       disposition
+      callbackAt
+      optOut
       analysis
       endedReason
       contact {
@@ -151,6 +153,20 @@ export function CallDetailPage() {
               <dd>{call.summary ?? '—'}</dd>
               <dt>Ended because</dt>
               <dd>{call.endedReason ?? '—'}</dd>
+              {call.callbackAt && (
+                <>
+                  <dt>Callback asked for</dt>
+                  <dd data-testid="call-callback-at">{formatDateTime(call.callbackAt)}</dd>
+                </>
+              )}
+              {call.optOut && (
+                <>
+                  <dt>Opted out</dt>
+                  <dd data-testid="call-opt-out">
+                    Asked not to be called again; the number is on the do-not-call list.
+                  </dd>
+                </>
+              )}
               {call.error && (
                 <>
                   <dt>Error</dt>

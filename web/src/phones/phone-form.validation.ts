@@ -11,6 +11,12 @@ export interface PhoneFormValues {
   noAnswerPercent: string;
   failPercent: string;
   voicemailPercent: string;
+  /** Calls the provider refuses as an invalid number (the contact is skipped, never retried). */
+  invalidPercent: string;
+  /** Of the answered contacts: those who ask not to be called again (opted out). */
+  optOutPercent: string;
+  /** Of the answered contacts: those who ask to be called back. */
+  callbackPercent: string;
   minDurationMs: string;
   maxDurationMs: string;
 }
@@ -24,6 +30,9 @@ export const EMPTY_PHONE_FORM: PhoneFormValues = {
   noAnswerPercent: '10',
   failPercent: '5',
   voicemailPercent: '10',
+  invalidPercent: '0',
+  optOutPercent: '0',
+  callbackPercent: '0',
   minDurationMs: '2000',
   maxDurationMs: '8000',
 };
@@ -33,7 +42,28 @@ export const RATE_FIELDS = [
   { key: 'noAnswerPercent', input: 'noAnswerRate', label: 'No answer' },
   { key: 'failPercent', input: 'failRate', label: 'Failed' },
   { key: 'voicemailPercent', input: 'voicemailRate', label: 'Voicemail' },
+  { key: 'invalidPercent', input: 'invalidRate', label: 'Invalid number' },
 ] as const;
+
+/** What an answered contact asks for (the API keeps optOutRate + callbackRate at most 1). */
+export const ANSWERED_RATE_FIELDS = [
+  { key: 'optOutPercent', input: 'optOutRate', label: 'Opts out' },
+  { key: 'callbackPercent', input: 'callbackRate', label: 'Asks for a callback' },
+] as const;
+
+type RateField = (typeof RATE_FIELDS)[number] | (typeof ANSWERED_RATE_FIELDS)[number];
+
+/** Checks a group of percent fields; returns their total (invalid ones left out). */
+function checkPercents(values: PhoneFormValues, fields: readonly RateField[], errors: Record<string, string>): number {
+  let total = 0;
+  for (const field of fields) {
+    const value = Number(values[field.key]);
+    if (values[field.key].trim() === '' || !Number.isFinite(value) || value < 0 || value > 100)
+      errors[`simulation.${field.input}`] = 'Between 0 and 100 percent.';
+    else total += value;
+  }
+  return total;
+}
 
 /** Checks the phone form; messages by the API's input paths (`simulation.busyRate`…). */
 export function validatePhoneForm(values: PhoneFormValues): Record<string, string> {
@@ -42,15 +72,13 @@ export function validatePhoneForm(values: PhoneFormValues): Record<string, strin
   if (!/^\+?[0-9][0-9 ()-]{5,}$/.test(values.number.trim()))
     errors['number'] = 'Enter a phone number in international format, e.g. +14155550100.';
   if (values.provider !== 'SIMULATED') return errors;
-  let total = 0;
-  for (const field of RATE_FIELDS) {
-    const value = Number(values[field.key]);
-    if (values[field.key].trim() === '' || !Number.isFinite(value) || value < 0 || value > 100)
-      errors[`simulation.${field.input}`] = 'Between 0 and 100 percent.';
-    else total += value;
-  }
+  const total = checkPercents(values, RATE_FIELDS, errors);
   if (total > 100)
     errors['simulation.busyRate'] ??= `The outcome rates add up to ${total}%; keep them at 100% or less.`;
+  const answered = checkPercents(values, ANSWERED_RATE_FIELDS, errors);
+  if (answered > 100)
+    errors['simulation.optOutRate'] ??=
+      `Opt-outs and callbacks add up to ${answered}% of answered calls; keep them at 100% or less.`;
   const min = Number(values.minDurationMs);
   const max = Number(values.maxDurationMs);
   if (!Number.isInteger(min) || min < 0)
@@ -76,6 +104,9 @@ export function toPhoneInput(values: PhoneFormValues): PhoneInput {
       noAnswerRate: Number(values.noAnswerPercent) / 100,
       failRate: Number(values.failPercent) / 100,
       voicemailRate: Number(values.voicemailPercent) / 100,
+      invalidRate: Number(values.invalidPercent) / 100,
+      optOutRate: Number(values.optOutPercent) / 100,
+      callbackRate: Number(values.callbackPercent) / 100,
       minDurationMs: Number(values.minDurationMs),
       maxDurationMs: Number(values.maxDurationMs),
     };
@@ -100,6 +131,9 @@ export function phoneToForm(phone: {
     noAnswerRate: number;
     failRate: number;
     voicemailRate: number;
+    invalidRate: number;
+    optOutRate: number;
+    callbackRate: number;
     minDurationMs: number;
     maxDurationMs: number;
   } | null;
@@ -115,6 +149,9 @@ export function phoneToForm(phone: {
     noAnswerPercent: sim ? percent(sim.noAnswerRate) : EMPTY_PHONE_FORM.noAnswerPercent,
     failPercent: sim ? percent(sim.failRate) : EMPTY_PHONE_FORM.failPercent,
     voicemailPercent: sim ? percent(sim.voicemailRate) : EMPTY_PHONE_FORM.voicemailPercent,
+    invalidPercent: sim ? percent(sim.invalidRate) : EMPTY_PHONE_FORM.invalidPercent,
+    optOutPercent: sim ? percent(sim.optOutRate) : EMPTY_PHONE_FORM.optOutPercent,
+    callbackPercent: sim ? percent(sim.callbackRate) : EMPTY_PHONE_FORM.callbackPercent,
     minDurationMs: sim ? String(sim.minDurationMs) : EMPTY_PHONE_FORM.minDurationMs,
     maxDurationMs: sim ? String(sim.maxDurationMs) : EMPTY_PHONE_FORM.maxDurationMs,
   };

@@ -9,6 +9,7 @@ import { EmptyState, ErrorState, Loading } from '../shell/states';
 import {
   EMPTY_PHONE_FORM,
   phoneToForm,
+  ANSWERED_RATE_FIELDS,
   RATE_FIELDS,
   toPhoneInput,
   toUpdatePhoneInput,
@@ -32,6 +33,9 @@ export const PhoneRowFragment = graphql(`
       noAnswerRate
       failRate
       voicemailRate
+      invalidRate
+      optOutRate
+      callbackRate
       minDurationMs
       maxDurationMs
     }
@@ -56,6 +60,9 @@ function describeSimulation(sim: NonNullable<PhoneRow_PhoneFragment['simulation'
     ['No answer', sim.noAnswerRate],
     ['Failed', sim.failRate],
     ['Voicemail', sim.voicemailRate],
+    ['Invalid number', sim.invalidRate],
+    ['Opts out (answered)', sim.optOutRate],
+    ['Callback (answered)', sim.callbackRate],
   ] as const;
   const parts = rates
     .filter(([, rate]) => rate > 0)
@@ -264,6 +271,21 @@ export function PhonesPage() {
                 </p>
                 <div className="field-row">
                   {RATE_FIELDS.map((field) =>
+                    input(`simulation.${field.input}`, field.key, `${field.label} %`, {
+                      type: 'number',
+                      min: '0',
+                      max: '100',
+                      step: 'any',
+                      inputMode: 'decimal',
+                    }),
+                  )}
+                </div>
+                <p className="field-hint">
+                  What an answered contact asks for, in percent of answered calls: not to be called again, or a
+                  callback.
+                </p>
+                <div className="field-row">
+                  {ANSWERED_RATE_FIELDS.map((field) =>
                     input(`simulation.${field.input}`, field.key, `${field.label} %`, {
                       type: 'number',
                       min: '0',
