@@ -23,7 +23,8 @@ import type { ClientsInput, ClientsResult, RecordedMessage } from './live.client
  *    update in the worker) to the client's receipt, and the same beyond pacing: receipt −
  *    max(change, `heldUntil`), where `heldUntil` is when the hub's pacing (≤ 4 snapshots a
  *    second per campaign) let a held snapshot go. Per API process: RSS per 1,000 subscribers,
- *    event-loop delay p99, CPU. Baseline in the same run: a raw `ws` broadcast from the bench
+ *    event-loop delay p99, CPU; per client process, CPU and event-loop delay p99 (a late
+ *    receipt there is the clients' own, not the path's). Baseline in the same run: a raw `ws` broadcast from the bench
  *    process of the same messages, at the same times, to as many raw sockets (send → receipt).
  *    Sizes by env: see `fanOutPart`.
  * 2. MongoDB commands per minute of 50 dashboards, subscriptions versus the older design's
@@ -58,7 +59,7 @@ function wsClient(url: string, token: string): Client {
 interface Clients {
   pids: number[];
   measure(): void;
-  stop(): Promise<ClientsResult>;
+  stop(): Promise<ClientsResult & { loops: number[] }>;
 }
 
 /**
@@ -109,6 +110,8 @@ async function startClients(input: Omit<ClientsInput, 'processes' | 'index'>, pr
         held: results.reduce((n, r) => n + r.held, 0),
         received: results.reduce((n, r) => n + r.received, 0),
         recorded: results.flatMap((r) => r.recorded),
+        loopP99Ms: Math.max(...results.map((r) => r.loopP99Ms)),
+        loops: results.map((r) => r.loopP99Ms),
       };
     },
   };
@@ -235,7 +238,8 @@ async function fanOutPart(label: string, durations: Durations): Promise<void> {
       `  clients: CPU ${pids
         .slice(measured.length)
         .map((_, j) => cpuShare(measured.length + j))
-        .join(', ')} ` + `(${os.cpus().length} cores on this machine)`,
+        .join(', ')}; event-loop p99 ${result.loops.map((l) => l.toFixed(0)).join(' ms, ')} ms ` +
+        `(${os.cpus().length} cores on this machine)`,
     );
   } finally {
     await clients?.stop().catch(() => undefined);

@@ -5,6 +5,7 @@
  * Driven over IPC by live.bench.ts: the input is the first message; connect → `ready`;
  * `measure` → record; `stop` → the result.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import { createClient } from 'graphql-ws';
 import type { Client } from 'graphql-ws';
@@ -38,6 +39,8 @@ export interface ClientsResult {
   held: number;
   received: number;
   recorded: RecordedMessage[];
+  /** This process's event-loop delay while measuring, p99 in ms: a late receipt here is the clients', not the servers'. */
+  loopP99Ms: number;
 }
 
 const delays: number[] = [];
@@ -47,6 +50,7 @@ let held = 0;
 let received = 0;
 let measuring = false;
 let t0 = 0;
+const loop = monitorEventLoopDelay({ resolution: 5 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const send = (message: unknown) => process.send!(message);
 
@@ -149,11 +153,14 @@ process.once('message', (input: ClientsInput) => {
       if (message === 'measure') {
         t0 = Date.now();
         measuring = true;
+        loop.enable();
       }
       if (message === 'stop') {
         measuring = false;
+        loop.disable();
+        const loopP99Ms = loop.percentile(99) / 1e6;
         void close().then(() => {
-          const result: ClientsResult = { delays, beyond, held, received, recorded };
+          const result: ClientsResult = { delays, beyond, held, received, recorded, loopP99Ms };
           send(result);
         });
       }

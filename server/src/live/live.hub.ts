@@ -247,12 +247,18 @@ export class LiveHub {
     const now = Date.now();
     const wait = nextSendAt(state.sentAt, now, this.pacing) - now;
     const s = state;
-    // Sending now: after the rest of this batch of Redis messages (one snapshot for all of
-    // them), without a timer's extra millisecond.
+    // Sending now: in a microtask, i.e. once the Redis data at hand is handled (every event of
+    // a batch message, every message of the chunk read), so they make one snapshot. Not
+    // setImmediate: that waited for the rest of the loop's poll phase too (webhook requests,
+    // other sockets' I/O), which under load was the largest stage of the delivery delay
+    // (1,000 dashboards: p50 40 ms, p99 300 ms from the event's arrival to the flush).
     if (wait <= 0) {
       s.heldUntil = null;
-      const immediate = setImmediate(() => void this.flush(campaignId, s));
-      s.timer = () => clearImmediate(immediate);
+      let cancelled = false;
+      queueMicrotask(() => {
+        if (!cancelled) void this.flush(campaignId, s);
+      });
+      s.timer = () => (cancelled = true);
     } else {
       s.heldUntil = now + wait;
       const timeout = setTimeout(() => void this.flush(campaignId, s), wait);

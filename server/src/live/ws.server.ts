@@ -7,6 +7,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { CloseCode } from 'graphql-ws';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, execute, parse, specifiedRules, validate } from 'graphql';
 import { subscribeShared } from './shared-execution';
+import { createSharedFrames } from './shared-frames';
 import type { DocumentNode, ExecutionResult, GraphQLSchema, ValidationRule } from 'graphql';
 import { SubscriptionServer } from 'subscriptions-transport-ws';
 import type { AppServices, RequestContext } from '../context';
@@ -286,6 +287,7 @@ export function startWsServer(
    *   subscription before taking its next event, so small messages never pile up in ws: they
    *   pile up in the hub's mailboxes, out of sight of `bufferedAmount`, while the first waits.
    */
+  const frames = createSharedFrames<WebSocket>();
   const boundBuffer = (socket: WebSocket) => {
     const send = socket.send.bind(socket) as (...args: unknown[]) => void;
     /** Start times of the sends ws has not finished, oldest first (ws finishes them in order). */
@@ -311,7 +313,7 @@ export function startWsServer(
       const options = typeof rest[0] === 'function' ? {} : (rest[0] ?? {});
       const callback = (typeof rest[0] === 'function' ? rest[0] : rest[1]) as ((error?: Error) => void) | undefined;
       unfinished.push(Date.now());
-      send(data, options, (error?: Error) => {
+      send(frames.expand(socket, data), options, (error?: Error) => {
         unfinished.shift();
         callback?.(error);
       });
@@ -383,7 +385,10 @@ export function startWsServer(
           operationName: payload.operationName ?? undefined,
         };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => formatErrors(result),
+      // One JSON text per shared result for all its subscribers (shared-frames.ts); a result with
+      // errors is formatted for each.
+      onNext: (ctx, id, _payload, _args, result) =>
+        result.errors ? formatErrors(result) : frames.next(ctx.extra.socket, id, result),
       // An operation that fails because its socket closed (sends rejected) has no one to tell:
       // without this, closing a socket with 5,000 streams logged 9,000 error lines.
       onError: (ctx, _id, _payload, errors) =>
