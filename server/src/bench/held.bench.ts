@@ -21,7 +21,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { cpuMs, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
+import { cpuMs, cpuSummary, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
 import type { Proc, Way } from './http-path.bench';
 import { benchGraphQL, createCampaigns, percentile, refillLatencies, setupOrg } from './stack';
 
@@ -188,6 +188,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     // Hold.
     const holdFrom = Date.now();
     const cpu0 = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
+    const helperCpu0 = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
     const held: Sample[] = [];
     while (Date.now() - holdFrom < holdSeconds * 1000) {
       await sleep(Math.min(sampleS * 1000, holdSeconds * 1000 - (Date.now() - holdFrom)));
@@ -195,6 +196,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     }
     const holdTo = Date.now();
     const cpu = (await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)))).map((c, i) => c - cpu0[i]!);
+    const helperCpu = (await Promise.all(way.helpers.map((h) => cpuMs(h.pid)))).map((c, i) => c - helperCpu0[i]!);
     const peaks = await Promise.all(way.procs.map((p) => rssMb(p.child.pid)));
     const load1 = loadavg()[0]!.toFixed(2);
 
@@ -247,6 +249,13 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
           `p99 ${f1(percentile(refills, 99))} ms, max ${f1(refills[refills.length - 1] ?? NaN)} ms (${refills.length} refills); ` +
           `${ended} calls ended in the hold = ${(ended / ((holdTo - holdFrom) / 1000)).toFixed(0)}/s`,
       );
+      // The hold's CPU over the calls that ended in it: at steady state as many start as end.
+      const used = [
+        ...way.procs.map((p, i) => ({ name: p.name, cpuMs: cpu[i]! })),
+        ...way.helpers.map((h, i) => ({ name: h.name, cpuMs: helperCpu[i]! })),
+      ];
+      const offered = lines / ((minCallS + maxCallS) / 2);
+      for (const line of cpuSummary(used, ended, `offered ~${offered.toFixed(0)}`)) out(line);
     } catch (error) {
       out(`  refill: NOT MEASURED, the simulator's ledger could not be read (${(error as Error).message})`);
     }

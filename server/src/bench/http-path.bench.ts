@@ -26,7 +26,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { simulatorKeys } from '../providers/simulated/simulator';
@@ -49,8 +49,20 @@ export interface Proc {
   problems: string[];
 }
 
+/**
+ * A process of the deployment that is not Dialwave's own (the embedded MongoDB server in its own
+ * process, redis-server): only its CPU time is read, so the total CPU per call covers every
+ * process the machine runs for the calls.
+ */
+export interface Helper {
+  name: string;
+  pid: number | undefined;
+}
+
 export interface Way {
   url: string;
+  /** Processes besides `procs` that work for the calls (their CPU per call is printed too). */
+  helpers: Helper[];
   mongoUri: string;
   /** The deployment's JWT secret: the simulator's API key derives from it (its ledger gives provider times). */
   secret: string;
@@ -147,9 +159,11 @@ async function startSingle(): Promise<Way> {
     await stopProcess(proc);
     throw new Error('npm start did not log the embedded MongoDB URI');
   }
-  // main.ts uses the database `dialwave` of the server it started.
+  // main.ts uses the database `dialwave` of the server it started; its redis-server is its child.
+  const children = await childPids(proc.child.pid);
   return {
     url,
+    helpers: children.map((pid) => ({ name: 'redis-server (child of npm start)', pid })),
     mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`,
     secret,
     procs: [proc],
@@ -216,6 +230,10 @@ export async function startSplit(options: SplitOptions = {}): Promise<SplitWay> 
     procs.push(worker);
     return {
       url: urls[0]!,
+      helpers: [
+        { name: 'embedded MongoDB process', pid: mongo.pid },
+        { name: 'redis-server', pid: redis.pid },
+      ],
       mongoUri,
       secret,
       procs,
@@ -245,6 +263,32 @@ export async function cpuMs(pid: number | undefined): Promise<number> {
   } catch {
     return NaN;
   }
+}
+
+/** The direct children of a process, from /proc (Linux; empty elsewhere). */
+async function childPids(pid: number | undefined): Promise<number[]> {
+  try {
+    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The CPU lines of a run: each process's ms per call, and the ceiling they set together. On a
+ * machine of N cores, every process sharing them, calls/s cannot exceed N × 1000 ms over the
+ * CPU one call costs across all of them, however the work is spread.
+ */
+export function cpuSummary(processes: { name: string; cpuMs: number }[], calls: number, measured: string): string[] {
+  const cores = availableParallelism();
+  const perCall = processes.map((p) => p.cpuMs / Math.max(1, calls));
+  const total = perCall.reduce((a, b) => a + b, 0);
+  return [
+    `  CPU per call: ${processes.map((p, i) => `${p.name} ${perCall[i]!.toFixed(2)} ms`).join(', ')}`,
+    `  all processes ${total.toFixed(2)} ms CPU per call: on ${cores} cores the ceiling is ` +
+      `${cores} × 1000 / ${total.toFixed(2)} = ${((cores * 1000) / total).toFixed(0)} calls/s (${measured})`,
+  ];
 }
 
 /** A process's /metrics text; null when it is gone or not answering. Resets its event-loop histogram. */
@@ -374,6 +418,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const { token, ids } = await setUp(way.url, campaigns, contacts, limit);
     await Promise.all(way.procs.map(loopP99Ms)); // resets each histogram: the run's own p99 below
     const cpuBefore = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
+    const helperBefore = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
     const load = loadavg()[0]!.toFixed(2);
     const t0 = Date.now();
     for (const id of ids)
@@ -392,6 +437,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const wall = (Date.now() - t0) / 1000;
     const loops = await Promise.all(way.procs.map(loopP99Ms));
     const cpuAfter = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
+    const helperAfter = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
       .collection('calls')
@@ -436,12 +482,13 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     for (const p of way.procs)
       if (p.child.exitCode !== null || p.child.signalCode !== null)
         out(`  ${p.name} EXITED during the run (${p.child.exitCode ?? p.child.signalCode})`);
-    way.procs.forEach((p, i) =>
-      out(
-        `  ${p.name}: event-loop delay p99 ${loops[i]!.toFixed(0)} ms; ` +
-          `CPU ${((cpuAfter[i]! - cpuBefore[i]!) / Math.max(1, ended.length)).toFixed(2)} ms per call`,
-      ),
-    );
+    way.procs.forEach((p, i) => out(`  ${p.name}: event-loop delay p99 ${loops[i]!.toFixed(0)} ms`));
+    const rate = ended.length / ((last - first) / 1000);
+    const used = [
+      ...way.procs.map((p, i) => ({ name: p.name, cpuMs: cpuAfter[i]! - cpuBefore[i]! })),
+      ...way.helpers.map((h, i) => ({ name: h.name, cpuMs: helperAfter[i]! - helperBefore[i]! })),
+    ];
+    for (const line of cpuSummary(used, ended.length, `measured ${rate.toFixed(0)}`)) out(line);
   } finally {
     await way.stop();
   }
