@@ -77,7 +77,8 @@ function machineRequestLogger(log: Logger): RequestHandler {
       const level = failed ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
       if (!log.isLevelEnabled(level)) return;
       const line = lineOf(req, res, Date.now() - start);
-      if (failed) log[level]({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, 'request failed');
+      if (failed)
+        log[level]({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, 'request failed');
       else log[level](line, 'request completed');
     };
     res.once('finish', done);
