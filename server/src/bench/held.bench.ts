@@ -2,7 +2,8 @@
  * Ten thousand live calls on one worker (issue 20, `BENCH_DISPATCH_ONLY=held`): 200 campaigns ×
  * 50 lines of simulated calls lasting 30–60 s, held for 3 minutes, on the path a deployment runs
  * (the `split` way of the http bench: ROLE=api + ROLE=worker + the embedded MongoDB server as its
- * own process, place-call over HTTP to the API's simulator, webhooks over HTTP to the API). At
+ * own process, place-call over HTTP to the simulator (in its own process unless
+ * BENCH_HTTP_SIMULATOR=api), webhooks over HTTP to the API). At
  * steady state about lines / mean call length (220) calls end, and as many start, every second.
  *
  * Figures, every one beside the same processes' idle baseline taken right before the campaigns
@@ -141,6 +142,8 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
   const { campaigns, limit, holdSeconds, minCallS, maxCallS, contacts, sampleS } = shape;
   const lines = campaigns * limit;
   const way = await startSplit({
+    // The provider runs elsewhere, as a deployment's does (BENCH_HTTP_SIMULATOR=api: in the API).
+    simulatorProcess: (process.env['BENCH_HTTP_SIMULATOR'] ?? 'process') !== 'api',
     workerEnv: {
       // Every line is a BullMQ job held active for its whole call, and all run on this worker.
       WORKER_CONCURRENCY: String(lines),
@@ -208,7 +211,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     const mb = (n: number) => `${n.toFixed(0)} MB`;
     const f1 = (n: number) => n.toFixed(1);
     out(
-      `held calls, ROLE=api + ROLE=worker + MongoDB process: ${campaigns} campaigns x ${limit} lines = ${lines} lines, ` +
+      `held calls, ROLE=api + ROLE=worker + MongoDB process, simulator in ${way.simulator.host}: ${campaigns} campaigns x ${limit} lines = ${lines} lines, ` +
         `calls of ${minCallS}-${maxCallS} s (offered ~${(lines / ((minCallS + maxCallS) / 2)).toFixed(0)} calls/s), ` +
         `${contacts} contacts each, hold ${holdSeconds} s (load ${load0} at start, ${load1} at the hold's end)`,
     );
