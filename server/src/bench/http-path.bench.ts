@@ -170,7 +170,7 @@ async function startSingle(): Promise<Way> {
     helpers: children.map((pid) => ({ name: 'redis-server (child of npm start)', pid })),
     mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`,
     secret,
-    simulator: { url, host: 'in the npm start process' },
+    simulator: { url, host: 'the npm start process' },
     procs: [proc],
     stop: () => stopProcess(proc),
   };
