@@ -322,13 +322,15 @@ describe('dial checks: one for the slot loop and the manual call', () => {
       { phoneNumber: '+14155550053', customData: { plan: 'gold' } },
     );
     const engine = dispatcher().engine;
-    const readAt = Date.now();
+    // The read is sent between these two instants (the bound runs from when it was sent).
+    const asked = Date.now();
     expect(await engine.agent(f.agentId)).toMatchObject({ name: 'Cached', variables: ['plan'] });
+    const answered = Date.now();
     await AgentModel.updateOne({ _id: f.agentId }, { $set: { name: 'Edited', variables: ['plan', 'company'] } });
     // Within the bound the engine may dial with what it read (no read per call)...
-    if (Date.now() - readAt < 1_500) expect((await engine.agent(f.agentId))?.name).toBe('Cached');
-    // ...and two seconds after that read, every dial sees the edit.
-    await new Promise((r) => setTimeout(r, Math.max(0, readAt + 2_000 - Date.now())));
+    if (Date.now() - asked < 1_500) expect((await engine.agent(f.agentId))?.name).toBe('Cached');
+    // ...and two seconds after that read was sent, every dial sees the edit.
+    await new Promise((r) => setTimeout(r, Math.max(0, answered + 2_000 - Date.now())));
     expect(await engine.agent(f.agentId)).toMatchObject({ name: 'Edited', variables: ['plan', 'company'] });
   });
 
