@@ -138,11 +138,19 @@ export function campaignUpdate<T = Doc>(
   return campaignWrites.add(String(campaignId), projection ? { update, projection } : { update }) as Promise<T | null>;
 }
 
-/** findOneAndUpdate on calls, returning the call after the update, or null. */
-export function callFindAndUpdate(filter: Doc, update: Update): Promise<(Call & { _id: Types.ObjectId }) | null> {
+/**
+ * findOneAndUpdate on calls, returning the call after the update (only `projection`'s fields
+ * when given), or null.
+ */
+export function callFindAndUpdate(
+  filter: Doc,
+  update: Update,
+  projection?: Doc,
+): Promise<(Call & { _id: Types.ObjectId }) | null> {
   if (typeof filter['_id'] === 'string') filter = { ...filter, _id: new Types.ObjectId(filter['_id']) };
   return CallModel.collection.findOneAndUpdate(filter, withUpdatedAt(update, new Date()), {
     returnDocument: 'after',
+    ...(projection ? { projection } : {}),
   }) as Promise<(Call & { _id: Types.ObjectId }) | null>;
 }
 

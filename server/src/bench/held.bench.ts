@@ -2,7 +2,8 @@
  * Ten thousand live calls on one worker (issue 20, `BENCH_DISPATCH_ONLY=held`): 200 campaigns ×
  * 50 lines of simulated calls lasting 30–60 s, held for 3 minutes, on the path a deployment runs
  * (the `split` way of the http bench: ROLE=api + ROLE=worker + the embedded MongoDB server as its
- * own process, place-call over HTTP to the API's simulator, webhooks over HTTP to the API). At
+ * own process, place-call over HTTP to the simulator (in its own process unless
+ * BENCH_HTTP_SIMULATOR=api), webhooks over HTTP to the API). At
  * steady state about lines / mean call length (220) calls end, and as many start, every second.
  *
  * Figures, every one beside the same processes' idle baseline taken right before the campaigns
@@ -21,7 +22,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { cpuMs, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
+import { cpuMs, cpuSummary, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
 import type { Proc, Way } from './http-path.bench';
 import { benchGraphQL, createCampaigns, percentile, refillLatencies, setupOrg } from './stack';
 
@@ -141,6 +142,8 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
   const { campaigns, limit, holdSeconds, minCallS, maxCallS, contacts, sampleS } = shape;
   const lines = campaigns * limit;
   const way = await startSplit({
+    // The provider runs elsewhere, as a deployment's does (BENCH_HTTP_SIMULATOR=api: in the API).
+    simulatorProcess: (process.env['BENCH_HTTP_SIMULATOR'] ?? 'process') !== 'api',
     workerEnv: {
       // Every line is a BullMQ job held active for its whole call, and all run on this worker.
       WORKER_CONCURRENCY: String(lines),
@@ -188,6 +191,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     // Hold.
     const holdFrom = Date.now();
     const cpu0 = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
+    const helperCpu0 = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
     const held: Sample[] = [];
     while (Date.now() - holdFrom < holdSeconds * 1000) {
       await sleep(Math.min(sampleS * 1000, holdSeconds * 1000 - (Date.now() - holdFrom)));
@@ -195,6 +199,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     }
     const holdTo = Date.now();
     const cpu = (await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)))).map((c, i) => c - cpu0[i]!);
+    const helperCpu = (await Promise.all(way.helpers.map((h) => cpuMs(h.pid)))).map((c, i) => c - helperCpu0[i]!);
     const peaks = await Promise.all(way.procs.map((p) => rssMb(p.child.pid)));
     const load1 = loadavg()[0]!.toFixed(2);
 
@@ -206,7 +211,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     const mb = (n: number) => `${n.toFixed(0)} MB`;
     const f1 = (n: number) => n.toFixed(1);
     out(
-      `held calls, ROLE=api + ROLE=worker + MongoDB process: ${campaigns} campaigns x ${limit} lines = ${lines} lines, ` +
+      `held calls, ROLE=api + ROLE=worker + MongoDB process, simulator in ${way.simulator.host}: ${campaigns} campaigns x ${limit} lines = ${lines} lines, ` +
         `calls of ${minCallS}-${maxCallS} s (offered ~${(lines / ((minCallS + maxCallS) / 2)).toFixed(0)} calls/s), ` +
         `${contacts} contacts each, hold ${holdSeconds} s (load ${load0} at start, ${load1} at the hold's end)`,
     );
@@ -247,6 +252,13 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
           `p99 ${f1(percentile(refills, 99))} ms, max ${f1(refills[refills.length - 1] ?? NaN)} ms (${refills.length} refills); ` +
           `${ended} calls ended in the hold = ${(ended / ((holdTo - holdFrom) / 1000)).toFixed(0)}/s`,
       );
+      // The hold's CPU over the calls that ended in it: at steady state as many start as end.
+      const used = [
+        ...way.procs.map((p, i) => ({ name: p.name, cpuMs: cpu[i]! })),
+        ...way.helpers.map((h, i) => ({ name: h.name, cpuMs: helperCpu[i]! })),
+      ];
+      const offered = lines / ((minCallS + maxCallS) / 2);
+      for (const line of cpuSummary(used, ended, `offered ~${offered.toFixed(0)}`)) out(line);
     } catch (error) {
       out(`  refill: NOT MEASURED, the simulator's ledger could not be read (${(error as Error).message})`);
     }

@@ -9,13 +9,15 @@
  * - `single`: one `npm start` process (embedded mode: in-process MongoDB-compatible server,
  *   redis-server child, simulator mounted on the API), as a fresh clone runs it.
  * - `split`: `ROLE=api` and `ROLE=worker` processes, the embedded MongoDB server as its own
- *   process and a redis-server child; the worker dials the API's simulator over HTTP and the
- *   simulator calls the API's webhook route back.
+ *   process and a redis-server child; the worker dials the simulator over HTTP and the simulator
+ *   calls the API's webhook route back. The simulator runs in its own process, as a real
+ *   provider runs elsewhere, so the API's CPU is the API's (BENCH_HTTP_SIMULATOR=api: in the API).
  *
  * Figures per way: calls/s from the first dial to the last recorded end; each call's own span
  * (dial → final status recorded, for calls set to last 0 ms); event-loop delay p99 per process
  * (prom-client's monitorEventLoopDelay, reset by the scrape before the run); CPU per call per
- * process; most live calls of one campaign against its limit.
+ * process (and of the MongoDB, redis-server and simulator processes), with the ceiling they set
+ * on this machine's cores; most live calls of one campaign against its limit.
  *
  * BENCH_HTTP_CAMPAIGNS / BENCH_HTTP_CONTACTS / BENCH_HTTP_LIMIT change the shape (default
  * 10 × 400 at a limit of 50, the issue's reproduction); BENCH_HTTP_WAYS=single,split picks ways;
@@ -26,7 +28,7 @@ import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { simulatorKeys } from '../providers/simulated/simulator';
@@ -49,11 +51,25 @@ export interface Proc {
   problems: string[];
 }
 
+/**
+ * A process of the deployment that is not Dialwave's own (the embedded MongoDB server in its own
+ * process, redis-server): only its CPU time is read, so the total CPU per call covers every
+ * process the machine runs for the calls.
+ */
+export interface Helper {
+  name: string;
+  pid: number | undefined;
+}
+
 export interface Way {
   url: string;
+  /** Processes besides `procs` that work for the calls (their CPU per call is printed too). */
+  helpers: Helper[];
   mongoUri: string;
   /** The deployment's JWT secret: the simulator's API key derives from it (its ledger gives provider times). */
   secret: string;
+  /** Base URL of the simulator's API (`…/simulator` under it) and which process hosts it. */
+  simulator: { url: string; host: string };
   procs: Proc[];
   stop(): Promise<void>;
 }
@@ -147,11 +163,14 @@ async function startSingle(): Promise<Way> {
     await stopProcess(proc);
     throw new Error('npm start did not log the embedded MongoDB URI');
   }
-  // main.ts uses the database `dialwave` of the server it started.
+  // main.ts uses the database `dialwave` of the server it started; its redis-server is its child.
+  const children = await childPids(proc.child.pid);
   return {
     url,
+    helpers: children.map((pid) => ({ name: 'redis-server (child of npm start)', pid })),
     mongoUri: `${match[1].replace(/\/$/, '')}/dialwave`,
     secret,
+    simulator: { url, host: 'the npm start process' },
     procs: [proc],
     stop: () => stopProcess(proc),
   };
@@ -168,6 +187,11 @@ export interface SplitOptions {
   env?: Record<string, string>;
   /** Added to (or overriding) the worker's environment (say, WORKER_CONCURRENCY). */
   workerEnv?: Record<string, string>;
+  /**
+   * Runs the simulated provider in its own process (providers/simulated/cli.ts), as a real
+   * provider runs elsewhere, so the API's CPU is the API's alone. Default false: the first API hosts it.
+   */
+  simulatorProcess?: boolean;
 }
 
 /** A split deployment: its API processes and base URLs (same order) and its worker. */
@@ -185,20 +209,28 @@ export async function startSplit(options: SplitOptions = {}): Promise<SplitWay> 
   const apis = options.apis ?? 1;
   const mongo = await startMongoProcess();
   const redis = await startRedisServer();
+  const secret = randomBytes(24).toString('hex');
   const procs: Proc[] = [];
+  let simulator: SimulatorChild | null = null;
+  const stopAll = async () => {
+    for (const p of [...procs].reverse()) await stopProcess(p);
+    await simulator?.stop();
+    await redis.stop();
+    await mongo.stop();
+  };
   try {
+    if (options.simulatorProcess) simulator = await startSimulatorProcess(secret);
     const ports: number[] = [];
     for (let i = 0; i <= apis; i++) ports.push(await freePort());
     const urls = ports.slice(0, apis).map((p) => `http://127.0.0.1:${p}`);
     const mongoUri = `${mongo.uri.replace(/\/$/, '')}/httpbench_${Date.now()}`;
-    const secret = randomBytes(24).toString('hex');
     const shared = {
       NODE_ENV: 'development',
       MONGODB_URI: mongoUri,
       REDIS_URL: redis.url,
       JWT_SECRET: secret,
       ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      SIMULATOR_URL: urls[0]!,
+      SIMULATOR_URL: simulator?.url ?? urls[0]!,
       PUBLIC_URL: urls[1 % apis]!,
       LOG_LEVEL: 'info',
       ...options.env,
@@ -216,24 +248,60 @@ export async function startSplit(options: SplitOptions = {}): Promise<SplitWay> 
     procs.push(worker);
     return {
       url: urls[0]!,
+      helpers: [
+        { name: 'embedded MongoDB process', pid: mongo.pid },
+        { name: 'redis-server', pid: redis.pid },
+        ...(simulator ? [{ name: 'simulator process', pid: simulator.pid }] : []),
+      ],
       mongoUri,
       secret,
+      simulator: simulator
+        ? { url: simulator.url, host: 'its own process' }
+        : { url: urls[0]!, host: `the ${apis === 1 ? 'api' : 'api 1'} process` },
       procs,
       apis: procs.slice(0, apis),
       urls,
       worker,
-      async stop() {
-        for (const p of [...procs].reverse()) await stopProcess(p);
-        await redis.stop();
-        await mongo.stop();
-      },
+      stop: stopAll,
     };
   } catch (error) {
-    for (const p of procs) await stopProcess(p);
-    await redis.stop();
-    await mongo.stop();
+    await stopAll();
     throw error;
   }
+}
+
+interface SimulatorChild {
+  url: string;
+  pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+/** The simulated provider in its own process (providers/simulated/cli.ts), given the deployment's secret on stdin. */
+async function startSimulatorProcess(secret: string): Promise<SimulatorChild> {
+  const child = spawn(process.execPath, [...NODE_FLAGS, path.resolve(__dirname, '../providers/simulated/cli.js')], {
+    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'error' },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  child.stdin?.end(`${secret}\n`);
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      const match = /simulator listening on (http:\/\/\S+)/.exec(buffer);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`simulator exited (${code}) before listening`)));
+  });
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** CPU time (user + system) of a process so far, in ms, from /proc (Linux). */
@@ -245,6 +313,32 @@ export async function cpuMs(pid: number | undefined): Promise<number> {
   } catch {
     return NaN;
   }
+}
+
+/** The direct children of a process, from /proc (Linux; empty elsewhere). */
+async function childPids(pid: number | undefined): Promise<number[]> {
+  try {
+    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.split(' ').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The CPU lines of a run: each process's ms per call, and the ceiling they set together. On a
+ * machine of N cores, every process sharing them, calls/s cannot exceed N × 1000 ms over the
+ * CPU one call costs across all of them, however the work is spread.
+ */
+export function cpuSummary(processes: { name: string; cpuMs: number }[], calls: number, measured: string): string[] {
+  const cores = availableParallelism();
+  const perCall = processes.map((p) => p.cpuMs / Math.max(1, calls));
+  const total = perCall.reduce((a, b) => a + b, 0);
+  return [
+    `  CPU per call: ${processes.map((p, i) => `${p.name} ${perCall[i]!.toFixed(2)} ms`).join(', ')}`,
+    `  all processes ${total.toFixed(2)} ms CPU per call: on ${cores} cores the ceiling is ` +
+      `${cores} × 1000 / ${total.toFixed(2)} = ${((cores * 1000) / total).toFixed(0)} calls/s (${measured})`,
+  ];
 }
 
 /** A process's /metrics text; null when it is gone or not answering. Resets its event-loop histogram. */
@@ -280,7 +374,7 @@ export async function fetchLedger(way: Way, campaignIds: string[]): Promise<Ledg
     let res: Response | null = null;
     for (let attempt = 1; !res; attempt++) {
       try {
-        res = await fetch(`${way.url}/simulator/ledger?campaignId=${id}`, {
+        res = await fetch(`${way.simulator.url}/simulator/ledger?campaignId=${id}`, {
           headers: { authorization: `Bearer ${key}` },
         });
       } catch (error) {
@@ -369,11 +463,14 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
   const campaigns = Number(process.env['BENCH_HTTP_CAMPAIGNS'] ?? 10);
   const contacts = Number(process.env['BENCH_HTTP_CONTACTS'] ?? 400);
   const limit = Number(process.env['BENCH_HTTP_LIMIT'] ?? 50);
-  const way = name === 'single' ? await startSingle() : await startSplit();
+  // The split way runs the provider elsewhere, as a deployment does (BENCH_HTTP_SIMULATOR=api: in the API).
+  const own = (process.env['BENCH_HTTP_SIMULATOR'] ?? 'process') !== 'api';
+  const way = name === 'single' ? await startSingle() : await startSplit({ simulatorProcess: own });
   try {
     const { token, ids } = await setUp(way.url, campaigns, contacts, limit);
     await Promise.all(way.procs.map(loopP99Ms)); // resets each histogram: the run's own p99 below
     const cpuBefore = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
+    const helperBefore = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
     const load = loadavg()[0]!.toFixed(2);
     const t0 = Date.now();
     for (const id of ids)
@@ -392,6 +489,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const wall = (Date.now() - t0) / 1000;
     const loops = await Promise.all(way.procs.map(loopP99Ms));
     const cpuAfter = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
+    const helperAfter = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
       .collection('calls')
@@ -415,7 +513,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const s = (n: number) => `${n.toFixed(2)} s`;
     out(
       `http path, ${name === 'single' ? 'one npm start process' : 'ROLE=api + ROLE=worker + MongoDB process'}: ` +
-        `${campaigns} campaigns x ${contacts} contacts, limit ${limit}, calls of 0 ms (load ${load} at start)`,
+        `${campaigns} campaigns x ${contacts} contacts, limit ${limit}, calls of 0 ms, simulator in ${way.simulator.host} (load ${load} at start)`,
     );
     out(
       `  ${open > 0 ? `NOT COMPLETED: ${open} campaigns open after ${RUN_TIMEOUT_MS / 1000} s; ` : ''}` +
@@ -436,12 +534,13 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     for (const p of way.procs)
       if (p.child.exitCode !== null || p.child.signalCode !== null)
         out(`  ${p.name} EXITED during the run (${p.child.exitCode ?? p.child.signalCode})`);
-    way.procs.forEach((p, i) =>
-      out(
-        `  ${p.name}: event-loop delay p99 ${loops[i]!.toFixed(0)} ms; ` +
-          `CPU ${((cpuAfter[i]! - cpuBefore[i]!) / Math.max(1, ended.length)).toFixed(2)} ms per call`,
-      ),
-    );
+    way.procs.forEach((p, i) => out(`  ${p.name}: event-loop delay p99 ${loops[i]!.toFixed(0)} ms`));
+    const rate = ended.length / ((last - first) / 1000);
+    const used = [
+      ...way.procs.map((p, i) => ({ name: p.name, cpuMs: cpuAfter[i]! - cpuBefore[i]! })),
+      ...way.helpers.map((h, i) => ({ name: h.name, cpuMs: helperAfter[i]! - helperBefore[i]! })),
+    ];
+    for (const line of cpuSummary(used, ended.length, `measured ${rate.toFixed(0)}`)) out(line);
   } finally {
     await way.stop();
   }

@@ -29,6 +29,8 @@ export interface BenchStack {
 
 export interface MongoChild {
   uri: string;
+  /** The server process's id (the benches read its CPU time from /proc). */
+  pid: number | undefined;
   stop(): Promise<void>;
   /** CPU time (user + system) the server process has used so far, in ms (Linux; undefined elsewhere). */
   cpuMs(): Promise<number | undefined>;
@@ -63,6 +65,7 @@ export async function startMongoProcess(): Promise<MongoChild> {
   });
   return {
     uri,
+    pid: child.pid,
     cpuMs: async () => {
       try {
         // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (100 per second on Linux).

@@ -80,8 +80,16 @@ export interface CallStatusChange {
 }
 
 /**
+ * What a status change returns of the call: all but its conversation's bulk (the transcript
+ * that a final webhook has just written, the analysis, the variables), which the webhook would
+ * otherwise get back and decode once more. Its callers read the status, the event's fields
+ * (toCallEventPayload) and the agent's requests (carriesRequest), none of these.
+ */
+const WITHOUT_CONVERSATION = { transcript: 0, analysis: 0, variables: 0 };
+
+/**
  * Moves a call forward to `change.status` if it is still at a lower rank. Returns the updated
- * call, or null when the change is stale (a replay, or a status that arrived out of order).
+ * call (without its conversation's bulk), or null when the change is stale (a replay, or a status that arrived out of order).
  */
 export async function advanceCall(
   callId: Types.ObjectId | string,
@@ -110,8 +118,8 @@ export async function advanceCall(
     if (guard.providerCallId) filter['providerCallId'] = { $in: [null, guard.providerCallId] };
   }
   const updated = also
-    ? await callFindAndUpdate({ ...filter, ...also.filter }, { $set: { ...also.set, ...$set } })
-    : await callFindAndUpdate(filter, { $set });
+    ? await callFindAndUpdate({ ...filter, ...also.filter }, { $set: { ...also.set, ...$set } }, WITHOUT_CONVERSATION)
+    : await callFindAndUpdate(filter, { $set }, WITHOUT_CONVERSATION);
   // With `also`, a miss is retried by the caller without it, which comes here again.
   if (!updated && !also && change.answeredAt && change.status === 'IN_PROGRESS') {
     // An "answered" that arrived after the final status still tells us when the call was answered.

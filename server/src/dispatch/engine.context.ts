@@ -17,6 +17,9 @@ import type { Phone } from '../phones/phone.model';
 import { defaultCallsPerSecond } from '../providers/registry';
 import type { ProviderSet } from '../providers/registry';
 import { Permits } from '../permits';
+import { callAgentOf } from '../agents/agent.dispatch';
+import type { PlaceCallAgent } from '../providers/provider';
+import { ReadCache } from './read-cache';
 import { FrequencyCapCache } from './frequency-caps';
 import type { LeaseRequest, Leases } from './leases';
 import type { Signals } from './signals';
@@ -85,6 +88,9 @@ export type ContactLean = Contact & { _id: Types.ObjectId };
 export type CallLean = Call & { _id: Types.ObjectId };
 export type PhoneLean = Phone & { _id: Types.ObjectId };
 
+/** How long a cached phone or agent answers for (read-cache.ts: the bound on an edit's delay). */
+export const CACHE_MS = 2_000;
+
 export const done = (reason: string): SlotResult => ({ kind: 'done', reason });
 
 export class EngineContext {
@@ -92,8 +98,16 @@ export class EngineContext {
   readonly frequencyCaps = new FrequencyCapCache();
   /** Backpressure on dialling: at most `tuning.dialsInFlight` place-calls in flight (permits.ts). */
   readonly dialPermits: Permits;
-  private readonly phones = new Map<string, { phone: PhoneLean; at: number }>();
-  private readonly phoneReads = new Map<string, Promise<PhoneLean | null>>();
+  /** Phones change rarely; two seconds of staleness costs nothing and saves a read per dial. */
+  private readonly phones = new ReadCache<PhoneLean>(CACHE_MS, (id) =>
+    PhoneModel.findById(id).lean<PhoneLean>().exec(),
+  );
+  /**
+   * The campaigns' agents, as the dial checks read them: a read per call was one of the worker's
+   * six MongoDB round trips per call. An edit applies to every dial that starts two seconds
+   * after it (read-cache.ts), the slots' "next call" within that bound; manual calls read afresh.
+   */
+  private readonly agents = new ReadCache<PlaceCallAgent>(CACHE_MS, (id) => callAgentOf(id));
   private readonly maxMs: number;
   private readonly graceMs: number;
   /** How long a lease outlives its call's deadline. */
@@ -153,24 +167,13 @@ export class EngineContext {
   }
 
   /** A phone, from a cache of two seconds (one read shared by the slots that ask at once). */
-  async phone(phoneId: Types.ObjectId | string): Promise<PhoneLean | null> {
-    const key = String(phoneId);
-    const cached = this.phones.get(key);
-    // Phones change rarely; two seconds of staleness costs nothing and saves a read per dial.
-    if (cached && Date.now() - cached.at < 2_000) return cached.phone;
-    // Slots whose cache entry lapsed together share one read instead of each sending its own.
-    let reading = this.phoneReads.get(key);
-    if (!reading) {
-      reading = PhoneModel.findById(phoneId)
-        .lean<PhoneLean>()
-        .then((phone) => {
-          if (phone) this.phones.set(key, { phone, at: Date.now() });
-          return phone;
-        })
-        .finally(() => this.phoneReads.delete(key));
-      this.phoneReads.set(key, reading);
-    }
-    return reading;
+  phone(phoneId: Types.ObjectId | string): Promise<PhoneLean | null> {
+    return this.phones.get(String(phoneId));
+  }
+
+  /** A campaign's agent as the dial checks read it (callAgentOf), from a cache of two seconds; null without one. */
+  agent(agentId: Types.ObjectId | string | null | undefined): Promise<PlaceCallAgent | null> {
+    return agentId ? this.agents.get(String(agentId)) : Promise.resolve(null);
   }
 
   /** Publishes a change; `after` (the document a counter update returned) carries the numbers. */

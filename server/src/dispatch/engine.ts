@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { progressPayload } from '../events';
 import type { advanceCall } from '../calls/call.service';
-import type { ProviderStatusUpdate, RawWebhook } from '../providers/provider';
+import type { PlaceCallAgent, ProviderStatusUpdate, RawWebhook } from '../providers/provider';
 import { applyStatus } from './call-status';
 import { EngineContext } from './engine.context';
 import type { CallLean, CampaignLean, EngineDeps, PhoneLean, SlotRef, SlotResult } from './engine.context';
@@ -107,6 +107,11 @@ export class DispatchEngine {
 
   phone(phoneId: Types.ObjectId | string): Promise<PhoneLean | null> {
     return this.ctx.phone(phoneId);
+  }
+
+  /** A campaign's agent as the slots read it (cached two seconds per process: EngineContext.agent). */
+  agent(agentId: Types.ObjectId | string): Promise<PlaceCallAgent | null> {
+    return this.ctx.agent(agentId);
   }
 
   publishCampaign(

@@ -1,5 +1,5 @@
 import express from 'express';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { HttpRoute } from '../http/route';
 import { webhookHandled } from '../metrics';
 import type { WebhookCounterResult } from '../metrics';
@@ -12,6 +12,17 @@ type WithRawBody = Request & { rawBody?: Buffer };
 const keepRawBody = (req: unknown, _res: unknown, buf: Buffer) => {
   (req as WithRawBody).rawBody = buf;
 };
+
+const parseForm = express.urlencoded({ extended: false, limit: '256kb', verify: keepRawBody });
+const parseJson = express.json({ limit: '256kb', verify: keepRawBody });
+
+/**
+ * The one parser a webhook's content type needs (Twilio and Exotel post forms, the rest JSON):
+ * two parsers in a row cost every webhook a second middleware and type check. A body of any
+ * other type is left unparsed, as each parser leaves it (no body, no raw bytes).
+ */
+const parseWebhookBody: RequestHandler = (req, res, next) =>
+  req.is('application/x-www-form-urlencoded') ? parseForm(req, res, next) : parseJson(req, res, next);
 
 /**
  * The HTTP answer to a webhook. 404: unknown provider or call; 403: wrong token or signature
@@ -45,33 +56,28 @@ function counterResult(result: WebhookResult): WebhookCounterResult {
  * HTTP to `dispatcher.handleWebhook`, which checks the call's token and the signature.
  */
 export const webhookRoute: HttpRoute = (app, services) => {
-  app.post(
-    '/webhooks/:provider',
-    express.urlencoded({ extended: false, limit: '256kb', verify: keepRawBody }),
-    express.json({ limit: '256kb', verify: keepRawBody }),
-    async (req, res, next) => {
-      const name = String(req.params['provider']).toUpperCase();
-      const provider = (PROVIDERS as readonly string[]).includes(name) ? name : 'other';
-      try {
-        const { dispatcher } = services;
-        // Providers sign the URL they called: our public base plus the path and query we gave them.
-        const url = `${dispatcher.publicBaseUrl().replace(/\/$/, '')}${req.originalUrl}`;
-        const result = await dispatcher.handleWebhook(String(req.params['provider']), {
-          method: req.method,
-          url,
-          headers: req.headers,
-          body: (req.body ?? {}) as Record<string, unknown>,
-          rawBody: (req as WithRawBody).rawBody ?? Buffer.alloc(0),
-        });
-        webhookHandled(provider, counterResult(result));
-        const { status, body } = webhookHttp(result);
-        res.status(status).json(body);
-      } catch (error) {
-        webhookHandled(provider, 'error');
-        next(error);
-      }
-    },
-  );
+  app.post('/webhooks/:provider', parseWebhookBody, async (req, res, next) => {
+    const name = String(req.params['provider']).toUpperCase();
+    const provider = (PROVIDERS as readonly string[]).includes(name) ? name : 'other';
+    try {
+      const { dispatcher } = services;
+      // Providers sign the URL they called: our public base plus the path and query we gave them.
+      const url = `${dispatcher.publicBaseUrl().replace(/\/$/, '')}${req.originalUrl}`;
+      const result = await dispatcher.handleWebhook(String(req.params['provider']), {
+        method: req.method,
+        url,
+        headers: req.headers,
+        body: (req.body ?? {}) as Record<string, unknown>,
+        rawBody: (req as WithRawBody).rawBody ?? Buffer.alloc(0),
+      });
+      webhookHandled(provider, counterResult(result));
+      const { status, body } = webhookHttp(result);
+      res.status(status).json(body);
+    } catch (error) {
+      webhookHandled(provider, 'error');
+      next(error);
+    }
+  });
 };
 
 /** `/simulator`: the built-in simulated provider's API (see providers/simulated/simulator.ts). */

@@ -6,7 +6,7 @@ import pino from 'pino';
 import { noteOrganization, requestLogger } from './request-log';
 
 /** A real express app on a free port, logging through requestLogger into an array. */
-async function startApp() {
+async function startApp(level = 'info') {
   const lines: Record<string, unknown>[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -16,15 +16,20 @@ async function startApp() {
     },
   });
   const app = express();
-  app.use(requestLogger(pino({ level: 'info' }, stream)));
+  app.use(requestLogger(pino({ level }, stream)));
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
   app.get('/metrics', (_req, res) => {
     res.send('x 1');
   });
-  app.post('/webhooks/:provider', (_req, res) => {
-    res.status(403).json({ error: 'forbidden' });
+  app.post('/webhooks/:provider', (req, res) => {
+    if (req.query['token'] === 'good') res.json({ ok: true });
+    else res.status(403).json({ error: 'forbidden' });
+  });
+  app.post('/simulator/calls', (req, res) => {
+    if (req.query['fail'] === '1') res.status(503).json({ message: 'simulator stopped' });
+    else res.status(201).json({ sid: 'SIM1' });
   });
   app.use('/graphql', (_req, res) => {
     noteOrganization(res, 'org-1');
@@ -79,6 +84,54 @@ describe('request log', () => {
       expect(all).not.toMatch(/secret-token|secret-jwt|authorization|healthz|readyz|metrics/);
     } finally {
       await app.stop();
+    }
+  });
+
+  it("logs webhooks' and the simulator's successes at debug only, their failures at warn and error", async () => {
+    const app = await startApp('info');
+    try {
+      await fetch(`${app.url}/webhooks/simulated?call=c1&token=good`, { method: 'POST' });
+      await fetch(`${app.url}/simulator/calls`, { method: 'POST' });
+      await fetch(`${app.url}/webhooks/simulated?call=c1&token=bad`, { method: 'POST' });
+      const failed = await fetch(`${app.url}/simulator/calls?fail=1`, {
+        method: 'POST',
+        headers: { 'x-request-id': 'r-9' },
+      });
+      expect(failed.headers.get('x-request-id')).toBe('r-9');
+      for (let i = 0; i < 100 && app.lines.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50));
+      expect(app.lines).toEqual([
+        expect.objectContaining({ level: 40, msg: 'request completed', route: '/webhooks/:provider', status: 403 }),
+        expect.objectContaining({
+          level: 50,
+          msg: 'request failed',
+          requestId: 'r-9',
+          route: '/simulator/calls',
+          status: 503,
+        }),
+      ]);
+      expect(JSON.stringify(app.lines)).not.toMatch(/token=|good|bad/);
+    } finally {
+      await app.stop();
+    }
+    // At debug, the successes are there with the same fields.
+    const verbose = await startApp('debug');
+    try {
+      await fetch(`${verbose.url}/webhooks/simulated?call=c1&token=good`, { method: 'POST' });
+      for (let i = 0; i < 100 && verbose.lines.length < 1; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(verbose.lines).toEqual([
+        expect.objectContaining({
+          level: 20,
+          msg: 'request completed',
+          method: 'POST',
+          route: '/webhooks/:provider',
+          status: 200,
+        }),
+      ]);
+      expect(typeof verbose.lines[0]!['requestId']).toBe('string');
+      expect(typeof verbose.lines[0]!['durationMs']).toBe('number');
+    } finally {
+      await verbose.stop();
     }
   });
 });
