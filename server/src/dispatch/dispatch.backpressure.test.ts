@@ -37,8 +37,10 @@ describe('dial backpressure (DISPATCH_DIALS_IN_FLIGHT)', () => {
       .sort((a, b) => a - b);
     expect(placed).toHaveLength(6);
     // Six free lines, but only two requests may be out: the third reaches the provider only once
-    // one of the first two timed out and was looked up (without the bound, all six at once).
-    expect(placed[DIALS_IN_FLIGHT]! - placed[0]!).toBeGreaterThanOrEqual(PLACE_CALL_TIMEOUT_MS - 100);
+    // one of the first two timed out and was looked up (without the bound, all six at once, tens
+    // of ms apart). Half the timeout, not all of it: the timeout runs from the request's send,
+    // the provider stamps its arrival, and a first connection under load can take 100 ms or more.
+    expect(placed[DIALS_IN_FLIGHT]! - placed[0]!).toBeGreaterThanOrEqual(PLACE_CALL_TIMEOUT_MS / 2);
     expect([...sim().dialCounts(f.campaignId).values()].filter((n) => n > 1)).toEqual([]);
     const { stored, recount } = await countersAndRecount(f.campaignId);
     expect(stored).toEqual(recount);
