@@ -9,6 +9,7 @@ import { subscribe } from '../test/ws';
 import { countersAndRecount, waitFor } from '../dispatch/test-fixtures';
 import { ContactModel } from '../contacts/contact.model';
 import { ImportJobModel } from './import-job.model';
+import { IMPORT_JOB_BATCH_SIZE } from './import-job.service';
 
 /**
  * Import jobs through the real parts: HTTP upload (202), GridFS on the embedded MongoDB, a
@@ -257,11 +258,11 @@ describe('import jobs: a worker killed mid-job', () => {
       if (doc?.checkpoint && doc.checkpoint.line > 0) early ??= doc.checkpoint;
       return early !== null;
     });
-    // The file lines of the two 1,000-row batches after it (the row of line l is l - 2; every
-    // 100th is no number, so not in a batch).
+    // The file lines ending the two batches after it (the row of line l is l - 2; every 100th
+    // is no number, so not in a batch).
     const batchEnds: number[] = [];
     for (let line = early.line + 1, rows = 0; batchEnds.length < 2; line++) {
-      if ((line - 2) % 100 !== 99 && ++rows % 1000 === 0) batchEnds.push(line);
+      if ((line - 2) % 100 !== 99 && ++rows % IMPORT_JOB_BATCH_SIZE === 0) batchEnds.push(line);
     }
     await waitFor(
       'both batches written',
@@ -277,8 +278,8 @@ describe('import jobs: a worker killed mid-job', () => {
     const written = await ContactModel.find({ campaignId }, { _id: 1 }).lean();
     const firstBatch = written.filter((c) => lineOf(c._id) > early.line && lineOf(c._id) <= batchEnds[0]!);
     const secondBatch = written.filter((c) => lineOf(c._id) > batchEnds[0]! && lineOf(c._id) <= batchEnds[1]!);
-    expect(firstBatch.length).toBeGreaterThan(900);
-    expect(secondBatch.length).toBeGreaterThan(900);
+    expect(firstBatch.length).toBeGreaterThan(IMPORT_JOB_BATCH_SIZE * 0.9);
+    expect(secondBatch.length).toBeGreaterThan(IMPORT_JOB_BATCH_SIZE * 0.9);
     await ContactModel.deleteMany({ _id: { $in: firstBatch.map((c) => c._id) } });
 
     const b = await startApp({
