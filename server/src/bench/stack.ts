@@ -24,6 +24,8 @@ export interface BenchStack {
   encryptionKeyHex: string;
   /** JWT_SECRET of the deployment, for other processes. */
   jwtSecret: string;
+  /** CPU time (ms) the embedded MongoDB process has used so far; undefined with MONGODB_URI or off Linux. */
+  mongoCpuMs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -122,6 +124,7 @@ export async function startBenchStack(
       redisUrl: redis.url,
       encryptionKeyHex,
       jwtSecret,
+      mongoCpuMs: async () => mongo?.cpuMs(),
       async stop() {
         await app.stop();
         await redis.stop();

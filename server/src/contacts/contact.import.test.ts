@@ -6,7 +6,7 @@ import type { TestStack } from '../test/harness';
 import { createCampaign, signUpAccount } from '../test/api';
 import type { TestAccount } from '../test/api';
 import { ContactModel } from './contact.model';
-import { importContactsCsv } from './contact.import';
+import { IMPORT_WRITES_IN_FLIGHT, importContactsCsv } from './contact.import';
 import type { CsvImportCheckpoint } from './contact.import';
 import { insertContacts } from './contact.service';
 
@@ -116,7 +116,7 @@ describe('CSV import: writes overlap parsing', () => {
     await stack?.stop();
   });
 
-  it('writes one batch at a time, in file order, each checkpoint counting exactly the rows up to its line', async () => {
+  it('writes two batches at a time, committing checkpoints in file order, each counting exactly the rows up to its line', async () => {
     const id = await createCampaign(stack, acme, 'Overlap');
     // Line n (from 2) holds data row n - 1: every 7th a bad number, every 11th a repeat of the row before it.
     const lines = ['phone,name'];
@@ -127,13 +127,15 @@ describe('CSV import: writes overlap parsing', () => {
     const file = lines.join('\n') + '\n';
     const writtenSizes: number[] = [];
     let writing = 0;
-    let overlapped = false;
+    let mostAtOnce = 0;
+    let calls = 0;
     const checkpoints: CsvImportCheckpoint[] = [];
     const insert: typeof insertContacts = async (campaignId, contacts) => {
       writing += 1;
-      if (writing > 1) overlapped = true;
-      // Slow enough that the loop reaches the next batch's end meanwhile (it then waits).
-      await new Promise((r) => setTimeout(r, 30));
+      mostAtOnce = Math.max(mostAtOnce, writing);
+      // Slow enough that the loop reaches the next batch's end meanwhile; every other batch
+      // slower, so a later batch's write ends first and its commit must wait for the earlier one.
+      await new Promise((r) => setTimeout(r, ++calls % 2 === 1 ? 60 : 10));
       try {
         return await insertContacts(campaignId, contacts);
       } finally {
@@ -148,7 +150,7 @@ describe('CSV import: writes overlap parsing', () => {
         checkpoints.push(checkpoint);
       },
     });
-    expect(overlapped).toBe(false);
+    expect(mostAtOnce).toBe(IMPORT_WRITES_IN_FLIGHT);
     const dataRows = (line: number) => line - 1;
     const bad = (line: number) => Math.floor(dataRows(line) / 7);
     for (const { line, report: r } of checkpoints) {
@@ -168,7 +170,7 @@ describe('CSV import: writes overlap parsing', () => {
     expect(writtenSizes.reduce((a, b) => a + b, 0)).toBe(215);
   });
 
-  it('reports a failed write, and makes no write after it', async () => {
+  it('reports a failed write, commits nothing after it, and starts no write once it is known', async () => {
     const id = await createCampaign(stack, acme, 'Failing write');
     const file = 'phone\n' + Array.from({ length: 100 }, (_, i) => `+1415556${String(i).padStart(4, '0')}`).join('\n');
     let calls = 0;
@@ -177,10 +179,17 @@ describe('CSV import: writes overlap parsing', () => {
       if (calls === 2) throw new Error('write failed');
       return insertContacts(campaignId, contacts);
     };
+    const committed: number[] = [];
     await expect(
-      importContactsCsv(stack.app.services, acme.organizationId, id, [file], { batchSize: 10, insert }),
+      importContactsCsv(stack.app.services, acme.organizationId, id, [file], {
+        batchSize: 10,
+        insert,
+        onCommit: async ({ line }) => void committed.push(line),
+      }),
     ).rejects.toThrow('write failed');
-    expect(calls).toBe(2);
-    expect(await ContactModel.countDocuments({ campaignId: id })).toBe(10);
+    // The batch after the failed one may have been under way beside it (written, never committed).
+    expect(calls).toBeLessThanOrEqual(1 + IMPORT_WRITES_IN_FLIGHT);
+    expect(committed).toEqual([11]);
+    expect(await ContactModel.countDocuments({ campaignId: id })).toBe(10 * (calls - 1));
   });
 });

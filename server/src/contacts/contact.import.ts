@@ -51,6 +51,13 @@ export interface CsvImportOptions {
   maxRows?: number;
   /** Rows per insertMany. Default 1,000. */
   batchSize?: number;
+  /**
+   * Batches whose write may be under way at once (`IMPORT_WRITES_IN_FLIGHT`, 2): the MongoDB server
+   * inserts one while this process encodes the next and records the checkpoint of the last.
+   * Checkpoints still commit in file order, one batch at a time. A resumed run must look for rows
+   * of this many batches after its checkpoint (import jobs do).
+   */
+  writesInFlight?: number;
   /** Rejections listed in the report (all are counted). Default 1,000. */
   maxRejected?: number;
   /** Least time between two "contacts added" announcements while importing. Default 500 ms. */
@@ -83,6 +90,12 @@ export interface CsvImportCheckpoint {
   line: number;
   report: CsvImportReport;
 }
+
+/**
+ * Batches written at once by default: two keep both processes busy (the API parsing and encoding,
+ * the MongoDB server inserting); more would only hold more batches in memory.
+ */
+export const IMPORT_WRITES_IN_FLIGHT = 2;
 
 /** Header names (lower case, without spaces, `_` or `-`) that mean the phone number. */
 export const PHONE_HEADERS = new Set(['phone', 'phonenumber', 'number', 'mobile', 'telephone', 'tel']);
@@ -268,6 +281,7 @@ export async function importContactsCsv(
 ): Promise<CsvImportReport> {
   const { maxRows = 1_000_000, batchSize = 1000, maxRejected = 1000, announceEveryMs = 500 } = options;
   const { resume = null, onCommit, contactId, insert = insertContacts, signal } = options;
+  const { writesInFlight = IMPORT_WRITES_IN_FLIGHT } = options;
   const { scope } = await contactTarget(organizationId, campaignId);
   const report: CsvImportReport = resume ? copyReport(resume.report) : emptyReport();
   /** Rows up to this line were counted by an earlier run. */
@@ -288,15 +302,24 @@ export async function importContactsCsv(
     report.rejectedCount += 1;
     if (report.rejected.length < maxRejected) report.rejected.push({ row, phoneNumber, reason });
   };
-  /** Accepted and duplicate rows of the batches written so far (the writes' side of `report`). */
+  /** Accepted and duplicate rows of the batches committed so far (the writes' side of `report`). */
   const written = { accepted: report.accepted, duplicates: report.duplicates };
   /**
    * Writes one batch and commits its checkpoint. `counted` is the report as it stood when the
    * batch was cut (rows up to `upTo`): parsing goes on meanwhile, so `report` may hold later rows.
+   * The insert starts at once; the commit waits for `before`, the batch ahead of this one, so
+   * checkpoints (and `written`) move in file order and a batch whose predecessor failed never
+   * records one.
    */
-  const write = async (contacts: NewContact[], upTo: number, counted: CsvImportReport) => {
+  const write = async (
+    contacts: NewContact[],
+    upTo: number,
+    counted: CsvImportReport,
+    before: Promise<void> | null,
+  ) => {
     if (signal?.aborted) throw signal.reason;
     const { inserted, duplicates, campaign } = await insert(scope.campaignId, contacts);
+    await before;
     written.accepted += inserted;
     written.duplicates += duplicates;
     // Checked again: a run stopped during the write must not record a checkpoint it may not
@@ -313,26 +336,23 @@ export async function importContactsCsv(
     }
   };
   /**
-   * The batch being written, if any. Parsing and checking the next batch overlaps it (the
-   * write is mostly the MongoDB server's work, in its own process or on the other core); a
-   * batch is cut only once the one before it is written, so writes stay in file order, one at
-   * a time, and memory holds two batches at most.
+   * The batches being written, oldest first (at most `writesInFlight`). Parsing and checking the
+   * next batch overlaps them; a batch is cut only once there is room, so memory holds
+   * `writesInFlight` + 1 batches at most.
    */
-  let writing: Promise<void> | null = null;
-  /** Waits for the batch being written; rethrows its error. */
-  const settle = async () => {
-    const pending = writing;
-    writing = null;
-    if (pending) await pending;
+  const writing: Promise<void>[] = [];
+  /** Waits until at most `room` batches are being written; rethrows the first error. */
+  const settle = async (room = 0) => {
+    while (writing.length > room) await writing.shift();
   };
   const flush = async () => {
-    await settle();
+    await settle(Math.max(0, writesInFlight - 1));
     const contacts = batch;
     batch = [];
-    const pending = write(contacts, line, copyReport(report));
-    // Handled where it is awaited (the next flush or the end); until then, not "unhandled".
+    const pending = write(contacts, line, copyReport(report), writing.at(-1) ?? null);
+    // Handled where it is awaited (settle); until then, not "unhandled".
     pending.catch(() => undefined);
-    writing = pending;
+    writing.push(pending);
   };
 
   /** Why the header row could not be read (too long, bad quoting): the import stops there. */
@@ -408,7 +428,7 @@ export async function importContactsCsv(
   } finally {
     parser.destroy();
     // Whatever ended the loop, no write of ours outlives this call.
-    if (writing) await Promise.allSettled([writing]);
+    if (writing.length > 0) await Promise.allSettled(writing);
   }
   await settle();
   if (headerError) throw badInput('csv', headerError);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Types } from 'mongoose';
-import { headerProblem, importContactsCsv } from '../contacts/contact.import';
+import { IMPORT_WRITES_IN_FLIGHT, headerProblem, importContactsCsv } from '../contacts/contact.import';
 import type { CsvImportCheckpoint, CsvImportReport } from '../contacts/contact.import';
 import { contactTarget, insertContacts } from '../contacts/contact.service';
 import { ContactModel } from '../contacts/contact.model';
@@ -32,10 +32,12 @@ import { ProgressPacer } from './progress-pacer';
  * count. Each contact's `_id` is derived from the job and its file line (`contactIdFor`), so
  * the resumed run asks which ids of a batch already exist before writing it: those rows are
  * its own, counted as accepted (not duplicates, which a plain re-insert would have called
- * them), and the rest are written as usual. It keeps asking until a batch has none of its own
- * rows (only the batch in flight at the crash can have any: the next one is written after the
- * checkpoint). Whether that batch's counter `$inc` happened is unknown, so a run that found
- * such rows recounts the campaign when it ends.
+ * them), and the rest are written as usual. Up to `IMPORT_WRITES_IN_FLIGHT` batches are written
+ * at once, checkpoints committing in file order, so any of the batches after the checkpoint up to
+ * that many may hold rows (the later written, the earlier not, when its insert failed): the run
+ * keeps asking until that many batches in a row had none of its own rows. Whether those batches'
+ * counter `$inc`s happened is unknown, so a run that found such rows recounts the campaign when
+ * it ends.
  */
 
 export interface ImportJobDeps {
@@ -47,6 +49,13 @@ export interface ImportJobDeps {
   /** Least time between two progress events of one job. Default 250 ms (at most 4 a second). */
   progressEveryMs?: number;
 }
+
+/**
+ * Rows per batch of a job (the synchronous import writes 1,000): each batch costs a checkpoint
+ * write (the job document, with its list of rejected rows), a counter `$inc` and three round
+ * trips, so bigger batches spend less on them per row; memory holds three batches at most.
+ */
+export const IMPORT_JOB_BATCH_SIZE = 2_000;
 
 /** Bytes read from an upload, at most, to find its header row before storing it. */
 const HEAD_BYTES = 64 * 1024;
@@ -191,16 +200,20 @@ async function finish(jobId: Types.ObjectId, run: number, end: Finish) {
  * already wrote (see the file's comment). `found` counts them.
  */
 function resumingInsert(resumed: boolean): { insert: typeof insertContacts; found: () => number } {
-  let unsure = resumed;
+  /** Batches in a row (by when their answer came) that held none of this job's rows. */
+  let clear = resumed ? 0 : IMPORT_WRITES_IN_FLIGHT;
   let found = 0;
   const insert: typeof insertContacts = async (campaignId, contacts) => {
-    if (!unsure || contacts.length === 0) return insertContacts(campaignId, contacts);
+    // Batches are written concurrently: one cut while an earlier one is still being asked about
+    // asks too (`clear` has not reached the bound yet), which only costs a query.
+    if (clear >= IMPORT_WRITES_IN_FLIGHT || contacts.length === 0) return insertContacts(campaignId, contacts);
     const ids = contacts.map((c) => c._id);
     const existing = await ContactModel.collection.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
     if (existing.length === 0) {
-      unsure = false;
+      clear += 1;
       return insertContacts(campaignId, contacts);
     }
+    clear = 0;
     found += existing.length;
     const own = new Set(existing.map((d) => String(d._id)));
     const result = await insertContacts(
@@ -262,6 +275,7 @@ export async function runImportJob(
       claimed.fileId ? readImportFile(claimed.fileId, (total) => (bytesRead = total)) : [],
       {
         maxRejected: IMPORT_JOB_MAX_REJECTED,
+        batchSize: IMPORT_JOB_BATCH_SIZE,
         resume: resume.line > 0 ? resume : null,
         onCommit,
         contactId: contactIdFor(jobId),

@@ -9,6 +9,7 @@ import { subscribe } from '../test/ws';
 import { countersAndRecount, waitFor } from '../dispatch/test-fixtures';
 import { ContactModel } from '../contacts/contact.model';
 import { ImportJobModel } from './import-job.model';
+import { IMPORT_JOB_BATCH_SIZE } from './import-job.service';
 
 /**
  * Import jobs through the real parts: HTTP upload (202), GridFS on the embedded MongoDB, a
@@ -231,6 +232,75 @@ describe('import jobs: a worker killed mid-job', () => {
     const contacts = await ContactModel.find({ campaignId }, { phoneNumber: 1 }).lean();
     expect(contacts.length).toBe(reference.accepted);
     expect(new Set(contacts.map((c) => c.phoneNumber)).size).toBe(contacts.length);
+    const { stored, recount } = await countersAndRecount(campaignId);
+    expect(stored).toEqual(recount);
+    expect(stored.totalContacts).toBe(reference.accepted);
+  }, 180_000);
+
+  it('resumes exactly when, of the two batches written at once, only the later one was written', async () => {
+    const env = { IMPORT_LOCK_MS: '1000', IMPORT_STALLED_INTERVAL_MS: '300' };
+    const a: AppHandle = await startApp({
+      config: testConfig(infra, env),
+      mongoUri: infra.mongoUri,
+      redisUrl: infra.redisUrl,
+    });
+    stops.push(() => a.stop());
+    const stackA: TestStack = { ...infra, app: a, url: a.url, graphql: (q, v, t) => postGraphQL(a.url, q, v, t) };
+    const account = await signUpAccount(stackA, 'Gapped');
+    const campaignId = await createCampaign(stackA, account, 'Gapped');
+    // Long enough that the job is still running two batches past its first checkpoint.
+    const file = contactsCsv(60_000);
+    const res = await post(a.url, account.token, campaignId, file, ASYNC);
+    const { importJobId } = (await res.json()) as any;
+    let early: any = null;
+    await waitFor('a first checkpoint', async () => {
+      const doc = await ImportJobModel.findById(importJobId).lean();
+      if (doc?.checkpoint && doc.checkpoint.line > 0) early ??= doc.checkpoint;
+      return early !== null;
+    });
+    // The file lines ending the two batches after it (the row of line l is l - 2; every 100th
+    // is no number, so not in a batch).
+    const batchEnds: number[] = [];
+    for (let line = early.line + 1, rows = 0; batchEnds.length < 2; line++) {
+      if ((line - 2) % 100 !== 99 && ++rows % IMPORT_JOB_BATCH_SIZE === 0) batchEnds.push(line);
+    }
+    await waitFor(
+      'both batches written',
+      async () => ((await ImportJobModel.findById(importJobId).lean())?.checkpoint?.line ?? 0) >= batchEnds[1]!,
+    );
+    await a.services.imports.kill();
+    // As if the first batch's insert had failed while the second's, in flight beside it, went
+    // through: the checkpoint is the early one, the first batch's rows are missing, the second's
+    // are there. A run that stopped asking at the first batch without rows of its own would
+    // call the second's rows duplicates.
+    await ImportJobModel.updateOne({ _id: importJobId }, { $set: { checkpoint: early } });
+    const lineOf = (id: unknown) => parseInt(String(id).slice(16), 16);
+    const written = await ContactModel.find({ campaignId }, { _id: 1 }).lean();
+    const firstBatch = written.filter((c) => lineOf(c._id) > early.line && lineOf(c._id) <= batchEnds[0]!);
+    const secondBatch = written.filter((c) => lineOf(c._id) > batchEnds[0]! && lineOf(c._id) <= batchEnds[1]!);
+    expect(firstBatch.length).toBeGreaterThan(IMPORT_JOB_BATCH_SIZE * 0.9);
+    expect(secondBatch.length).toBeGreaterThan(IMPORT_JOB_BATCH_SIZE * 0.9);
+    await ContactModel.deleteMany({ _id: { $in: firstBatch.map((c) => c._id) } });
+
+    const b = await startApp({
+      config: testConfig(infra, { ...env, ROLE: 'worker' }),
+      mongoUri: infra.mongoUri,
+      redisUrl: infra.redisUrl,
+    });
+    stops.push(() => b.stop());
+    await waitFor(
+      'the resumed job to end',
+      async () => (await ImportJobModel.findById(importJobId).lean())?.status !== 'RUNNING',
+      90_000,
+    );
+    const job = await jobReport(a.url, account.token, importJobId);
+    const reference = (await (
+      await post(a.url, account.token, await createCampaign(stackA, account, 'Gap reference'), file)
+    ).json()) as any;
+    expect(job.status).toBe('DONE');
+    expect(job.report).toEqual(asJobReport(reference));
+    expect(await ContactModel.countDocuments({ campaignId })).toBe(reference.accepted);
+    // The deleted batch's counter $inc stayed: the run that found rows of its own recounted.
     const { stored, recount } = await countersAndRecount(campaignId);
     expect(stored).toEqual(recount);
     expect(stored.totalContacts).toBe(reference.accepted);

@@ -8,7 +8,7 @@
 import { ObjectId } from 'bson';
 import { Query } from 'mingo';
 import BTree from 'sorted-btree';
-import { MongoCommandError, translateMingoError } from './errors';
+import { MongoCommandError, replyError, translateMingoError } from './errors';
 import type { SortSpec } from './query';
 import { canonicalKey, compareValues, getPathValues, isPlainObject, quickSame } from './values';
 import type { Doc } from './values';
@@ -45,6 +45,9 @@ interface Bucket {
 /** A document's key in one index: the bucket of every field's values. */
 type IndexKey = Bucket;
 
+/** `parts` of an index key built without canonical keys (its `key` is then ''). */
+const NO_PARTS: string[] = [];
+
 /** A secondary index: its keys in index order, plus canonical key → ids for unique checks. */
 class Index {
   readonly name: string;
@@ -59,7 +62,7 @@ class Index {
    * Full canonical key → ids: the unique constraint, and the equality lookups of sparse and
    * partial indexes (which have no tree). Not kept otherwise: the tree answers those lookups.
    */
-  readonly map: Map<string, Set<string>> | undefined;
+  readonly map: Map<string, Ids> | undefined;
   /**
    * Every key in index order (each field by `compareValues` in its direction), equal keys in
    * natural order, as MongoDB's B-tree orders them by record id. The keys sharing leading values
@@ -120,6 +123,11 @@ class Index {
     if (this.partial && !this.partial.test(doc)) return [];
     const perField = this.fields.map((f) => getPathValues(doc, f));
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return [];
+    // A tree-only index of plain values needs no canonical keys (only maps are keyed by them):
+    // building them was a string per field per index for every insert, then garbage.
+    if (!this.map && perField.every((list) => list.length === 1)) {
+      return [{ values: perField.map((list) => list[0]), parts: NO_PARTS, key: '' }];
+    }
     // Every combination of the fields' values (several only for arrays): no cap, a document has them all.
     return bucketsOf(perField, Infinity)!;
   }
@@ -144,7 +152,7 @@ class Index {
   conflict(keys: IndexKey[], id: string): IndexKey | undefined {
     for (const k of keys) {
       const ids = this.map?.get(k.key);
-      if (ids && (ids.size > 1 || !ids.has(id))) return k;
+      if (ids !== undefined && (typeof ids === 'string' ? ids !== id : ids.size > 1 || !ids.has(id))) return k;
     }
     return undefined;
   }
@@ -188,6 +196,10 @@ class Index {
     return a.every((k, i) => {
       const other = b[i] as IndexKey;
       if (k.key !== other.key) return false;
+      // Keys without canonical parts (`keysOf` of a tree-only index): compare them here.
+      if (k.parts === NO_PARTS && other.parts === NO_PARTS) {
+        if (!k.values.every((v, f) => canonicalKey(v) === canonicalKey(other.values[f]))) return false;
+      } else if (k.parts === NO_PARTS || other.parts === NO_PARTS) return false;
       // The tree keeps the old values: skipping is only safe if the new ones compare equal to
       // them, or a later removal would miss the key. Canonical keys and BSON order agree for
       // the types documents normally hold; checking both is cheap insurance for odd ones.
@@ -493,7 +505,11 @@ export class Collection {
     if (!buckets) return undefined;
     const found: Array<Entry | undefined> = [];
     if (index.map && p === index.fields.length) {
-      for (const { key } of buckets) for (const id of index.map.get(key) ?? []) found.push(this.entries.get(id));
+      for (const { key } of buckets) {
+        const ids = index.map.get(key);
+        if (typeof ids === 'string') found.push(this.entries.get(ids));
+        else for (const id of ids ?? []) found.push(this.entries.get(id));
+      }
     } else {
       for (const bucket of buckets) for (const [, entry] of index.range(bucket, false)) found.push(entry);
     }
@@ -619,7 +635,7 @@ export class Collection {
       keyValue[f] = values[i] === undefined ? null : values[i];
     });
     const shown = fields.map((f, i) => `${f}: ${formatValue(values[i])}`).join(', ');
-    return new MongoCommandError(
+    return replyError(
       'DuplicateKey',
       `E11000 duplicate key error collection: ${this.db}.${this.name} index: ${indexName} dup key: { ${shown} }`,
       { keyPattern, keyValue },
@@ -627,13 +643,18 @@ export class Collection {
   }
 }
 
-function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
-  let ids = map.get(key);
-  if (!ids) {
-    ids = new Set();
-    map.set(key, ids);
-  }
-  ids.add(id);
+/**
+ * The ids under one key of an index's map: the id itself while it is the only one (always, in
+ * a unique index), a Set once there are several. A Set per key cost a Set per inserted
+ * document per unique index (a million of them after a million-row import: GC time).
+ */
+type Ids = string | Set<string>;
+
+function addTo(map: Map<string, Ids>, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === undefined) map.set(key, id);
+  else if (typeof ids !== 'string') ids.add(id);
+  else if (ids !== id) map.set(key, new Set([ids, id]));
 }
 
 /**
@@ -645,11 +666,16 @@ function coveredOf(filter: Doc, fields: string[]): string[] {
   return fields.filter((f) => isSimpleCondition(filter[f]));
 }
 
-function removeFrom(map: Map<string, Set<string>>, key: string, id: string): void {
+function removeFrom(map: Map<string, Ids>, key: string, id: string): void {
   const ids = map.get(key);
-  if (!ids) return;
+  if (ids === undefined) return;
+  if (typeof ids === 'string') {
+    if (ids === id) map.delete(key);
+    return;
+  }
   ids.delete(id);
-  if (ids.size === 0) map.delete(key);
+  if (ids.size === 1) map.set(key, ids.values().next().value as string);
+  else if (ids.size === 0) map.delete(key);
 }
 
 /** mongod's rendering of a key value in E11000 messages. */

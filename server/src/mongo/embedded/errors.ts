@@ -61,6 +61,25 @@ export class MongoCommandError extends Error {
 }
 
 /**
+ * A MongoCommandError without a stack trace, for errors that only become a reply and come by the
+ * thousand: an `ordered: false` insert of an import meets a duplicate key in 3% of its rows, and
+ * capturing each one's stack showed in the server's profile. Nothing logs these.
+ */
+export function replyError(
+  codeName: ErrorCodeName,
+  message: string,
+  extra: Record<string, unknown> = {},
+): MongoCommandError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new MongoCommandError(codeName, message, extra);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * mingo throws plain `MingoError`s with its own wording for unknown operators; translate the
  * ones a client can cause into mongod's codes and messages. Anything else is a bad value.
  */
