@@ -169,7 +169,7 @@ async function run() {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Phones' }).click();
     await page.getByRole('heading', { name: 'Phones', level: 1 }).waitFor();
     await page.getByLabel('Name').fill('Fast test line');
-    await page.getByLabel('Number').fill('+14155550100');
+    await page.getByLabel('Number', { exact: true }).fill('+14155550100');
     await page.getByLabel('Provider').selectOption('SIMULATED');
     await page.getByLabel('Busy %').fill('10');
     await page.getByLabel('No answer %').fill('0');
