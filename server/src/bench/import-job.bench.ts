@@ -163,18 +163,25 @@ export async function runImportBreakdown(
   const normalise = seconds(t0) - parse;
 
   const batches: number[] = [];
+  /** Time with at least one write in flight (writes overlap: IMPORT_WRITES_IN_FLIGHT), ms. */
+  let writing = 0;
+  let inFlight = 0;
+  let since = 0;
   const timedInsert: typeof insertContacts = async (id, contacts) => {
     const b0 = process.hrtime.bigint();
+    if (inFlight++ === 0) since = performance.now();
     try {
       return await insertContacts(id, contacts);
     } finally {
       batches.push(Number(process.hrtime.bigint() - b0) / 1e6);
+      if (--inFlight === 0) writing += performance.now() - since;
     }
   };
   t0 = process.hrtime.bigint();
   const report = await importContactsCsv(services, organizationId, campaignId, chunks(), { insert: timedInsert });
   const total = seconds(t0);
   const write = batches.reduce((a, b) => a + b, 0) / 1e3;
+  const busy = writing / 1e3;
   batches.sort((a, b) => a - b);
   const us = (s: number) => ((s * 1e6) / rows).toFixed(1);
   out(
@@ -183,8 +190,8 @@ export async function runImportBreakdown(
   );
   out(
     `import breakdown: whole core ${us(total)} µs/row = ${Math.round(rows / total).toLocaleString('en-US')} rows/s ` +
-      `(accepted ${report.accepted}, duplicates ${report.duplicates}); writes ${us(write)} µs/row in ${batches.length} batches, ` +
+      `(accepted ${report.accepted}, duplicates ${report.duplicates}); writes ${us(write)} µs/row summed over ${batches.length} batches (up to two at once), ` +
       `per batch p50 ${percentile(batches, 50).toFixed(1)} ms, p99 ${percentile(batches, 99).toFixed(1)} ms; ` +
-      `the rest (parse, normalise, loop) ${us(total - write)} µs/row`,
+      `a write in flight ${us(busy)} µs/row of the wall clock, none (parse, normalise, loop not overlapped) ${us(total - busy)} µs/row`,
   );
 }

@@ -145,10 +145,21 @@ export async function benchGraphQL<T = any>(
   variables: Record<string, unknown> = {},
   token?: string,
 ): Promise<T> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+  const post = () =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+  const res = await post().catch((error: unknown) => {
+    // fetch says only "fetch failed"; the reason is its cause. A reset of a kept-alive socket is
+    // retried once: when a bench part blocks this process's loop for longer than the server's
+    // keep-alive timeout (the import bench's in-process baseline: ~14 s of parsing, the API in
+    // the same process), the server's idle timer and the next request fire in the same turn,
+    // and the request goes out on a socket the server is closing, unread (so nothing ran).
+    const cause = (error as { cause?: { message?: string; code?: string } }).cause;
+    if (cause?.code === 'ECONNRESET') return post();
+    throw new Error(`POST ${url}/graphql failed: ${cause?.code ?? ''} ${cause?.message ?? String(error)}`.trim());
   });
   const body = (await res.json()) as { data?: T; errors?: unknown[] };
   if (body.errors) throw new Error(`GraphQL errors: ${JSON.stringify(body.errors)}`);
