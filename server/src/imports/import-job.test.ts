@@ -177,29 +177,69 @@ describe('import jobs: a worker killed mid-job', () => {
     await infra.stop();
   });
 
-  it('resumes on another worker from the last checkpoint: every row once, counts exact', async () => {
-    const env = { IMPORT_LOCK_MS: '1000', IMPORT_STALLED_INTERVAL_MS: '300' };
+  const RESUME_ENV = { IMPORT_LOCK_MS: '1000', IMPORT_STALLED_INTERVAL_MS: '300' };
+
+  /** An app, an account and a campaign whose import job of `rows` rows has made its first checkpoint. */
+  async function jobPastFirstCheckpoint(name: string, rows: number) {
     const a: AppHandle = await startApp({
-      config: testConfig(infra, env),
+      config: testConfig(infra, RESUME_ENV),
       mongoUri: infra.mongoUri,
       redisUrl: infra.redisUrl,
     });
     stops.push(() => a.stop());
     const stackA: TestStack = { ...infra, app: a, url: a.url, graphql: (q, v, t) => postGraphQL(a.url, q, v, t) };
-    const account = await signUpAccount(stackA, 'Resumer');
-    const campaignId = await createCampaign(stackA, account, 'Resumed');
-    const file = contactsCsv(30_000);
-
+    const account = await signUpAccount(stackA, name);
+    const campaignId = await createCampaign(stackA, account, name);
+    const file = contactsCsv(rows);
     const res = await post(a.url, account.token, campaignId, file, ASYNC);
     expect(res.status).toBe(202);
     const { importJobId } = (await res.json()) as any;
-    // Keep an early checkpoint, let at least one more batch be written after it, then die.
     let early: any = null;
     await waitFor('a first checkpoint', async () => {
       const doc = await ImportJobModel.findById(importJobId).lean();
       if (doc?.checkpoint && doc.checkpoint.line > 0) early ??= doc.checkpoint;
       return early !== null;
     });
+    return { a, stackA, account, campaignId, file, importJobId, early };
+  }
+
+  /**
+   * Resumes the job on a second (worker) app and checks it ends DONE with the synchronous
+   * import's report of the same file, each row once, and counters equal to a recount.
+   */
+  async function resumeMatchesSyncImport(job: Awaited<ReturnType<typeof jobPastFirstCheckpoint>>) {
+    const { a, stackA, account, campaignId, file, importJobId } = job;
+    const b = await startApp({
+      config: testConfig(infra, { ...RESUME_ENV, ROLE: 'worker' }),
+      mongoUri: infra.mongoUri,
+      redisUrl: infra.redisUrl,
+    });
+    stops.push(() => b.stop());
+    await waitFor(
+      'the resumed job to end',
+      async () => (await ImportJobModel.findById(importJobId).lean())?.status !== 'RUNNING',
+      90_000,
+    );
+    const resumed = await jobReport(a.url, account.token, importJobId);
+    expect(resumed.status).toBe('DONE');
+    expect(resumed.runs).toBeGreaterThanOrEqual(2);
+    const syncId = await createCampaign(stackA, account, 'Reference');
+    const reference = (await (await post(a.url, account.token, syncId, file)).json()) as any;
+    expect(resumed.report).toEqual(asJobReport(reference));
+    const contacts = await ContactModel.find({ campaignId }, { phoneNumber: 1 }).lean();
+    expect(contacts.length).toBe(reference.accepted);
+    expect(new Set(contacts.map((c) => c.phoneNumber)).size).toBe(contacts.length);
+    // Counter $incs of batches written but not checkpointed stayed: the run that found rows of
+    // its own recounted.
+    const { stored, recount } = await countersAndRecount(campaignId);
+    expect(stored).toEqual(recount);
+    expect(stored.totalContacts).toBe(reference.accepted);
+  }
+
+  it('resumes on another worker from the last checkpoint: every row once, counts exact', async () => {
+    const job = await jobPastFirstCheckpoint('Resumer', 30_000);
+    const { a, campaignId, importJobId, early } = job;
+    // Keep the early checkpoint, let at least one more batch be written after it, then die.
     await waitFor('a later batch', async () => {
       const doc = await ImportJobModel.findById(importJobId).lean();
       return (doc?.checkpoint?.line ?? 0) > early.line;
@@ -210,54 +250,13 @@ describe('import jobs: a worker killed mid-job', () => {
     await ImportJobModel.updateOne({ _id: importJobId }, { $set: { checkpoint: early } });
     const writtenBefore = await ContactModel.countDocuments({ campaignId });
     expect(writtenBefore).toBeGreaterThan(early.accepted);
-
-    const b = await startApp({
-      config: testConfig(infra, { ...env, ROLE: 'worker' }),
-      mongoUri: infra.mongoUri,
-      redisUrl: infra.redisUrl,
-    });
-    stops.push(() => b.stop());
-    await waitFor(
-      'the resumed job to end',
-      async () => (await ImportJobModel.findById(importJobId).lean())?.status !== 'RUNNING',
-      90_000,
-    );
-    const job = await jobReport(a.url, account.token, importJobId);
-    expect(job.status).toBe('DONE');
-    expect(job.runs).toBeGreaterThanOrEqual(2);
-
-    const syncId = await createCampaign(stackA, account, 'Reference');
-    const reference = (await (await post(a.url, account.token, syncId, file)).json()) as any;
-    expect(job.report).toEqual(asJobReport(reference));
-    const contacts = await ContactModel.find({ campaignId }, { phoneNumber: 1 }).lean();
-    expect(contacts.length).toBe(reference.accepted);
-    expect(new Set(contacts.map((c) => c.phoneNumber)).size).toBe(contacts.length);
-    const { stored, recount } = await countersAndRecount(campaignId);
-    expect(stored).toEqual(recount);
-    expect(stored.totalContacts).toBe(reference.accepted);
+    await resumeMatchesSyncImport(job);
   }, 180_000);
 
   it('resumes exactly when, of the two batches written at once, only the later one was written', async () => {
-    const env = { IMPORT_LOCK_MS: '1000', IMPORT_STALLED_INTERVAL_MS: '300' };
-    const a: AppHandle = await startApp({
-      config: testConfig(infra, env),
-      mongoUri: infra.mongoUri,
-      redisUrl: infra.redisUrl,
-    });
-    stops.push(() => a.stop());
-    const stackA: TestStack = { ...infra, app: a, url: a.url, graphql: (q, v, t) => postGraphQL(a.url, q, v, t) };
-    const account = await signUpAccount(stackA, 'Gapped');
-    const campaignId = await createCampaign(stackA, account, 'Gapped');
     // Long enough that the job is still running two batches past its first checkpoint.
-    const file = contactsCsv(60_000);
-    const res = await post(a.url, account.token, campaignId, file, ASYNC);
-    const { importJobId } = (await res.json()) as any;
-    let early: any = null;
-    await waitFor('a first checkpoint', async () => {
-      const doc = await ImportJobModel.findById(importJobId).lean();
-      if (doc?.checkpoint && doc.checkpoint.line > 0) early ??= doc.checkpoint;
-      return early !== null;
-    });
+    const job = await jobPastFirstCheckpoint('Gapped', 60_000);
+    const { a, campaignId, importJobId, early } = job;
     // The file lines ending the two batches after it (the row of line l is l - 2; every 100th
     // is no number, so not in a batch).
     const batchEnds: number[] = [];
@@ -281,29 +280,7 @@ describe('import jobs: a worker killed mid-job', () => {
     expect(firstBatch.length).toBeGreaterThan(IMPORT_JOB_BATCH_SIZE * 0.9);
     expect(secondBatch.length).toBeGreaterThan(IMPORT_JOB_BATCH_SIZE * 0.9);
     await ContactModel.deleteMany({ _id: { $in: firstBatch.map((c) => c._id) } });
-
-    const b = await startApp({
-      config: testConfig(infra, { ...env, ROLE: 'worker' }),
-      mongoUri: infra.mongoUri,
-      redisUrl: infra.redisUrl,
-    });
-    stops.push(() => b.stop());
-    await waitFor(
-      'the resumed job to end',
-      async () => (await ImportJobModel.findById(importJobId).lean())?.status !== 'RUNNING',
-      90_000,
-    );
-    const job = await jobReport(a.url, account.token, importJobId);
-    const reference = (await (
-      await post(a.url, account.token, await createCampaign(stackA, account, 'Gap reference'), file)
-    ).json()) as any;
-    expect(job.status).toBe('DONE');
-    expect(job.report).toEqual(asJobReport(reference));
-    expect(await ContactModel.countDocuments({ campaignId })).toBe(reference.accepted);
-    // The deleted batch's counter $inc stayed: the run that found rows of its own recounted.
-    const { stored, recount } = await countersAndRecount(campaignId);
-    expect(stored).toEqual(recount);
-    expect(stored.totalContacts).toBe(reference.accepted);
+    await resumeMatchesSyncImport(job);
   }, 180_000);
 
   it('hands a running job back when its worker stops, and the next worker resumes it', async () => {

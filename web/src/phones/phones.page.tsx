@@ -183,6 +183,15 @@ export function PhonesPage() {
       )}
     </div>
   );
+  /** A rate field, typed in percent (the API takes 0–1). */
+  const percentInput = (field: { key: keyof PhoneFormValues; input: string; label: string }) =>
+    input(`simulation.${field.input}`, field.key, `${field.label} %`, {
+      type: 'number',
+      min: '0',
+      max: '100',
+      step: 'any',
+      inputMode: 'decimal',
+    });
 
   return (
     <section>
@@ -269,32 +278,12 @@ export function PhonesPage() {
                 <p className="field-hint">
                   Chance of each outcome, in percent; the rest of the calls are answered and complete.
                 </p>
-                <div className="field-row">
-                  {RATE_FIELDS.map((field) =>
-                    input(`simulation.${field.input}`, field.key, `${field.label} %`, {
-                      type: 'number',
-                      min: '0',
-                      max: '100',
-                      step: 'any',
-                      inputMode: 'decimal',
-                    }),
-                  )}
-                </div>
+                <div className="field-row">{RATE_FIELDS.map(percentInput)}</div>
                 <p className="field-hint">
                   What an answered contact asks for, in percent of answered calls: not to be called again, or a
                   callback.
                 </p>
-                <div className="field-row">
-                  {ANSWERED_RATE_FIELDS.map((field) =>
-                    input(`simulation.${field.input}`, field.key, `${field.label} %`, {
-                      type: 'number',
-                      min: '0',
-                      max: '100',
-                      step: 'any',
-                      inputMode: 'decimal',
-                    }),
-                  )}
-                </div>
+                <div className="field-row">{ANSWERED_RATE_FIELDS.map(percentInput)}</div>
                 <p className="field-hint">How long an answered call lasts, picked between the two, in milliseconds.</p>
                 <div className="field-row">
                   {input('simulation.minDurationMs', 'minDurationMs', 'Shortest call (ms)', {
