@@ -115,7 +115,7 @@ const KNOWN = new Map<string, 'name' | 'email' | 'priority' | 'timezone'>([
 ]);
 
 /** Longest header row (and any row), in characters: a runaway quote would otherwise swallow the file. */
-const MAX_RECORD_SIZE = 64 * 1024;
+export const MAX_RECORD_SIZE = 64 * 1024;
 
 export type Column =
   { kind: 'phoneNumber' | 'name' | 'email' | 'priority' | 'timezone' } | { kind: 'custom'; key: string };
@@ -161,7 +161,7 @@ export function rowFields(columns: Column[], cells: string[]): ContactFields {
   return fields;
 }
 
-/** The import's csv-parse stream: records come as `{ record, info }`. */
+/** The CSV imports' csv-parse stream (contacts and do-not-call numbers): records come as `{ record, info }`. */
 export function createCsvParser(): Parser {
   return parse({
     relax_column_count: true,

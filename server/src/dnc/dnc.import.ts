@@ -1,7 +1,5 @@
 import { Readable, pipeline } from 'node:stream';
-import { parse } from 'csv-parse';
-import type { Parser } from 'csv-parse';
-import { PHONE_HEADERS, decodeCsvText } from '../contacts/contact.import';
+import { MAX_RECORD_SIZE, PHONE_HEADERS, createCsvParser, decodeCsvText } from '../contacts/contact.import';
 import { badInput } from '../errors';
 import { parsePhoneNumber } from '../phones/phone.number';
 import type { DoNotCallList } from './dnc.list';
@@ -49,9 +47,6 @@ export interface DncImportOptions {
   maxRejected?: number;
 }
 
-/** Longest row, in characters: a runaway quote would otherwise swallow the file. */
-const MAX_RECORD_SIZE = 64 * 1024;
-
 type Row = { record: string[]; info: { lines: number } };
 
 /** Which cell holds the number, and whether the first row was a header or already a number. */
@@ -89,18 +84,6 @@ export function detectLayout(cells: string[], country: string): Layout {
   );
 }
 
-function createParser(): Parser {
-  return parse({
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    info: true,
-    max_record_size: MAX_RECORD_SIZE,
-    // A malformed row becomes a rejection (the 'skip' event) instead of ending the import.
-    skip_records_with_error: true,
-  });
-}
-
 /**
  * Adds the numbers of a CSV file to the organization's do-not-call list with `source` (CSV, with
  * the user or key that sent it). Each batch is one write and one cache version bump.
@@ -136,7 +119,7 @@ export async function importDoNotCallCsv(
     batch = [];
   };
 
-  const parser = createParser();
+  const parser = createCsvParser();
   pipeline(Readable.from(decodeCsvText(file)), parser, () => undefined);
   /** Why the first row could not be read: the import stops there. */
   let firstRowError: string | null = null;
