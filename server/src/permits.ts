@@ -15,6 +15,10 @@
  *   dial) stays right before the dial.
  * - The simulator's webhook deliveries (providers/simulated/simulator.ts), as a provider sends
  *   its callbacks over a bounded pool rather than all at once.
+ *
+ * By hand, in a few lines: p-limit and its kin bound a function's calls, but a dial's permit is
+ * taken in one step of the slot loop and given back in another (once the provider answered), so
+ * the permit itself, a release to call later, is what is needed.
  */
 export class Permits {
   private inFlight = 0;
