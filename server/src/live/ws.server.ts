@@ -456,18 +456,17 @@ export function startWsServer(
         const capped = capError(socket);
         if (capped) throw Object.assign(new Error('Too many operations'), { errors: [capped] });
         const query = params['query'];
-        let document: DocumentNode;
-        try {
-          if (typeof query !== 'string' && (typeof query !== 'object' || query === null))
-            throw new GraphQLError('Send the operation in payload.query', { extensions: { code: 'BAD_REQUEST' } });
-          document = typeof query === 'string' ? parse(query, PARSE_OPTIONS) : (query as DocumentNode);
-        } catch (error) {
-          const parsed = parseFailure(error);
-          // `errors` makes the library answer with a data message carrying them, unmasked.
-          throw Object.assign(new Error('Invalid operation'), { errors: [parsed] });
-        }
-        const errors = check(document, message.payload?.variables);
-        if (errors.length > 0) throw Object.assign(new Error('Invalid operation'), { errors });
+        const variables = message.payload?.variables;
+        // A text goes through the same parse-and-validate cache as graphql-ws operations.
+        const checked =
+          typeof query === 'string'
+            ? checkedOperation(query, variables)
+            : typeof query === 'object' && query !== null
+              ? { document: query as DocumentNode, errors: check(query as DocumentNode, variables) }
+              : parseFailure(new GraphQLError('Send the operation in payload.query'));
+        // `errors` makes the library answer with a data message carrying them, unmasked.
+        if (checked instanceof GraphQLError) throw Object.assign(new Error('Invalid operation'), { errors: [checked] });
+        if (checked.errors.length > 0) throw Object.assign(new Error('Invalid operation'), { errors: checked.errors });
         return {
           ...params,
           context: contextFor(params.context.user, params.context.requestId, params.context.clientIp),
