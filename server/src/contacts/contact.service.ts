@@ -51,10 +51,10 @@ export interface NewContact {
 
 export type ContactCheck = { ok: true; contact: NewContact } | { ok: false; reason: string };
 
-/** Most contacts one `addContacts` call takes; bigger lists go through the CSV import. */
 /** The counter rule for imported contacts (new → QUEUED); the API side keeps its own figures. */
 const importCounters = new CampaignCounters();
 
+/** Most contacts one `addContacts` call takes; bigger lists go through the CSV import. */
 export const MAX_CONTACTS_PER_CALL = 10_000;
 /** Serialized size limit of `customData`. */
 export const MAX_CUSTOM_DATA_BYTES = 4096;
