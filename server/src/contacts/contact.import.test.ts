@@ -10,7 +10,7 @@ import { IMPORT_WRITES_IN_FLIGHT, importContactsCsv } from './contact.import';
 import type { CsvImportCheckpoint } from './contact.import';
 import { insertContacts } from './contact.service';
 
-describe('CSV import: awkward files', () => {
+describe('CSV import: awkward files and overlapping writes', () => {
   let stack: TestStack;
   let acme: TestAccount;
   beforeAll(async () => {
@@ -103,19 +103,8 @@ describe('CSV import: awkward files', () => {
     expect(reply.toLowerCase()).toContain('connection: close');
     expect(closedInTime).toBe(true);
   });
-});
 
-describe('CSV import: writes overlap parsing', () => {
-  let stack: TestStack;
-  let acme: TestAccount;
-  beforeAll(async () => {
-    stack = await startTestStack();
-    acme = await signUpAccount(stack, 'Pipelined');
-  }, 120_000);
-  afterAll(async () => {
-    await stack?.stop();
-  });
-
+  // Writes overlap parsing.
   it('writes two batches at a time, committing checkpoints in file order, each counting exactly the rows up to its line', async () => {
     const id = await createCampaign(stack, acme, 'Overlap');
     // Line n (from 2) holds data row n - 1: every 7th a bad number, every 11th a repeat of the row before it.
