@@ -5,12 +5,12 @@ import { logger } from './logger';
 import { startRedisServer } from './redis';
 import { startApp } from './app';
 import type { AppHandle } from './app';
-import { startEmbeddedMongo } from './mongo/embedded';
+import { startEmbeddedMongoThread } from './mongo/embedded/thread';
 import { seedDemoData } from './demo/demo.seed';
 
 /**
  * `npm start`. Reads `.env` (the environment wins), then: embedded mode (no MONGODB_URI, no REDIS_URL): an in-process MongoDB-compatible
- * server, a redis-server child and demo data. Otherwise it connects to the given servers.
+ * server (on a thread of its own, `mongo/embedded/thread.ts`), a redis-server child and demo data. Otherwise it connects to the given servers.
  * Ctrl-C (SIGINT) or SIGTERM stops everything it started, in order.
  */
 async function main(): Promise<void> {
@@ -76,7 +76,14 @@ async function main(): Promise<void> {
   let mongoUri = config.mongodbUri;
   let redisUrl = config.redisUrl;
   if (!mongoUri) {
-    const mongo = await startEmbeddedMongo({ port: 0 });
+    const mongo = await startEmbeddedMongoThread({
+      port: 0,
+      // Its data went with it: nothing this process does from here on could be kept.
+      onExit: (error) => {
+        logger.fatal({ err: error }, 'the embedded MongoDB-compatible server stopped');
+        process.exit(1);
+      },
+    });
     cleanups.push(() => mongo.stop());
     mongoUri = `${mongo.uri}/dialwave`;
     logger.info({ uri: mongo.uri }, 'embedded MongoDB-compatible server started (data lives as long as this process)');
