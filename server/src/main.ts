@@ -7,6 +7,8 @@ import { startApp } from './app';
 import type { AppHandle } from './app';
 import { startEmbeddedMongoThread } from './mongo/embedded/thread';
 import { seedDemoData } from './demo/demo.seed';
+import { addThreadMetrics } from './metrics';
+import { startWorkerThread } from './worker-thread';
 
 /**
  * `npm start`. Reads `.env` (the environment wins), then: embedded mode (no MONGODB_URI, no REDIS_URL): an in-process MongoDB-compatible
@@ -97,7 +99,28 @@ async function main(): Promise<void> {
   }
   if (stoppingAt > 0) return;
 
-  app = await startApp({ config, mongoUri, redisUrl });
+  if (config.role === 'all') {
+    // ROLE=all: the API here and the worker role on a thread of its own (worker-thread.ts), so
+    // the two use two cores; stopped before the servers it needs (cleanups run in reverse).
+    app = await startApp({ config: { ...config, role: 'api' }, mongoUri, redisUrl });
+    const workers = await startWorkerThread({
+      config,
+      mongoUri,
+      redisUrl,
+      apiUrl: app.url,
+      onExit: (error) => {
+        logger.fatal({ err: error }, 'the worker thread stopped');
+        process.exit(1);
+      },
+    });
+    const removeMetrics = addThreadMetrics(() => workers.metrics());
+    cleanups.push(async () => {
+      removeMetrics();
+      await workers.stop();
+    });
+  } else {
+    app = await startApp({ config, mongoUri, redisUrl });
+  }
   const demo = config.demoData ? await seedDemoData(app.services) : null;
 
   const lines = [
