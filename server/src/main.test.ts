@@ -50,24 +50,10 @@ describe('main: embedded start and stop', () => {
     },
     60_000,
   );
-});
 
-/**
- * ROLE=all runs the worker role on a thread of its own (worker-thread.ts): the demo campaign's
- * calls are dialled there, through the API's simulator over HTTP, and the thread's metrics are
- * in the process's one /metrics, labelled with their thread.
- */
-describe('main: the worker role on its own thread', () => {
-  let proc: DialwaveProcess | null = null;
-
-  beforeAll(() => {
-    ensureServerBuilt();
-  }, 120_000);
-
-  afterAll(async () => {
-    await proc?.stop('SIGKILL');
-  });
-
+  // ROLE=all runs the worker role on a thread of its own (worker-thread.ts): the demo campaign's
+  // calls are dialled there, through the API's simulator over HTTP, and the thread's metrics are
+  // in the process's one /metrics, labelled with their thread.
   const graphql = async (base: string, query: string, variables: object, token?: string) => {
     const response = await fetch(`${base}/graphql`, {
       method: 'POST',
