@@ -105,9 +105,13 @@ interface Queued {
  * leaves at once, and a busy one sends at most one batch per round trip to Redis.
  *
  * Not TurnBatch (turn-batch.ts), which waits for the loop's check phase (`setImmediate`): behind
- * every other I/O callback of the poll phase, which under load was a delay of tens of ms before
- * a dashboard's change even left the worker. Order is kept (one connection, one channel, one
- * batch at a time); a full batch of MAX_BATCH leaves at once and the next starts.
+ * every other I/O callback of the poll phase. Measured in the live bench (issue 20; machine
+ * shared, load 8-14 on 2 cores), wait from publish() to the PUBLISH, p50 / p90 / p99: the worker
+ * 1.5 / 35 / 224 ms with TurnBatch, 2.7 / 31 / 150 ms this way; the API taking webhooks 19 / 118 /
+ * 797 → 14 / 100 / 360 ms; PUBLISH per call (dispatch bench) the same, 3.10 → 3.13. Sending the
+ * turn's first batch in a microtask and the rest at the check phase waited 0.5 / 29 / 158 ms in
+ * the worker but added PUBLISH commands (3.35 per call). Order is kept (one connection, one
+ * channel, one batch at a time); a full batch of MAX_BATCH leaves at once and the next starts.
  */
 export class EventPublisher {
   private readonly channel: string;
