@@ -6,15 +6,13 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createClient } from 'graphql-ws';
-import { Redis } from 'ioredis';
-import { eventsChannel } from '../events';
-import type { EventMessage } from '../events';
 import type { Client } from 'graphql-ws';
 import { benchGraphQL, createCampaigns, percentile, setupOrg, startBenchStack } from './stack';
 import type { BenchStack, Durations } from './stack';
 import { cpuMs, loopP99Ms, startSplit } from './http-path.bench';
 import type { SplitWay } from './http-path.bench';
 import type { ClientsInput, ClientsResult, RecordedMessage } from './live.clients';
+import { stageLines, traceEvents } from './live.stages';
 
 /**
  * `npm run bench -- live`: what subscriptions cost and how fast they are.
@@ -27,7 +25,8 @@ import type { ClientsInput, ClientsResult, RecordedMessage } from './live.client
  *    max(change, `heldUntil`), where `heldUntil` is when the hub's pacing (≤ 4 snapshots a
  *    second per campaign) let a held snapshot go. Per API process: RSS per 1,000 subscribers,
  *    event-loop delay p99, CPU; per client process, CPU and event-loop delay p99 (a late
- *    receipt there is the clients' own, not the path's). Baseline in the same run: a raw `ws` broadcast from the bench
+ *    receipt there is the clients' own, not the path's); the stages of the first subscriber's
+ *    deliveries (live.stages.ts). Baseline in the same run: a raw `ws` broadcast from the bench
  *    process of the same messages, at the same times, to as many raw sockets (send → receipt).
  *    Sizes by env: see `fanOutPart`.
  * 2. MongoDB commands per minute of 50 dashboards, subscriptions versus the older design's
@@ -251,73 +250,6 @@ async function fanOutPart(label: string, durations: Durations): Promise<void> {
     await clients?.stop().catch(() => undefined);
     await deployment.stop();
   }
-}
-
-/** When each progress snapshot's event was published (`at`) and seen on Redis, by campaign and `updatedAt`. */
-type Traced = Map<string, { at: number; seen: number }>;
-
-/**
- * Subscribes the bench process itself to the deployment's event channel, as an API does, and
- * notes when each campaign.changed event carrying numbers arrives: with the event's own `at`
- * (when the worker called publish) and the snapshot's `updatedAt` (the counter write), it splits
- * a delivery into its stages (see stageLines).
- */
-async function traceEvents(redisUrl: string): Promise<{ stop(): Traced }> {
-  const redis = new Redis(redisUrl);
-  const traced: Traced = new Map();
-  redis.on('message', (_channel: string, text: string) => {
-    const seen = Date.now();
-    const message = JSON.parse(text) as EventMessage;
-    for (const event of message.type === 'batch' ? message.events : [message])
-      if (event.type === 'campaign.changed' && event.progress)
-        traced.set(`${event.campaignId} ${event.progress.updatedAt}`, { at: event.at, seen });
-  });
-  // The bench's deployment keeps the default prefix.
-  await redis.subscribe(eventsChannel('dialwave'));
-  return {
-    stop() {
-      redis.disconnect();
-      return traced;
-    },
-  };
-}
-
-/**
- * The stages of the first subscriber's deliveries of each campaign (the recorded messages):
- * counter write → publish call (`at` − `updatedAt`: the write's reply and the code after it),
- * publish call → on Redis (the publisher's batching, PUBLISH, Redis's fan-out; seen by the
- * bench's own subscriber), and Redis → receipt beyond pacing (the API: hub, graphql-ws, ws, the
- * client's socket; receipt − max(seen, heldUntil)).
- */
-function stageLines(recorded: RecordedMessage[], traced: Traced): string[] {
-  const write: number[] = [];
-  const publish: number[] = [];
-  const api: number[] = [];
-  let unmatched = 0;
-  for (const message of recorded) {
-    const value = JSON.parse(message.payload) as {
-      data?: { campaignProgress?: { campaignId: string; updatedAt: string; heldUntil: string | null } };
-    };
-    const progress = value.data?.campaignProgress;
-    const trace = progress && traced.get(`${progress.campaignId} ${progress.updatedAt}`);
-    if (!progress || !trace) {
-      unmatched += 1;
-      continue;
-    }
-    write.push(trace.at - Date.parse(progress.updatedAt));
-    publish.push(trace.seen - trace.at);
-    api.push(message.receivedAt - Math.max(trace.seen, progress.heldUntil ? Date.parse(progress.heldUntil) : 0));
-  }
-  const line = (name: string, values: number[]) => {
-    const sorted = values.sort((a, b) => a - b);
-    return `    ${name} p50 ${fmt(percentile(sorted, 50))} ms   p99 ${fmt(percentile(sorted, 99))} ms`;
-  };
-  return [
-    `  stages of the first subscriber's deliveries of each campaign (${write.length} messages, ${unmatched} not traced):`,
-    line('counter write → publish call (at − updatedAt):        ', write),
-    line('publish call → on Redis (batching, PUBLISH):           ', publish),
-    line('on Redis → receipt, beyond pacing (API, ws, client):   ', api),
-  ];
 }
 
 /** Replays recorded messages (per campaign, same spacing) to raw ws clients; returns send→receipt delays. */
