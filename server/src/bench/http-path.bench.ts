@@ -31,6 +31,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { Redis } from 'ioredis';
 import { simulatorKeys } from '../providers/simulated/simulator';
 import type { LedgerEntry } from '../providers/simulated/simulator';
 import { startRedisServer } from '../redis';
@@ -71,6 +72,8 @@ export interface Way {
   /** Base URL of the simulator's API (`…/simulator` under it) and which process hosts it. */
   simulator: { url: string; host: string };
   procs: Proc[];
+  /** The deployment's Redis, when the bench started it (its commands per call are counted). */
+  redisUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -255,6 +258,7 @@ export async function startSplit(options: SplitOptions = {}): Promise<SplitWay> 
       ],
       mongoUri,
       secret,
+      redisUrl: redis.url,
       simulator: simulator
         ? { url: simulator.url, host: 'its own process' }
         : { url: urls[0]!, host: `the ${apis === 1 ? 'api' : 'api 1'} process` },
@@ -485,6 +489,8 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     await Promise.all(way.procs.map(threadLoopsMs)); // resets each histogram: the run's own p99 below
     const cpuBefore = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
     const helperBefore = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
+    const redis = way.redisUrl ? new Redis(way.redisUrl, { lazyConnect: true }) : null;
+    const commandsBefore = redis ? await redisCommands(redis) : null;
     const load = loadavg()[0]!.toFixed(2);
     const t0 = Date.now();
     for (const id of ids)
@@ -504,6 +510,8 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const loops = await Promise.all(way.procs.map(threadLoopsMs));
     const cpuAfter = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
     const helperAfter = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
+    const commandsAfter = redis ? await redisCommands(redis) : null;
+    redis?.disconnect();
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
       .collection('calls')
@@ -539,6 +547,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
         `p99 ${s(percentile(spans, 99))}, max ${s(spans[spans.length - 1] ?? NaN)}`,
     );
     out(`  most live calls of a campaign ${mostLive(ended)} (limit ${limit})`);
+    if (commandsBefore && commandsAfter) out(redisLine(commandsBefore, commandsAfter, ended.length));
     out(await phases(way, ids, ended));
     if (open > 0) {
       out(`  contacts not final: ${stuck.map((g) => `${String(g['_id'])} ${String(g['n'])}`).join(', ')}`);
@@ -562,6 +571,28 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
   } finally {
     await way.stop();
   }
+}
+
+/** Calls per Redis command so far (INFO commandstats: Lua's own calls included; the INFO itself too). */
+async function redisCommands(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  const counts = new Map<string, number>();
+  for (const match of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) counts.set(match[1]!, Number(match[2]));
+  return counts;
+}
+
+/** Redis commands per call over the run, in all and the six most used. */
+function redisLine(before: Map<string, number>, after: Map<string, number>, calls: number): string {
+  const used = [...after]
+    .map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / Math.max(1, calls)] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const total = used.reduce((sum, [, n]) => sum + n, 0);
+  const top = used
+    .slice(0, 6)
+    .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+    .join(', ');
+  return `  Redis commands per call: ${total.toFixed(2)} (${top})`;
 }
 
 /** `BENCH_DISPATCH_ONLY=http`: the real path, both ways (or BENCH_HTTP_WAYS). */
