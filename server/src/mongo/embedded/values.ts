@@ -100,6 +100,9 @@ export function compareValues(a: unknown, b: unknown): number {
   // import, where every tree comparison starts with the same campaignId).
   if (a instanceof ObjectId && b instanceof ObjectId) return compareObjectIds(a, b);
   if (bsonTypeOf(a) === 'ObjectId' && bsonTypeOf(b) === 'ObjectId') return compareObjectIds(a, b);
+  // A contact's `updatedAt` in the `{status, updatedAt}` tree: Dates went through `bsonTypeOf`
+  // and `typeRank` twice per comparison (4.6% of the server's CPU under an import).
+  if (a instanceof Date && b instanceof Date) return compareScalars(a.getTime(), b.getTime());
   const ra = typeRank(a);
   const rb = typeRank(b);
   if (ra !== rb) return ra < rb ? -1 : 1;
