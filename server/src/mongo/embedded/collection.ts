@@ -88,6 +88,8 @@ class Index {
    * one campaignId and one status instance, which the tree's comparator finds equal by identity.
    */
   private readonly lastValues: unknown[];
+  /** The canonical key of each `lastValues` entry once computed (a campaignId's hex, say), else undefined. */
+  private readonly lastParts: Array<string | undefined>;
 
   constructor(spec: Doc) {
     this.spec = spec;
@@ -98,6 +100,7 @@ class Index {
     this.orderable = this.fields.every((f) => key[f] === 1 || key[f] === -1);
     this.topLevel = this.fields.every((f) => !f.includes('.'));
     this.lastValues = this.fields.map(() => undefined);
+    this.lastParts = this.fields.map(() => undefined);
     this.unique = spec['unique'] === true;
     this.sparse = spec['sparse'] === true;
     const partial = spec['partialFilterExpression'];
@@ -141,7 +144,7 @@ class Index {
       // (every insert builds every index's keys: those lists were most of its garbage).
       if (this.sparse && values.every((v) => v === undefined)) return [];
       if (!this.map) return [{ values, parts: NO_PARTS, key: '' }];
-      const parts = values.map(canonicalKey);
+      const parts = values.map((value, i) => this.partOf(i, value));
       return [{ values, parts, key: parts.join(SEP) }];
     }
     const perField = this.fields.map((f) => getPathValues(doc, f));
@@ -180,7 +183,14 @@ class Index {
     if (value === last) return typeof value === 'string' ? last : value;
     if (value instanceof ObjectId && last instanceof ObjectId && value.equals(last)) return last;
     this.lastValues[i] = value;
+    this.lastParts[i] = undefined;
     return value;
+  }
+
+  /** `canonicalKey(value)` of field `i`, computed once for the value `intern` last kept. */
+  private partOf(i: number, value: unknown): string {
+    if (value !== this.lastValues[i]) return canonicalKey(value);
+    return (this.lastParts[i] ??= canonicalKey(value));
   }
 
   add(keys: IndexKey[], id: string, entry: Entry): void {
