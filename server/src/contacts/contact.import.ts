@@ -412,11 +412,10 @@ export async function importContactsCsv(
       report.totalRows += 1;
       line = info.lines;
       const fields = rowFields(columns, record);
-      const check = checkContact(fields, scope);
-      if (check.ok) {
-        if (contactId) check.contact._id = contactId(info.lines);
-        batch.push(check.contact);
-      } else reject(info.lines, String(fields.phoneNumber), check.reason);
+      // The job's id for the line, if any, instead of a fresh ObjectId made only to be replaced.
+      const check = checkContact(fields, scope, new Date(), contactId?.(info.lines));
+      if (check.ok) batch.push(check.contact);
+      else reject(info.lines, String(fields.phoneNumber), check.reason);
       if (batch.length >= batchSize) await flush();
     }
     reachedEnd = !report.truncated && !headerError;

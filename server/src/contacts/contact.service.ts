@@ -107,8 +107,14 @@ function customData(value: unknown): { ok: true; value: NewContact['customData']
  * Checks and normalises one contact: the number to E.164 (libphonenumber, in the
  * organization's country when written without a code), the email, priority and customData.
  * The reason names the field, as a person fixing a spreadsheet needs.
+ * @param id the contact's `_id` (import jobs derive it from the file line); default a fresh ObjectId
  */
-export function checkContact(input: ContactFields, scope: ContactScope, now = new Date()): ContactCheck {
+export function checkContact(
+  input: ContactFields,
+  scope: ContactScope,
+  now = new Date(),
+  id?: Types.ObjectId,
+): ContactCheck {
   const number = parsePhoneNumber(input.phoneNumber, scope.defaultCountry);
   if (!number.ok) return { ok: false, reason: `phoneNumber ${number.reason}` };
   let name: string | null = null;
@@ -167,7 +173,7 @@ export function checkContact(input: ContactFields, scope: ContactScope, now = ne
   return {
     ok: true,
     contact: {
-      _id: new Types.ObjectId(),
+      _id: id ?? new Types.ObjectId(),
       organizationId: scope.organizationId,
       campaignId: scope.campaignId,
       phoneNumber: number.e164,

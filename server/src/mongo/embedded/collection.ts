@@ -81,6 +81,15 @@ class Index {
   plainKeys = true;
   /** Whether every field is ascending or descending, so walks can stand in for a sort. */
   readonly orderable: boolean;
+  /** Whether every field is a top-level one (no dotted path): `plainValuesOf` can read them directly. */
+  private readonly topLevel: boolean;
+  /**
+   * The last value keyed on each field (see `intern`): keys of one campaign's contacts then hold
+   * one campaignId and one status instance, which the tree's comparator finds equal by identity.
+   */
+  private readonly lastValues: unknown[];
+  /** The canonical key of each `lastValues` entry once computed (a campaignId's hex, say), else undefined. */
+  private readonly lastParts: Array<string | undefined>;
 
   constructor(spec: Doc) {
     this.spec = spec;
@@ -89,6 +98,9 @@ class Index {
     this.fields = Object.keys(key);
     this.dirs = this.fields.map((f) => (key[f] === -1 ? -1 : 1));
     this.orderable = this.fields.every((f) => key[f] === 1 || key[f] === -1);
+    this.topLevel = this.fields.every((f) => !f.includes('.'));
+    this.lastValues = this.fields.map(() => undefined);
+    this.lastParts = this.fields.map(() => undefined);
     this.unique = spec['unique'] === true;
     this.sparse = spec['sparse'] === true;
     const partial = spec['partialFilterExpression'];
@@ -100,7 +112,12 @@ class Index {
         : new BTree<TreeKey, Entry>(undefined, (a, b) => {
             const n = Math.min(a.values.length, b.values.length);
             for (let i = 0; i < n; i++) {
-              const c = compareValues(a.values[i], b.values[i]);
+              const x = a.values[i];
+              const y = b.values[i];
+              // The same instance (a value `keysOf` interned: the campaignId and status every key
+              // of an import shares) is equal without comparing it.
+              if (x === y) continue;
+              const c = compareValues(x, y);
               if (c !== 0) return c * (dirs[i] as number);
             }
             return a.seq - b.seq;
@@ -121,6 +138,15 @@ class Index {
   /** The keys `doc` is indexed under (several for array values); none when sparse/partial skips it. */
   keysOf(doc: Doc): IndexKey[] {
     if (this.partial && !this.partial.test(doc)) return [];
+    const values = this.plainValuesOf(doc);
+    if (values) {
+      // What the general path below gives for one value per field, without a list per field
+      // (every insert builds every index's keys: those lists were most of its garbage).
+      if (this.sparse && values.every((v) => v === undefined)) return [];
+      if (!this.map) return [{ values, parts: NO_PARTS, key: '' }];
+      const parts = values.map((value, i) => this.partOf(i, value));
+      return [{ values, parts, key: parts.join(SEP) }];
+    }
     const perField = this.fields.map((f) => getPathValues(doc, f));
     if (this.sparse && perField.every((vals) => vals.length === 1 && vals[0] === undefined)) return [];
     // A tree-only index of plain values needs no canonical keys (only maps are keyed by them):
@@ -130,6 +156,41 @@ class Index {
     }
     // Every combination of the fields' values (several only for arrays): no cap, a document has them all.
     return bucketsOf(perField, Infinity)!;
+  }
+
+  /**
+   * The values of `doc`'s indexed fields when they are all top-level and none is an array (the
+   * document has one key), each interned (`intern`); undefined otherwise.
+   */
+  private plainValuesOf(doc: Doc): unknown[] | undefined {
+    if (!this.topLevel) return undefined;
+    const values: unknown[] = [];
+    for (let i = 0; i < this.fields.length; i++) {
+      const value = doc[this.fields[i] as string];
+      if (Array.isArray(value)) return undefined;
+      values.push(this.intern(i, value));
+    }
+    return values;
+  }
+
+  /**
+   * `value`, or the equal value last keyed on field `i` when it is a string or an ObjectId of the
+   * same kind: a key then shares the instance the keys before it hold (stored documents keep their
+   * own). Only the key changes, not what it is equal to, so this is safe for any value.
+   */
+  private intern(i: number, value: unknown): unknown {
+    const last = this.lastValues[i];
+    if (value === last) return typeof value === 'string' ? last : value;
+    if (value instanceof ObjectId && last instanceof ObjectId && value.equals(last)) return last;
+    this.lastValues[i] = value;
+    this.lastParts[i] = undefined;
+    return value;
+  }
+
+  /** `canonicalKey(value)` of field `i`, computed once for the value `intern` last kept. */
+  private partOf(i: number, value: unknown): string {
+    if (value !== this.lastValues[i]) return canonicalKey(value);
+    return (this.lastParts[i] ??= canonicalKey(value));
   }
 
   add(keys: IndexKey[], id: string, entry: Entry): void {

@@ -99,6 +99,9 @@ export function compareValues(a: unknown, b: unknown): number {
   // instanceof is far cheaper than `bsonTypeOf`'s "in" (5.5% of the server's CPU under an
   // import, where every tree comparison starts with the same campaignId).
   if (a instanceof ObjectId && b instanceof ObjectId) return compareObjectIds(a, b);
+  // A contact's `updatedAt` in the `{status, updatedAt}` tree: Dates went through `bsonTypeOf`
+  // and `typeRank` twice per comparison (4.6% of the server's CPU under an import).
+  if (a instanceof Date && b instanceof Date) return compareScalars(a.getTime(), b.getTime());
   if (bsonTypeOf(a) === 'ObjectId' && bsonTypeOf(b) === 'ObjectId') return compareObjectIds(a, b);
   const ra = typeRank(a);
   const rb = typeRank(b);
