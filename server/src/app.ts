@@ -48,6 +48,8 @@ import { ImportJobModel } from './imports/import-job.model';
 import { httpRoutes } from './http/routes';
 import { mountMetrics, mountReadiness, startWorkerHttp } from './http/health';
 import { noteOrganization, requestLogger } from './http/request-log';
+import { errorReply } from './http/error-reply';
+import { webhookListener } from './dispatch/webhook.route';
 import type { ReadinessSources } from './http/health';
 import type { QueueCounts } from './metrics';
 import { createEventSubscriber, subscribeRedis } from './pubsub';
@@ -246,7 +248,12 @@ async function startHttp(
   const trusted = typeof trust === 'number' ? (_addr: string, i: number) => i < trust : proxyaddr.compile(trust ?? []);
   const clientIp = (request: IncomingMessage): string | null => proxyaddr(request, trusted);
   app.use(requestLogger());
-  const httpServer: Server = createServer(app);
+  // Provider webhooks are answered before express (webhook.route.ts: its app and router cost
+  // more CPU per request than the rest of a webhook's handling); every other request goes on to it.
+  const webhooks = webhookListener(services);
+  const httpServer: Server = createServer((req, res) => {
+    if (!webhooks(req, res)) app(req, res);
+  });
 
   // Subscriptions: one subscribing Redis connection per API process (events are published on
   // the ordinary command connection).
@@ -327,25 +334,8 @@ async function startHttp(
 
   // Errors thrown by HTTP routes: client errors keep their message, the rest is masked.
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    if (error instanceof AppError) {
-      const status = {
-        BAD_USER_INPUT: 400,
-        UNAUTHENTICATED: 401,
-        FORBIDDEN: 403,
-        NOT_FOUND: 404,
-        CONFLICT: 409,
-        RATE_LIMITED: 429,
-      }[error.code];
-      res.status(status).json({ error: { code: error.code, message: error.message, field: error.field } });
-      return;
-    }
-    const status = (error as { status?: number }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: { code: 'BAD_REQUEST', message: (error as Error).message } });
-      return;
-    }
-    logger.error({ err: error }, 'unexpected error in an HTTP route');
-    res.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } });
+    const { status, body } = errorReply(error);
+    res.status(status).json(body);
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -282,10 +282,16 @@ interface SimulatorChild {
 
 /** The simulated provider in its own process (providers/simulated/cli.ts), given the deployment's secret on stdin. */
 async function startSimulatorProcess(secret: string): Promise<SimulatorChild> {
-  const child = spawn(process.execPath, [...NODE_FLAGS, path.resolve(__dirname, '../providers/simulated/cli.js')], {
-    env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'error' },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  // BENCH_HTTP_NODE_ARGS reach it too: it shares the cores, so its profile is part of the picture.
+  const extra = (process.env['BENCH_HTTP_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [...NODE_FLAGS, ...extra, path.resolve(__dirname, '../providers/simulated/cli.js')],
+    {
+      env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'error' },
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
   child.stdin?.end(`${secret}\n`);
   const url = await new Promise<string>((resolve, reject) => {
     let buffer = '';

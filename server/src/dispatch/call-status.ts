@@ -99,7 +99,7 @@ export async function announceEnded(
   if (FINAL_CALL_STATUSES.has(status)) {
     const message =
       updated && isFinalCallStatus(updated.status) ? `${String(callId)}|${endedDetail(updated)}` : String(callId);
-    await ctx.deps.redis.publish(callEndedChannel(ctx.deps.config.redisPrefix), message);
+    await ctx.announcements.publish(callEndedChannel(ctx.deps.config.redisPrefix), message);
   }
 }
 

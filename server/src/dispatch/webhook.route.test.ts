@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CallModel } from '../calls/call.model';
 import { ContactModel } from '../contacts/contact.model';
 import { signSimulatorWebhook } from '../providers/simulated/simulator';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from './dispatch.service';
+import { webhookListener } from './webhook.route';
 import { createFixture, waitFor } from './test-fixtures';
 
 /** `dialwave_webhooks_total` as /metrics serves it, by "provider/result". */
@@ -72,5 +75,45 @@ describe('webhook route: a counter per provider and result', () => {
     expect((await post('nope-1', query(nobody, 'x'), late)).status).toBe(404);
     expect((await post('nope-2', query(nobody, 'x'), late)).status).toBe(404);
     expect(await delta('other/unknown')).toBe(2);
+  });
+
+  it('answers webhooks without express, as express did, and leaves every other request to it', async () => {
+    // Only the listener, and a stand-in for express behind it.
+    const listener = webhookListener(stack.app.services);
+    const server = createServer((req, res) => {
+      if (!listener(req, res)) res.writeHead(418).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const nobody = '0123456789abcdef01234567';
+      const body = JSON.stringify({ CallSid: 'SIM1', CallStatus: 'ringing', Timestamp: Date.now(), SequenceNumber: 0 });
+      const post = (path: string, text = body, headers: Record<string, string> = {}) =>
+        fetch(`${base}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: text,
+        });
+      // Express matched routes in any case and with a trailing slash.
+      for (const path of [
+        `/webhooks/simulated?call=${nobody}&token=x`,
+        `/WEBHOOKS/Simulated/?call=${nobody}&token=x`,
+      ]) {
+        const res = await post(path, body, { 'x-request-id': 'req-7' });
+        expect(res.status).toBe(404);
+        expect(res.headers.get('x-request-id')).toBe('req-7');
+        expect(await res.json()).toEqual({ error: 'unknown call' });
+      }
+      // A body the parser refuses: the app's error answer.
+      const bad = await post(`/webhooks/simulated?call=${nobody}&token=x`, '{not json');
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST');
+      // Not a webhook: on to express.
+      expect((await fetch(`${base}/webhooks/simulated`)).status).toBe(418);
+      expect((await post('/webhooks/simulated/more')).status).toBe(418);
+      expect((await post('/graphql')).status).toBe(418);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -47,13 +47,13 @@ function requestIdFor(req: IncomingMessage, res: ServerResponse): string {
 }
 
 /** What a request's line says: method, route, status, duration, organization (when noted), request id. */
-function lineOf(req: IncomingMessage, res: ServerResponse, responseTime: number) {
+function lineOf(req: IncomingMessage, res: ServerResponse, responseTime: number, route?: string) {
   const request = req as Request;
   const organizationId = (res as Response).locals?.[ORGANIZATION] as string | undefined;
   return {
     requestId: request.id,
     method: request.method,
-    route: routeOf(request),
+    route: route ?? routeOf(request),
     status: res.statusCode,
     durationMs: responseTime,
     ...(organizationId ? { organizationId } : {}),
@@ -64,27 +64,29 @@ function lineOf(req: IncomingMessage, res: ServerResponse, responseTime: number)
  * The request line of a machine path (`isMachinePath`), without pino-http: the same fields,
  * written only when the level it falls at is enabled (`debug` for successes, so nothing is
  * built for them in production). pino-http has no way to skip its per-request child loggers.
+ * `route`: the route pattern, for a request served outside express (which otherwise names it).
  */
-function machineRequestLogger(log: Logger): RequestHandler {
-  return (req, res, next) => {
-    (req as { id?: unknown }).id = requestIdFor(req, res);
-    const start = Date.now();
-    let logged = false;
-    const done = () => {
-      if (logged) return;
-      logged = true;
-      const failed = res.statusCode >= 500;
-      const level = failed ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
-      if (!log.isLevelEnabled(level)) return;
-      const line = lineOf(req, res, Date.now() - start);
-      if (failed)
-        log[level]({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, 'request failed');
-      else log[level](line, 'request completed');
-    };
-    res.once('finish', done);
-    res.once('close', done);
-    next();
+export function logMachineRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route?: string,
+  log: Logger = processLogger,
+): void {
+  (req as { id?: unknown }).id = requestIdFor(req, res);
+  const start = Date.now();
+  let logged = false;
+  const done = () => {
+    if (logged) return;
+    logged = true;
+    const failed = res.statusCode >= 500;
+    const level = failed ? 'error' : res.statusCode >= 400 ? 'warn' : 'debug';
+    if (!log.isLevelEnabled(level)) return;
+    const line = lineOf(req, res, Date.now() - start, route);
+    if (failed) log[level]({ ...line, err: new Error(`failed with status code ${res.statusCode}`) }, 'request failed');
+    else log[level](line, 'request completed');
   };
+  res.once('finish', done);
+  res.once('close', done);
 }
 
 /**
@@ -97,7 +99,10 @@ function machineRequestLogger(log: Logger): RequestHandler {
  * Quiet in tests because the process logger is silent there (logger.ts).
  */
 export function requestLogger(log: Logger = processLogger): RequestHandler {
-  const machine = machineRequestLogger(log);
+  const machine: RequestHandler = (req, res, next) => {
+    logMachineRequest(req, res, undefined, log);
+    next();
+  };
   const http = pinoHttp({
     logger: log,
     // The bindings of req.log / res.log: the request id only (not the whole request).

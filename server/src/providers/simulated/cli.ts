@@ -40,7 +40,11 @@ async function main(): Promise<void> {
   const app = express();
   app.disable('x-powered-by');
   app.use('/simulator', simulator.router());
-  const server = createServer(app);
+  // Place-call requests (one per call) are answered before express (Simulator.placeCallListener).
+  const placeCalls = simulator.placeCallListener();
+  const server = createServer((req, res) => {
+    if (!placeCalls(req, res)) app(req, res);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -137,6 +137,41 @@ describe('simulator webhook delivery', () => {
       await api.close();
     }
   });
+
+  it('answers place-call requests without express, and leaves every other request to it', async () => {
+    const api = await webhookReceiver(() => 200);
+    // Only the listener, and a stand-in for express behind it.
+    const listener = sim.placeCallListener();
+    const server = createServer((req, res) => {
+      if (!listener(req, res)) res.writeHead(418).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const post = (path: string, payload: unknown, key = sim.apiKey) =>
+      fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify(payload),
+      });
+    try {
+      const placed = await post('/simulator/calls', body(api.url));
+      expect(placed.status).toBe(201);
+      expect(await placed.json()).toEqual({ sid: expect.stringMatching(/^SIM/), status: 'queued' });
+      await until(() => api.received.length === 1);
+      expect(api.received[0]!.status).toBe('completed');
+      expect((await post('/SIMULATOR/calls/', body(api.url))).status).toBe(201);
+      expect((await post('/simulator/calls', body(api.url), 'wrong')).status).toBe(401);
+      const incomplete = await post('/simulator/calls', { to: '+14155550100' });
+      expect(incomplete.status).toBe(400);
+      expect(await incomplete.json()).toEqual({ message: 'to, from, statusCallback and metadata are required' });
+      // Not a place-call: on to express.
+      expect((await fetch(`${base}/simulator/calls?token=tok`)).status).toBe(418);
+      expect((await post('/simulator/ledger', {})).status).toBe(418);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await api.close();
+    }
+  });
 });
 
 describe('simulated invalid numbers', () => {
