@@ -30,6 +30,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { simulatorKeys } from '../providers/simulated/simulator';
 import type { LedgerEntry } from '../providers/simulated/simulator';
@@ -71,6 +72,8 @@ export interface Way {
   /** Base URL of the simulator's API (`…/simulator` under it) and which process hosts it. */
   simulator: { url: string; host: string };
   procs: Proc[];
+  /** The deployment's Redis, when the bench started it apart (the split way): its commands are counted. */
+  redisUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -259,6 +262,7 @@ export async function startSplit(options: SplitOptions = {}): Promise<SplitWay> 
         ? { url: simulator.url, host: 'its own process' }
         : { url: urls[0]!, host: `the ${apis === 1 ? 'api' : 'api 1'} process` },
       procs,
+      redisUrl: redis.url,
       apis: procs.slice(0, apis),
       urls,
       worker,
@@ -423,6 +427,48 @@ export async function loopP99Ms(proc: Proc): Promise<number> {
   return loopP99Of(await scrapeMetrics(proc));
 }
 
+/** Calls per command name so far (Redis INFO commandstats); empty when there is no Redis to ask. */
+async function redisCommands(url: string | undefined): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  if (!url) return counts;
+  const redis = new Redis(url, { lazyConnect: true });
+  try {
+    await redis.connect();
+    for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+      counts.set(m[1]!, Number(m[2]));
+  } finally {
+    redis.disconnect();
+  }
+  return counts;
+}
+
+/** MongoDB requests (round trips) the server has answered so far (serverStatus network.numRequests). */
+async function mongoRequests(uri: string): Promise<number> {
+  const conn = await mongoose.createConnection(uri).asPromise();
+  try {
+    const status = (await conn.db!.admin().command({ serverStatus: 1 })) as { network?: { numRequests?: number } };
+    return status.network?.numRequests ?? NaN;
+  } finally {
+    await conn.close();
+  }
+}
+
+/** The counts line: Redis commands per call (the busiest named) and MongoDB round trips per call. */
+function countsLine(before: Map<string, number>, after: Map<string, number>, mongo: number, calls: number): string {
+  const per = (n: number) => (n / Math.max(1, calls)).toFixed(1);
+  const diff = [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, n]) => n > 0);
+  diff.sort((a, b) => b[1] - a[1]);
+  const redis = diff.reduce((a, [, n]) => a + n, 0);
+  const top = diff
+    .slice(0, 8)
+    .map(([k, n]) => `${k} ${per(n)}`)
+    .join(', ');
+  return (
+    `  per call: ${per(mongo)} MongoDB round trips (serverStatus network.numRequests, bench polling included)` +
+    (after.size > 0 ? `; ${per(redis)} Redis commands (INFO commandstats: ${top})` : '')
+  );
+}
+
 async function setUp(url: string, campaigns: number, contacts: number, limit: number) {
   // Instant calls (0 ms), the issue's reproduction: what is measured is Dialwave, not the calls.
   const instant = { minDurationMs: 0, maxDurationMs: 0 };
@@ -471,6 +517,8 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     await Promise.all(way.procs.map(loopP99Ms)); // resets each histogram: the run's own p99 below
     const cpuBefore = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
     const helperBefore = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
+    const redisBefore = await redisCommands(way.redisUrl);
+    const mongoBefore = await mongoRequests(way.mongoUri);
     const load = loadavg()[0]!.toFixed(2);
     const t0 = Date.now();
     for (const id of ids)
@@ -490,6 +538,8 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const loops = await Promise.all(way.procs.map(loopP99Ms));
     const cpuAfter = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
     const helperAfter = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
+    const redisAfter = await redisCommands(way.redisUrl);
+    const mongoAfter = await mongoRequests(way.mongoUri);
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
       .collection('calls')
@@ -541,6 +591,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
       ...way.helpers.map((h, i) => ({ name: h.name, cpuMs: helperAfter[i]! - helperBefore[i]! })),
     ];
     for (const line of cpuSummary(used, ended.length, `measured ${rate.toFixed(0)}`)) out(line);
+    out(countsLine(redisBefore, redisAfter, mongoAfter - mongoBefore, ended.length));
   } finally {
     await way.stop();
   }
