@@ -4,7 +4,14 @@ import type { TestInfra } from './test/harness';
 import { CallModel } from './calls/call.model';
 import { CampaignModel } from './campaigns/campaign.model';
 import { ContactModel } from './contacts/contact.model';
-import { campaignUpdate, contactFindAndUpdate, contactUpdate, insertCall, newCallDoc } from './direct-writes';
+import {
+  campaignUpdate,
+  contactFindAndUpdate,
+  contactUpdate,
+  insertCall,
+  newCallDoc,
+  recordProviderCallId,
+} from './direct-writes';
 import type { NewCall } from './direct-writes';
 
 // The engine's driver-level writes must store what mongoose would have stored.
@@ -123,6 +130,44 @@ describe('direct writes', () => {
     } finally {
       client.off('commandStarted', onStart);
     }
+  });
+
+  it('writes the provider ids of one turn in one update, and tells a call a webhook moved on from one still unset', async () => {
+    const calls = await Promise.all([insertCall(fields()), insertCall(fields()), insertCall(fields())]);
+    const [fresh, answered, silent] = calls as [(typeof calls)[number], (typeof calls)[number], (typeof calls)[number]];
+    // A webhook with the provider's id got there first; another moved the call without naming it.
+    await CallModel.collection.updateOne({ _id: answered._id }, { $set: { status: 'RINGING', providerCallId: 'p-2' } });
+    await CallModel.collection.updateOne({ _id: silent._id }, { $set: { status: 'RINGING' } });
+    const client = mongoose.connection.getClient();
+    const commands: string[] = [];
+    const onStart = (e: { commandName: string }) => commands.push(e.commandName);
+    client.on('commandStarted', onStart);
+    try {
+      const all = await Promise.all([
+        recordProviderCallId(fresh._id, 'p-1'),
+        recordProviderCallId(answered._id, 'p-2'),
+        recordProviderCallId(silent._id, 'p-3'),
+      ]);
+      expect(all).toEqual(['set', 'taken', 'unset']);
+      // One update for the three, and one read to tell them apart.
+      expect(commands).toEqual(['update', 'find']);
+      commands.length = 0;
+      const more = [await insertCall(fields()), await insertCall(fields())];
+      commands.length = 0;
+      expect(await Promise.all(more.map((c, i) => recordProviderCallId(c._id, `q-${i}`)))).toEqual(['set', 'set']);
+      // All set: no read.
+      expect(commands).toEqual(['update']);
+    } finally {
+      client.off('commandStarted', onStart);
+    }
+    const stored = await CallModel.find({ _id: { $in: calls.map((c) => c._id) } }, { providerCallId: 1 }).lean();
+    expect(new Map(stored.map((c) => [String(c._id), c.providerCallId]))).toEqual(
+      new Map([
+        [String(fresh._id), 'p-1'],
+        [String(answered._id), 'p-2'],
+        [String(silent._id), null],
+      ]),
+    );
   });
 
   it('sends a write that sets the parent of a path another write increments in a group of its own', async () => {

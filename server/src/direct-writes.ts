@@ -236,3 +236,51 @@ export async function insertCall(fields: NewCall): Promise<Call & { _id: Types.O
   await callInserts.add('calls', doc);
   return doc;
 }
+
+/**
+ * What `recordProviderCallId` did: `set` (the call was still INITIATED without a provider id:
+ * it is now exactly the caller's call with that id), `taken` (a webhook got there first: the
+ * call moved on with its id and was announced by that write), `unset` (the call moved on without
+ * an id, a platform whose webhooks do not name it, or is gone: the caller writes it alone).
+ */
+export type ProviderIdWrite = 'set' | 'taken' | 'unset';
+
+/**
+ * Provider ids of the calls accepted in one turn of the event loop go out as one unordered update
+ * command (TurnBatch): under load a burst of place-call answers wakes dozens of slots at once, and
+ * a findOneAndUpdate each was one of the engine's five MongoDB round trips per call. An update
+ * command tells only how many documents it changed, not which, so each write is conditional on
+ * the call still being INITIATED: when all changed, each caller knows its call's state without a
+ * read; otherwise the group's calls are read back (one find) to tell which.
+ */
+const providerIds = new TurnBatch<{ _id: Types.ObjectId; providerCallId: string }, ProviderIdWrite>(
+  async (_key, items) => {
+    const now = new Date();
+    const res = await CallModel.collection.bulkWrite(
+      items.map((i) => ({
+        updateOne: {
+          filter: { _id: i._id, providerCallId: null, status: 'INITIATED' },
+          update: { $set: { providerCallId: i.providerCallId, updatedAt: now } },
+        },
+      })),
+      { ordered: false },
+    );
+    if (res.modifiedCount === items.length) return items.map(() => 'set' as const);
+    const found = await CallModel.collection
+      .find({ _id: { $in: items.map((i) => i._id) } }, { projection: { status: 1, providerCallId: 1 } })
+      .toArray();
+    const byId = new Map(found.map((d) => [String(d._id), d]));
+    return items.map((i) => {
+      const doc = byId.get(String(i._id));
+      if (!doc || doc['providerCallId'] === null || doc['providerCallId'] === undefined) return 'unset' as const;
+      // Webhooks write an id only with a status past INITIATED: INITIATED with ours is our write.
+      return doc['status'] === 'INITIATED' && doc['providerCallId'] === i.providerCallId ? 'set' : 'taken';
+    });
+  },
+  { maxItems: 1000 },
+);
+
+/** Records a placed call's provider id (conditional on the call still INITIATED without one); see ProviderIdWrite. */
+export function recordProviderCallId(callId: Types.ObjectId, providerCallId: string): Promise<ProviderIdWrite> {
+  return providerIds.add('calls', { _id: callId, providerCallId });
+}
