@@ -4,7 +4,7 @@ import type { RedisServerHandle } from './redis';
 import { EventPublisher, eventsChannel } from './events';
 import type { CallEventPayload, EventMessage } from './events';
 
-// Events of one turn of the event loop travel as one message, in order.
+// Events published together travel as one message, in order, without waiting for the loop's check phase.
 describe('EventPublisher', () => {
   let server: RedisServerHandle;
   let publisher: Redis;
@@ -55,6 +55,38 @@ describe('EventPublisher', () => {
       .flatMap((m) => (m.type === 'batch' ? m.events : [m]))
       .map((e) => e.type === 'call.changed' && e.call.id);
     expect(ids.slice(0, 250)).toEqual(Array.from({ length: 250 }, (_, i) => `a${i}`));
+  });
+
+  it('sends in a microtask, before the loop’s check phase', async () => {
+    received.length = 0;
+    const events = new EventPublisher(publisher, 'ev');
+    const publish = jest.spyOn(publisher, 'publish');
+    let checkPhase = false;
+    setImmediate(() => (checkPhase = true));
+    const sent = events.campaignChanged('o1', 'c1');
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(checkPhase).toBe(false);
+    await sent;
+    await settle(1);
+    publish.mockRestore();
+  });
+
+  it('gathers the events published while a PUBLISH is on its way into the next message', async () => {
+    received.length = 0;
+    const events = new EventPublisher(publisher, 'ev');
+    const publish = jest.spyOn(publisher, 'publish');
+    const first = events.callChanged('o1', call('b0'));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    // The first is on its way: these two wait for its reply, then leave as one batch.
+    const later = [events.callChanged('o1', call('b1')), events.callChanged('o1', call('b2'))];
+    await Promise.all([first, ...later]);
+    await settle(2);
+    expect(publish).toHaveBeenCalledTimes(2);
+    expect(
+      received.map((m) => (m.type === 'batch' ? m.events.map((e) => e.type === 'call.changed' && e.call.id) : m.type)),
+    ).toEqual(['call.changed', ['b1', 'b2']]);
+    publish.mockRestore();
   });
 
   it('rejects the publishers of a batch that could not be sent', async () => {

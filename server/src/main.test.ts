@@ -50,6 +50,58 @@ describe('main: embedded start and stop', () => {
     },
     60_000,
   );
+
+  // ROLE=all runs the worker role on a thread of its own (worker-thread.ts): the demo campaign's
+  // calls are dialled there, through the API's simulator over HTTP, and the thread's metrics are
+  // in the process's one /metrics, labelled with their thread.
+  const graphql = async (base: string, query: string, variables: object, token?: string) => {
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: Record<string, Record<string, unknown>>; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    return body.data!;
+  };
+
+  it('dials the demo campaign from the worker thread and serves its metrics', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    proc = spawnDialwave({ PORT: String(port), HOST: '127.0.0.1' });
+    await waitForHttp(`${base}/readyz`, proc);
+    // The banner comes once the worker thread runs.
+    const started = Date.now();
+    while (!/demo login: (\S+) \/ (\S+)/.test(proc.output()) && Date.now() - started < 30_000) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const [, email, password] = /demo login: (\S+) \/ (\S+)/.exec(proc.output())!;
+    const campaignId = /"campaignId":"([0-9a-f]{24})"/.exec(proc.output())![1]!;
+    const { login } = await graphql(
+      base,
+      'mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }',
+      { e: email, p: password },
+    );
+    const token = login!['token'] as string;
+    await graphql(base, 'mutation($id: ID!) { startCampaign(id: $id) { id } }', { id: campaignId }, token);
+
+    const placedByWorker = /^dialwave_calls_placed_total\{[^}]*thread="worker"[^}]*\} ([0-9]+)/m;
+    let metrics = '';
+    while (Date.now() - started < 45_000) {
+      metrics = await (await fetch(`${base}/metrics`)).text();
+      if (Number(placedByWorker.exec(metrics)?.[1] ?? 0) > 0) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(Number(placedByWorker.exec(metrics)?.[1] ?? 0)).toBeGreaterThan(0);
+    // Each thread's own event loop; the process-wide series once, from the main thread.
+    expect(metrics).toMatch(/^dialwave_nodejs_eventloop_lag_p99_seconds\{thread="worker"\} /m);
+    expect(metrics).toMatch(/^dialwave_nodejs_eventloop_lag_p99_seconds /m);
+    expect(metrics).not.toMatch(/^dialwave_process_cpu_seconds_total\{[^}]*thread=/m);
+    expect(metrics.match(/^# TYPE dialwave_calls_placed_total /gm)).toHaveLength(1);
+
+    expect(await proc.stop('SIGTERM')).toBe(0);
+    expect(proc.output()).toMatch(/"msg":"stopped"/);
+  }, 90_000);
 });
 
 describe('main: configuration', () => {

@@ -5,12 +5,14 @@ import { logger } from './logger';
 import { startRedisServer } from './redis';
 import { startApp } from './app';
 import type { AppHandle } from './app';
-import { startEmbeddedMongo } from './mongo/embedded';
+import { startEmbeddedMongoThread } from './mongo/embedded/thread';
 import { seedDemoData } from './demo/demo.seed';
+import { addThreadMetrics } from './metrics';
+import { startWorkerThread } from './worker-thread';
 
 /**
  * `npm start`. Reads `.env` (the environment wins), then: embedded mode (no MONGODB_URI, no REDIS_URL): an in-process MongoDB-compatible
- * server, a redis-server child and demo data. Otherwise it connects to the given servers.
+ * server (on a thread of its own, `mongo/embedded/thread.ts`), a redis-server child and demo data. Otherwise it connects to the given servers.
  * Ctrl-C (SIGINT) or SIGTERM stops everything it started, in order.
  */
 async function main(): Promise<void> {
@@ -76,7 +78,14 @@ async function main(): Promise<void> {
   let mongoUri = config.mongodbUri;
   let redisUrl = config.redisUrl;
   if (!mongoUri) {
-    const mongo = await startEmbeddedMongo({ port: 0 });
+    const mongo = await startEmbeddedMongoThread({
+      port: 0,
+      // Its data went with it: nothing this process does from here on could be kept.
+      onExit: (error) => {
+        logger.fatal({ err: error }, 'the embedded MongoDB-compatible server stopped');
+        process.exit(1);
+      },
+    });
     cleanups.push(() => mongo.stop());
     mongoUri = `${mongo.uri}/dialwave`;
     logger.info({ uri: mongo.uri }, 'embedded MongoDB-compatible server started (data lives as long as this process)');
@@ -90,7 +99,28 @@ async function main(): Promise<void> {
   }
   if (stoppingAt > 0) return;
 
-  app = await startApp({ config, mongoUri, redisUrl });
+  if (config.role === 'all') {
+    // ROLE=all: the API here and the worker role on a thread of its own (worker-thread.ts), so
+    // the two use two cores; stopped before the servers it needs (cleanups run in reverse).
+    app = await startApp({ config: { ...config, role: 'api' }, mongoUri, redisUrl });
+    const workers = await startWorkerThread({
+      config,
+      mongoUri,
+      redisUrl,
+      apiUrl: app.url,
+      onExit: (error) => {
+        logger.fatal({ err: error }, 'the worker thread stopped');
+        process.exit(1);
+      },
+    });
+    const removeMetrics = addThreadMetrics(() => workers.metrics());
+    cleanups.push(async () => {
+      removeMetrics();
+      await workers.stop();
+    });
+  } else {
+    app = await startApp({ config, mongoUri, redisUrl });
+  }
   const demo = config.demoData ? await seedDemoData(app.services) : null;
 
   const lines = [

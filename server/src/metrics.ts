@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { within } from './deadline';
 
 /**
@@ -241,8 +242,22 @@ export function createAppRegistry(sources: MetricSources): Registry {
   return app;
 }
 
-/** The Prometheus text of the process registry and an app's registry. */
+/** Other threads of this process whose metrics /metrics serves too (`worker-thread.ts`). */
+const threadSources = new Set<() => Promise<MetricObjectWithValues<MetricValue<string>>[]>>();
+
+/** Adds a thread's metrics (series labelled with their thread) to this process's /metrics; returns the removal. */
+export function addThreadMetrics(source: () => Promise<MetricObjectWithValues<MetricValue<string>>[]>): () => void {
+  threadSources.add(source);
+  return () => threadSources.delete(source);
+}
+
+/** The Prometheus text of the process registry, an app's registry and other threads' metrics. */
 export async function renderMetrics(app: Registry): Promise<{ contentType: string; body: string }> {
   const merged = Registry.merge([registry, app]);
-  return { contentType: merged.contentType, body: await merged.metrics() };
+  if (threadSources.size === 0) return { contentType: merged.contentType, body: await merged.metrics() };
+  // prom-client's cluster aggregator merges metric families; the threads' series carry their own
+  // `thread` label, so no two series are summed into one.
+  const parts = await Promise.all([merged.getMetricsAsJSON(), ...[...threadSources].map((source) => source())]);
+  const all = AggregatorRegistry.aggregate(parts as MetricObjectWithValues<MetricValue<string>>[][]);
+  return { contentType: merged.contentType, body: await all.metrics() };
 }

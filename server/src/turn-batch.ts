@@ -2,7 +2,8 @@
  * Groups requests made during one turn of the event loop and runs each group once, on the
  * loop's next check phase (`setImmediate`): after every I/O callback of the current poll, so
  * the hundreds of slots that a burst of replies wakes at once share one round trip. Used by the
- * engine's call inserts and counter updates, the event publisher and the do-not-call version read.
+ * engine's call inserts and counter updates, the webhook outbox and the do-not-call version read
+ * (the event publisher has its own, sooner batching: events.ts).
  *
  * Why by hand: DataLoader batches per key with the same timing, but it caches and dedupes by
  * key and resolves one value per key; here a group holds distinct items (documents, updates)

@@ -30,8 +30,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
+import { Redis } from 'ioredis';
 import { simulatorKeys } from '../providers/simulated/simulator';
 import type { LedgerEntry } from '../providers/simulated/simulator';
 import { startRedisServer } from '../redis';
@@ -72,7 +72,7 @@ export interface Way {
   /** Base URL of the simulator's API (`…/simulator` under it) and which process hosts it. */
   simulator: { url: string; host: string };
   procs: Proc[];
-  /** The deployment's Redis, when the bench started it apart (the split way): its commands are counted. */
+  /** The deployment's Redis, when the bench started it (its commands per call are counted). */
   redisUrl?: string;
   stop(): Promise<void>;
 }
@@ -258,11 +258,11 @@ export async function startSplit(options: SplitOptions = {}): Promise<SplitWay> 
       ],
       mongoUri,
       secret,
+      redisUrl: redis.url,
       simulator: simulator
         ? { url: simulator.url, host: 'its own process' }
         : { url: urls[0]!, host: `the ${apis === 1 ? 'api' : 'api 1'} process` },
       procs,
-      redisUrl: redis.url,
       apis: procs.slice(0, apis),
       urls,
       worker,
@@ -354,9 +354,17 @@ export async function scrapeMetrics(proc: Proc): Promise<string | null> {
   }
 }
 
-/** Event-loop delay p99 (ms) in a /metrics text, since the scrape before it (NaN when absent). */
+/** Event-loop delay p99 (ms) of the main thread in a /metrics text, since the scrape before it (NaN when absent). */
 export function loopP99Of(text: string | null): number {
-  const match = text && /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  const match =
+    text && /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{(?![^}]*thread=)[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+}
+
+/** The same for `npm start`'s worker thread (worker-thread.ts); NaN when the process has none. */
+export function workerThreadLoopP99Of(text: string | null): number {
+  const match =
+    text && /^dialwave_nodejs_eventloop_lag_p99_seconds\{[^}]*thread="worker"[^}]*\} ([0-9.e+-]+)$/m.exec(text);
   return match?.[1] ? Number(match[1]) * 1000 : NaN;
 }
 
@@ -427,46 +435,10 @@ export async function loopP99Ms(proc: Proc): Promise<number> {
   return loopP99Of(await scrapeMetrics(proc));
 }
 
-/** Calls per command name so far (Redis INFO commandstats); empty when there is no Redis to ask. */
-async function redisCommands(url: string | undefined): Promise<Map<string, number>> {
-  const counts = new Map<string, number>();
-  if (!url) return counts;
-  const redis = new Redis(url, { lazyConnect: true });
-  try {
-    await redis.connect();
-    for (const m of (await redis.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
-      counts.set(m[1]!, Number(m[2]));
-  } finally {
-    redis.disconnect();
-  }
-  return counts;
-}
-
-/** MongoDB requests (round trips) the server has answered so far (serverStatus network.numRequests). */
-async function mongoRequests(uri: string): Promise<number> {
-  const conn = await mongoose.createConnection(uri).asPromise();
-  try {
-    const status = (await conn.db!.admin().command({ serverStatus: 1 })) as { network?: { numRequests?: number } };
-    return status.network?.numRequests ?? NaN;
-  } finally {
-    await conn.close();
-  }
-}
-
-/** The counts line: Redis commands per call (the busiest named) and MongoDB round trips per call. */
-function countsLine(before: Map<string, number>, after: Map<string, number>, mongo: number, calls: number): string {
-  const per = (n: number) => (n / Math.max(1, calls)).toFixed(1);
-  const diff = [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, n]) => n > 0);
-  diff.sort((a, b) => b[1] - a[1]);
-  const redis = diff.reduce((a, [, n]) => a + n, 0);
-  const top = diff
-    .slice(0, 8)
-    .map(([k, n]) => `${k} ${per(n)}`)
-    .join(', ');
-  return (
-    `  per call: ${per(mongo)} MongoDB round trips (serverStatus network.numRequests, bench polling included)` +
-    (after.size > 0 ? `; ${per(redis)} Redis commands (INFO commandstats: ${top})` : '')
-  );
+/** The main thread's and the worker thread's event-loop delay p99 (ms) of one scrape. */
+async function threadLoopsMs(proc: Proc): Promise<{ main: number; worker: number }> {
+  const text = await scrapeMetrics(proc);
+  return { main: loopP99Of(text), worker: workerThreadLoopP99Of(text) };
 }
 
 async function setUp(url: string, campaigns: number, contacts: number, limit: number) {
@@ -514,10 +486,11 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
   const way = name === 'single' ? await startSingle() : await startSplit({ simulatorProcess: own });
   try {
     const { token, ids } = await setUp(way.url, campaigns, contacts, limit);
-    await Promise.all(way.procs.map(loopP99Ms)); // resets each histogram: the run's own p99 below
+    await Promise.all(way.procs.map(threadLoopsMs)); // resets each histogram: the run's own p99 below
     const cpuBefore = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
     const helperBefore = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
-    const redisBefore = await redisCommands(way.redisUrl);
+    const redis = way.redisUrl ? new Redis(way.redisUrl, { lazyConnect: true }) : null;
+    const commandsBefore = redis ? await redisCommands(redis) : null;
     const mongoBefore = await mongoRequests(way.mongoUri);
     const load = loadavg()[0]!.toFixed(2);
     const t0 = Date.now();
@@ -535,11 +508,12 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
       open = page.nodes.filter((c: any) => ids.includes(c.id) && c.status !== 'COMPLETED').length;
     }
     const wall = (Date.now() - t0) / 1000;
-    const loops = await Promise.all(way.procs.map(loopP99Ms));
+    const loops = await Promise.all(way.procs.map(threadLoopsMs));
     const cpuAfter = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
     const helperAfter = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
-    const redisAfter = await redisCommands(way.redisUrl);
+    const commandsAfter = redis ? await redisCommands(redis) : null;
     const mongoAfter = await mongoRequests(way.mongoUri);
+    redis?.disconnect();
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
       .collection('calls')
@@ -575,6 +549,11 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
         `p99 ${s(percentile(spans, 99))}, max ${s(spans[spans.length - 1] ?? NaN)}`,
     );
     out(`  most live calls of a campaign ${mostLive(ended)} (limit ${limit})`);
+    if (commandsBefore && commandsAfter) out(redisLine(commandsBefore, commandsAfter, ended.length));
+    out(
+      `  MongoDB round trips per call: ${((mongoAfter - mongoBefore) / Math.max(1, ended.length)).toFixed(2)} ` +
+        `(serverStatus network.numRequests, the bench's polling included)`,
+    );
     out(await phases(way, ids, ended));
     if (open > 0) {
       out(`  contacts not final: ${stuck.map((g) => `${String(g['_id'])} ${String(g['n'])}`).join(', ')}`);
@@ -584,17 +563,53 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     for (const p of way.procs)
       if (p.child.exitCode !== null || p.child.signalCode !== null)
         out(`  ${p.name} EXITED during the run (${p.child.exitCode ?? p.child.signalCode})`);
-    way.procs.forEach((p, i) => out(`  ${p.name}: event-loop delay p99 ${loops[i]!.toFixed(0)} ms`));
+    way.procs.forEach((p, i) => {
+      const { main, worker } = loops[i]!;
+      const threads = Number.isNaN(worker) ? '' : ` (API thread), ${worker.toFixed(0)} ms (worker thread)`;
+      out(`  ${p.name}: event-loop delay p99 ${main.toFixed(0)} ms${threads}`);
+    });
     const rate = ended.length / ((last - first) / 1000);
     const used = [
       ...way.procs.map((p, i) => ({ name: p.name, cpuMs: cpuAfter[i]! - cpuBefore[i]! })),
       ...way.helpers.map((h, i) => ({ name: h.name, cpuMs: helperAfter[i]! - helperBefore[i]! })),
     ];
     for (const line of cpuSummary(used, ended.length, `measured ${rate.toFixed(0)}`)) out(line);
-    out(countsLine(redisBefore, redisAfter, mongoAfter - mongoBefore, ended.length));
   } finally {
     await way.stop();
   }
+}
+
+/** Calls per Redis command so far (INFO commandstats: Lua's own calls included; the INFO itself too). */
+async function redisCommands(redis: Redis): Promise<Map<string, number>> {
+  const info = await redis.info('commandstats');
+  const counts = new Map<string, number>();
+  for (const match of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) counts.set(match[1]!, Number(match[2]));
+  return counts;
+}
+
+/** MongoDB requests (round trips) the server has answered so far (serverStatus network.numRequests). */
+async function mongoRequests(uri: string): Promise<number> {
+  const conn = await mongoose.createConnection(uri).asPromise();
+  try {
+    const status = (await conn.db!.admin().command({ serverStatus: 1 })) as { network?: { numRequests?: number } };
+    return status.network?.numRequests ?? NaN;
+  } finally {
+    await conn.close();
+  }
+}
+
+/** Redis commands per call over the run, in all and the six most used. */
+function redisLine(before: Map<string, number>, after: Map<string, number>, calls: number): string {
+  const used = [...after]
+    .map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / Math.max(1, calls)] as const)
+    .filter(([, n]) => n > 0)
+    .sort((a, b) => b[1] - a[1]);
+  const total = used.reduce((sum, [, n]) => sum + n, 0);
+  const top = used
+    .slice(0, 6)
+    .map(([name, n]) => `${name} ${n.toFixed(2)}`)
+    .join(', ');
+  return `  Redis commands per call: ${total.toFixed(2)} (${top})`;
 }
 
 /** `BENCH_DISPATCH_ONLY=http`: the real path, both ways (or BENCH_HTTP_WAYS). */

@@ -12,6 +12,7 @@ import type { BenchStack, Durations } from './stack';
 import { cpuMs, loopP99Ms, startSplit } from './http-path.bench';
 import type { SplitWay } from './http-path.bench';
 import type { ClientsInput, ClientsResult, RecordedMessage } from './live.clients';
+import { stageLines, traceEvents } from './live.stages';
 
 /**
  * `npm run bench -- live`: what subscriptions cost and how fast they are.
@@ -24,7 +25,8 @@ import type { ClientsInput, ClientsResult, RecordedMessage } from './live.client
  *    max(change, `heldUntil`), where `heldUntil` is when the hub's pacing (≤ 4 snapshots a
  *    second per campaign) let a held snapshot go. Per API process: RSS per 1,000 subscribers,
  *    event-loop delay p99, CPU; per client process, CPU and event-loop delay p99 (a late
- *    receipt there is the clients' own, not the path's). Baseline in the same run: a raw `ws` broadcast from the bench
+ *    receipt there is the clients' own, not the path's); the stages of the first subscriber's
+ *    deliveries (live.stages.ts). Baseline in the same run: a raw `ws` broadcast from the bench
  *    process of the same messages, at the same times, to as many raw sockets (send → receipt).
  *    Sizes by env: see `fanOutPart`.
  * 2. MongoDB commands per minute of 50 dashboards, subscriptions versus the older design's
@@ -190,10 +192,12 @@ async function fanOutPart(label: string, durations: Durations): Promise<void> {
     const load = loadavg()
       .map((l) => l.toFixed(2))
       .join(' ');
+    const tracer = await traceEvents(deployment.redisUrl!);
     clients.measure();
     const t0 = Date.now();
     await sleep(WINDOW_MS);
     const seconds = (Date.now() - t0) / 1000;
+    const traced = tracer.stop();
     const loops = await Promise.all(measured.map(loopP99Ms));
     const cpuAfter = await Promise.all(pids.map(cpuMs));
     const rssEnd = await Promise.all(apis.map((p) => rssMb(p.child.pid)));
@@ -224,6 +228,7 @@ async function fanOutPart(label: string, durations: Durations): Promise<void> {
     out(
       `  raw ws broadcast of the same messages (bench process, all ${SUBSCRIBERS} sockets): p50 ${fmt(percentile(base, 50))} ms   p99 ${fmt(percentile(base, 99))} ms   (${base.length} messages)`,
     );
+    for (const line of stageLines(result.recorded, traced)) out(line);
     out(`  ratio p99 beyond pacing / raw: ${fmt(percentile(beyond, 99) / Math.max(1, percentile(base, 99)))}×`);
     apis.forEach((p, i) => {
       const per = Math.ceil((SUBSCRIBERS - i) / APIS);

@@ -27,6 +27,8 @@ export interface RecordedMessage {
   campaign: number;
   /** Milliseconds since this process began measuring. */
   offset: number;
+  /** When it was received (epoch ms): the stage breakdown's last timestamp. */
+  receivedAt: number;
   payload: string;
 }
 
@@ -104,7 +106,7 @@ async function graphqlClients(input: ClientsInput): Promise<() => Promise<void>>
           const releasedBy = heldUntil ? Date.parse(heldUntil) : changed;
           if (heldUntil) held += 1;
           beyond.push(now - Math.max(changed, releasedBy));
-          if (records) recorded.push({ campaign, offset: now - t0, payload: JSON.stringify(value) });
+          if (records) recorded.push({ campaign, offset: now - t0, receivedAt: now, payload: JSON.stringify(value) });
         },
         error: (error) => {
           failed += 1;

@@ -53,6 +53,7 @@ describe('WebSocket bounds', () => {
     const errors: unknown[] = [];
     return {
       errors,
+      close: () => client.dispose(),
       open(id: string) {
         client.subscribe(
           { query: CALLS, variables: { id } },
@@ -96,6 +97,20 @@ describe('WebSocket bounds', () => {
     for (let i = 0; i < 5; i++) other.open(rivalCampaignId);
     await until(() => stack.app.services.live!.subscriberCount() === 8 + 5);
     expect(other.errors).toEqual([]);
+  });
+
+  it('frees the organization’s operations of a socket that closes', async () => {
+    const first = connection(acme.token);
+    const second = connection(acme.token);
+    for (let i = 0; i < 5; i++) first.open(campaignId);
+    for (let i = 0; i < 3; i++) second.open(campaignId);
+    await until(() => stack.app.services.live!.subscriberCount() === 8);
+    await first.close();
+    await until(() => stack.app.services.live!.subscriberCount() === 3);
+    const third = connection(acme.token);
+    for (let i = 0; i < 5; i++) third.open(campaignId);
+    await until(() => stack.app.services.live!.subscriberCount() === 8);
+    expect([...second.errors, ...third.errors]).toEqual([]);
   });
 
   it('caps the operations of one socket on the legacy protocol too', async () => {

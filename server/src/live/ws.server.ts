@@ -8,6 +8,8 @@ import { CloseCode } from 'graphql-ws';
 import { GraphQLError, NoSchemaIntrospectionCustomRule, execute, parse, specifiedRules, validate } from 'graphql';
 import { subscribeShared } from './shared-execution';
 import { createSharedFrames } from './shared-frames';
+import { OperationCounts } from './operation-counts';
+import type { SocketOperations } from './operation-counts';
 import type { DocumentNode, ExecutionResult, GraphQLSchema, ValidationRule } from 'graphql';
 import { SubscriptionServer } from 'subscriptions-transport-ws';
 import type { AppServices, RequestContext } from '../context';
@@ -231,19 +233,14 @@ export function startWsServer(
   };
 
   const bounds = services.config.ws;
-  /** Each organization's open sockets in this process, as counters of their running operations. */
-  const organizations = new Map<string, Set<() => number>>();
-  /** Which organization a socket serves and how many operations it runs (the current one included). */
-  const sockets = new WeakMap<WebSocket, { organizationId: string; active: () => number }>();
+  /** Running operations per organization in this process (operation-counts.ts). */
+  const operationCounts = new OperationCounts();
+  /** Each socket's count of its running operations (the current one included) in its organization's. */
+  const sockets = new WeakMap<WebSocket, { active: () => number; counts: SocketOperations }>();
   const track = (socket: WebSocket, organizationId: string, active: () => number) => {
-    let counters = organizations.get(organizationId);
-    if (!counters) organizations.set(organizationId, (counters = new Set()));
-    counters.add(active);
-    sockets.set(socket, { organizationId, active });
-    socket.once('close', () => {
-      counters.delete(active);
-      if (counters.size === 0) organizations.delete(organizationId);
-    });
+    const counts = operationCounts.track(organizationId, active);
+    sockets.set(socket, { active, counts });
+    socket.once('close', () => counts.release());
   };
   /**
    * Refuses an operation past the per-socket or per-organization cap: one socket held 5,000
@@ -261,9 +258,7 @@ export function startWsServer(
           extensions: { code: 'RATE_LIMITED', limit: 'subscriptionsPerSocket', max: bounds.maxSubscriptionsPerSocket },
         },
       );
-    let inOrganization = 0;
-    for (const active of organizations.get(info.organizationId) ?? []) inOrganization += active();
-    if (inOrganization > bounds.maxSubscriptionsPerOrganization)
+    if (info.counts.total(bounds.maxSubscriptionsPerOrganization) > bounds.maxSubscriptionsPerOrganization)
       return new GraphQLError(
         `Your organization runs ${bounds.maxSubscriptionsPerOrganization} live operations on this server already, the most it may: end some first`,
         {
