@@ -4,7 +4,14 @@ import type { TestInfra } from './test/harness';
 import { CallModel } from './calls/call.model';
 import { CampaignModel } from './campaigns/campaign.model';
 import { ContactModel } from './contacts/contact.model';
-import { campaignUpdate, contactFindAndUpdate, contactUpdate, insertCall, newCallDoc } from './direct-writes';
+import {
+  campaignUpdate,
+  contactFindAndUpdate,
+  contactUpdate,
+  insertCall,
+  newCallDoc,
+  recordProviderCallId,
+} from './direct-writes';
 import type { NewCall } from './direct-writes';
 
 // The engine's driver-level writes must store what mongoose would have stored.
@@ -125,7 +132,45 @@ describe('direct writes', () => {
     }
   });
 
-  it('sends a write that sets the parent of a path another write increments in a group of its own', async () => {
+  it('writes the provider ids of one turn in one update, and tells a call a webhook moved on from one still unset', async () => {
+    const calls = await Promise.all([insertCall(fields()), insertCall(fields()), insertCall(fields())]);
+    const [fresh, answered, silent] = calls as [(typeof calls)[number], (typeof calls)[number], (typeof calls)[number]];
+    // A webhook with the provider's id got there first; another moved the call without naming it.
+    await CallModel.collection.updateOne({ _id: answered._id }, { $set: { status: 'RINGING', providerCallId: 'p-2' } });
+    await CallModel.collection.updateOne({ _id: silent._id }, { $set: { status: 'RINGING' } });
+    const client = mongoose.connection.getClient();
+    const commands: string[] = [];
+    const onStart = (e: { commandName: string }) => commands.push(e.commandName);
+    client.on('commandStarted', onStart);
+    try {
+      const all = await Promise.all([
+        recordProviderCallId(fresh._id, 'p-1'),
+        recordProviderCallId(answered._id, 'p-2'),
+        recordProviderCallId(silent._id, 'p-3'),
+      ]);
+      expect(all).toEqual(['set', 'taken', 'unset']);
+      // One update for the three, and one read to tell them apart.
+      expect(commands).toEqual(['update', 'find']);
+      commands.length = 0;
+      const more = [await insertCall(fields()), await insertCall(fields())];
+      commands.length = 0;
+      expect(await Promise.all(more.map((c, i) => recordProviderCallId(c._id, `q-${i}`)))).toEqual(['set', 'set']);
+      // All set: no read.
+      expect(commands).toEqual(['update']);
+    } finally {
+      client.off('commandStarted', onStart);
+    }
+    const stored = await CallModel.find({ _id: { $in: calls.map((c) => c._id) } }, { providerCallId: 1 }).lean();
+    expect(new Map(stored.map((c) => [String(c._id), c.providerCallId]))).toEqual(
+      new Map([
+        [String(fresh._id), 'p-1'],
+        [String(answered._id), 'p-2'],
+        [String(silent._id), null],
+      ]),
+    );
+  });
+
+  it('sends a write that sets the parent of a path another write increments in a statement of its own', async () => {
     const campaign = await CampaignModel.create({
       organizationId: new Types.ObjectId(),
       name: 'nested',
@@ -133,9 +178,9 @@ describe('direct writes', () => {
       phoneId: new Types.ObjectId(),
     });
     const client = mongoose.connection.getClient();
-    let writes = 0;
-    const onStart = (e: { commandName: string }) => {
-      if (e.commandName === 'findAndModify') writes += 1;
+    const commands: string[] = [];
+    const onStart = (e: { commandName: string; command: { updates?: unknown[] } }) => {
+      commands.push(e.command.updates ? `${e.commandName} ${e.command.updates.length}` : e.commandName);
     };
     client.on('commandStarted', onStart);
     type Numbers = { stats: { activeCalls: number; queuedCalls: number } };
@@ -145,17 +190,41 @@ describe('direct writes', () => {
         campaignUpdate<Numbers>(campaign._id, { $inc: { 'stats.activeCalls': 1, 'stats.queuedCalls': -1 } }),
         campaignUpdate<Numbers>(campaign._id, { $set: { stats: { activeCalls: 7, queuedCalls: 0 } } }),
       ]);
-      // The two increments share a write; the parent's $set would make MongoDB refuse it.
-      expect(writes).toBe(2);
+      // The two increments share a statement; the parent's $set would make MongoDB refuse it.
+      expect(commands).toEqual(['update 2', 'find']);
+      // Each answer is the campaign after the turn's updates, applied in order.
       expect(answers[0]).toBe(answers[1]);
-      expect(answers[0]!.stats).toMatchObject({ activeCalls: 2, queuedCalls: -1 });
+      expect(answers[0]).toBe(answers[2]);
       expect(answers[2]!.stats).toMatchObject({ activeCalls: 7, queuedCalls: 0 });
     } finally {
       client.off('commandStarted', onStart);
     }
   });
 
-  it('merges the counter updates of one campaign made in one turn, and answers each with the sum', async () => {
+  it('sends the counter updates of a turn that touched one campaign as one findAndModify', async () => {
+    const campaign = await CampaignModel.create({
+      organizationId: new Types.ObjectId(),
+      name: 'alone',
+      agentId: new Types.ObjectId(),
+      phoneId: new Types.ObjectId(),
+    });
+    const client = mongoose.connection.getClient();
+    const commands: string[] = [];
+    const onStart = (e: { commandName: string }) => commands.push(e.commandName);
+    client.on('commandStarted', onStart);
+    try {
+      const answers = await Promise.all([
+        campaignUpdate<{ revision: number }>(campaign._id, { $inc: { revision: 1 } }),
+        campaignUpdate<{ revision: number }>(campaign._id, { $inc: { revision: 1 } }),
+      ]);
+      expect(commands).toEqual(['findAndModify']);
+      expect(answers[0]).toMatchObject({ revision: 2 });
+    } finally {
+      client.off('commandStarted', onStart);
+    }
+  });
+
+  it('sends the counter updates of several campaigns made in one turn as one update and one read, merged per campaign', async () => {
     const campaign = await CampaignModel.create({
       organizationId: new Types.ObjectId(),
       name: 'merged',
@@ -169,9 +238,9 @@ describe('direct writes', () => {
       phoneId: new Types.ObjectId(),
     });
     const client = mongoose.connection.getClient();
-    let writes = 0;
-    const onStart = (e: { commandName: string }) => {
-      if (e.commandName === 'findAndModify') writes += 1;
+    const commands: string[] = [];
+    const onStart = (e: { commandName: string; command: { updates?: unknown[] } }) => {
+      commands.push(e.command.updates ? `${e.commandName} ${e.command.updates.length}` : e.commandName);
     };
     client.on('commandStarted', onStart);
     type Numbers = { revision: number; name?: string; stats: { queuedCalls: number; activeCalls: number } };
@@ -194,12 +263,13 @@ describe('direct writes', () => {
         // Touches a path another write increments: MongoDB would refuse both in one update.
         campaignUpdate<Numbers>(campaign._id, { $set: { revision: 100 } }),
       ]);
-      // One write for the two mergeable updates, one for the other campaign, one for the conflict.
-      expect(writes).toBe(3);
+      // One update command: a statement for the two mergeable updates, one for the other campaign,
+      // one for the conflict; then one read of both campaigns, whatever their number.
+      expect(commands).toEqual(['update 3', 'find']);
       expect(answers[0]).toBe(answers[1]);
-      expect(answers[0]).toMatchObject({ revision: 2, name: 'merged', stats: { queuedCalls: -1, activeCalls: 0 } });
+      expect(answers[0]).toBe(answers[3]);
+      expect(answers[0]).toMatchObject({ revision: 100, name: 'merged', stats: { queuedCalls: -1, activeCalls: 0 } });
       expect(answers[2]).toMatchObject({ revision: 1, name: 'other' });
-      expect(answers[3]).toMatchObject({ revision: 100 });
       const stored = await CampaignModel.findById(campaign._id).lean();
       expect(stored?.lastCallAt?.getTime()).toBe(lastCallAt.getTime());
     } finally {

@@ -103,26 +103,80 @@ function mergeWrites(writes: CampaignWrite[]): { update: Update; projection?: Re
   return projection ? { update, projection } : { update };
 }
 
+/** A counter update queued for its turn, with the campaign it is for. */
+interface QueuedCampaignWrite extends CampaignWrite {
+  campaignId: string;
+}
+
 /**
- * Counter updates of one campaign made in the same turn of the event loop go out as one
- * findOneAndUpdate (TurnBatch): under load a burst of replies wakes dozens of its slots at once,
- * each with a claim's or an outcome's `$inc`. Every caller gets the campaign after all of them
- * (numbers that include its own), the union of the fields they asked for. The write leaves at
- * the next check phase of the loop, as the claim's or outcome's own write would have a moment
- * later; a process that dies in between loses it as it would lose a write in flight, and the
- * recount at completion rebuilds the numbers.
+ * A turn's counter updates, split into the groups that go out as one update each: per campaign,
+ * in order, a write joining the group before it unless MongoDB would refuse them together
+ * (canJoin).
  */
-const campaignWrites = new TurnBatch<CampaignWrite, Doc | null>(
-  async (key, writes) => {
-    const { update, projection } = mergeWrites(writes);
-    const after = await CampaignModel.collection.findOneAndUpdate(
-      { _id: new Types.ObjectId(key) },
-      withUpdatedAt(update, new Date()),
-      projection ? { returnDocument: 'after', projection } : { returnDocument: 'after' },
+function groupsOf(writes: QueuedCampaignWrite[]): { campaignId: string; items: number[]; writes: CampaignWrite[] }[] {
+  const open = new Map<string, { campaignId: string; items: number[]; writes: CampaignWrite[] }>();
+  const groups: { campaignId: string; items: number[]; writes: CampaignWrite[] }[] = [];
+  writes.forEach((w, i) => {
+    let group = open.get(w.campaignId);
+    if (!group || !canJoin(group.writes, w)) {
+      group = { campaignId: w.campaignId, items: [], writes: [] };
+      open.set(w.campaignId, group);
+      groups.push(group);
+    }
+    group.items.push(i);
+    group.writes.push(w);
+  });
+  return groups;
+}
+
+/**
+ * Counter updates made in the same turn of the event loop go out together (TurnBatch): under load
+ * a burst of replies wakes dozens of slots at once, each with a claim's or an outcome's `$inc`.
+ * One campaign's updates are merged into one; when the turn touched one campaign that is one
+ * findOneAndUpdate, as before. When it touched several (a worker dialling many campaigns, where
+ * a findOneAndUpdate each was about one MongoDB round trip per call), they go out as one ordered
+ * update command and the campaigns are read back with one find: two round trips whatever their
+ * number. Every caller gets its campaign after all of the turn's updates (numbers that include its
+ * own; read after the write, so perhaps also a later one of another process, as a separate read
+ * would), with the union of the fields asked for. The writes leave at the next check phase of the
+ * loop, as the claim's or outcome's own write would have a moment later; a process that dies in
+ * between loses them as it would lose a write in flight, and the recount at completion rebuilds
+ * the numbers.
+ */
+const campaignWrites = new TurnBatch<QueuedCampaignWrite, Doc | null>(
+  async (_key, writes) => {
+    const groups = groupsOf(writes);
+    const now = new Date();
+    const merged = groups.map((g) => ({ id: new Types.ObjectId(g.campaignId), ...mergeWrites(g.writes) }));
+    const results: (Doc | null)[] = new Array<Doc | null>(writes.length).fill(null);
+    if (merged.length === 1) {
+      const { id, update, projection } = merged[0]!;
+      const after = await CampaignModel.collection.findOneAndUpdate(
+        { _id: id },
+        withUpdatedAt(update, now),
+        projection ? { returnDocument: 'after', projection } : { returnDocument: 'after' },
+      );
+      return results.fill(after);
+    }
+    await CampaignModel.collection.bulkWrite(
+      merged.map(({ id, update }) => ({ updateOne: { filter: { _id: id }, update: withUpdatedAt(update, now) } })),
+      // In order: two groups of one campaign were split because they conflict, and the later wins.
+      { ordered: true },
     );
-    return writes.map(() => after);
+    const projection = merged.every((m) => m.projection)
+      ? (Object.assign({}, ...merged.map((m) => m.projection)) as Record<string, 1>)
+      : undefined;
+    const found = await CampaignModel.collection
+      .find(
+        { _id: { $in: [...new Set(groups.map((g) => g.campaignId))].map((id) => new Types.ObjectId(id)) } },
+        projection ? { projection } : {},
+      )
+      .toArray();
+    const byId = new Map(found.map((d) => [String(d._id), d as Doc]));
+    for (const g of groups) for (const i of g.items) results[i] = byId.get(g.campaignId) ?? null;
+    return results;
   },
-  { canJoin },
+  { maxItems: 1000 },
 );
 
 /**
@@ -135,7 +189,11 @@ export function campaignUpdate<T = Doc>(
   update: Update,
   projection?: Record<string, 1>,
 ): Promise<T | null> {
-  return campaignWrites.add(String(campaignId), projection ? { update, projection } : { update }) as Promise<T | null>;
+  const id = String(campaignId);
+  return campaignWrites.add(
+    'campaigns',
+    projection ? { campaignId: id, update, projection } : { campaignId: id, update },
+  ) as Promise<T | null>;
 }
 
 /**
@@ -235,4 +293,52 @@ export async function insertCall(fields: NewCall): Promise<Call & { _id: Types.O
   // The driver would add an _id to the object it is given; ours has one already.
   await callInserts.add('calls', doc);
   return doc;
+}
+
+/**
+ * What `recordProviderCallId` did: `set` (the call was still INITIATED without a provider id:
+ * it is now exactly the caller's call with that id), `taken` (a webhook got there first: the
+ * call moved on with its id and was announced by that write), `unset` (the call moved on without
+ * an id, a platform whose webhooks do not name it, or is gone: the caller writes it alone).
+ */
+export type ProviderIdWrite = 'set' | 'taken' | 'unset';
+
+/**
+ * Provider ids of the calls accepted in one turn of the event loop go out as one unordered update
+ * command (TurnBatch): under load a burst of place-call answers wakes dozens of slots at once, and
+ * a findOneAndUpdate each was one of the engine's five MongoDB round trips per call. An update
+ * command tells only how many documents it changed, not which, so each write is conditional on
+ * the call still being INITIATED: when all changed, each caller knows its call's state without a
+ * read; otherwise the group's calls are read back (one find) to tell which.
+ */
+const providerIds = new TurnBatch<{ _id: Types.ObjectId; providerCallId: string }, ProviderIdWrite>(
+  async (_key, items) => {
+    const now = new Date();
+    const res = await CallModel.collection.bulkWrite(
+      items.map((i) => ({
+        updateOne: {
+          filter: { _id: i._id, providerCallId: null, status: 'INITIATED' },
+          update: { $set: { providerCallId: i.providerCallId, updatedAt: now } },
+        },
+      })),
+      { ordered: false },
+    );
+    if (res.modifiedCount === items.length) return items.map(() => 'set' as const);
+    const found = await CallModel.collection
+      .find({ _id: { $in: items.map((i) => i._id) } }, { projection: { status: 1, providerCallId: 1 } })
+      .toArray();
+    const byId = new Map(found.map((d) => [String(d._id), d]));
+    return items.map((i) => {
+      const doc = byId.get(String(i._id));
+      if (!doc || doc['providerCallId'] === null || doc['providerCallId'] === undefined) return 'unset' as const;
+      // Webhooks write an id only with a status past INITIATED: INITIATED with ours is our write.
+      return doc['status'] === 'INITIATED' && doc['providerCallId'] === i.providerCallId ? 'set' : 'taken';
+    });
+  },
+  { maxItems: 1000 },
+);
+
+/** Records a placed call's provider id (conditional on the call still INITIATED without one); see ProviderIdWrite. */
+export function recordProviderCallId(callId: Types.ObjectId, providerCallId: string): Promise<ProviderIdWrite> {
+  return providerIds.add('calls', { _id: callId, providerCallId });
 }

@@ -497,6 +497,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const helperBefore = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
     const redis = way.redisUrl ? new Redis(way.redisUrl, { lazyConnect: true }) : null;
     const commandsBefore = redis ? await redisCommands(redis) : null;
+    const mongoBefore = await mongoRequests(way.mongoUri);
     const load = loadavg()[0]!.toFixed(2);
     const t0 = Date.now();
     for (const id of ids)
@@ -517,6 +518,7 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     const cpuAfter = await Promise.all(way.procs.map((p) => cpuMs(p.child.pid)));
     const helperAfter = await Promise.all(way.helpers.map((h) => cpuMs(h.pid)));
     const commandsAfter = redis ? await redisCommands(redis) : null;
+    const mongoAfter = await mongoRequests(way.mongoUri);
     redis?.disconnect();
     const conn = await mongoose.createConnection(way.mongoUri).asPromise();
     const calls = (await conn
@@ -554,6 +556,10 @@ async function runWay(name: 'single' | 'split', out: (s: string) => void): Promi
     );
     out(`  most live calls of a campaign ${mostLive(ended)} (limit ${limit})`);
     if (commandsBefore && commandsAfter) out(redisLine(commandsBefore, commandsAfter, ended.length));
+    out(
+      `  MongoDB round trips per call: ${((mongoAfter - mongoBefore) / Math.max(1, ended.length)).toFixed(2)} ` +
+        `(serverStatus network.numRequests, the bench's polling included)`,
+    );
     out(await phases(way, ids, ended));
     if (open > 0) {
       out(`  contacts not final: ${stuck.map((g) => `${String(g['_id'])} ${String(g['n'])}`).join(', ')}`);
@@ -585,6 +591,17 @@ async function redisCommands(redis: Redis): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const match of info.matchAll(/cmdstat_([^:]+):calls=(\d+)/g)) counts.set(match[1]!, Number(match[2]));
   return counts;
+}
+
+/** MongoDB requests (round trips) the server has answered so far (serverStatus network.numRequests). */
+async function mongoRequests(uri: string): Promise<number> {
+  const conn = await mongoose.createConnection(uri).asPromise();
+  try {
+    const status = (await conn.db!.admin().command({ serverStatus: 1 })) as { network?: { numRequests?: number } };
+    return status.network?.numRequests ?? NaN;
+  } finally {
+    await conn.close();
+  }
 }
 
 /** Redis commands per call over the run, in all and the six most used. */

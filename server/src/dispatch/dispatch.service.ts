@@ -27,8 +27,13 @@ import { Signals } from './signals';
 
 export interface DispatcherDeps {
   config: Config;
-  /** Commands and publishing. */
+  /** Commands and publishing; the dispatch queue's connection. */
   redis: Redis;
+  /**
+   * The per-call commands (leases, call-ended publishes), best with ioredis'
+   * `enableAutoPipelining` (app.ts says why). Default: `redis`.
+   */
+  commands?: Redis;
   redisUrl: string;
   events: EventPublisher;
   /** The do-not-call lists checked at every dial (the app's services.doNotCall); default: its own. */
@@ -168,7 +173,8 @@ function createEngine(
   deps: DispatcherDeps,
   parts: Pick<EngineDeps, 'leases' | 'doNotCall' | 'signals' | 'counters' | 'tuning' | 'checkAlive' | 'ensureSlots'>,
 ) {
-  const { config, redis, events } = deps;
+  const { config, events } = deps;
+  const redis = deps.commands ?? deps.redis;
   let apiUrl: string | null = null;
   const fallbackUrl = `http://127.0.0.1:${config.port}`;
   const publicBaseUrl = () => config.publicUrl ?? apiUrl ?? fallbackUrl;
@@ -190,8 +196,8 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
   const { config, redis } = deps;
   const options = deps.options ?? {};
   const prefix = config.redisPrefix;
-  const leases = new Leases(redis, prefix, config.redisWait);
-  const doNotCall = deps.doNotCall ?? new DoNotCallList(redis, prefix);
+  const leases = new Leases(deps.commands ?? redis, prefix, config.redisWait);
+  const doNotCall = deps.doNotCall ?? new DoNotCallList(deps.commands ?? redis, prefix);
   const signals = new Signals(prefix);
   const queue = createDispatchQueue(redis, prefix);
   const counters = new CampaignCounters();

@@ -178,7 +178,8 @@ export class Leases {
     this.durability = { replicas: durability.replicas ?? 0, timeoutMs: durability.timeoutMs ?? 500 };
     this.fence = null;
     if (this.durability.replicas > 0) {
-      const fence = redis.duplicate();
+      // Not pipelined: WAIT blocks its connection, and it should hold up no other turn's fence.
+      const fence = redis.duplicate({ enableAutoPipelining: false });
       fence.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error (lease fence)'));
       this.fence = defineScripts(fence);
     }

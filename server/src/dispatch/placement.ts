@@ -7,7 +7,7 @@ import type { ProviderName } from '../phones/phone.model';
 import { PlaceCallError } from '../providers/provider';
 import type { PlaceCallAgent, TelephonyProvider } from '../providers/provider';
 import { credentialsFor } from '../providers/registry';
-import { insertCall } from '../direct-writes';
+import { insertCall, recordProviderCallId } from '../direct-writes';
 import type { Waiter } from './signals';
 import { DispatcherStoppedError } from './engine.context';
 import type { CallLean, CampaignLean, ContactLean, EngineContext, PhoneLean } from './engine.context';
@@ -147,8 +147,13 @@ export async function place(ctx: EngineContext, call: CallLean, dial: Dial): Pro
       ...(phone.simulation ? { simulation: phone.simulation } : {}),
     });
     callPlaced(String(campaign._id), String(call._id), provider.name);
-    const updated = await setProviderCallId(call._id, providerCallId);
-    if (updated) void ctx.publishCall(updated);
+    // Written with the other answers of this turn (direct-writes.ts); announced as the call now is.
+    const written = await recordProviderCallId(call._id, providerCallId);
+    if (written === 'set') void ctx.publishCall({ ...call, status: 'INITIATED', providerCallId });
+    else if (written === 'unset') {
+      const updated = await setProviderCallId(call._id, providerCallId);
+      if (updated) void ctx.publishCall(updated);
+    }
   } catch (error) {
     if (error instanceof PlaceCallError && !error.ambiguous) {
       await closeCall(ctx, call, 'FAILED', error.message, error.invalidNumber);
