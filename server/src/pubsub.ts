@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import { eventsChannel } from './events';
 import type { EventMessage } from './events';
 import { logger } from './logger';
-import { TurnBatch } from './turn-batch';
 
 /**
  * The one way Dialwave subscribes to Redis pub/sub: a dedicated ioredis connection in
@@ -91,42 +90,4 @@ export function createEventSubscriber(connection: Redis, prefix: string): EventS
       else await connection.quit().catch(() => connection.disconnect());
     },
   };
-}
-
-/** Most PUBLISHes in one pipeline (a burst of thousands still goes out in a few writes). */
-const MAX_PIPELINE = 500;
-
-/**
- * PUBLISHes made in the same turn of the event loop, sent as one pipeline (`TurnBatch`): one
- * socket write instead of one per message. A burst of webhooks answered in one turn each
- * announced its call's end with its own PUBLISH, and each was a write of its own: about 4% of
- * the API's CPU on the real path (`BENCH_DISPATCH_ONLY=http`), the write syscalls themselves.
- * Every message stays a PUBLISH of its own, in order, so subscribers see no difference; the cost
- * is at most one turn of the loop of latency. ioredis' `enableAutoPipelining` would do the same
- * for every command of the connection, the slots' Lua scripts included; this is for publishes only.
- */
-export class TurnPublisher {
-  private readonly batch: TurnBatch<[channel: string, message: string], void>;
-
-  constructor(redis: Redis) {
-    this.batch = new TurnBatch<[channel: string, message: string], void>(
-      async (_key, items) => {
-        if (items.length === 1) {
-          const [channel, message] = items[0]!;
-          await redis.publish(channel, message);
-          return [undefined];
-        }
-        const pipeline = redis.pipeline();
-        for (const [channel, message] of items) pipeline.publish(channel, message);
-        const replies = (await pipeline.exec()) ?? [];
-        return items.map((_, i) => replies[i]?.[0] ?? undefined);
-      },
-      { maxItems: MAX_PIPELINE },
-    );
-  }
-
-  /** Resolves once `message` was published on `channel`; rejects if that failed. */
-  publish(channel: string, message: string): Promise<void> {
-    return this.batch.add('', [channel, message]);
-  }
 }

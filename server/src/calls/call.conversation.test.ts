@@ -202,8 +202,7 @@ describe('SIMULATED conversations', () => {
     // applyStatus's only needs from the engine: publish the call, announce its end.
     const ctx = {
       publishCall: (call: unknown) => published.push(call),
-      announcements: { publish: async () => undefined },
-      deps: { config: { redisPrefix: 'test' } },
+      deps: { redis: { publish: async () => 0 }, config: { redisPrefix: 'test' } },
     } as unknown as EngineContext;
     const short = { transcript: turns.slice(0, 2), summary: 'Final summary', disposition: 'INTERESTED' };
     for (const call of [reported, fresh])

@@ -99,7 +99,9 @@ export async function announceEnded(
   if (FINAL_CALL_STATUSES.has(status)) {
     const message =
       updated && isFinalCallStatus(updated.status) ? `${String(callId)}|${endedDetail(updated)}` : String(callId);
-    await ctx.announcements.publish(callEndedChannel(ctx.deps.config.redisPrefix), message);
+    // On the auto-pipelined command connection (app.ts): a burst of final webhooks in one turn
+    // leaves as one write, without waiting for the loop's check phase as a batch of ours would.
+    await ctx.deps.redis.publish(callEndedChannel(ctx.deps.config.redisPrefix), message);
   }
 }
 

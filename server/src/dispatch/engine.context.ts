@@ -17,7 +17,6 @@ import type { Phone } from '../phones/phone.model';
 import { defaultCallsPerSecond } from '../providers/registry';
 import type { ProviderSet } from '../providers/registry';
 import { Permits } from '../permits';
-import { TurnPublisher } from '../pubsub';
 import { callAgentOf } from '../agents/agent.dispatch';
 import type { PlaceCallAgent } from '../providers/provider';
 import { ReadCache } from './read-cache';
@@ -99,8 +98,6 @@ export class EngineContext {
   readonly frequencyCaps = new FrequencyCapCache();
   /** Backpressure on dialling: at most `tuning.dialsInFlight` place-calls in flight (permits.ts). */
   readonly dialPermits: Permits;
-  /** Calls' ends announced in the same turn (a burst of final webhooks) go out as one Redis write. */
-  readonly announcements: TurnPublisher;
   /** Phones change rarely; two seconds of staleness costs nothing and saves a read per dial. */
   private readonly phones = new ReadCache<PhoneLean>(CACHE_MS, (id) =>
     PhoneModel.findById(id).lean<PhoneLean>().exec(),
@@ -122,7 +119,6 @@ export class EngineContext {
     this.graceMs = Math.min(5_000, Math.max(200, this.maxMs / 4));
     this.marginMs = Math.min(10_000, Math.max(500, this.maxMs / 2));
     this.dialPermits = new Permits(deps.tuning.dialsInFlight);
-    this.announcements = new TurnPublisher(deps.redis);
   }
 
   /**
