@@ -24,7 +24,7 @@ import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { cpuMs, cpuSummary, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
 import type { Proc, Way } from './http-path.bench';
-import { benchGraphQL, createCampaigns, percentile, refillLatencies, setupOrg } from './stack';
+import { benchGraphQL, createCampaigns, percentile, refillLatencies, refills as refillsOf, setupOrg } from './stack';
 
 /** Sizes of the run, from the environment. */
 interface HeldShape {
@@ -83,6 +83,37 @@ interface Sample {
   heapMb: number[];
   /** Live calls as the worker counts them (placed, not yet ended). */
   live: number;
+}
+
+/**
+ * How steady the offered load was, and the refills under it: the ramp starts every line within
+ * seconds, so the first calls end together, in a wave that takes a few call lengths to spread
+ * out. Ends per second of the hold (min, median, max), and the refills of ends that came in a
+ * second with at most the mean rate (`offered`) apart from those of busier seconds.
+ */
+function endWaves(
+  ledger: { endedAt: number }[],
+  refills: { end: number; ms: number }[],
+  from: number,
+  to: number,
+  offered: number,
+): string[] {
+  const perSecond = new Array<number>(Math.max(1, Math.ceil((to - from) / 1000))).fill(0);
+  for (const e of ledger)
+    if (e.endedAt >= from && e.endedAt < to) perSecond[Math.floor((e.endedAt - from) / 1000)]! += 1;
+  const sorted = [...perSecond].sort((a, b) => a - b);
+  const calm: number[] = [];
+  const busy: number[] = [];
+  for (const r of refills) ((perSecond[Math.floor((r.end - from) / 1000)] ?? 0) <= offered ? calm : busy).push(r.ms);
+  const p = (xs: number[]) => {
+    const s = xs.sort((a, b) => a - b);
+    return `p50 ${percentile(s, 50).toFixed(0)} ms, p99 ${percentile(s, 99).toFixed(0)} ms (${s.length} refills)`;
+  };
+  return [
+    `  calls ended per second of the hold: min ${sorted[0]}, median ${percentile(sorted, 50)}, max ${sorted[sorted.length - 1]} ` +
+      `(offered ~${offered.toFixed(0)} on average; the ramp's first calls end in a wave)`,
+    `  refill of ends in seconds at or below ~${offered.toFixed(0)} ended/s: ${p(calm)}; in busier seconds: ${p(busy)}`,
+  ];
 }
 
 async function sample(procs: Proc[], worker: Proc): Promise<Sample> {
@@ -252,6 +283,14 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
           `p99 ${f1(percentile(refills, 99))} ms, max ${f1(refills[refills.length - 1] ?? NaN)} ms (${refills.length} refills); ` +
           `${ended} calls ended in the hold = ${(ended / ((holdTo - holdFrom) / 1000)).toFixed(0)}/s`,
       );
+      const waves = endWaves(
+        ledger,
+        refillsOf(ledger, contacts, { from: holdFrom, to: holdTo }),
+        holdFrom,
+        holdTo,
+        lines / ((minCallS + maxCallS) / 2),
+      );
+      for (const line of waves) out(line);
       // The hold's CPU over the calls that ended in it: at steady state as many start as end.
       const used = [
         ...way.procs.map((p, i) => ({ name: p.name, cpuMs: cpu[i]! })),

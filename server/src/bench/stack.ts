@@ -176,13 +176,24 @@ export function refillLatencies(
   contactsPerCampaign: number,
   window: { from: number; to: number } = { from: -Infinity, to: Infinity },
 ): number[] {
+  return refills(ledger, contactsPerCampaign, window)
+    .map((r) => r.ms)
+    .sort((a, b) => a - b);
+}
+
+/** The same refills, each with the end it followed (ms since epoch), unsorted. */
+export function refills(
+  ledger: Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>[],
+  contactsPerCampaign: number,
+  window: { from: number; to: number } = { from: -Infinity, to: Infinity },
+): { end: number; ms: number }[] {
   const byCampaign = new Map<string, Pick<LedgerEntry, 'placedAt' | 'endedAt'>[]>();
   for (const e of ledger) {
     const list = byCampaign.get(e.campaignId) ?? [];
     list.push(e);
     byCampaign.set(e.campaignId, list);
   }
-  const out: number[] = [];
+  const out: { end: number; ms: number }[] = [];
   for (const list of byCampaign.values()) {
     const placed = list.map((e) => e.placedAt).sort((a, b) => a - b);
     const ends = list.map((e) => e.endedAt).sort((a, b) => a - b);
@@ -191,11 +202,11 @@ export function refillLatencies(
     for (const end of ends) {
       while (p < placed.length && placed[p]! < end) p++;
       if (p >= placed.length || p >= contactsPerCampaign) break;
-      if (end >= window.from && end <= window.to) out.push(placed[p]! - end);
+      if (end >= window.from && end <= window.to) out.push({ end, ms: placed[p]! - end });
       p++;
     }
   }
-  return out.sort((a, b) => a - b);
+  return out;
 }
 
 /** The p-th percentile of sorted numbers. */
