@@ -16,7 +16,10 @@
  *
  * Sizes (env): BENCH_HELD_CAMPAIGNS (200), BENCH_HELD_LIMIT (50), BENCH_HELD_SECONDS (180),
  * BENCH_HELD_MIN_CALL_S (30), BENCH_HELD_MAX_CALL_S (60), BENCH_HELD_CONTACTS (enough for every
- * line to keep dialling through the ramp and the hold), BENCH_HELD_SAMPLE_S (5).
+ * line to keep dialling through the ramp and the hold), BENCH_HELD_SAMPLE_S (5),
+ * BENCH_HELD_STAGGER_S (0: every campaign started at once; N: the starts spread evenly over N
+ * seconds, so that with N about one mean call length the calls end at the offered rate from the
+ * first generation on, instead of in the wave an all-at-once start makes).
  * BENCH_HTTP_NODE_ARGS adds node flags to the Dialwave processes (`--cpu-prof`,
  * `--heapsnapshot-signal=SIGUSR2`), as in the http bench.
  */
@@ -35,6 +38,7 @@ interface HeldShape {
   maxCallS: number;
   contacts: number;
   sampleS: number;
+  staggerS: number;
 }
 
 function shapeFromEnv(): HeldShape {
@@ -50,9 +54,20 @@ function shapeFromEnv(): HeldShape {
   const maxCallS = Math.max(minCallS, num('BENCH_HELD_MAX_CALL_S', 60));
   // Each line dials at most once per shortest call during the ramp (at most a longest call) and
   // the hold, plus its first: a campaign never runs dry before the hold ends.
-  const perLine = Math.ceil((maxCallS + holdSeconds) / minCallS) + 2;
+  const staggerS = Number(process.env['BENCH_HELD_STAGGER_S'] ?? 0);
+  if (!Number.isFinite(staggerS) || staggerS < 0) throw new Error('BENCH_HELD_STAGGER_S must be 0 or more');
+  const perLine = Math.ceil((maxCallS + staggerS + holdSeconds) / minCallS) + 2;
   const contacts = num('BENCH_HELD_CONTACTS', limit * perLine);
-  return { campaigns, limit, holdSeconds, minCallS, maxCallS, contacts, sampleS: num('BENCH_HELD_SAMPLE_S', 5) };
+  return {
+    campaigns,
+    limit,
+    holdSeconds,
+    minCallS,
+    maxCallS,
+    contacts,
+    sampleS: num('BENCH_HELD_SAMPLE_S', 5),
+    staggerS,
+  };
 }
 
 /** Resident set size now and at its peak (VmHWM), in MB, from /proc (Linux). */
@@ -111,7 +126,7 @@ function endWaves(
   };
   return [
     `  calls ended per second of the hold: min ${sorted[0]}, median ${percentile(sorted, 50)}, max ${sorted[sorted.length - 1]} ` +
-      `(offered ~${offered.toFixed(0)} on average; the ramp's first calls end in a wave)`,
+      `(offered ~${offered.toFixed(0)} on average; started at once, the first calls end in a wave)`,
     `  refill of ends in seconds at or below ~${offered.toFixed(0)} ended/s: ${p(calm)}; in busier seconds: ${p(busy)}`,
   ];
 }
@@ -170,7 +185,7 @@ async function startCampaign(way: Way, token: string, id: string): Promise<void>
 /** `BENCH_DISPATCH_ONLY=held`: 10,000 live calls on one worker, through the real HTTP path. */
 export async function runHeldBench(out: (s: string) => void): Promise<void> {
   const shape = shapeFromEnv();
-  const { campaigns, limit, holdSeconds, minCallS, maxCallS, contacts, sampleS } = shape;
+  const { campaigns, limit, holdSeconds, minCallS, maxCallS, contacts, sampleS, staggerS } = shape;
   const lines = campaigns * limit;
   const way = await startSplit({
     // The provider runs elsewhere, as a deployment's does (BENCH_HTTP_SIMULATOR=api: in the API).
@@ -206,10 +221,14 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     const load0 = loadavg()[0]!.toFixed(2);
 
     const t0 = Date.now();
-    for (const id of ids) await startCampaign(way, token, id);
+    for (const [i, id] of ids.entries()) {
+      const startAt = t0 + (i * staggerS * 1000) / ids.length;
+      if (startAt > Date.now()) await sleep(startAt - Date.now());
+      await startCampaign(way, token, id);
+    }
     // Ramp: until 98% of the lines are live, for at most a longest call and a minute.
     const ramp: Sample[] = [];
-    const rampLimitMs = (maxCallS + 60) * 1000;
+    const rampLimitMs = (staggerS + maxCallS + 60) * 1000;
     for (;;) {
       await sleep(sampleS * 1000);
       const s = await sample(way.procs, worker);
@@ -244,7 +263,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     out(
       `held calls, ROLE=api + ROLE=worker + MongoDB process, simulator in ${way.simulator.host}: ${campaigns} campaigns x ${limit} lines = ${lines} lines, ` +
         `calls of ${minCallS}-${maxCallS} s (offered ~${(lines / ((minCallS + maxCallS) / 2)).toFixed(0)} calls/s), ` +
-        `${contacts} contacts each, hold ${holdSeconds} s (load ${load0} at start, ${load1} at the hold's end)`,
+        `${contacts} contacts each, ${staggerS > 0 ? `campaigns started over ${staggerS} s` : 'campaigns started at once'}, hold ${holdSeconds} s (load ${load0} at start, ${load1} at the hold's end)`,
     );
     out(
       `  ramp: ${rampReached ? '' : 'NOT REACHED: '}${ramp[ramp.length - 1]!.live} live after ${rampS.toFixed(0)} s; ` +
