@@ -11,21 +11,18 @@
  */
 import 'reflect-metadata';
 import path from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { startApp } from './app';
 import type { Config } from './config';
 import { logger } from './logger';
 import { registry } from './metrics';
+import { serveThread, startThread } from './threads';
 
 type Metrics = MetricObjectWithValues<MetricValue<string>>[];
-type ToThread = { type: 'stop' } | { type: 'metrics'; id: number };
-type FromThread =
-  | { type: 'started' }
-  | { type: 'failed'; message: string }
-  | { type: 'metrics'; id: number; metrics: Metrics }
-  | { type: 'stopped' };
+/** The part's own messages (start and stop are threads.ts's). */
+type MetricsAsk = { type: 'metrics'; id: number };
+type MetricsAnswer = { type: 'metrics'; id: number; metrics: Metrics };
 
 interface ThreadData {
   dialwaveWorkerThread: true;
@@ -47,7 +44,7 @@ export interface WorkerThread {
  * place-calls reach the simulator and where providers' webhooks go, unless SIMULATOR_URL and
  * PUBLIC_URL say otherwise. `onExit` runs when the thread ends without being asked to.
  */
-export function startWorkerThread(opts: {
+export async function startWorkerThread(opts: {
   config: Config;
   mongoUri: string;
   redisUrl: string;
@@ -69,45 +66,31 @@ export function startWorkerThread(opts: {
     redisUrl: opts.redisUrl,
   };
   // The compiled file of this module (dist/worker-thread.js): the thread runs the branch at the bottom.
-  const worker = new Worker(path.join(__dirname, 'worker-thread.js'), { workerData: data });
+  const thread = await startThread(path.join(__dirname, 'worker-thread.js'), data, 'worker thread', opts.onExit);
   const waiting = new Map<number, (metrics: Metrics) => void>();
   let nextId = 1;
-  let stopping: Promise<void> | null = null;
-  return new Promise((resolve, reject) => {
-    const failed = (error: Error) => reject(new Error(`worker thread failed to start: ${error.message}`));
-    worker.once('error', failed);
-    worker.once('exit', (code) => failed(new Error(`exited with code ${code}`)));
-    worker.on('message', (message: FromThread) => {
-      if (message.type === 'failed') failed(new Error(message.message));
-      else if (message.type === 'metrics') {
-        waiting.get(message.id)?.(message.metrics);
-        waiting.delete(message.id);
-      } else if (message.type === 'started') {
-        worker.removeAllListeners('error').removeAllListeners('exit');
-        worker.on('error', (error) => logger.fatal({ err: error }, 'worker thread failed'));
-        worker.once('exit', (code) => {
-          for (const answer of waiting.values()) answer([]);
-          waiting.clear();
-          if (!stopping) opts.onExit(new Error(`worker thread exited with code ${code}`));
-        });
-        resolve({
-          metrics: () =>
-            stopping
-              ? Promise.resolve([])
-              : new Promise<Metrics>((answer) => {
-                  const id = nextId++;
-                  waiting.set(id, answer);
-                  worker.postMessage({ type: 'metrics', id } satisfies ToThread);
-                }),
-          stop: () =>
-            (stopping ??= new Promise<void>((done) => {
-              worker.once('exit', () => done());
-              worker.postMessage({ type: 'stop' } satisfies ToThread);
-            })),
-        });
-      }
-    });
+  let ended = false;
+  thread.worker.on('message', (message: MetricsAnswer) => {
+    if (message.type !== 'metrics') return;
+    waiting.get(message.id)?.(message.metrics);
+    waiting.delete(message.id);
   });
+  thread.worker.once('exit', () => {
+    ended = true;
+    for (const answer of waiting.values()) answer([]);
+    waiting.clear();
+  });
+  return {
+    metrics: () =>
+      ended
+        ? Promise.resolve([])
+        : new Promise<Metrics>((answer) => {
+            const id = nextId++;
+            waiting.set(id, answer);
+            thread.worker.postMessage({ type: 'metrics', id } satisfies MetricsAsk);
+          }),
+    stop: thread.stop,
+  };
 }
 
 /** The thread's own metrics: its series labelled, the process-wide ones left to the main thread. */
@@ -121,33 +104,24 @@ async function threadMetrics(): Promise<Metrics> {
     }));
 }
 
-async function runThread(data: ThreadData, port: MessagePort): Promise<void> {
-  // Structured cloning turned the Buffer into a plain Uint8Array.
-  const config: Config = { ...data.config, encryptionKey: Buffer.from(data.config.encryptionKey) };
-  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
-  const app = await startApp({ config, mongoUri: data.mongoUri, redisUrl: data.redisUrl });
-  port.on('message', (message: ToThread) => {
-    if (message.type === 'metrics') {
-      void threadMetrics().then((metrics) => port.postMessage({ type: 'metrics', id: message.id, metrics }));
-    } else if (message.type === 'stop') {
-      void app
-        .stop()
-        .catch((error: unknown) => logger.error({ err: error }, 'worker thread: shutdown failed'))
-        .finally(() => {
-          port.postMessage({ type: 'stopped' } satisfies FromThread);
-          // In a worker thread this ends the thread, not the process (whatever timer is left).
-          process.exit(0);
-        });
-    }
-  });
-  port.postMessage({ type: 'started' } satisfies FromThread);
-}
-
 const threadData = workerData as Partial<ThreadData> | null;
 if (!isMainThread && parentPort && threadData?.dialwaveWorkerThread) {
-  const port = parentPort;
-  runThread(threadData as ThreadData, port).catch((error: unknown) => {
-    port.postMessage({ type: 'failed', message: (error as Error).message } satisfies FromThread);
-    process.exit(1);
+  const data = threadData as ThreadData;
+  serveThread(parentPort, async () => {
+    // Structured cloning turned the Buffer into a plain Uint8Array.
+    const config: Config = { ...data.config, encryptionKey: Buffer.from(data.config.encryptionKey) };
+    process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+    const app = await startApp({ config, mongoUri: data.mongoUri, redisUrl: data.redisUrl });
+    return {
+      info: null,
+      stop: () => app.stop(),
+      onMessage: (message, port) => {
+        const ask = message as MetricsAsk;
+        if (ask.type !== 'metrics') return;
+        void threadMetrics().then((metrics) =>
+          port.postMessage({ type: 'metrics', id: ask.id, metrics } satisfies MetricsAnswer),
+        );
+      },
+    };
   });
 }
