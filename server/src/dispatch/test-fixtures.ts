@@ -129,6 +129,35 @@ export async function campaignStatus(campaignId: string): Promise<string | undef
   return (await CampaignModel.findById(campaignId, { status: 1 }).lean())?.status;
 }
 
+/**
+ * Waits until the campaign's stored counters hold `expected`. The counter rule
+ * (campaigns/campaign.counters.ts) writes the contact first and the campaign's `$inc` second,
+ * so a contact seen in its new state does not yet mean its counters have moved: read them
+ * right after and a test races that second write. A counter that overshoots never matches, so
+ * a double count still fails (with the last numbers seen).
+ */
+export async function waitForCounters(
+  campaignId: Types.ObjectId | string,
+  expected: Partial<StatsCounters>,
+  timeoutMs = 30_000,
+): Promise<void> {
+  let seen: Partial<StatsCounters> = {};
+  const keys = Object.keys(expected) as (keyof StatsCounters)[];
+  try {
+    await waitFor(
+      'campaign counters',
+      async () => {
+        const stats = ((await CampaignModel.findById(campaignId, { stats: 1 }).lean())?.stats ?? {}) as StatsCounters;
+        seen = Object.fromEntries(keys.map((k) => [k, stats[k]]));
+        return keys.every((k) => stats[k] === expected[k]);
+      },
+      timeoutMs,
+    );
+  } catch {
+    throw new Error(`counters never reached ${JSON.stringify(expected)}; last seen ${JSON.stringify(seen)}`);
+  }
+}
+
 /** Stored counters and a fresh recount, for comparison. */
 export async function countersAndRecount(
   campaignId: string,

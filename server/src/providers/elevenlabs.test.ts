@@ -12,7 +12,7 @@ import { PhoneModel } from '../phones/phone.model';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from '../dispatch/dispatch.service';
-import { waitFor } from '../dispatch/test-fixtures';
+import { waitFor, waitForCounters } from '../dispatch/test-fixtures';
 import { createElevenLabsProvider, elevenLabsFailureStatus, signElevenLabsWebhook } from './elevenlabs';
 import type { RawWebhook } from './provider';
 
@@ -172,7 +172,7 @@ describe('ELEVENLABS provider', () => {
       'contact completed',
       async () => (await ContactModel.findById(f.contactIds[0]).lean())?.status === 'COMPLETED',
     );
-    expect((await CampaignModel.findById(f.campaignId).lean())?.stats?.completedCalls).toBe(1);
+    await waitForCounters(f.campaignId, { completedCalls: 1 });
 
     // A call that never connected: call_initiation_failure with failure_reason busy.
     const second = await dispatcher().callContact(f.orgId, f.campaignId, f.contactIds[1]!);

@@ -12,7 +12,7 @@ import { PhoneModel } from '../phones/phone.model';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from '../dispatch/dispatch.service';
-import { waitFor } from '../dispatch/test-fixtures';
+import { waitFor, waitForCounters } from '../dispatch/test-fixtures';
 import { createRetellProvider, retellEndedStatus, signRetellWebhook } from './retell';
 import type { RawWebhook } from './provider';
 
@@ -193,8 +193,7 @@ describe('RETELL provider', () => {
       'contact completed',
       async () => (await ContactModel.findById(f.contactId).lean())?.status === 'COMPLETED',
     );
-    const campaign = await CampaignModel.findById(f.campaignId).lean();
-    expect(campaign?.stats?.completedCalls).toBe(1);
+    await waitForCounters(f.campaignId, { completedCalls: 1 });
 
     const unknown = {
       event: 'call_ended',
@@ -238,7 +237,7 @@ describe('RETELL provider', () => {
       'contact completed',
       async () => (await ContactModel.findById(f.contactId).lean())?.status === 'COMPLETED',
     );
-    expect((await CampaignModel.findById(f.campaignId).lean())?.stats?.completedCalls).toBe(1);
+    await waitForCounters(f.campaignId, { completedCalls: 1 });
   });
 
   it('reads Retell disconnection reasons exactly', () => {

@@ -13,7 +13,7 @@ import { createPhone } from '../phones/phone.service';
 import { startTestStack } from '../test/harness';
 import type { TestStack } from '../test/harness';
 import type { DispatchService } from '../dispatch/dispatch.service';
-import { waitFor } from '../dispatch/test-fixtures';
+import { waitFor, waitForCounters } from '../dispatch/test-fixtures';
 import { signUpAccount } from '../test/api';
 import { subscribe, until } from '../test/ws';
 import { createVapiProvider, vapiEndedStatus } from './vapi';
@@ -207,9 +207,7 @@ describe('VAPI provider', () => {
     const after = (await CallModel.findById(call._id).lean())!;
     expect(after.status).toBe('COMPLETED');
     expect(after.answeredAt).toBeTruthy();
-    const campaign = await CampaignModel.findById(f.campaignId).lean();
-    expect(campaign?.stats?.completedCalls).toBe(1);
-    expect(campaign?.stats?.totalAttempts).toBe(1);
+    await waitForCounters(f.campaignId, { completedCalls: 1, totalAttempts: 1 });
   });
 
   it('callUpdated subscribers see the summary and disposition of a report that comes after the final status', async () => {
