@@ -26,8 +26,9 @@
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { cpuMs, cpuSummary, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
-import type { Proc, Way } from './http-path.bench';
-import { benchGraphQL, createCampaigns, percentile, refillLatencies, refills as refillsOf, setupOrg } from './stack';
+import type { LedgerTimes, Proc, Way } from './http-path.bench';
+import mongoose from 'mongoose';
+import { benchGraphQL, createCampaigns, percentile, refillLatencies, refillPairs, refills as refillsOf, setupOrg } from './stack';
 
 /** Sizes of the run, from the environment. */
 interface HeldShape {
@@ -128,6 +129,62 @@ function endWaves(
     `  calls ended per second of the hold: min ${sorted[0]}, median ${percentile(sorted, 50)}, max ${sorted[sorted.length - 1]} ` +
       `(offered ~${offered.toFixed(0)} on average; started at once, the first calls end in a wave)`,
     `  refill of ends in seconds at or below ~${offered.toFixed(0)} ended/s: ${p(calm)}; in busier seconds: ${p(busy)}`,
+  ];
+}
+
+/**
+ * Where the refills' time goes, stage by stage, from the simulator's ledger and the calls in
+ * MongoDB (one machine, one clock): the ended call's end at the simulator → its end recorded by
+ * the API (the simulator's delivery queue, the webhook request, the API's write); → the next
+ * call's claim on the campaign (the call-ended signal to the worker, the outcome, the line's
+ * release, the claim: the call's `startedAt`); → the provider's acceptance of that call (the
+ * call's insert and the place-call request). For all refills, and for the slowest 1 %: which
+ * stage the tail is made of.
+ */
+async function refillStages(
+  mongoUri: string,
+  ledger: LedgerTimes[],
+  contacts: number,
+  window: { from: number; to: number },
+): Promise<string[]> {
+  const pairs = refillPairs(ledger, contacts, window);
+  const conn = await mongoose.createConnection(mongoUri).asPromise();
+  const times = new Map<string, { startedAt: number; endedAt: number | null }>();
+  try {
+    const ids = new Set(pairs.flatMap(({ ended, next }) => [ended.callId, next.callId]));
+    const cursor = conn
+      .collection('calls')
+      .find({ startedAt: { $gte: new Date(window.from - 120_000) } }, { projection: { startedAt: 1, endedAt: 1 } });
+    for await (const c of cursor) {
+      const id = String(c._id);
+      if (ids.has(id)) times.set(id, { startedAt: c['startedAt'].getTime(), endedAt: c['endedAt']?.getTime() ?? null });
+    }
+  } finally {
+    await conn.close();
+  }
+  const rows: { total: number; stages: [number, number, number] }[] = [];
+  for (const { ended, next } of pairs) {
+    const a = times.get(ended.callId);
+    const b = times.get(next.callId);
+    if (!a?.endedAt || !b) continue;
+    rows.push({
+      total: next.placedAt - ended.endedAt,
+      stages: [a.endedAt - ended.endedAt, b.startedAt - a.endedAt, next.placedAt - b.startedAt],
+    });
+  }
+  if (rows.length === 0) return ['  refill stages: no refill found both in the ledger and in MongoDB'];
+  const names = ['end → recorded by the API', 'recorded → next claim', 'claim → provider accepted'];
+  const sorted = (xs: number[]) => xs.sort((x, y) => x - y);
+  const all = names.map((name, i) => {
+    const xs = sorted(rows.map((r) => r.stages[i]!));
+    return `${name} p50 ${percentile(xs, 50).toFixed(0)} / p99 ${percentile(xs, 99).toFixed(0)} ms`;
+  });
+  rows.sort((x, y) => x.total - y.total);
+  const tail = rows.slice(Math.floor(rows.length * 0.99));
+  const inTail = names.map((name, i) => `${name} ${percentile(sorted(tail.map((r) => r.stages[i]!)), 50).toFixed(0)} ms`);
+  return [
+    `  refill stages (${rows.length} refills; MongoDB's call times against the simulator's ledger): ${all.join('; ')}`,
+    `  the slowest 1 % (${tail.length} refills, from ${tail[0]!.total.toFixed(0)} ms), median of each stage: ${inTail.join('; ')}`,
   ];
 }
 
@@ -310,6 +367,7 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
         lines / ((minCallS + maxCallS) / 2),
       );
       for (const line of waves) out(line);
+      for (const line of await refillStages(way.mongoUri, ledger, contacts, { from: holdFrom, to: holdTo })) out(line);
       // The hold's CPU over the calls that ended in it: at steady state as many start as end.
       const used = [
         ...way.procs.map((p, i) => ({ name: p.name, cpuMs: cpu[i]! })),

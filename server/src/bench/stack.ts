@@ -187,22 +187,39 @@ export function refills(
   contactsPerCampaign: number,
   window: { from: number; to: number } = { from: -Infinity, to: Infinity },
 ): { end: number; ms: number }[] {
-  const byCampaign = new Map<string, Pick<LedgerEntry, 'placedAt' | 'endedAt'>[]>();
+  return refillPairs(ledger, contactsPerCampaign, window).map(({ ended, next }) => ({
+    end: ended.endedAt,
+    ms: next.placedAt - ended.endedAt,
+  }));
+}
+
+/**
+ * The ledger entries behind each refill: the call that `ended`, and the `next` one placed on the
+ * campaign after it (the k-th end of a campaign is followed by its first placement after it not
+ * already taken by an earlier end: the pairing is by order, as a line does not say which slot
+ * dialled). Unsorted.
+ */
+export function refillPairs<E extends Pick<LedgerEntry, 'campaignId' | 'placedAt' | 'endedAt'>>(
+  ledger: E[],
+  contactsPerCampaign: number,
+  window: { from: number; to: number } = { from: -Infinity, to: Infinity },
+): { ended: E; next: E }[] {
+  const byCampaign = new Map<string, E[]>();
   for (const e of ledger) {
     const list = byCampaign.get(e.campaignId) ?? [];
     list.push(e);
     byCampaign.set(e.campaignId, list);
   }
-  const out: { end: number; ms: number }[] = [];
+  const out: { ended: E; next: E }[] = [];
   for (const list of byCampaign.values()) {
-    const placed = list.map((e) => e.placedAt).sort((a, b) => a - b);
-    const ends = list.map((e) => e.endedAt).sort((a, b) => a - b);
+    const placed = [...list].sort((a, b) => a.placedAt - b.placedAt);
+    const ends = [...list].sort((a, b) => a.endedAt - b.endedAt);
     // The k-th end is followed by a dial while placements remain beyond the ones already made.
     let p = 0;
-    for (const end of ends) {
-      while (p < placed.length && placed[p]! < end) p++;
+    for (const ended of ends) {
+      while (p < placed.length && placed[p]!.placedAt < ended.endedAt) p++;
       if (p >= placed.length || p >= contactsPerCampaign) break;
-      if (end >= window.from && end <= window.to) out.push({ end, ms: placed[p]! - end });
+      if (ended.endedAt >= window.from && ended.endedAt <= window.to) out.push({ ended, next: placed[p]! });
       p++;
     }
   }
