@@ -187,6 +187,8 @@ const envSchema = z.object({
   DISPATCH_DIALS_IN_FLIGHT: int(128, 1, 100_000),
   /** Base URL of the simulated provider's API (mounted on the API at /simulator). Default: this process's API, else PUBLIC_URL. */
   SIMULATOR_URL: z.url('must be an absolute URL').optional(),
+  /** Calls the API's simulator keeps in its ledger (look-ups, recordings); the oldest go first. Default 100,000. */
+  SIMULATOR_LEDGER_LIMIT: int(100_000, 1, 100_000_000),
   TWILIO_ACCOUNT_SID: z.string().optional(),
   TWILIO_AUTH_TOKEN: z.string().optional(),
   /** Twilio REST base URL; tests point it at a local server. */
@@ -293,6 +295,8 @@ export interface Config {
     dialsInFlight: number;
   };
   simulatorUrl: string | undefined;
+  /** SIMULATOR_LEDGER_LIMIT. */
+  simulatorLedgerLimit: number;
   twilio: { accountSid?: string; authToken?: string; apiBase: string };
   exotel: { sid?: string; apiKey?: string; apiToken?: string; apiBase: string; timeZone: string; record: boolean };
   vapi: { apiKey?: string; apiBase: string; webhookSecret?: string };
@@ -452,6 +456,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dialsInFlight: e.DISPATCH_DIALS_IN_FLIGHT,
     },
     simulatorUrl: e.SIMULATOR_URL,
+    simulatorLedgerLimit: e.SIMULATOR_LEDGER_LIMIT,
     twilio: { accountSid: e.TWILIO_ACCOUNT_SID, authToken: e.TWILIO_AUTH_TOKEN, apiBase: e.TWILIO_API_BASE },
     exotel: {
       sid: e.EXOTEL_SID,

@@ -420,7 +420,7 @@ export async function runDispatchBench(): Promise<void> {
     if (only.has('refill') || only.has('old')) {
       await setSimulation(env, ...REFILL_CALL_MS);
       for (const { campaigns, limit, contacts } of scenarios) {
-        sim.ledger.length = 0;
+        sim.clearLedger();
         const ids = await seedCampaigns(env, campaigns, contacts, limit);
         const t0 = Date.now();
         const clients = await runCampaigns(env, ids, 300_000);
@@ -463,7 +463,7 @@ export async function runDispatchBench(): Promise<void> {
     // 3. Makespan: 60 calls of 500 ms at limit 6; ideal 10 waves × 500 ms.
     if (only.has('makespan')) {
       await setSimulation(env, 500, 500);
-      sim.ledger.length = 0;
+      sim.clearLedger();
       const [one] = await seedCampaigns(env, 1, 60, 6);
       const t0 = Date.now();
       await runCampaigns(env, [one!], 60_000);
@@ -484,7 +484,7 @@ export async function runDispatchBench(): Promise<void> {
     if (only.has('instant')) {
       out(`  frequency caps ${capsOn ? 'on (BENCH_FREQUENCY_CAPS=on)' : 'off'}`);
       await setSimulation(env, 0, 0);
-      sim.ledger.length = 0;
+      sim.clearLedger();
       // Steady state: every slot dials many contacts in a row (500 per campaign, 10 per line),
       // so the figure is the dialling loop's, not that of slot jobs starting and finishing.
       const ids = await seedCampaigns(env, 20, INSTANT_CONTACTS, 50);

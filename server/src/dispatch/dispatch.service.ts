@@ -203,7 +203,11 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
   const counters = new CampaignCounters();
   const tuning = tuningOf(config, options.tuning);
   const simulator =
-    options.directSimulator ?? new Simulator({ secret: config.jwt.secret, publicBaseUrl: () => config.publicUrl });
+    options.directSimulator ?? new Simulator({
+      secret: config.jwt.secret,
+      publicBaseUrl: () => config.publicUrl,
+      ledgerLimit: config.simulatorLedgerLimit,
+    });
   const host = new WorkerHost({
     config,
     redisUrl: deps.redisUrl,

@@ -1,5 +1,5 @@
 /**
- * `node dist/providers/simulated/cli.js [--port 0] [--host 127.0.0.1] < secret`: the built-in
+ * `node dist/providers/simulated/cli.js [--port 0] [--host 127.0.0.1] [--ledger-limit 100000] < secret`: the built-in
  * simulated provider alone in its own process, its API at `/simulator` as on an API process.
  * A deployment's real provider runs elsewhere; benches run the simulator this way so that an
  * API process's CPU figure is the API's own, not the provider's too (`npm start` and ROLE=api
@@ -36,7 +36,11 @@ async function main(): Promise<void> {
     throw new Error(`--port must be an integer between 0 and 65535, got ${argValue(args, '--port')}`);
   const host = argValue(args, '--host') ?? '127.0.0.1';
   // As config.ts reads JWT_SECRET: its UTF-8 bytes are the secret.
-  const simulator = new Simulator({ secret: new TextEncoder().encode(await readSecret()) });
+  const limitArg = argValue(args, '--ledger-limit');
+  const ledgerLimit = limitArg === undefined ? undefined : Number(limitArg);
+  if (ledgerLimit !== undefined && !(Number.isInteger(ledgerLimit) && ledgerLimit > 0))
+    throw new Error(`--ledger-limit must be a positive integer, got ${limitArg}`);
+  const simulator = new Simulator({ secret: new TextEncoder().encode(await readSecret()), ledgerLimit });
   const app = express();
   app.disable('x-powered-by');
   app.use('/simulator', simulator.router());

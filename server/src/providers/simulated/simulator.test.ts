@@ -219,3 +219,49 @@ describe('simulated invalid numbers', () => {
     }
   });
 });
+
+describe('simulator ledger', () => {
+  it('keeps the last ledgerLimit calls: older ones are forgotten by look-ups, newer ones found by sid and token', () => {
+    const sim = new Simulator({ secret: Buffer.from('test-secret'), ledgerLimit: 10 });
+    // Nothing is delivered: the calls last an hour and the simulator is closed before any ends.
+    sim.deliver = () => Promise.resolve();
+    const long = {
+      ...body('http://127.0.0.1:9/webhooks/simulated').simulation,
+      minDurationMs: 3_600_000,
+      maxDurationMs: 3_600_000,
+    };
+    const placed: { sid: string; token: string }[] = [];
+    try {
+      for (let i = 0; i < 25; i++) {
+        const token = `tok-${i}`;
+        const answer = sim.place({
+          ...body('http://127.0.0.1:9/webhooks/simulated'),
+          simulation: long,
+          metadata: { callId: `c${i}`, campaignId: 'k1', contactId: `p${i}`, attempt: 1, callbackToken: token },
+        });
+        if (answer === 'hang') throw new Error('no hang was asked for');
+        placed.push({ sid: (answer.json as { sid: string }).sid, token });
+        // Never more than the limit and its tenth of slack.
+        expect(sim.ledger.length).toBeLessThanOrEqual(11);
+      }
+      // The newest calls, in order.
+      const kept = sim.ledger.map((e) => e.callId);
+      expect(kept.length).toBeGreaterThanOrEqual(10);
+      expect(kept).toEqual(Array.from({ length: kept.length }, (_, k) => `c${25 - kept.length + k}`));
+      const oldest = placed[0]!;
+      expect(sim.lookup({ sid: oldest.sid })).toBeNull();
+      expect(sim.lookup({ token: oldest.token })).toBeNull();
+      const newest = placed.at(-1)!;
+      expect(sim.lookup({ sid: newest.sid })).toEqual({ sid: newest.sid, status: 'in-progress' });
+      expect(sim.lookup({ token: newest.token })).toEqual({ sid: newest.sid, status: 'in-progress' });
+    } finally {
+      sim.close();
+    }
+  });
+
+  it('refuses a limit that is not a positive integer', () => {
+    expect(() => new Simulator({ secret: Buffer.from('s'), ledgerLimit: 0 })).toThrow(
+      'ledgerLimit must be a positive integer, got 0',
+    );
+  });
+});

@@ -20,8 +20,15 @@ import type { SimulatedConversation } from './simulated.conversation';
  * (tests kill them on purpose) must not take the "telephone network" with it, or recovery
  * could not be tested. ROLE=worker processes reach it over HTTP at SIMULATOR_URL or PUBLIC_URL.
  *
- * The ledger records every call placed: the ground truth tests check the engine against.
+ * The ledger records every call placed: the ground truth tests check the engine against. It
+ * keeps the last `ledgerLimit` calls (SIMULATOR_LEDGER_LIMIT): `npm start` runs it for as long as
+ * the process lives, and a ledger of every call ever placed grew without bound. A call dropped
+ * from it is no longer known to a look-up and its recording is gone, as at a provider whose
+ * retention has passed; its webhooks, long since sent, are unaffected.
  */
+
+/** Calls the ledger keeps by default (a few hundred MB at most, with their conversations). */
+export const DEFAULT_LEDGER_LIMIT = 100_000;
 
 /** Faults injected by tests. All off by default; `reset()` turns them off again. */
 export interface SimulatorFaults {
@@ -212,6 +219,10 @@ export class Simulator {
   private readonly keys: { signing: Buffer; api: string };
   private readonly calls = new Map<string, LiveCall>();
   private readonly byToken = new Map<string, string>();
+  /** The ledger's entries by provider call id (look-ups and recordings; the ledger is long). */
+  private readonly bySid = new Map<string, LedgerEntry>();
+  /** Most calls the ledger keeps; the oldest go first. */
+  readonly ledgerLimit: number;
   /** Calls a hung place-call creates later (`placeCallHangs.createAfterMs`), until they start. */
   private readonly lateCreates = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -220,7 +231,10 @@ export class Simulator {
   /** Base URL recordings are served under (PUBLIC_URL); else the URL the place-call request came to. */
   private readonly publicBaseUrl: () => string | undefined;
 
-  constructor(options: { secret: Uint8Array; publicBaseUrl?: () => string | undefined }) {
+  constructor(options: { secret: Uint8Array; publicBaseUrl?: () => string | undefined; ledgerLimit?: number }) {
+    const limit = options.ledgerLimit ?? DEFAULT_LEDGER_LIMIT;
+    if (!Number.isInteger(limit) || limit < 1) throw new Error(`ledgerLimit must be a positive integer, got ${limit}`);
+    this.ledgerLimit = limit;
     this.keys = simulatorKeys(options.secret);
     this.publicBaseUrl = options.publicBaseUrl ?? (() => undefined);
     this.deliver = async (url, headers, body) => {
@@ -283,7 +297,7 @@ export class Simulator {
   lookup(query: { sid?: string; token?: string }): SimulatorLookup | null {
     const sid = query.sid ?? (query.token ? this.byToken.get(query.token) : undefined);
     if (!sid) return null;
-    const entry = this.ledger.find((e) => e.providerCallId === sid);
+    const entry = this.bySid.get(sid);
     if (!entry) return null;
     const ended = Date.now() >= entry.endedAt;
     if (!ended) return { sid, status: 'in-progress' };
@@ -384,6 +398,28 @@ export class Simulator {
     return this.place(place, requestBase);
   }
 
+  /** Forgets every call of the ledger (the in-process bench, between its runs). */
+  clearLedger(): void {
+    this.ledger.length = 0;
+    this.bySid.clear();
+    this.byToken.clear();
+  }
+
+  /**
+   * Adds a placed call to the ledger and its indexes; past the limit, drops the oldest calls (a
+   * tenth of the limit beyond it at a time, so the splice's copy is paid once per many calls).
+   */
+  private record(entry: LedgerEntry): void {
+    this.ledger.push(entry);
+    this.bySid.set(entry.providerCallId, entry);
+    this.byToken.set(entry.callbackToken, entry.providerCallId);
+    if (this.ledger.length <= this.ledgerLimit + Math.max(1, Math.floor(this.ledgerLimit / 10))) return;
+    for (const old of this.ledger.splice(0, this.ledger.length - this.ledgerLimit)) {
+      this.bySid.delete(old.providerCallId);
+      if (this.byToken.get(old.callbackToken) === old.providerCallId) this.byToken.delete(old.callbackToken);
+    }
+  }
+
   /** Express router of the simulator's API: POST /calls, GET /calls/:sid, GET /calls?token=, GET /ledger?campaignId=. */
   router(): Router {
     const router = express.Router();
@@ -391,7 +427,7 @@ export class Simulator {
     // unguessable call sid in the URL is the capability (as a recording URL is at a provider).
     router.get('/recordings/:file', (req, res) => {
       const sid = /^(SIM[0-9a-f]{24})\.wav$/.exec(req.params['file'] ?? '')?.[1];
-      const entry = sid ? this.ledger.find((e) => e.providerCallId === sid) : undefined;
+      const entry = sid ? this.bySid.get(sid) : undefined;
       if (!entry?.conversation) {
         res.status(404).json({ message: 'no such recording' });
         return;
@@ -489,8 +525,7 @@ export class Simulator {
           }
         : {}),
     };
-    this.ledger.push(entry);
-    this.byToken.set(body.metadata.callbackToken, sid);
+    this.record(entry);
 
     const events: { at: number; body: SimulatorWebhookBody; final: boolean }[] = [];
     let seq = 0;
