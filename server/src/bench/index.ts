@@ -3,10 +3,12 @@ import { runImportBench } from './import.bench';
 import { runLiveBench } from './live.bench';
 import { runMongoBench } from './mongo.bench';
 import { logger } from '../logger';
+import { machineLine } from './machine';
 
 /**
  * `npm run bench -- [name...]` (`node dist/bench/index.js`): runs the named benches in order,
- * all of them when none is named. Benches print figures (and their baselines) to stdout.
+ * all of them when none is named. Benches print figures (and their baselines) to stdout, after
+ * a line saying how fast the machine is at the moment (machine.ts).
  */
 const BENCHES: Record<string, () => Promise<void>> = {
   mongo: runMongoBench,
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
+  // First, how fast the machine is right now: the figures below move with it (machine.ts).
+  process.stdout.write(`${await machineLine()}\n`);
   for (const name of names.length > 0 ? names : Object.keys(BENCHES)) {
     process.stdout.write(`== ${name}\n`);
     await BENCHES[name]!();
