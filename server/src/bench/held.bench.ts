@@ -28,7 +28,15 @@ import { loadavg } from 'node:os';
 import { cpuMs, cpuSummary, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
 import type { LedgerTimes, Proc, Way } from './http-path.bench';
 import mongoose from 'mongoose';
-import { benchGraphQL, createCampaigns, percentile, refillLatencies, refillPairs, refills as refillsOf, setupOrg } from './stack';
+import {
+  benchGraphQL,
+  createCampaigns,
+  percentile,
+  refillLatencies,
+  refillPairs,
+  refills as refillsOf,
+  setupOrg,
+} from './stack';
 
 /** Sizes of the run, from the environment. */
 interface HeldShape {
@@ -181,7 +189,9 @@ async function refillStages(
   });
   rows.sort((x, y) => x.total - y.total);
   const tail = rows.slice(Math.floor(rows.length * 0.99));
-  const inTail = names.map((name, i) => `${name} ${percentile(sorted(tail.map((r) => r.stages[i]!)), 50).toFixed(0)} ms`);
+  const inTail = names.map(
+    (name, i) => `${name} ${percentile(sorted(tail.map((r) => r.stages[i]!)), 50).toFixed(0)} ms`,
+  );
   return [
     `  refill stages (${rows.length} refills; MongoDB's call times against the simulator's ledger): ${all.join('; ')}`,
     `  the slowest 1 % (${tail.length} refills, from ${tail[0]!.total.toFixed(0)} ms), median of each stage: ${inTail.join('; ')}`,

@@ -203,7 +203,8 @@ export function createDispatcher(deps: DispatcherDeps): DispatchService {
   const counters = new CampaignCounters();
   const tuning = tuningOf(config, options.tuning);
   const simulator =
-    options.directSimulator ?? new Simulator({
+    options.directSimulator ??
+    new Simulator({
       secret: config.jwt.secret,
       publicBaseUrl: () => config.publicUrl,
       ledgerLimit: config.simulatorLedgerLimit,
