@@ -103,6 +103,8 @@ function metricSum(text: string | null, name: string): number {
 interface Sample {
   at: number;
   loopP99: number[];
+  /** The longest single delay of the window (ms): one block the window's p99 can hide. */
+  loopMax: number[];
   rss: number[];
   heapMb: number[];
   /** Live calls as the worker counts them (placed, not yet ended). */
@@ -198,6 +200,13 @@ async function refillStages(
   ];
 }
 
+/** The longest event-loop delay since the previous scrape (ms), the main thread's; NaN without one. */
+function loopMaxOf(text: string | null): number {
+  const match =
+    text && /^dialwave_nodejs_eventloop_lag_max_seconds(?:\{(?![^}]*thread=)[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
+  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+}
+
 async function sample(procs: Proc[], worker: Proc): Promise<Sample> {
   const texts = await Promise.all(procs.map(scrapeMetrics));
   const rss = await Promise.all(procs.map((p) => rssMb(p.child.pid)));
@@ -205,6 +214,7 @@ async function sample(procs: Proc[], worker: Proc): Promise<Sample> {
   return {
     at: Date.now(),
     loopP99: texts.map(loopP99Of),
+    loopMax: texts.map(loopMaxOf),
     rss: rss.map((r) => r.now),
     heapMb: texts.map((t) => metricSum(t, 'dialwave_nodejs_heap_size_used_bytes') / 2 ** 20),
     live: metricSum(workerText, 'dialwave_live_calls') || 0,
@@ -345,9 +355,10 @@ export async function runHeldBench(out: (s: string) => void): Promise<void> {
     );
     names.forEach((name, i) => {
       const windows = held.map((s) => s.loopP99[i]!);
+      const maxes = held.map((s) => s.loopMax[i]!);
       out(
         `  ${name}: event-loop delay p99 per ${sampleS} s window: median ${f1(median(windows))} ms, worst ${f1(Math.max(...windows))} ms ` +
-          `(idle ${f1(idle.loopP99[i]!)} ms); CPU ${f1(cpu[i]! / ((holdTo - holdFrom) / 1000) / 10)}% of a core ` +
+          `(idle ${f1(idle.loopP99[i]!)} ms); longest single delay per window: median ${f1(median(maxes))}, worst ${f1(Math.max(...maxes))} ms; CPU ${f1(cpu[i]! / ((holdTo - holdFrom) / 1000) / 10)}% of a core ` +
           `(idle ${f1(idleCpu[i]! / 10)}%) = ${((cpu[i]! * 1000) / Math.max(1, meanLive * ((holdTo - holdFrom) / 1000))).toFixed(1)} µs per held call per second; ` +
           `RSS idle ${mb(idle.rss[i]!)}, peak ${mb(peaks[i]!.peak)}`,
       );
