@@ -146,10 +146,11 @@ function endWaves(
  * Where the refills' time goes, stage by stage, from the simulator's ledger and the calls in
  * MongoDB (one machine, one clock): the ended call's end at the simulator → its end recorded by
  * the API (the simulator's delivery queue, the webhook request, the API's write); → the next
- * call's claim on the campaign (the call-ended signal to the worker, the outcome, the line's
- * release, the claim: the call's `startedAt`); → the provider's acceptance of that call (the
- * call's insert and the place-call request). For all refills, and for the slowest 1 %: which
- * stage the tail is made of.
+ * call on the campaign created (the call-ended signal to the worker, the outcome's writes, the
+ * line's release and the next lease, the claim, its counters and the dial checks: the call's
+ * `startedAt`, set as its insert is built); → the provider's acceptance of that call (the insert,
+ * the fence, the place-call request). For all refills, and for the slowest 1 %: which stage the
+ * tail is made of.
  */
 async function refillStages(
   mongoUri: string,
@@ -183,7 +184,7 @@ async function refillStages(
     });
   }
   if (rows.length === 0) return ['  refill stages: no refill found both in the ledger and in MongoDB'];
-  const names = ['end → recorded by the API', 'recorded → next claim', 'claim → provider accepted'];
+  const names = ['end → recorded by the API', 'recorded → next call created', 'created → provider accepted'];
   const sorted = (xs: number[]) => xs.sort((x, y) => x - y);
   const all = names.map((name, i) => {
     const xs = sorted(rows.map((r) => r.stages[i]!));
