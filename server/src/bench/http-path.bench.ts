@@ -158,7 +158,14 @@ async function startSingle(): Promise<Way> {
   const secret = randomBytes(24).toString('hex');
   const proc = (await startProcess(
     'npm start',
-    { PORT: String(port), HOST: '127.0.0.1', DEMO_DATA: 'false', LOG_LEVEL: 'info', JWT_SECRET: secret },
+    {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DEMO_DATA: 'false',
+      LOG_LEVEL: 'info',
+      JWT_SECRET: secret,
+      SIMULATOR_LEDGER_LIMIT: String(BENCH_LEDGER_LIMIT),
+    },
     `${url}/readyz`,
   )) as Proc & { output: () => string };
   const match = /"uri":"(mongodb:\/\/[^"]+)"/.exec(proc.output());
@@ -236,6 +243,7 @@ export async function startSplit(options: SplitOptions = {}): Promise<SplitWay> 
       SIMULATOR_URL: simulator?.url ?? urls[0]!,
       PUBLIC_URL: urls[1 % apis]!,
       LOG_LEVEL: 'info',
+      SIMULATOR_LEDGER_LIMIT: String(BENCH_LEDGER_LIMIT),
       ...options.env,
     };
     for (const [i, url] of urls.entries()) {
@@ -280,13 +288,23 @@ interface SimulatorChild {
   stop(): Promise<void>;
 }
 
+/** The simulator's ledger limit in the benches: more calls than any run places (it reads them all back). */
+const BENCH_LEDGER_LIMIT = 10_000_000;
+
 /** The simulated provider in its own process (providers/simulated/cli.ts), given the deployment's secret on stdin. */
 async function startSimulatorProcess(secret: string): Promise<SimulatorChild> {
   // BENCH_HTTP_NODE_ARGS reach it too: it shares the cores, so its profile is part of the picture.
   const extra = (process.env['BENCH_HTTP_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...NODE_FLAGS, ...extra, path.resolve(__dirname, '../providers/simulated/cli.js')],
+    // The benches read every call of the run from the ledger: none may be dropped by its limit.
+    [
+      ...NODE_FLAGS,
+      ...extra,
+      path.resolve(__dirname, '../providers/simulated/cli.js'),
+      '--ledger-limit',
+      String(BENCH_LEDGER_LIMIT),
+    ],
     {
       env: { PATH: process.env['PATH'] ?? '', LOG_LEVEL: 'error' },
       stdio: ['pipe', 'pipe', 'inherit'],
