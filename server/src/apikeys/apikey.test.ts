@@ -143,6 +143,11 @@ describe('API keys', () => {
     await ok(stack.graphql(`mutation($id: ID!) { revokeApiKey(id: $id) }`, { id: key.apiKey.id }, admin.token));
     expect(await modern.closed).toMatchObject({ code: 4403 });
     expect(await legacyClosed).toEqual({ code: 4403 });
+    // subscriptions-transport-ws (unmaintained) keeps its keep-alive check running when the
+    // server closes the socket: its onclose calls close(false, false), which skips
+    // clearCheckConnectionInterval, and close() after that does nothing (its socket is gone).
+    // That interval (every 30 s) kept jest's worker from exiting at the end of every run.
+    (legacy as unknown as { clearCheckConnectionInterval(): void }).clearCheckConnectionInterval();
     legacy.close();
     await modern.dispose();
 
