@@ -10,7 +10,7 @@
  * start: worker RSS (peak = VmHWM, steady = median of the hold's samples), event-loop delay p99
  * per process and per sampling window (prom-client resets it at each scrape), refill p99 (a call's
  * end at the simulator → the next dial on that campaign, from the simulator's ledger, ends inside
- * the hold only), live calls held (the worker's own `dialwave_live_calls`), CPU per held call per
+ * the hold only; split into stages by the calls' times in MongoDB, `refillStages`), live calls held (the worker's own `dialwave_live_calls`), CPU per held call per
  * second (/proc/<pid>/stat), and what one live line costs (RSS and heap over the baseline, per
  * live call).
  *
