@@ -25,7 +25,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { cpuMs, cpuSummary, fetchLedger, loopP99Of, scrapeMetrics, startSplit } from './http-path.bench';
+import { cpuMs, cpuSummary, fetchLedger, loopP99Of, mainLoopMs, scrapeMetrics, startSplit } from './http-path.bench';
 import type { LedgerTimes, Proc, Way } from './http-path.bench';
 import mongoose from 'mongoose';
 import {
@@ -201,13 +201,6 @@ async function refillStages(
   ];
 }
 
-/** The longest event-loop delay since the previous scrape (ms), the main thread's; NaN without one. */
-function loopMaxOf(text: string | null): number {
-  const match =
-    text && /^dialwave_nodejs_eventloop_lag_max_seconds(?:\{(?![^}]*thread=)[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
-  return match?.[1] ? Number(match[1]) * 1000 : NaN;
-}
-
 async function sample(procs: Proc[], worker: Proc): Promise<Sample> {
   const texts = await Promise.all(procs.map(scrapeMetrics));
   const rss = await Promise.all(procs.map((p) => rssMb(p.child.pid)));
@@ -215,7 +208,7 @@ async function sample(procs: Proc[], worker: Proc): Promise<Sample> {
   return {
     at: Date.now(),
     loopP99: texts.map(loopP99Of),
-    loopMax: texts.map(loopMaxOf),
+    loopMax: texts.map((t) => mainLoopMs(t, 'max')),
     rss: rss.map((r) => r.now),
     heapMb: texts.map((t) => metricSum(t, 'dialwave_nodejs_heap_size_used_bytes') / 2 ** 20),
     live: metricSum(workerText, 'dialwave_live_calls') || 0,

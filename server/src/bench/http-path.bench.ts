@@ -378,11 +378,23 @@ export async function scrapeMetrics(proc: Proc): Promise<string | null> {
   }
 }
 
+/**
+ * An event-loop delay figure (ms) of the main thread in a /metrics text, since the scrape before
+ * it (NaN when absent): `p99`, or `max`, the longest single delay, which a window's p99 can hide.
+ */
+export function mainLoopMs(text: string | null, stat: 'p99' | 'max'): number {
+  const match =
+    text &&
+    new RegExp(
+      `^dialwave_nodejs_eventloop_lag_${stat}_seconds(?:\\{(?![^}]*thread=)[^}]*\\})? ([0-9.e+-]+)$`,
+      'm',
+    ).exec(text);
+  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+}
+
 /** Event-loop delay p99 (ms) of the main thread in a /metrics text, since the scrape before it (NaN when absent). */
 export function loopP99Of(text: string | null): number {
-  const match =
-    text && /^dialwave_nodejs_eventloop_lag_p99_seconds(?:\{(?![^}]*thread=)[^}]*\})? ([0-9.e+-]+)$/m.exec(text);
-  return match?.[1] ? Number(match[1]) * 1000 : NaN;
+  return mainLoopMs(text, 'p99');
 }
 
 /** The same for `npm start`'s worker thread (worker-thread.ts); NaN when the process has none. */

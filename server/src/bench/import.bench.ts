@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString as parseMin } from 'libphonenumber-js';
 import { parsePhoneNumberFromString as parseMax } from 'libphonenumber-js/max';
 import { parsePhoneNumber } from '../phones/phone.number';
-import { benchGraphQL, percentile, startBenchStack } from './stack';
+import { benchGraphQL, startBenchStack, timeRuns } from './stack';
 import { JOB_ROWS, runImportBreakdown, runImportJobBench } from './import-job.bench';
 
 /**
@@ -56,18 +56,6 @@ function microsPerNumber(numbers: string[], check: (n: string) => unknown): numb
   const t0 = process.hrtime.bigint();
   for (const n of numbers) check(n);
   return Number(process.hrtime.bigint() - t0) / 1e3 / numbers.length;
-}
-
-async function timeRuns(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < 20; i++) await fn(); // warm-up
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
 export async function runImportBench(): Promise<void> {

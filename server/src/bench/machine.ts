@@ -1,7 +1,7 @@
-import { createServer, request } from 'node:http';
+import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Agent } from 'node:http';
 import { cpus, loadavg } from 'node:os';
+import { timeRuns } from './stack';
 
 /**
  * How fast this machine is right now, in two fixed pieces of work every bench prints first, so
@@ -74,15 +74,8 @@ async function loopbackRoundTripUs(n: number): Promise<number> {
       req.end(body);
     });
   try {
-    for (let i = 0; i < 200; i++) await once();
-    const times: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const t0 = process.hrtime.bigint();
-      await once();
-      times.push(Number(process.hrtime.bigint() - t0) / 1e3);
-    }
-    times.sort((a, b) => a - b);
-    return times[Math.floor(times.length / 2)]!;
+    // The median, in µs.
+    return (await timeRuns(n, once, 200)).p50 * 1000;
   } finally {
     agent.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -226,6 +226,23 @@ export function refillPairs<E extends Pick<LedgerEntry, 'campaignId' | 'placedAt
   return out;
 }
 
+/** `fn` run `runs` times one after another, after `warmUp` runs not counted: p50 and p99 in ms. */
+export async function timeRuns(
+  runs: number,
+  fn: () => Promise<unknown>,
+  warmUp = 20,
+): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < warmUp; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
 /** The p-th percentile of sorted numbers. */
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

@@ -153,8 +153,10 @@ export async function waitForCounters(
       },
       timeoutMs,
     );
-  } catch {
-    throw new Error(`counters never reached ${JSON.stringify(expected)}; last seen ${JSON.stringify(seen)}`);
+  } catch (error) {
+    throw new Error(`counters never reached ${JSON.stringify(expected)}; last seen ${JSON.stringify(seen)}`, {
+      cause: error,
+    });
   }
 }
 

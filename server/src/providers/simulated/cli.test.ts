@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ensureServerBuilt } from '../../test/processes';
 import { SIMULATOR_SIGNATURE_HEADER, simulatorKeys, verifySimulatorSignature } from './simulator';
+import { testPlaceBody } from './test-place-body';
 
 const CLI = path.resolve(__dirname, '../../../dist/providers/simulated/cli.js');
 const SECRET = 'cli-test-secret-of-at-least-32-characters';
@@ -61,21 +62,9 @@ it('serves place-calls with the key derived from the secret and signs its webhoo
       fetch(`${url}/simulator/calls`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({
-          to: '+14155550100',
-          from: '+14155550199',
-          statusCallback: `http://127.0.0.1:${(api.address() as AddressInfo).port}/webhooks/simulated`,
-          timeLimitSeconds: 60,
-          simulation: {
-            busyRate: 0,
-            noAnswerRate: 0,
-            failRate: 0,
-            voicemailRate: 0,
-            minDurationMs: 0,
-            maxDurationMs: 0,
-          },
-          metadata: { callId: 'c1', campaignId: 'k1', contactId: 'p1', attempt: 1, callbackToken: 'tok' },
-        }),
+        body: JSON.stringify(
+          testPlaceBody(`http://127.0.0.1:${(api.address() as AddressInfo).port}/webhooks/simulated`, 0),
+        ),
       });
 
     expect((await place(simulatorKeys(new TextEncoder().encode('another secret')).api)).status).toBe(401);

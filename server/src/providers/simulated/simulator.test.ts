@@ -5,6 +5,7 @@ import { logger } from '../../logger';
 import { createSimulatedProvider } from './simulated.provider';
 import { drawOutcome, Simulator, WEBHOOK_DELIVERIES_IN_FLIGHT } from './simulator';
 import type { SimulatorPlaceBody } from './simulator';
+import { testPlaceBody } from './test-place-body';
 
 /** A stand-in for the API's webhook route: answers each delivery with the next status of `answers`. */
 async function webhookReceiver(answers: (attempt: number) => number) {
@@ -23,21 +24,7 @@ async function webhookReceiver(answers: (attempt: number) => number) {
   return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-const body = (statusCallback: string): SimulatorPlaceBody => ({
-  to: '+14155550100',
-  from: '+14155550199',
-  statusCallback,
-  timeLimitSeconds: 60,
-  simulation: {
-    busyRate: 0,
-    noAnswerRate: 0,
-    failRate: 0,
-    voicemailRate: 0,
-    minDurationMs: 10,
-    maxDurationMs: 10,
-  },
-  metadata: { callId: 'c1', campaignId: 'k1', contactId: 'p1', attempt: 1, callbackToken: 'tok' },
-});
+const body = (statusCallback: string): SimulatorPlaceBody => testPlaceBody(statusCallback, 10);
 
 async function until(check: () => boolean, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
